@@ -1,0 +1,16 @@
+#include <string.h>
+
+#include "scenarios.h"
+
+const cv_scenario *const cv_scenarios[] = {
+    &cv_scenario_loiter,
+    NULL,
+};
+
+const cv_scenario *cv_scenario_find(const char *name)
+{
+    for (size_t i = 0; cv_scenarios[i] != NULL; i++)
+        if (strcmp(cv_scenarios[i]->name, name) == 0)
+            return cv_scenarios[i];
+    return NULL;
+}

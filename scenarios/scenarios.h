@@ -1,0 +1,13 @@
+/* The registry of scenarios: `concviz list` prints it in this order. */
+#ifndef CV_SCENARIOS_H
+#define CV_SCENARIOS_H
+
+#include "run.h"
+
+/* NULL-terminated. */
+extern const cv_scenario *const cv_scenarios[];
+const cv_scenario *cv_scenario_find(const char *name);
+
+extern const cv_scenario cv_scenario_loiter;
+
+#endif

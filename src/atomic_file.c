@@ -1,0 +1,84 @@
+#include "atomic_file.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cv_atomic_file_open(cv_atomic_file *af, const char *path, char *err, size_t errlen)
+{
+    *af = (cv_atomic_file){0};
+    size_t len = strlen(path) + 16;
+    af->path = strdup(path);
+    af->tmp_path = malloc(len);
+    if (af->path == NULL || af->tmp_path == NULL) {
+        cv_atomic_file_abort(af);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(af->tmp_path, len, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(af->tmp_path);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        free(af->tmp_path);
+        af->tmp_path = NULL;
+        cv_atomic_file_abort(af);
+        return -1;
+    }
+    af->fp = fdopen(fd, "w");
+    if (af->fp == NULL) {
+        close(fd);
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        cv_atomic_file_abort(af);
+        return -1;
+    }
+    return 0;
+}
+
+int cv_atomic_file_commit(cv_atomic_file *af, char *err, size_t errlen)
+{
+    int rc = 0;
+    if (fflush(af->fp) != 0 || ferror(af->fp)) {
+        snprintf(err, errlen, "cannot write %s: %s", af->path, strerror(errno));
+        rc = -1;
+    }
+    if (fclose(af->fp) != 0 && rc == 0) {
+        snprintf(err, errlen, "cannot write %s: %s", af->path, strerror(errno));
+        rc = -1;
+    }
+    af->fp = NULL;
+    if (rc == 0 && rename(af->tmp_path, af->path) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", af->path, strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0)
+        unlink(af->tmp_path);
+    free(af->tmp_path);
+    free(af->path);
+    *af = (cv_atomic_file){0};
+    return rc;
+}
+
+void cv_atomic_file_abort(cv_atomic_file *af)
+{
+    if (af->fp != NULL)
+        fclose(af->fp);
+    if (af->tmp_path != NULL)
+        unlink(af->tmp_path);
+    free(af->tmp_path);
+    free(af->path);
+    *af = (cv_atomic_file){0};
+}
+
+int cv_atomic_file_write(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    cv_atomic_file af;
+    if (cv_atomic_file_open(&af, path, err, errlen) != 0)
+        return -1;
+    if (fwrite(data, 1, len, af.fp) != len) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        cv_atomic_file_abort(&af);
+        return -1;
+    }
+    return cv_atomic_file_commit(&af, err, errlen);
+}

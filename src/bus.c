@@ -1,0 +1,403 @@
+/*
+ * How the drainer keeps the log in causal order without a shared counter.
+ *
+ * Producers stamp events with a cheap clock and write them to per-thread
+ * rings, so the only global order is the timestamps.  If event B was caused
+ * by event A on another thread (A's publish happened before B's), then A's
+ * stamp is earlier and A's ring write completed before B's.  The danger is
+ * the drainer seeing B but not yet A, because it looked at A's ring before A
+ * was written.  So a drain works in passes: the first pass notes the newest
+ * stamp it sees (the cut); further passes re-read every ring and advance a
+ * per-ring cursor over events stamped no later than the cut, until a whole
+ * pass finds nothing new.  Everything that caused an event we saw was
+ * written before we saw it, so by then it is visible and below the cut.
+ * The events below the cut are merged by stamp into the log; later ones wait
+ * for the next drain.  The passes end because each one must find an event
+ * that was stamped before the cut but written since, and threads are few.
+ */
+#include "bus.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "ring.h"
+
+/* Drain at least this often while events flow, and back off to the idle
+ * period when nothing comes, so an idle run costs no CPU to speak of. */
+#define DRAIN_BUSY_NS 2000000
+#define DRAIN_IDLE_NS 50000000
+
+struct cv_bus {
+    uint64_t gen;
+    cv_log *log;
+    size_t ring_capacity;
+    int64_t start_ns;
+    cv_clock_pair anchor;
+
+    pthread_mutex_t rings_mu;
+    cv_ring *rings;
+    size_t nrings;
+
+    _Atomic int next_lane;
+    _Atomic uint64_t next_id;
+
+    pthread_mutex_t drain_mu;   /* one drain at a time */
+    pthread_mutex_t wake_mu;
+    pthread_cond_t wake_cond;
+    bool stopping;
+    atomic_bool kicked;
+    pthread_t drainer;
+    bool drainer_started;
+};
+
+/* Which ring, lane and bus the calling thread publishes with.  Buses are
+ * told apart by a generation number, never by address, because a new bus may
+ * be allocated where an old one was. */
+typedef struct thread_binding {
+    uint64_t gen;
+    cv_ring *ring;
+    int lane;
+} thread_binding;
+static _Thread_local thread_binding tls = {0, NULL, CV_NO_LANE};
+
+static _Atomic uint64_t generations = 1;
+
+static size_t round_pow2(size_t n)
+{
+    size_t p = 16;
+    while (p < n)
+        p <<= 1;
+    return p;
+}
+
+cv_log *cv_bus_log(const cv_bus *bus)
+{
+    return bus->log;
+}
+
+int64_t cv_bus_now_ns(const cv_bus *bus)
+{
+    return bus == NULL ? 0 : cv_clock_mono_ns() - bus->start_ns;
+}
+
+int cv_bus_new_lane(cv_bus *bus)
+{
+    return bus == NULL ? CV_NO_LANE : atomic_fetch_add(&bus->next_lane, 1);
+}
+
+uint64_t cv_bus_new_id(cv_bus *bus)
+{
+    static _Atomic uint64_t orphan_ids = 1;
+    if (bus == NULL)
+        return atomic_fetch_add(&orphan_ids, 1);
+    return atomic_fetch_add(&bus->next_id, 1);
+}
+
+static cv_ring *thread_ring(cv_bus *bus)
+{
+    if (tls.gen == bus->gen)
+        return tls.ring;
+    cv_ring *ring = cv_ring_create(bus->ring_capacity, (int16_t)CV_NO_LANE);
+    if (ring == NULL)
+        return NULL;
+    pthread_mutex_lock(&bus->rings_mu);
+    ring->next = bus->rings;
+    bus->rings = ring;
+    bus->nrings++;
+    pthread_mutex_unlock(&bus->rings_mu);
+    tls.gen = bus->gen;
+    tls.ring = ring;
+    tls.lane = CV_NO_LANE;
+    return ring;
+}
+
+void cv_bus_attach(cv_bus *bus, int lane)
+{
+    if (bus == NULL)
+        return;
+    cv_ring *ring = thread_ring(bus);
+    tls.lane = lane;
+    if (ring != NULL)
+        ring->lane = (int16_t)lane;
+}
+
+int cv_bus_lane(const cv_bus *bus)
+{
+    if (bus == NULL || tls.gen != bus->gen)
+        return CV_NO_LANE;
+    return tls.lane;
+}
+
+static void kick(cv_bus *bus)
+{
+    if (atomic_exchange_explicit(&bus->kicked, true, memory_order_relaxed))
+        return;
+    pthread_mutex_lock(&bus->wake_mu);
+    pthread_cond_signal(&bus->wake_cond);
+    pthread_mutex_unlock(&bus->wake_mu);
+}
+
+void cv_publish(cv_bus *bus, cv_event *ev)
+{
+    if (bus == NULL) {
+        free(ev->text);
+        return;
+    }
+    cv_ring *ring = thread_ring(bus);
+    if (ring == NULL) {
+        free(ev->text);
+        return;
+    }
+    ev->t_ns = (int64_t)cv_clock_ticks();
+    ev->origin = (int16_t)tls.lane;
+    cv_ring_push(ring, ev);
+    /* Wake the drainer early when a ring is half full, so that a burst
+     * (100 000 submits in a row) is drained before it has to drop. */
+    uint64_t used = atomic_load_explicit(&ring->head, memory_order_relaxed) - ring->cached_tail;
+    if (used > (ring->mask >> 1))
+        kick(bus);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s == NULL ? NULL : strdup(s);
+}
+
+void cv_publish_future(cv_bus *bus, uint64_t id, int state, int lane,
+                       const char *text, uint64_t ref, int32_t code)
+{
+    if (bus == NULL)
+        return;
+    cv_event ev = {.kind = CV_EV_FUTURE, .state = (uint16_t)state, .id = id,
+                   .lane = (int16_t)lane, .text = dup_or_null(text),
+                   .ref = ref, .code = code};
+    cv_publish(bus, &ev);
+}
+
+void cv_publish_thread(cv_bus *bus, int lane, int state, const char *name)
+{
+    if (bus == NULL)
+        return;
+    cv_event ev = {.kind = CV_EV_THREAD, .state = (uint16_t)state,
+                   .lane = (int16_t)lane, .text = dup_or_null(name)};
+    cv_publish(bus, &ev);
+}
+
+void cv_publish_wait(cv_bus *bus, int state, uint64_t future_id, const char *what)
+{
+    if (bus == NULL)
+        return;
+    cv_event ev = {.kind = CV_EV_WAIT, .state = (uint16_t)state,
+                   .lane = (int16_t)cv_bus_lane(bus), .ref = future_id,
+                   .text = dup_or_null(what)};
+    cv_publish(bus, &ev);
+}
+
+void cv_publish_log(cv_bus *bus, const char *line)
+{
+    if (bus == NULL)
+        return;
+    cv_event ev = {.kind = CV_EV_LOG, .lane = (int16_t)cv_bus_lane(bus),
+                   .text = dup_or_null(line)};
+    cv_publish(bus, &ev);
+}
+
+/* One ring's share of a drain. */
+typedef struct drain_slot {
+    cv_ring *ring;
+    uint64_t pos, cursor;
+} drain_slot;
+
+static uint64_t ticks_at(const cv_ring *ring, uint64_t i)
+{
+    return (uint64_t)ring->slots[i & ring->mask].t_ns;
+}
+
+static size_t drain_locked(cv_bus *bus)
+{
+    cv_clock_pair pair = cv_clock_pair_now();
+
+    pthread_mutex_lock(&bus->rings_mu);
+    size_t n = bus->nrings;
+    drain_slot *slots = n ? calloc(n, sizeof *slots) : NULL;
+    size_t k = 0;
+    for (cv_ring *r = bus->rings; r != NULL && k < n; r = r->next)
+        slots[k++].ring = r;
+    pthread_mutex_unlock(&bus->rings_mu);
+    if (n > 0 && slots == NULL)
+        return 0;
+
+    /* Pass one: the cut is the newest stamp visible now. */
+    uint64_t cut = 0;
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        cv_ring *r = slots[i].ring;
+        uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+        slots[i].pos = slots[i].cursor = atomic_load_explicit(&r->tail, memory_order_relaxed);
+        if (head > slots[i].pos) {
+            uint64_t t = ticks_at(r, head - 1);
+            if (!any || t > cut)
+                cut = t;
+            any = true;
+        }
+    }
+
+    /* Further passes until nothing stamped before the cut appears. */
+    bool advanced = any;
+    while (advanced) {
+        advanced = false;
+        for (size_t i = 0; i < n; i++) {
+            cv_ring *r = slots[i].ring;
+            uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+            while (slots[i].cursor < head && ticks_at(r, slots[i].cursor) <= cut) {
+                slots[i].cursor++;
+                advanced = true;
+            }
+        }
+    }
+
+    /* Merge by stamp; ties go to the ring listed first. */
+    size_t moved = 0;
+    for (;;) {
+        drain_slot *best = NULL;
+        for (size_t i = 0; i < n; i++) {
+            drain_slot *s = &slots[i];
+            if (s->pos < s->cursor &&
+                (best == NULL || ticks_at(s->ring, s->pos) < ticks_at(best->ring, best->pos)))
+                best = s;
+        }
+        if (best == NULL)
+            break;
+        cv_event ev = best->ring->slots[best->pos & best->ring->mask];
+        ev.t_ns = cv_clock_ticks_to_ns((uint64_t)ev.t_ns, bus->anchor) - bus->start_ns;
+        best->ring->slots[best->pos & best->ring->mask].text = NULL;
+        best->pos++;
+        cv_log_append(bus->log, &ev);
+        moved++;
+    }
+    for (size_t i = 0; i < n; i++)
+        atomic_store_explicit(&slots[i].ring->tail, slots[i].pos, memory_order_release);
+
+    /* A drop is part of the record: say how many, on which lane. */
+    for (size_t i = 0; i < n; i++) {
+        cv_ring *r = slots[i].ring;
+        uint64_t dropped = atomic_load_explicit(&r->dropped, memory_order_relaxed);
+        if (dropped != r->dropped_reported) {
+            cv_event ev = {.kind = CV_EV_DROP, .lane = r->lane, .origin = r->lane,
+                           .ref = dropped - r->dropped_reported,
+                           .t_ns = cv_clock_mono_ns() - bus->start_ns};
+            r->dropped_reported = dropped;
+            cv_log_append(bus->log, &ev);
+            moved++;
+        }
+    }
+    free(slots);
+
+    bus->anchor = pair;
+    cv_clock_refine(pair);
+    cv_log_publish(bus->log);
+    return moved;
+}
+
+void cv_bus_flush(cv_bus *bus)
+{
+    if (bus == NULL)
+        return;
+    /* The second drain takes what was stamped after the first one's cut
+     * but published before this call. */
+    pthread_mutex_lock(&bus->drain_mu);
+    drain_locked(bus);
+    drain_locked(bus);
+    pthread_mutex_unlock(&bus->drain_mu);
+}
+
+static void *drainer_main(void *arg)
+{
+    cv_bus *bus = arg;
+    int64_t period = DRAIN_BUSY_NS;
+    pthread_mutex_lock(&bus->wake_mu);
+    while (!bus->stopping) {
+        struct timespec deadline = cv_clock_deadline((double)period / 1e9);
+        if (!atomic_load_explicit(&bus->kicked, memory_order_relaxed))
+            pthread_cond_timedwait(&bus->wake_cond, &bus->wake_mu, &deadline);
+        atomic_store_explicit(&bus->kicked, false, memory_order_relaxed);
+        pthread_mutex_unlock(&bus->wake_mu);
+
+        pthread_mutex_lock(&bus->drain_mu);
+        size_t moved = drain_locked(bus);
+        pthread_mutex_unlock(&bus->drain_mu);
+        period = moved > 0 ? DRAIN_BUSY_NS : (period * 2 > DRAIN_IDLE_NS ? DRAIN_IDLE_NS : period * 2);
+
+        pthread_mutex_lock(&bus->wake_mu);
+    }
+    pthread_mutex_unlock(&bus->wake_mu);
+    return NULL;
+}
+
+cv_bus *cv_bus_create(cv_log *log, size_t ring_capacity)
+{
+    cv_bus *bus = calloc(1, sizeof *bus);
+    if (bus == NULL)
+        return NULL;
+    bus->gen = atomic_fetch_add(&generations, 1);
+    bus->log = log;
+    bus->ring_capacity = round_pow2(ring_capacity ? ring_capacity : CV_BUS_DEFAULT_RING);
+    cv_clock_ns_per_tick(); /* calibrate before the run's clock starts */
+    bus->anchor = cv_clock_pair_now();
+    bus->start_ns = bus->anchor.ns;
+    atomic_init(&bus->next_lane, 1);
+    atomic_init(&bus->next_id, 1);
+    pthread_mutex_init(&bus->rings_mu, NULL);
+    pthread_mutex_init(&bus->drain_mu, NULL);
+    pthread_mutex_init(&bus->wake_mu, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&bus->wake_cond, &attr);
+    pthread_condattr_destroy(&attr);
+
+    if (cv_log_count(log) == 0) {
+        const cv_log_meta *meta = cv_log_meta_get(log);
+        cv_event header = {.kind = CV_EV_HEADER, .lane = CV_NO_LANE,
+                           .origin = CV_NO_LANE, .text = strdup(meta->scenario)};
+        cv_log_append(log, &header);
+        cv_log_publish(log);
+    }
+    if (pthread_create(&bus->drainer, NULL, drainer_main, bus) != 0) {
+        cv_bus_destroy(bus);
+        return NULL;
+    }
+    bus->drainer_started = true;
+    return bus;
+}
+
+void cv_bus_destroy(cv_bus *bus)
+{
+    if (bus == NULL)
+        return;
+    pthread_mutex_lock(&bus->wake_mu);
+    bus->stopping = true;
+    pthread_cond_signal(&bus->wake_cond);
+    pthread_mutex_unlock(&bus->wake_mu);
+    if (bus->drainer_started)
+        pthread_join(bus->drainer, NULL);
+    cv_bus_flush(bus);
+    cv_ring *r = bus->rings;
+    while (r != NULL) {
+        cv_ring *next = r->next;
+        cv_ring_destroy(r);
+        r = next;
+    }
+    if (tls.gen == bus->gen)
+        tls = (thread_binding){0, NULL, CV_NO_LANE};
+    pthread_mutex_destroy(&bus->rings_mu);
+    pthread_mutex_destroy(&bus->drain_mu);
+    pthread_mutex_destroy(&bus->wake_mu);
+    pthread_cond_destroy(&bus->wake_cond);
+    free(bus);
+}

@@ -1,0 +1,55 @@
+/*
+ * The event bus connects the instrumented runtime to the event log.  Each
+ * publishing thread writes into its own ring (ring.h); a drainer thread
+ * moves events from the rings into the log in batches, in timestamp order,
+ * giving them their gapless sequence numbers.  A NULL bus is valid
+ * everywhere and publishes nothing: that is "events off".
+ */
+#ifndef CV_BUS_H
+#define CV_BUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "log.h"
+
+typedef struct cv_bus cv_bus;
+
+/* Events each thread's ring holds before it drops (a power of two). */
+#define CV_BUS_DEFAULT_RING (1u << 16)
+
+/* Creates a bus that drains into `log` (appending the header event, seq 0,
+ * if the log is empty) and starts its drainer thread.  ring_capacity 0
+ * means CV_BUS_DEFAULT_RING; other values are rounded up to a power of 2. */
+cv_bus *cv_bus_create(cv_log *log, size_t ring_capacity);
+/* Stops the drainer and drains what is left.  Every publishing thread must
+ * have finished publishing.  The log stays open and owned by the caller. */
+void cv_bus_destroy(cv_bus *bus);
+/* Drains every ring into the log now (any thread). */
+void cv_bus_flush(cv_bus *bus);
+
+/* Binds the calling thread to `lane` for events it publishes on this bus. */
+void cv_bus_attach(cv_bus *bus, int lane);
+/* The calling thread's lane on this bus (CV_NO_LANE if never attached). */
+int cv_bus_lane(const cv_bus *bus);
+/* A fresh lane number for a new thread (1, 2, ...; 0 is main). */
+int cv_bus_new_lane(cv_bus *bus);
+/* A fresh id for a future or task (1, 2, ...). */
+uint64_t cv_bus_new_id(cv_bus *bus);
+/* Nanoseconds since the run started (CLOCK_MONOTONIC). */
+int64_t cv_bus_now_ns(const cv_bus *bus);
+cv_log *cv_bus_log(const cv_bus *bus);
+
+/* Publishes *ev: stamps it, sets its origin lane and hands it (with its
+ * text) to the calling thread's ring.  Never blocks on the drainer. */
+void cv_publish(cv_bus *bus, cv_event *ev);
+
+/* Shorthands for the common events; text arguments are copied. */
+void cv_publish_future(cv_bus *bus, uint64_t id, int state, int lane,
+                       const char *text, uint64_t ref, int32_t code);
+void cv_publish_thread(cv_bus *bus, int lane, int state, const char *name);
+void cv_publish_wait(cv_bus *bus, int state, uint64_t future_id, const char *what);
+void cv_publish_log(cv_bus *bus, const char *line);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * An event is one state change somewhere in the instrumented runtime: a
+ * future moving between states, a thread becoming busy or idle, a caller
+ * blocking on a result, a console line.  Events are small fixed-size records
+ * so that publishing one costs a timestamp and a copy; the only heap part is
+ * an optional text (a label, a result, a console line) that travels with the
+ * event and is owned by whoever holds the event last (ring, then log).
+ */
+#ifndef CV_EVENT_H
+#define CV_EVENT_H
+
+#include <stdint.h>
+
+enum cv_event_kind {
+    CV_EV_HEADER = 1, /* seq 0 of every log: describes the run */
+    CV_EV_FUTURE,     /* a future changed state (enum cv_future_state) */
+    CV_EV_THREAD,     /* a thread started, became busy or idle, stopped */
+    CV_EV_WAIT,       /* a caller blocks on / unblocks from futures */
+    CV_EV_LOG,        /* a console line, exactly as headless mode prints it */
+    CV_EV_DROP,       /* events a full ring had to drop (ref = how many) */
+    CV_EV_TASK,       /* an event-loop task changed state */
+    CV_EV_FRAME,      /* a spinner frame was drawn */
+    CV_EV_LOOP,       /* the event loop polls or idles */
+    CV_EV_MARK,       /* a scenario-defined milestone (text says what) */
+    CV_EV_KIND_COUNT
+};
+
+enum cv_future_state {
+    CV_PENDING,
+    CV_RUNNING,
+    CV_FINISHED,
+    CV_FAILED,
+    CV_CANCELLED,
+    CV_FUTURE_STATE_COUNT
+};
+
+enum cv_thread_state {
+    CV_THREAD_STARTED,
+    CV_THREAD_BUSY,
+    CV_THREAD_IDLE,
+    CV_THREAD_STOPPED,
+    CV_THREAD_STATE_COUNT
+};
+
+enum cv_wait_state {
+    CV_WAIT_BLOCK,   /* ref = the future waited for, or 0 for many */
+    CV_WAIT_UNBLOCK,
+    CV_WAIT_STATE_COUNT
+};
+
+enum cv_task_state {
+    CV_TASK_CREATED,   /* created: already scheduled on its loop */
+    CV_TASK_SCHEDULED, /* ready again (a timer fired, I/O is ready, ...) */
+    CV_TASK_RUNNING,   /* resumed on the loop thread */
+    CV_TASK_SUSPENDED, /* awaiting something; text says what */
+    CV_TASK_CANCELLED,
+    CV_TASK_DONE,
+    CV_TASK_FAILED,
+    CV_TASK_STATE_COUNT
+};
+
+enum cv_loop_state {
+    CV_LOOP_POLLING, /* waiting for I/O or a timer */
+    CV_LOOP_RUNNING, /* running ready tasks */
+    CV_LOOP_IDLE,    /* stopped: nothing left to run */
+    CV_LOOP_STATE_COUNT
+};
+
+/* cv_event.side for spinner frames and two-sided scenarios. */
+enum cv_side { CV_SIDE_NONE, CV_SIDE_THREAD, CV_SIDE_TASK, CV_SIDE_COUNT };
+
+/* No lane: the event does not concern a particular thread. */
+#define CV_NO_LANE (-1)
+/* The lane of the scenario's main (calling) thread. */
+#define CV_MAIN_LANE 0
+
+typedef struct cv_event {
+    uint64_t seq;   /* position in the log, gapless from 0 */
+    int64_t t_ns;   /* ns since the run started (raw clock ticks in a ring) */
+    uint64_t id;    /* the future or task concerned */
+    uint64_t ref;   /* kind-specific: result value, waited future, drop count */
+    char *text;     /* owned, may be NULL: label, result text, error, line */
+    int32_t code;   /* kind-specific: error code, HTTP status, ... */
+    int16_t lane;   /* the lane the event concerns, CV_NO_LANE if none */
+    int16_t origin; /* the lane of the thread that published it */
+    uint16_t kind;  /* enum cv_event_kind */
+    uint16_t state; /* kind-specific state enum */
+    uint16_t side;  /* kind-specific sub-classification */
+    uint16_t flags; /* kind-specific bits */
+} cv_event;
+
+/* The names used in traces and on screen ("future", "running", ...). */
+const char *cv_event_kind_name(unsigned kind);
+const char *cv_event_state_name(unsigned kind, unsigned state);
+/* Inverse of the above: -1 when the name is unknown. */
+int cv_event_kind_from_name(const char *name);
+int cv_event_state_from_name(unsigned kind, const char *name);
+const char *cv_side_name(unsigned side);
+int cv_side_from_name(const char *name);
+
+#endif

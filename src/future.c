@@ -1,0 +1,353 @@
+#include "future.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+
+typedef struct callback {
+    cv_done_fn fn;
+    void *arg;
+    struct callback *next;
+} callback;
+
+typedef struct waiter_node {
+    cv_waiter *waiter;
+    struct waiter_node *next;
+} waiter_node;
+
+struct cv_future {
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
+    atomic_int refs;
+    int state;
+    int lane;
+    int sleepers; /* threads blocked in result(): broadcast only then */
+    uint64_t id;
+    cv_bus *bus;
+    cv_result result;
+    callback *callbacks;
+    waiter_node *waiters;
+    char label[48];
+};
+
+const char *cv_strerror(int code)
+{
+    switch (code) {
+    case CV_OK: return "success";
+    case CV_ETIMEDOUT: return "timed out";
+    case CV_ECANCELLED: return "cancelled";
+    case CV_EFAILED: return "the call failed";
+    case CV_ENOMEM: return "out of memory";
+    case CV_ESHUTDOWN: return "cannot schedule new futures after shutdown";
+    case CV_EDONE: return "no more results";
+    case CV_EINVAL: return "invalid argument";
+    default: return "unknown error";
+    }
+}
+
+void cv_result_fail(cv_result *out, int error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    out->error = error ? error : -1;
+    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    va_end(ap);
+}
+
+/* Condition variables here wait on CLOCK_MONOTONIC, so that a timeout is
+ * not fooled by the wall clock being set. */
+static void init_cond(pthread_cond_t *cond)
+{
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(cond, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
+cv_future *cv_future_new(cv_bus *bus, const char *label)
+{
+    cv_future *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return NULL;
+    pthread_mutex_init(&f->mu, NULL);
+    init_cond(&f->cond);
+    atomic_init(&f->refs, 1);
+    f->state = CV_PENDING;
+    f->lane = CV_NO_LANE;
+    f->bus = bus;
+    f->id = cv_bus_new_id(bus);
+    snprintf(f->label, sizeof f->label, "%s", label ? label : "call");
+    cv_publish_future(bus, f->id, CV_PENDING, CV_NO_LANE, f->label, 0, 0);
+    return f;
+}
+
+void cv_future_retain(cv_future *f)
+{
+    atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
+}
+
+void cv_future_release(cv_future *f)
+{
+    if (f == NULL || atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    callback *c = f->callbacks;
+    while (c != NULL) {
+        callback *next = c->next;
+        free(c);
+        c = next;
+    }
+    waiter_node *w = f->waiters;
+    while (w != NULL) {
+        waiter_node *next = w->next;
+        free(w);
+        w = next;
+    }
+    pthread_mutex_destroy(&f->mu);
+    pthread_cond_destroy(&f->cond);
+    free(f);
+}
+
+uint64_t cv_future_id(const cv_future *f)
+{
+    return f->id;
+}
+
+cv_bus *cv_future_bus(const cv_future *f)
+{
+    return f->bus;
+}
+
+const char *cv_future_label(const cv_future *f)
+{
+    return f->label;
+}
+
+int cv_future_state(cv_future *f)
+{
+    pthread_mutex_lock(&f->mu);
+    int state = f->state;
+    pthread_mutex_unlock(&f->mu);
+    return state;
+}
+
+static bool is_done(int state)
+{
+    return state == CV_FINISHED || state == CV_FAILED || state == CV_CANCELLED;
+}
+
+bool cv_future_done(cv_future *f)
+{
+    return is_done(cv_future_state(f));
+}
+
+bool cv_future_running(cv_future *f)
+{
+    return cv_future_state(f) == CV_RUNNING;
+}
+
+bool cv_future_cancelled(cv_future *f)
+{
+    return cv_future_state(f) == CV_CANCELLED;
+}
+
+int cv_future_lane(cv_future *f)
+{
+    pthread_mutex_lock(&f->mu);
+    int lane = f->lane;
+    pthread_mutex_unlock(&f->mu);
+    return lane;
+}
+
+/* Called with f->mu held when f has just become done.  Waiters hear it now,
+ * under the lock, so that a waiter that removes itself (under the same lock)
+ * can be freed at once; callbacks are taken out to run after the unlock. */
+static callback *notify_done(cv_future *f)
+{
+    if (f->sleepers > 0)
+        pthread_cond_broadcast(&f->cond);
+    waiter_node *ws = f->waiters;
+    f->waiters = NULL;
+    while (ws != NULL) {
+        waiter_node *next = ws->next;
+        ws->waiter->notify(ws->waiter, f, f->state);
+        free(ws);
+        ws = next;
+    }
+    callback *cbs = f->callbacks;
+    f->callbacks = NULL;
+    return cbs;
+}
+
+static void run_callbacks(cv_future *f, callback *cbs)
+{
+    /* The list is newest first; callbacks run in the order they were added. */
+    callback *ordered = NULL;
+    while (cbs != NULL) {
+        callback *next = cbs->next;
+        cbs->next = ordered;
+        ordered = cbs;
+        cbs = next;
+    }
+    while (ordered != NULL) {
+        callback *next = ordered->next;
+        ordered->fn(f, ordered->arg);
+        free(ordered);
+        ordered = next;
+    }
+}
+
+bool cv_future_cancel(cv_future *f)
+{
+    pthread_mutex_lock(&f->mu);
+    if (f->state == CV_RUNNING || f->state == CV_FINISHED || f->state == CV_FAILED) {
+        pthread_mutex_unlock(&f->mu);
+        return false;
+    }
+    if (f->state == CV_CANCELLED) {
+        pthread_mutex_unlock(&f->mu);
+        return true;
+    }
+    f->state = CV_CANCELLED;
+    /* Published under the lock, as every state change is, so that the
+     * events of one future are stamped in the order they happened. */
+    cv_publish_future(f->bus, f->id, CV_CANCELLED, CV_NO_LANE, NULL, 0, 0);
+    callback *cbs = notify_done(f);
+    pthread_mutex_unlock(&f->mu);
+    run_callbacks(f, cbs);
+    return true;
+}
+
+bool cv_future_set_running(cv_future *f, int lane)
+{
+    pthread_mutex_lock(&f->mu);
+    if (f->state != CV_PENDING) {
+        pthread_mutex_unlock(&f->mu);
+        return false;
+    }
+    f->state = CV_RUNNING;
+    f->lane = lane;
+    cv_publish_future(f->bus, f->id, CV_RUNNING, lane, NULL, 0, 0);
+    pthread_mutex_unlock(&f->mu);
+    return true;
+}
+
+void cv_future_set_result(cv_future *f, const cv_result *r)
+{
+    pthread_mutex_lock(&f->mu);
+    if (f->state != CV_RUNNING && f->state != CV_PENDING) {
+        pthread_mutex_unlock(&f->mu);
+        return;
+    }
+    f->result = *r;
+    f->state = r->error ? CV_FAILED : CV_FINISHED;
+    if (r->error)
+        cv_publish_future(f->bus, f->id, CV_FAILED, f->lane, r->message, 0, r->error);
+    else
+        cv_publish_future(f->bus, f->id, CV_FINISHED, f->lane,
+                          r->text[0] ? r->text : NULL, (uint64_t)r->value, 0);
+    callback *cbs = notify_done(f);
+    pthread_mutex_unlock(&f->mu);
+    run_callbacks(f, cbs);
+}
+
+static int outcome(cv_future *f, cv_result *out)
+{
+    switch (f->state) {
+    case CV_CANCELLED:
+        return CV_ECANCELLED;
+    case CV_FAILED:
+        if (out != NULL)
+            *out = f->result;
+        return CV_EFAILED;
+    default:
+        if (out != NULL)
+            *out = f->result;
+        return CV_OK;
+    }
+}
+
+int cv_future_result(cv_future *f, double timeout_s, cv_result *out)
+{
+    pthread_mutex_lock(&f->mu);
+    if (!is_done(f->state)) {
+        if (timeout_s == 0) {
+            pthread_mutex_unlock(&f->mu);
+            return CV_ETIMEDOUT;
+        }
+        struct timespec deadline = cv_clock_deadline(timeout_s);
+        cv_publish_wait(f->bus, CV_WAIT_BLOCK, f->id, "result");
+        f->sleepers++;
+        int rc = 0;
+        while (!is_done(f->state) && rc != ETIMEDOUT) {
+            if (timeout_s < 0)
+                pthread_cond_wait(&f->cond, &f->mu);
+            else
+                rc = pthread_cond_timedwait(&f->cond, &f->mu, &deadline);
+        }
+        f->sleepers--;
+        cv_publish_wait(f->bus, CV_WAIT_UNBLOCK, f->id, "result");
+        if (!is_done(f->state)) {
+            pthread_mutex_unlock(&f->mu);
+            return CV_ETIMEDOUT;
+        }
+    }
+    int rc = outcome(f, out);
+    pthread_mutex_unlock(&f->mu);
+    return rc;
+}
+
+int cv_future_add_done_callback(cv_future *f, cv_done_fn fn, void *arg)
+{
+    pthread_mutex_lock(&f->mu);
+    if (is_done(f->state)) {
+        pthread_mutex_unlock(&f->mu);
+        fn(f, arg);
+        return CV_OK;
+    }
+    callback *c = malloc(sizeof *c);
+    if (c == NULL) {
+        pthread_mutex_unlock(&f->mu);
+        return CV_ENOMEM;
+    }
+    *c = (callback){fn, arg, f->callbacks};
+    f->callbacks = c;
+    pthread_mutex_unlock(&f->mu);
+    return CV_OK;
+}
+
+bool cv_future_add_waiter(cv_future *f, cv_waiter *w)
+{
+    pthread_mutex_lock(&f->mu);
+    if (is_done(f->state)) {
+        pthread_mutex_unlock(&f->mu);
+        return true;
+    }
+    waiter_node *node = malloc(sizeof *node);
+    if (node != NULL) {
+        *node = (waiter_node){w, f->waiters};
+        f->waiters = node;
+    }
+    pthread_mutex_unlock(&f->mu);
+    return node == NULL; /* without memory, report it done: never hang */
+}
+
+void cv_future_remove_waiter(cv_future *f, cv_waiter *w)
+{
+    pthread_mutex_lock(&f->mu);
+    for (waiter_node **p = &f->waiters; *p != NULL; p = &(*p)->next) {
+        if ((*p)->waiter == w) {
+            waiter_node *dead = *p;
+            *p = dead->next;
+            free(dead);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&f->mu);
+}

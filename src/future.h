@@ -1,0 +1,101 @@
+/*
+ * A future: the result of a call that may not have happened yet, with the
+ * semantics of Python's concurrent.futures.Future.  It moves
+ *     pending -> running -> finished | failed,   or   pending -> cancelled
+ * and publishes an event on every move.  C has no exceptions, so a failure
+ * is an error code and a message carried in cv_result.
+ */
+#ifndef CV_FUTURE_H
+#define CV_FUTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bus.h"
+
+/* Return codes: 0 is success. */
+enum {
+    CV_OK = 0,
+    CV_ETIMEDOUT = -1,  /* the timeout passed first */
+    CV_ECANCELLED = -2, /* the future was cancelled */
+    CV_EFAILED = -3,    /* the call failed; cv_result says how */
+    CV_ENOMEM = -4,
+    CV_ESHUTDOWN = -5,  /* the executor no longer accepts calls */
+    CV_EDONE = -6,      /* an iterator has nothing more */
+    CV_EINVAL = -7,
+};
+/* Words for a return code, for the edges (CLI, UI). */
+const char *cv_strerror(int code);
+
+/* What a call produces: a value (and optional pointer) when it succeeds, an
+ * error code and message when it fails. */
+typedef struct cv_result {
+    long long value;
+    void *data;        /* not owned by the future */
+    char text[64];     /* how the value reads; empty means the number */
+    int error;         /* non-zero: the call failed */
+    char message[128]; /* the failure's words */
+} cv_result;
+
+/* A call: fn(arg, out).  `out` starts zeroed; set out->value (and text),
+ * or out->error and out->message. */
+typedef void (*cv_fn)(void *arg, cv_result *out);
+
+/* Fills a result in one line: cv_result_fail(out, 418, "I'm a Teapot"). */
+void cv_result_fail(cv_result *out, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+typedef struct cv_future cv_future;
+typedef void (*cv_done_fn)(cv_future *f, void *arg);
+
+/* A new pending future with one reference, published as submitted. */
+cv_future *cv_future_new(cv_bus *bus, const char *label);
+void cv_future_retain(cv_future *f);
+void cv_future_release(cv_future *f);
+
+uint64_t cv_future_id(const cv_future *f);
+const char *cv_future_label(const cv_future *f);
+int cv_future_state(cv_future *f); /* enum cv_future_state */
+bool cv_future_done(cv_future *f);
+bool cv_future_running(cv_future *f);
+bool cv_future_cancelled(cv_future *f);
+cv_bus *cv_future_bus(const cv_future *f);
+/* The lane it ran on, CV_NO_LANE if it never ran. */
+int cv_future_lane(cv_future *f);
+
+/* Cancels a pending future.  False if it is running or done; true if it is
+ * (now or already) cancelled. */
+bool cv_future_cancel(cv_future *f);
+
+/* Waits up to timeout_s (negative: forever) for the outcome.  Returns
+ * CV_OK with *out filled, CV_ETIMEDOUT, CV_ECANCELLED, or CV_EFAILED with
+ * out->error and out->message.  Publishes block/unblock events when it has
+ * to wait.  `out` may be NULL. */
+int cv_future_result(cv_future *f, double timeout_s, cv_result *out);
+
+/* Calls fn(f, arg) when f is done: at once, in this thread, if it already
+ * is; otherwise in the thread that completes or cancels it. */
+int cv_future_add_done_callback(cv_future *f, cv_done_fn fn, void *arg);
+
+/* For executors.  Moves a pending future to running on `lane`; false if it
+ * was cancelled (then it must not run). */
+bool cv_future_set_running(cv_future *f, int lane);
+/* Completes a running future: finished, or failed if r->error. */
+void cv_future_set_result(cv_future *f, const cv_result *r);
+
+/*
+ * Waiters, for wait() and as_completed(): a waiter registered on a future
+ * hears about its completion from the completing thread.
+ */
+typedef struct cv_waiter cv_waiter;
+typedef void (*cv_waiter_fn)(cv_waiter *w, cv_future *f, int state);
+struct cv_waiter {
+    cv_waiter_fn notify; /* called with the future's lock held: be brief */
+};
+/* Registers w unless f is already done; returns true if it was done (and
+ * then w is not registered). */
+bool cv_future_add_waiter(cv_future *f, cv_waiter *w);
+void cv_future_remove_waiter(cv_future *f, cv_waiter *w);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * Headless mode: follow a run's log as it grows, print its console lines
+ * the way the Python scripts do (with a [HH:MM:SS.mmm] stamp), and stream
+ * every event to a trace if asked.  Used when stdout is not a terminal.
+ */
+#ifndef CV_HEADLESS_H
+#define CV_HEADLESS_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "run.h"
+
+/* Formats the stamp for an event at t_ns into buf: "[21:20:24.123] ". */
+void cv_headless_stamp(const cv_log *log, int64_t t_ns, char *buf, size_t len);
+
+/* Follows `run` until it ends, printing console lines to `out` and writing
+ * every event to `trace` (may be NULL).  If *interrupt becomes non-zero the
+ * run is asked to stop.  Joins the run; returns its status, or -1 if the
+ * trace could not be written. */
+int cv_headless_follow(cv_run *run, FILE *out, FILE *trace, volatile sig_atomic_t *interrupt);
+
+#endif

@@ -1,0 +1,169 @@
+#include "log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+
+/* 4096 events of 64 bytes: 256 KiB a chunk; 65536 chunks: 268 M events,
+ * far beyond what a teaching run produces, with a 512 KiB chunk table that
+ * never moves (so readers need no lock to find a chunk). */
+#define CHUNK_SHIFT 12
+#define CHUNK_SIZE (1u << CHUNK_SHIFT)
+#define MAX_CHUNKS 65536u
+
+struct cv_log {
+    _Atomic(cv_event *) chunks[MAX_CHUNKS];
+    atomic_size_t count;     /* published to readers */
+    size_t written;          /* appended by the writer, maybe not published */
+    int64_t last_t;
+    atomic_bool closed;
+    _Atomic uint64_t dropped;
+    cv_log_meta meta;
+    pthread_mutex_t mu;      /* for waiters and the waker only */
+    pthread_cond_t cond;
+    void (*waker)(void *);
+    void *waker_arg;
+};
+
+cv_log *cv_log_create(void)
+{
+    cv_log *log = calloc(1, sizeof *log);
+    if (log == NULL)
+        return NULL;
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&log->cond, &attr);
+    pthread_condattr_destroy(&attr);
+    pthread_mutex_init(&log->mu, NULL);
+    log->meta.speed = 1.0;
+    return log;
+}
+
+void cv_log_destroy(cv_log *log)
+{
+    if (log == NULL)
+        return;
+    size_t n = log->written;
+    for (size_t i = 0; i < n; i++)
+        free(((cv_event *)cv_log_at(log, i))->text);
+    for (size_t c = 0; c < MAX_CHUNKS && log->chunks[c] != NULL; c++)
+        free(log->chunks[c]);
+    pthread_mutex_destroy(&log->mu);
+    pthread_cond_destroy(&log->cond);
+    free(log);
+}
+
+void cv_log_set_meta(cv_log *log, const cv_log_meta *meta)
+{
+    log->meta = *meta;
+}
+
+const cv_log_meta *cv_log_meta_get(const cv_log *log)
+{
+    return &log->meta;
+}
+
+int cv_log_append(cv_log *log, const cv_event *ev)
+{
+    size_t i = log->written;
+    size_t c = i >> CHUNK_SHIFT;
+    if (c >= MAX_CHUNKS) {
+        free(ev->text);
+        return -ENOMEM;
+    }
+    cv_event *chunk = atomic_load_explicit(&log->chunks[c], memory_order_relaxed);
+    if (chunk == NULL) {
+        chunk = malloc(CHUNK_SIZE * sizeof *chunk);
+        if (chunk == NULL) {
+            free(ev->text);
+            return -ENOMEM;
+        }
+        atomic_store_explicit(&log->chunks[c], chunk, memory_order_release);
+    }
+    cv_event *slot = &chunk[i & (CHUNK_SIZE - 1)];
+    *slot = *ev;
+    slot->seq = i;
+    if (slot->t_ns < log->last_t)
+        slot->t_ns = log->last_t;
+    log->last_t = slot->t_ns;
+    if (slot->kind == CV_EV_DROP)
+        atomic_fetch_add_explicit(&log->dropped, slot->ref, memory_order_relaxed);
+    log->written = i + 1;
+    return 0;
+}
+
+static void wake(cv_log *log)
+{
+    pthread_mutex_lock(&log->mu);
+    pthread_cond_broadcast(&log->cond);
+    void (*fn)(void *) = log->waker;
+    void *arg = log->waker_arg;
+    pthread_mutex_unlock(&log->mu);
+    if (fn != NULL)
+        fn(arg);
+}
+
+void cv_log_publish(cv_log *log)
+{
+    if (atomic_load_explicit(&log->count, memory_order_relaxed) == log->written)
+        return;
+    atomic_store_explicit(&log->count, log->written, memory_order_release);
+    wake(log);
+}
+
+size_t cv_log_count(const cv_log *log)
+{
+    return atomic_load_explicit(&((cv_log *)log)->count, memory_order_acquire);
+}
+
+const cv_event *cv_log_at(const cv_log *log, size_t i)
+{
+    cv_event *chunk = atomic_load_explicit(&((cv_log *)log)->chunks[i >> CHUNK_SHIFT],
+                                           memory_order_acquire);
+    return &chunk[i & (CHUNK_SIZE - 1)];
+}
+
+void cv_log_close(cv_log *log)
+{
+    cv_log_publish(log);
+    atomic_store(&log->closed, true);
+    wake(log);
+}
+
+bool cv_log_closed(const cv_log *log)
+{
+    return atomic_load(&((cv_log *)log)->closed);
+}
+
+size_t cv_log_wait(cv_log *log, size_t known, double timeout_s)
+{
+    struct timespec deadline = cv_clock_deadline(timeout_s);
+    pthread_mutex_lock(&log->mu);
+    while (cv_log_count(log) <= known && !cv_log_closed(log)) {
+        if (timeout_s < 0) {
+            pthread_cond_wait(&log->cond, &log->mu);
+        } else if (pthread_cond_timedwait(&log->cond, &log->mu, &deadline) == ETIMEDOUT) {
+            break;
+        }
+    }
+    pthread_mutex_unlock(&log->mu);
+    return cv_log_count(log);
+}
+
+void cv_log_set_waker(cv_log *log, void (*fn)(void *), void *arg)
+{
+    pthread_mutex_lock(&log->mu);
+    log->waker = fn;
+    log->waker_arg = arg;
+    pthread_mutex_unlock(&log->mu);
+}
+
+uint64_t cv_log_dropped(const cv_log *log)
+{
+    return atomic_load_explicit(&((cv_log *)log)->dropped, memory_order_relaxed);
+}

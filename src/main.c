@@ -1,0 +1,304 @@
+/*
+ * The command line: the edge where errors become words and exit statuses.
+ * Everything inside returns codes; here a bad input becomes one line on
+ * stderr and status 2, before any thread starts or any file is created.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+#include "headless.h"
+#include "log.h"
+#include "opts.h"
+#include "run.h"
+#include "scenarios.h"
+#include "trace.h"
+#ifdef CV_HAVE_UI
+#include "ui.h"
+#endif
+
+#define EXIT_USAGE 2
+
+static const cv_opt_spec common_options[] = {
+    {.name = "headless", .type = CV_OPT_FLAG,
+     .help = "print the console output instead of opening the UI (automatic when stdout is not a terminal)"},
+    {.name = "trace", .type = CV_OPT_STR, .metavar = "FILE",
+     .help = "write every event to FILE as JSON Lines"},
+    {.name = "speed", .type = CV_OPT_NUM, .min = 0, .min_exclusive = true, .max = 1000,
+     .def = "1", .metavar = "F", .help = "run F times faster: every demo sleep is divided by F"},
+    {.name = "paused", .type = CV_OPT_FLAG, .help = "open the UI paused at the first event"},
+    {.name = "ascii", .type = CV_OPT_FLAG, .help = "draw with ASCII only, for terminals without Unicode"},
+    {.name = "no-color", .type = CV_OPT_FLAG, .help = "no colours (also when NO_COLOR is set)"},
+    {.name = "screenshot", .type = CV_OPT_STR, .metavar = "FILE",
+     .help = "run headless and write the screen at --at to FILE (.txt or .svg)"},
+    {.name = "at", .type = CV_OPT_NUM, .min = 0, .max = 86400, .metavar = "SECONDS",
+     .help = "with --screenshot: the playhead, in seconds of the run"},
+    {.name = "size", .type = CV_OPT_STR, .def = "120x40", .metavar = "COLSxROWS",
+     .help = "with --screenshot: the screen size"},
+    {.name = "help", .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
+    {0},
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: concviz SCENARIO [options]     run a scenario (the UI on a terminal)\n"
+            "       concviz list                   list the scenarios\n"
+            "       concviz replay FILE            open a trace written by --trace\n"
+            "       concviz --help | --version\n"
+            "Run 'concviz SCENARIO --help' for a scenario's options.\n");
+}
+
+static void list_scenarios(void)
+{
+    for (size_t i = 0; cv_scenarios[i] != NULL; i++)
+        printf("%-10s %s\n", cv_scenarios[i]->name, cv_scenarios[i]->summary);
+}
+
+static void scenario_help(const cv_scenario *sc)
+{
+    printf("usage: concviz %s [options]\n%s\n\n", sc->name, sc->summary);
+    if (sc->options != NULL && sc->options[0].name != NULL) {
+        printf("%s options:\n", sc->name);
+        cv_opts_print_help(sc->options, stdout);
+        printf("\n");
+    }
+    printf("common options:\n");
+    cv_opts_print_help(common_options, stdout);
+}
+
+static int usage_error(const char *who, const char *msg, const char *hint)
+{
+    fprintf(stderr, "concviz%s%s: %s%s%s\n", who ? " " : "", who ? who : "", msg,
+            hint ? " " : "", hint ? hint : "");
+    return EXIT_USAGE;
+}
+
+static int parse_size(const char *s, int *cols, int *rows)
+{
+    char tail;
+    if (sscanf(s, "%dx%d%c", cols, rows, &tail) != 2)
+        return -1;
+    return *cols >= 20 && *cols <= 1000 && *rows >= 5 && *rows <= 500 ? 0 : -1;
+}
+
+static int replay_main(int argc, char **argv)
+{
+    static const cv_opt_spec replay_options[] = {
+        {.name = "ascii", .type = CV_OPT_FLAG, .help = "draw with ASCII only"},
+        {.name = "no-color", .type = CV_OPT_FLAG, .help = "no colours"},
+        {.name = "help", .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
+        {0},
+    };
+    const cv_opt_spec *const tables[] = {replay_options, NULL};
+    cv_opts opts;
+    char err[256];
+    if (cv_opts_parse(&opts, tables, argc, argv, 1, err, sizeof err) != 0)
+        return usage_error("replay", err, "(usage: concviz replay FILE)");
+    if (cv_opts_flag(&opts, "help")) {
+        printf("usage: concviz replay FILE [--ascii] [--no-color]\n");
+        return 0;
+    }
+    if (opts.npos != 1)
+        return usage_error("replay", "needs the trace FILE to open", "(usage: concviz replay FILE)");
+    cv_log *log = cv_log_create();
+    bool warned;
+    if (log == NULL || cv_trace_read(opts.pos[0], log, &warned, err, sizeof err) != 0) {
+        fprintf(stderr, "concviz replay: %s: %s\n", opts.pos[0], log ? err : "out of memory");
+        cv_log_destroy(log);
+        return EXIT_USAGE;
+    }
+    if (warned)
+        fprintf(stderr, "concviz replay: warning: %s: %s\n", opts.pos[0], err);
+    int status = 0;
+#ifdef CV_HAVE_UI
+    if (isatty(STDOUT_FILENO)) {
+        cv_ui_config cfg = {.replay = log, .replay_path = opts.pos[0], .paused = true,
+                            .ascii = cv_opts_flag(&opts, "ascii"),
+                            .color = !cv_opts_flag(&opts, "no-color") && getenv("NO_COLOR") == NULL,
+                            .speed = cv_log_meta_get(log)->speed};
+        status = cv_ui_main(&cfg);
+        cv_log_destroy(log);
+        return status;
+    }
+#endif
+    /* Not a terminal: print the console lines, as headless mode would. */
+    for (size_t i = 0; i < cv_log_count(log); i++) {
+        const cv_event *ev = cv_log_at(log, i);
+        if (ev->kind == CV_EV_LOG) {
+            char stamp[32];
+            cv_headless_stamp(log, ev->t_ns, stamp, sizeof stamp);
+            printf("%s%s\n", stamp, ev->text ? ev->text : "");
+        }
+    }
+    cv_log_destroy(log);
+    return status;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Runs without the UI: console lines to stdout (or nowhere for a
+ * screenshot), events to the trace. */
+static int run_headless(const cv_scenario *sc, const cv_opts *opts, double speed,
+                        const char *args, cv_atomic_file *trace, const char *shot,
+                        double at, int cols, int rows)
+{
+    install_signals();
+    cv_run *run = cv_run_start(sc, opts, speed, args);
+    if (run == NULL) {
+        fprintf(stderr, "concviz %s: cannot start the run (out of memory or threads)\n", sc->name);
+        if (trace->fp)
+            cv_atomic_file_abort(trace);
+        return 1;
+    }
+    FILE *sink = stdout;
+    FILE *devnull = NULL;
+    if (shot != NULL)
+        sink = devnull = fopen("/dev/null", "w");
+    int status = cv_headless_follow(run, sink ? sink : stdout, trace->fp, &interrupted);
+    if (devnull)
+        fclose(devnull);
+    char err[256];
+    if (trace->fp != NULL) {
+        if (status < 0) {
+            fprintf(stderr, "concviz %s: cannot write the trace\n", sc->name);
+            cv_atomic_file_abort(trace);
+        } else if (cv_atomic_file_commit(trace, err, sizeof err) != 0) {
+            fprintf(stderr, "concviz %s: %s\n", sc->name, err);
+            status = 1;
+        }
+    }
+    if (shot != NULL && status >= 0) {
+#ifdef CV_HAVE_UI
+        if (cv_ui_screenshot(run->log, at, cols, rows, cv_opts_flag(opts, "ascii"), shot, err,
+                             sizeof err) != 0) {
+            fprintf(stderr, "concviz %s: %s\n", sc->name, err);
+            status = 1;
+        }
+#else
+        (void)at, (void)cols, (void)rows;
+#endif
+    }
+    cv_run_destroy(run);
+    if (interrupted)
+        return 128 + interrupted;
+    return status == 0 ? 0 : 1;
+}
+
+static int scenario_main(const cv_scenario *sc, int argc, char **argv)
+{
+    const cv_opt_spec *const tables[] = {sc->options ? sc->options : common_options + 0,
+                                         common_options, NULL};
+    static cv_opts opts; /* large; lives as long as the run */
+    char err[256];
+    char hint[96];
+    snprintf(hint, sizeof hint, "(see: concviz %s --help)", sc->name);
+    if (cv_opts_parse(&opts, sc->options ? tables : tables + 1, argc, argv, sc->max_positional,
+                      err, sizeof err) != 0)
+        return usage_error(sc->name, err, hint);
+    if (cv_opts_flag(&opts, "help")) {
+        scenario_help(sc);
+        return 0;
+    }
+    if (sc->validate != NULL && sc->validate(&opts, err, sizeof err) != 0)
+        return usage_error(sc->name, err, hint);
+
+    const char *shot = cv_opts_str(&opts, "screenshot");
+    int cols = 0, rows = 0;
+    double at = cv_opts_num(&opts, "at");
+    if (shot != NULL) {
+#ifndef CV_HAVE_UI
+        return usage_error(sc->name, "--screenshot needs the UI, which this build lacks", NULL);
+#endif
+        const char *dot = strrchr(shot, '.');
+        if (dot == NULL || (strcasecmp(dot, ".txt") != 0 && strcasecmp(dot, ".svg") != 0))
+            return usage_error(sc->name, "--screenshot FILE must end in .txt or .svg", hint);
+        if (!cv_opts_given(&opts, "at"))
+            return usage_error(sc->name, "--screenshot needs --at SECONDS", hint);
+        if (parse_size(cv_opts_str(&opts, "size"), &cols, &rows) != 0)
+            return usage_error(sc->name, "--size takes COLSxROWS from 20x5 to 1000x500, such as 120x40", hint);
+    } else if (cv_opts_given(&opts, "at") || cv_opts_given(&opts, "size")) {
+        return usage_error(sc->name, "--at and --size go with --screenshot FILE", hint);
+    }
+
+    double speed = cv_opts_num(&opts, "speed");
+    char args[256];
+    cv_opts_describe(&opts, args, sizeof args);
+
+    cv_atomic_file trace = {0};
+    const char *trace_path = cv_opts_str(&opts, "trace");
+    if (trace_path != NULL && cv_atomic_file_open(&trace, trace_path, err, sizeof err) != 0)
+        return usage_error(sc->name, err, NULL);
+
+    bool headless = cv_opts_flag(&opts, "headless") || shot != NULL || !isatty(STDOUT_FILENO);
+#ifdef CV_HAVE_UI
+    if (!headless) {
+        if (trace.fp != NULL) /* the UI writes the trace itself, at the end */
+            cv_atomic_file_abort(&trace);
+        cv_ui_config cfg = {.scenario = sc, .opts = &opts, .speed = speed, .args = args,
+                            .trace_path = trace_path, .paused = cv_opts_flag(&opts, "paused"),
+                            .ascii = cv_opts_flag(&opts, "ascii"),
+                            .color = !cv_opts_flag(&opts, "no-color") && getenv("NO_COLOR") == NULL};
+        return cv_ui_main(&cfg);
+    }
+#endif
+    (void)headless;
+    return run_headless(sc, &opts, speed, args, &trace, shot, at, cols, rows);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        printf("\nscenarios:\n");
+        list_scenarios();
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("concviz %s\n", CV_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "list") == 0) {
+        if (argc > 2)
+            return usage_error("list", "takes no arguments", NULL);
+        list_scenarios();
+        return 0;
+    }
+    if (strcmp(cmd, "replay") == 0)
+        return replay_main(argc - 2, argv + 2);
+    if (cmd[0] == '-') {
+        char msg[160];
+        snprintf(msg, sizeof msg, "a scenario comes first, before options like '%.100s'", cmd);
+        return usage_error(NULL, msg, "(usage: concviz SCENARIO [options]; try: concviz list)");
+    }
+    const cv_scenario *sc = cv_scenario_find(cmd);
+    if (sc == NULL) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "unknown scenario '%.100s'", cmd);
+        return usage_error(NULL, msg, "(try: concviz list)");
+    }
+    return scenario_main(sc, argc - 2, argv + 2);
+}

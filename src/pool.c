@@ -1,0 +1,269 @@
+/*
+ * One mutex and one condition guard an intrusive FIFO of work items, as in
+ * libuv's threadpool.  A submit signals the condition only when a worker is
+ * asleep on it and not already promised a wake-up; otherwise it starts a new
+ * worker if the pool may still grow, or leaves the item for the next worker
+ * that finishes.  So a burst of submits to a busy pool costs no system call.
+ */
+#include "pool.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "clock.h"
+
+typedef struct work {
+    cv_future *future;
+    cv_fn fn;
+    void *arg;
+    struct work *next;
+} work;
+
+typedef struct worker {
+    cv_pool *pool;
+    pthread_t thread;
+    int lane;
+    int index;
+    bool joinable;
+} worker;
+
+struct cv_pool {
+    cv_bus *bus;
+    int max_workers;
+    char name[32];
+
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
+    work *head, *tail;
+    bool shutdown;
+    int sleepers;        /* workers waiting on cond */
+    int wakeups;         /* signals sent and not yet taken */
+    int nthreads;
+    worker *workers;     /* max_workers of them */
+};
+
+int cv_pool_default_workers(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 1)
+        cores = 1;
+    return cores + 4 < 32 ? (int)cores + 4 : 32;
+}
+
+cv_pool *cv_pool_create(cv_bus *bus, int max_workers, const char *name)
+{
+    if (max_workers < 0)
+        return NULL;
+    cv_pool *pool = calloc(1, sizeof *pool);
+    if (pool == NULL)
+        return NULL;
+    pool->bus = bus;
+    pool->max_workers = max_workers ? max_workers : cv_pool_default_workers();
+    pool->workers = calloc((size_t)pool->max_workers, sizeof *pool->workers);
+    if (pool->workers == NULL) {
+        free(pool);
+        return NULL;
+    }
+    snprintf(pool->name, sizeof pool->name, "%s", name ? name : "worker");
+    pthread_mutex_init(&pool->mu, NULL);
+    pthread_cond_init(&pool->cond, NULL);
+    return pool;
+}
+
+int cv_pool_max_workers(const cv_pool *pool)
+{
+    return pool->max_workers;
+}
+
+cv_bus *cv_pool_bus(const cv_pool *pool)
+{
+    return pool->bus;
+}
+
+int cv_pool_threads(cv_pool *pool)
+{
+    pthread_mutex_lock(&pool->mu);
+    int n = pool->nthreads;
+    pthread_mutex_unlock(&pool->mu);
+    return n;
+}
+
+/* Takes the next item, sleeping while there is none; NULL at shutdown.
+ * Called with pool->mu held. */
+static work *next_work(cv_pool *pool, worker *self, bool *was_idle)
+{
+    while (pool->head == NULL && !pool->shutdown) {
+        if (!*was_idle) {
+            cv_publish_thread(pool->bus, self->lane, CV_THREAD_IDLE, NULL);
+            *was_idle = true;
+        }
+        pool->sleepers++;
+        pthread_cond_wait(&pool->cond, &pool->mu);
+        pool->sleepers--;
+        if (pool->wakeups > 0)
+            pool->wakeups--;
+    }
+    work *w = pool->head;
+    if (w != NULL) {
+        pool->head = w->next;
+        if (pool->head == NULL)
+            pool->tail = NULL;
+    }
+    return w;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *self = arg;
+    cv_pool *pool = self->pool;
+    char name[48];
+    snprintf(name, sizeof name, "%s %d", pool->name, self->index + 1);
+    cv_bus_attach(pool->bus, self->lane);
+    cv_publish_thread(pool->bus, self->lane, CV_THREAD_STARTED, name);
+
+    bool idle = true; /* a new worker is busy as soon as it takes work */
+    pthread_mutex_lock(&pool->mu);
+    for (;;) {
+        work *w = next_work(pool, self, &idle);
+        if (w == NULL)
+            break;
+        pthread_mutex_unlock(&pool->mu);
+
+        if (cv_future_set_running(w->future, self->lane)) {
+            if (idle) {
+                cv_publish_thread(pool->bus, self->lane, CV_THREAD_BUSY, NULL);
+                idle = false;
+            }
+            cv_result r = {0};
+            w->fn(w->arg, &r);
+            cv_future_set_result(w->future, &r);
+        }
+        cv_future_release(w->future);
+        free(w);
+        pthread_mutex_lock(&pool->mu);
+    }
+    pthread_mutex_unlock(&pool->mu);
+    cv_publish_thread(pool->bus, self->lane, CV_THREAD_STOPPED, NULL);
+    return NULL;
+}
+
+/* Called with pool->mu held after queueing an item. */
+static void adjust_workers(cv_pool *pool)
+{
+    if (pool->sleepers > pool->wakeups) {
+        pool->wakeups++;
+        pthread_cond_signal(&pool->cond);
+        return;
+    }
+    if (pool->nthreads >= pool->max_workers)
+        return;
+    worker *wk = &pool->workers[pool->nthreads];
+    wk->pool = pool;
+    wk->index = pool->nthreads;
+    wk->lane = cv_bus_new_lane(pool->bus);
+    if (pthread_create(&wk->thread, NULL, worker_main, wk) == 0) {
+        wk->joinable = true;
+        pool->nthreads++;
+    }
+    /* Without a new thread the item waits for a running worker; if there
+     * is none at all, submit reports the failure. */
+}
+
+cv_future *cv_pool_submit(cv_pool *pool, const char *label, cv_fn fn, void *arg, int *err)
+{
+    int dummy;
+    if (err == NULL)
+        err = &dummy;
+    pthread_mutex_lock(&pool->mu);
+    bool closed = pool->shutdown;
+    pthread_mutex_unlock(&pool->mu);
+    if (closed) {
+        *err = CV_ESHUTDOWN;
+        return NULL;
+    }
+    work *w = malloc(sizeof *w);
+    cv_future *f = w ? cv_future_new(pool->bus, label) : NULL;
+    if (f == NULL) {
+        free(w);
+        *err = CV_ENOMEM;
+        return NULL;
+    }
+    cv_future_retain(f); /* one for the caller, one for the queue */
+    *w = (work){f, fn, arg, NULL};
+
+    pthread_mutex_lock(&pool->mu);
+    if (pool->shutdown) {
+        /* Shut down between the check and now: nothing will run it. */
+        pthread_mutex_unlock(&pool->mu);
+        cv_future_cancel(f);
+        cv_future_release(f);
+        cv_future_release(f);
+        free(w);
+        *err = CV_ESHUTDOWN;
+        return NULL;
+    }
+    if (pool->tail)
+        pool->tail->next = w;
+    else
+        pool->head = w;
+    pool->tail = w;
+    adjust_workers(pool);
+    bool stranded = pool->nthreads == 0;
+    if (stranded) {
+        pool->head = pool->tail = NULL;
+    }
+    pthread_mutex_unlock(&pool->mu);
+    if (stranded) {
+        cv_future_cancel(f);
+        cv_future_release(f);
+        cv_future_release(f);
+        free(w);
+        *err = CV_ENOMEM;
+        return NULL;
+    }
+    *err = CV_OK;
+    return f;
+}
+
+void cv_pool_shutdown(cv_pool *pool, bool wait, bool cancel_futures)
+{
+    work *cancelled = NULL;
+    pthread_mutex_lock(&pool->mu);
+    pool->shutdown = true;
+    if (cancel_futures) {
+        cancelled = pool->head;
+        pool->head = pool->tail = NULL;
+    }
+    pthread_cond_broadcast(&pool->cond);
+    int n = pool->nthreads;
+    pthread_mutex_unlock(&pool->mu);
+
+    while (cancelled != NULL) {
+        work *next = cancelled->next;
+        cv_future_cancel(cancelled->future);
+        cv_future_release(cancelled->future);
+        free(cancelled);
+        cancelled = next;
+    }
+    if (!wait)
+        return;
+    for (int i = 0; i < n; i++) {
+        if (pool->workers[i].joinable) {
+            pool->workers[i].joinable = false;
+            pthread_join(pool->workers[i].thread, NULL);
+        }
+    }
+}
+
+void cv_pool_destroy(cv_pool *pool)
+{
+    if (pool == NULL)
+        return;
+    cv_pool_shutdown(pool, true, false);
+    pthread_mutex_destroy(&pool->mu);
+    pthread_cond_destroy(&pool->cond);
+    free(pool->workers);
+    free(pool);
+}

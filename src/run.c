@@ -1,0 +1,126 @@
+#include "run.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+
+static void *run_main(void *arg)
+{
+    cv_run *run = arg;
+    cv_bus_attach(run->bus, CV_MAIN_LANE);
+    cv_publish_thread(run->bus, CV_MAIN_LANE, CV_THREAD_STARTED, "main");
+    cv_publish_thread(run->bus, CV_MAIN_LANE, CV_THREAD_BUSY, NULL);
+    run->status = run->scenario->run(run);
+    cv_publish_thread(run->bus, CV_MAIN_LANE, CV_THREAD_STOPPED, NULL);
+    atomic_store(&run->finished, true);
+    return NULL;
+}
+
+cv_run *cv_run_start(const cv_scenario *scenario, const cv_opts *opts, double speed,
+                     const char *args)
+{
+    cv_run *run = calloc(1, sizeof *run);
+    if (run == NULL)
+        return NULL;
+    run->scenario = scenario;
+    run->opts = opts;
+    run->speed = speed > 0 ? speed : 1.0;
+    pthread_mutex_init(&run->mu, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&run->cond, &attr);
+    pthread_condattr_destroy(&attr);
+
+    run->log = cv_log_create();
+    if (run->log == NULL)
+        goto fail;
+    cv_log_meta meta = {.wall_start_ns = cv_clock_wall_ns(), .speed = run->speed};
+    snprintf(meta.scenario, sizeof meta.scenario, "%s", scenario->name);
+    snprintf(meta.args, sizeof meta.args, "%s", args ? args : "");
+    cv_log_set_meta(run->log, &meta);
+    run->bus = cv_bus_create(run->log, 0);
+    if (run->bus == NULL)
+        goto fail;
+    if (pthread_create(&run->thread, NULL, run_main, run) != 0)
+        goto fail;
+    run->started = true;
+    return run;
+fail:
+    cv_bus_destroy(run->bus);
+    cv_log_destroy(run->log);
+    pthread_mutex_destroy(&run->mu);
+    pthread_cond_destroy(&run->cond);
+    free(run);
+    return NULL;
+}
+
+int cv_run_join(cv_run *run)
+{
+    if (run->started) {
+        pthread_join(run->thread, NULL);
+        run->started = false;
+        cv_bus_destroy(run->bus);
+        run->bus = NULL;
+        cv_log_close(run->log);
+    }
+    return run->status;
+}
+
+void cv_run_request_stop(cv_run *run)
+{
+    pthread_mutex_lock(&run->mu);
+    atomic_store(&run->stop, true);
+    pthread_cond_broadcast(&run->cond);
+    pthread_mutex_unlock(&run->mu);
+}
+
+bool cv_run_stopping(cv_run *run)
+{
+    return atomic_load(&run->stop);
+}
+
+bool cv_run_finished(cv_run *run)
+{
+    return atomic_load(&run->finished);
+}
+
+void cv_run_destroy(cv_run *run)
+{
+    if (run == NULL)
+        return;
+    if (run->started)
+        cv_run_request_stop(run);
+    cv_run_join(run);
+    cv_log_destroy(run->log);
+    pthread_mutex_destroy(&run->mu);
+    pthread_cond_destroy(&run->cond);
+    free(run);
+}
+
+bool cv_run_sleep(cv_run *run, double demo_seconds)
+{
+    struct timespec deadline = cv_clock_deadline(demo_seconds / run->speed);
+    pthread_mutex_lock(&run->mu);
+    while (!atomic_load(&run->stop)) {
+        if (pthread_cond_timedwait(&run->cond, &run->mu, &deadline) == ETIMEDOUT)
+            break;
+    }
+    bool ok = !atomic_load(&run->stop);
+    pthread_mutex_unlock(&run->mu);
+    return ok;
+}
+
+void cv_run_log(cv_run *run, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    cv_publish_log(run->bus, line);
+}

@@ -1,0 +1,39 @@
+/*
+ * Traces: the event log as JSON Lines, one event per line, so that a run
+ * can be replayed, diffed and read by other tools.  The contract (see the
+ * README): every line has "seq" (gapless from 0), "t" (seconds since the run
+ * started, µs resolution) and "kind"; seq 0 is the header.
+ */
+#ifndef CV_TRACE_H
+#define CV_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "log.h"
+
+/* Writes one event as a JSON line (with its newline).  `labels` resolves
+ * future and task ids to labels: pass the same cv_trace_labels for a whole
+ * log.  Returns 0 or -1 on a write error. */
+typedef struct cv_trace_labels cv_trace_labels;
+cv_trace_labels *cv_trace_labels_create(void);
+void cv_trace_labels_destroy(cv_trace_labels *labels);
+/* Notes labels and lanes from ev; call for every event in order. */
+void cv_trace_labels_note(cv_trace_labels *labels, const cv_event *ev);
+/* The label of a future or task id, or NULL. */
+const char *cv_trace_labels_get(const cv_trace_labels *labels, uint64_t id);
+
+int cv_trace_write_event(FILE *out, const cv_log *log, const cv_event *ev,
+                         cv_trace_labels *labels);
+
+/* Writes log events [from, to) to out. */
+int cv_trace_write_range(FILE *out, const cv_log *log, size_t from, size_t to,
+                         cv_trace_labels *labels);
+
+/* Reads a trace into an empty log (and closes it).  Returns 0; or -1 with
+ * a one-line message naming the line number in err.  A truncated last line
+ * (no newline: the writer was killed) is skipped and *warned set true. */
+int cv_trace_read(const char *path, cv_log *log, bool *warned, char *err, size_t errlen);
+
+#endif
