@@ -266,10 +266,8 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (argc < 2)
+        return usage_error(NULL, "which scenario?", "(usage: concviz SCENARIO [options]; try: concviz list, concviz --help)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);

@@ -231,6 +231,7 @@ int cv_trace_write_range(FILE *out, const cv_log *log, size_t from, size_t to,
 typedef struct reader {
     const cJSON *o;
     size_t line;
+    size_t next_seq;
     char *err;
     size_t errlen;
 } reader;
@@ -291,7 +292,7 @@ static int parse_event(reader *r, cv_log *log, cv_event *ev)
     int k = cv_event_kind_from_name(kind);
     if (k < 0)
         return fail(r, "unknown \"kind\"");
-    if (seq != (double)cv_log_count(log))
+    if (seq != (double)r->next_seq)
         return fail(r, "\"seq\" is not the next number (a gap or a repeat)");
     if (!(t >= 0) || !isfinite(t))
         return fail(r, "\"t\" must be a number of seconds, 0 or more");
@@ -425,6 +426,7 @@ int cv_trace_read(const char *path, cv_log *log, bool *warned, char *err, size_t
         if (rc != 0)
             break;
         cv_log_append(log, &ev);
+        r.next_seq++;
     }
     if (rc == 0 && r.line == 0)
         rc = fail(&r, "empty file, not a concviz trace");

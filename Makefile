@@ -1,0 +1,57 @@
+# A thin wrapper over CMake, so that two commands do all the set-up:
+#   make run    installs what is missing, builds, and runs `concviz loiter`
+#   make test   installs what is missing, builds, and runs every test
+# Missing Debian packages are installed with apt-get (as root, or through
+# sudo); without either, the exact command to run is printed.
+
+DEBIAN_PACKAGES := cmake make gcc pkg-config libncurses-dev libcurl4-openssl-dev \
+                   libmicrohttpd-dev libgif-dev libcjson-dev libcmocka-dev tmux python3
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+ARGS ?=
+
+.PHONY: all deps build run test test-asan test-tsan test-all bench screenshots clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "concviz: installing Debian packages:$$missing"; \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	    else echo "concviz: please run: sudo apt-get install$$missing"; exit 1; fi; \
+	fi
+
+build: deps
+	@cmake --preset default >/dev/null
+	@cmake --build --preset default -j $(JOBS)
+
+run: build
+	./build/concviz loiter $(ARGS)
+
+test: build
+	ctest --preset default -j $(JOBS)
+
+test-asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS)
+
+test-tsan: deps
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan -j $(JOBS)
+
+test-all: test test-asan test-tsan
+
+bench: build
+	@cmake --build --preset default --target benchmarks -j $(JOBS)
+	bash tests/bench/run.sh build
+
+screenshots: build
+	@cmake --build --preset default --target screenshots
+
+clean:
+	rm -rf build build-asan build-tsan

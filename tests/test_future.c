@@ -1,0 +1,162 @@
+/* Futures: states, cancel, result with timeouts, done callbacks. */
+#include <pthread.h>
+#include <string.h>
+
+#include "future.h"
+#include "testutil.h"
+
+static void test_new_future_is_pending(void **state)
+{
+    (void)state;
+    cv_future *f = cv_future_new(NULL, "f");
+    assert_int_equal(cv_future_state(f), CV_PENDING);
+    assert_false(cv_future_done(f));
+    assert_false(cv_future_running(f));
+    assert_string_equal(cv_future_label(f), "f");
+    cv_future_release(f);
+}
+
+static void test_cancel_rules(void **state)
+{
+    (void)state;
+    cv_future *pending = cv_future_new(NULL, "p");
+    assert_true(cv_future_cancel(pending));
+    assert_true(cv_future_cancelled(pending));
+    assert_true(cv_future_done(pending));
+    assert_true(cv_future_cancel(pending)); /* again: still true */
+    assert_false(cv_future_set_running(pending, 1)); /* must not run */
+    assert_int_equal(cv_future_result(pending, -1, NULL), CV_ECANCELLED);
+    cv_future_release(pending);
+
+    cv_future *running = cv_future_new(NULL, "r");
+    assert_true(cv_future_set_running(running, 1));
+    assert_false(cv_future_cancel(running));
+    assert_int_equal(cv_future_state(running), CV_RUNNING);
+    cv_result r = {.value = 7};
+    cv_future_set_result(running, &r);
+    assert_false(cv_future_cancel(running)); /* finished: false */
+    assert_int_equal(cv_future_state(running), CV_FINISHED);
+    cv_future_release(running);
+}
+
+static void test_result_value_and_failure(void **state)
+{
+    (void)state;
+    cv_future *ok = cv_future_new(NULL, "ok");
+    cv_future_set_running(ok, 1);
+    cv_result in = {.value = 42};
+    cv_future_set_result(ok, &in);
+    cv_result out;
+    assert_int_equal(cv_future_result(ok, 0, &out), CV_OK);
+    assert_int_equal(out.value, 42);
+    cv_future_release(ok);
+
+    cv_future *bad = cv_future_new(NULL, "bad");
+    cv_future_set_running(bad, 1);
+    cv_result err = {0};
+    cv_result_fail(&err, 418, "I'm a %s", "Teapot");
+    cv_future_set_result(bad, &err);
+    assert_int_equal(cv_future_state(bad), CV_FAILED);
+    assert_int_equal(cv_future_result(bad, -1, &out), CV_EFAILED);
+    assert_int_equal(out.error, 418);
+    assert_string_equal(out.message, "I'm a Teapot");
+    cv_future_release(bad);
+}
+
+static void test_result_timeout(void **state)
+{
+    (void)state;
+    cv_future *f = cv_future_new(NULL, "slow");
+    double t0 = test_now();
+    assert_int_equal(cv_future_result(f, 0.1, NULL), CV_ETIMEDOUT);
+    double waited = test_now() - t0;
+    assert_true(waited >= 0.09 && waited < 2.0);
+    assert_int_equal(cv_future_result(f, 0, NULL), CV_ETIMEDOUT);
+    cv_future_release(f);
+}
+
+typedef struct completer {
+    cv_future *f;
+    double delay;
+    pthread_t thread;
+} completer;
+
+static void *complete_later(void *arg)
+{
+    completer *c = arg;
+    test_sleep(c->delay);
+    cv_future_set_running(c->f, 1);
+    cv_result r = {.value = 5};
+    cv_future_set_result(c->f, &r);
+    return NULL;
+}
+
+static void test_result_blocks_until_done(void **state)
+{
+    (void)state;
+    completer c = {.f = cv_future_new(NULL, "later"), .delay = 0.1};
+    pthread_create(&c.thread, NULL, complete_later, &c);
+    cv_result out;
+    double t0 = test_now();
+    assert_int_equal(cv_future_result(c.f, 5.0, &out), CV_OK);
+    assert_true(test_now() - t0 >= 0.09);
+    assert_int_equal(out.value, 5);
+    pthread_join(c.thread, NULL);
+    cv_future_release(c.f);
+}
+
+typedef struct cb_record {
+    int calls;
+    pthread_t thread;
+    int order[4];
+} cb_record;
+
+static void record_cb(cv_future *f, void *arg)
+{
+    (void)f;
+    cb_record *rec = arg;
+    rec->thread = pthread_self();
+    rec->order[rec->calls < 4 ? rec->calls : 3] = rec->calls;
+    rec->calls++;
+}
+
+static void test_callback_after_done_runs_at_once(void **state)
+{
+    (void)state;
+    cv_future *f = cv_future_new(NULL, "f");
+    assert_true(cv_future_cancel(f));
+    cb_record rec = {0};
+    assert_int_equal(cv_future_add_done_callback(f, record_cb, &rec), CV_OK);
+    assert_int_equal(rec.calls, 1);
+    assert_true(pthread_equal(rec.thread, pthread_self()));
+    cv_future_release(f);
+}
+
+static void test_callback_runs_in_completing_thread(void **state)
+{
+    (void)state;
+    completer c = {.f = cv_future_new(NULL, "later"), .delay = 0.05};
+    cb_record rec = {0};
+    assert_int_equal(cv_future_add_done_callback(c.f, record_cb, &rec), CV_OK);
+    assert_int_equal(cv_future_add_done_callback(c.f, record_cb, &rec), CV_OK);
+    assert_int_equal(rec.calls, 0);
+    pthread_create(&c.thread, NULL, complete_later, &c);
+    pthread_join(c.thread, NULL);
+    assert_int_equal(rec.calls, 2);
+    assert_true(pthread_equal(rec.thread, c.thread));
+    cv_future_release(c.f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_new_future_is_pending),
+        cmocka_unit_test(test_cancel_rules),
+        cmocka_unit_test(test_result_value_and_failure),
+        cmocka_unit_test(test_result_timeout),
+        cmocka_unit_test(test_result_blocks_until_done),
+        cmocka_unit_test(test_callback_after_done_runs_at_once),
+        cmocka_unit_test(test_callback_runs_in_completing_thread),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
