@@ -43,14 +43,16 @@ struct cv_bus {
     cv_ring *rings;
     size_t nrings;
 
-    _Atomic int next_lane;
-    _Atomic uint64_t next_id;
+    /* Written by many threads: each on its own cache line, away from the
+     * fields every publish reads. */
+    _Alignas(64) _Atomic int next_lane;
+    _Alignas(64) _Atomic uint64_t next_id;
 
     pthread_mutex_t drain_mu;   /* one drain at a time */
     pthread_mutex_t wake_mu;
     pthread_cond_t wake_cond;
     bool stopping;
-    atomic_bool kicked;
+    _Alignas(64) atomic_bool kicked;
     pthread_t drainer;
     bool drainer_started;
 };
@@ -158,8 +160,8 @@ void cv_publish(cv_bus *bus, cv_event *ev)
     cv_ring_push(ring, ev);
     /* Wake the drainer early when a ring is half full, so that a burst
      * (100 000 submits in a row) is drained before it has to drop. */
-    uint64_t used = atomic_load_explicit(&ring->head, memory_order_relaxed) - ring->cached_tail;
-    if (used > (ring->mask >> 1))
+    if (cv_ring_used_hint(ring) > (ring->mask >> 1) &&
+        !atomic_load_explicit(&bus->kicked, memory_order_relaxed))
         kick(bus);
 }
 
@@ -218,6 +220,19 @@ static uint64_t ticks_at(const cv_ring *ring, uint64_t i)
     return (uint64_t)ring->slots[i & ring->mask].t_ns;
 }
 
+/* Moves a ring's cursor over written events stamped no later than cut;
+ * true if it moved. */
+static bool advance(drain_slot *s, uint64_t cut)
+{
+    bool moved = false;
+    cv_event *ev;
+    while ((ev = cv_ring_peek(s->ring, s->cursor)) != NULL && (uint64_t)ev->t_ns <= cut) {
+        s->cursor++;
+        moved = true;
+    }
+    return moved;
+}
+
 static size_t drain_locked(cv_bus *bus)
 {
     cv_clock_pair pair = cv_clock_pair_now();
@@ -237,10 +252,9 @@ static size_t drain_locked(cv_bus *bus)
     bool any = false;
     for (size_t i = 0; i < n; i++) {
         cv_ring *r = slots[i].ring;
-        uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
         slots[i].pos = slots[i].cursor = atomic_load_explicit(&r->tail, memory_order_relaxed);
-        if (head > slots[i].pos) {
-            uint64_t t = ticks_at(r, head - 1);
+        if (advance(&slots[i], UINT64_MAX)) {
+            uint64_t t = ticks_at(r, slots[i].cursor - 1);
             if (!any || t > cut)
                 cut = t;
             any = true;
@@ -251,14 +265,8 @@ static size_t drain_locked(cv_bus *bus)
     bool advanced = any;
     while (advanced) {
         advanced = false;
-        for (size_t i = 0; i < n; i++) {
-            cv_ring *r = slots[i].ring;
-            uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
-            while (slots[i].cursor < head && ticks_at(r, slots[i].cursor) <= cut) {
-                slots[i].cursor++;
-                advanced = true;
-            }
-        }
+        for (size_t i = 0; i < n; i++)
+            advanced |= advance(&slots[i], cut);
     }
 
     /* Merge by stamp; ties go to the ring listed first. */
@@ -341,9 +349,10 @@ static void *drainer_main(void *arg)
 
 cv_bus *cv_bus_create(cv_log *log, size_t ring_capacity)
 {
-    cv_bus *bus = calloc(1, sizeof *bus);
+    cv_bus *bus = aligned_alloc(64, sizeof *bus);
     if (bus == NULL)
         return NULL;
+    memset(bus, 0, sizeof *bus);
     bus->gen = atomic_fetch_add(&generations, 1);
     bus->log = log;
     bus->ring_capacity = round_pow2(ring_capacity ? ring_capacity : CV_BUS_DEFAULT_RING);

@@ -1,13 +1,17 @@
 /*
  * One mutex and one condition guard an intrusive FIFO of work items, as in
- * libuv's threadpool.  A submit signals the condition only when a worker is
- * asleep on it and not already promised a wake-up; otherwise it starts a new
- * worker if the pool may still grow, or leaves the item for the next worker
- * that finishes.  So a burst of submits to a busy pool costs no system call.
+ * libuv's threadpool.  A submit wakes a sleeping worker only when the queue
+ * holds more items than there are workers on their way back to it (a worker
+ * that has just finished a call and will take the next item in a moment);
+ * failing a sleeper it starts a new worker if the pool may still grow, or
+ * leaves the item for the next worker that finishes.  So a burst of submits
+ * to a pool whose workers keep up costs few system calls, while an item
+ * never waits behind a long call when a worker is free.
  */
 #include "pool.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -37,7 +41,9 @@ struct cv_pool {
     pthread_mutex_t mu;
     pthread_cond_t cond;
     work *head, *tail;
+    size_t queued;
     bool shutdown;
+    atomic_int returning; /* workers between a call and the queue */
     int sleepers;        /* workers waiting on cond */
     int wakeups;         /* signals sent and not yet taken */
     int nthreads;
@@ -67,7 +73,13 @@ cv_pool *cv_pool_create(cv_bus *bus, int max_workers, const char *name)
         return NULL;
     }
     snprintf(pool->name, sizeof pool->name, "%s", name ? name : "worker");
-    pthread_mutex_init(&pool->mu, NULL);
+    /* Submitters and workers hold the lock for a few instructions: spin a
+     * little before sleeping on it. */
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+    pthread_mutex_init(&pool->mu, &attr);
+    pthread_mutexattr_destroy(&attr);
     pthread_cond_init(&pool->cond, NULL);
     return pool;
 }
@@ -110,6 +122,7 @@ static work *next_work(cv_pool *pool, worker *self, bool *was_idle)
         pool->head = w->next;
         if (pool->head == NULL)
             pool->tail = NULL;
+        pool->queued--;
     }
     return w;
 }
@@ -138,11 +151,15 @@ static void *worker_main(void *arg)
             }
             cv_result r = {0};
             w->fn(w->arg, &r);
+            atomic_fetch_add_explicit(&pool->returning, 1, memory_order_relaxed);
             cv_future_set_result(w->future, &r);
+        } else {
+            atomic_fetch_add_explicit(&pool->returning, 1, memory_order_relaxed);
         }
         cv_future_release(w->future);
         free(w);
         pthread_mutex_lock(&pool->mu);
+        atomic_fetch_sub_explicit(&pool->returning, 1, memory_order_relaxed);
     }
     pthread_mutex_unlock(&pool->mu);
     cv_publish_thread(pool->bus, self->lane, CV_THREAD_STOPPED, NULL);
@@ -152,6 +169,9 @@ static void *worker_main(void *arg)
 /* Called with pool->mu held after queueing an item. */
 static void adjust_workers(cv_pool *pool)
 {
+    int returning = atomic_load_explicit(&pool->returning, memory_order_relaxed);
+    if (pool->queued <= (size_t)returning)
+        return; /* a worker coming back will take it */
     if (pool->sleepers > pool->wakeups) {
         pool->wakeups++;
         pthread_cond_signal(&pool->cond);
@@ -209,10 +229,12 @@ cv_future *cv_pool_submit(cv_pool *pool, const char *label, cv_fn fn, void *arg,
     else
         pool->head = w;
     pool->tail = w;
+    pool->queued++;
     adjust_workers(pool);
     bool stranded = pool->nthreads == 0;
     if (stranded) {
         pool->head = pool->tail = NULL;
+        pool->queued = 0;
     }
     pthread_mutex_unlock(&pool->mu);
     if (stranded) {
@@ -235,6 +257,7 @@ void cv_pool_shutdown(cv_pool *pool, bool wait, bool cancel_futures)
     if (cancel_futures) {
         cancelled = pool->head;
         pool->head = pool->tail = NULL;
+        pool->queued = 0;
     }
     pthread_cond_broadcast(&pool->cond);
     int n = pool->nthreads;

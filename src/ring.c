@@ -20,9 +20,10 @@ void cv_ring_destroy(cv_ring *ring)
 {
     if (ring == NULL)
         return;
-    uint64_t head = atomic_load(&ring->head);
-    for (uint64_t i = atomic_load(&ring->tail); i < head; i++)
-        free(ring->slots[i & ring->mask].text);
+    /* Every producer has finished: free the texts never drained. */
+    cv_event *ev;
+    for (uint64_t i = atomic_load(&ring->tail); (ev = cv_ring_peek(ring, i)) != NULL; i++)
+        free(ev->text);
     free(ring->slots);
     free(ring);
 }

@@ -1,15 +1,19 @@
 /*
  * A single-producer, single-consumer ring of events.  Each publishing thread
- * owns one, so publishing takes no lock and shares no cache line with other
- * producers: the producer writes a slot and moves `head` with a release
- * store; the consumer (the bus's drainer) reads up to `head` and moves
- * `tail`.  A full ring drops the event and counts it instead of waiting,
- * because a worker must never wait for the UI.
+ * owns one, so publishing takes no lock and shares nothing with other
+ * producers.  The producer marks a slot as written by storing its position
+ * + 1 in the slot's `seq` with release order; the consumer (the bus's
+ * drainer) reads a slot only when that mark matches, and moves `tail` when
+ * it is done with a batch.  So the producer touches no shared counter per
+ * event: the slot it fills is the only cache line the consumer must read.
+ * A full ring drops the event and counts it instead of waiting, because a
+ * worker must never wait for the UI.
  */
 #ifndef CV_RING_H
 #define CV_RING_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,9 +22,9 @@
 
 typedef struct cv_ring {
     /* Producer side, on its own cache line. */
-    _Alignas(64) _Atomic uint64_t head;
+    _Alignas(64) uint64_t head;  /* private to the producer */
     uint64_t cached_tail;
-    _Atomic uint64_t dropped;
+    _Atomic uint64_t dropped;    /* written by the producer only */
     /* Consumer side. */
     _Alignas(64) _Atomic uint64_t tail;
     uint64_t dropped_reported;
@@ -34,29 +38,38 @@ cv_ring *cv_ring_create(size_t capacity_pow2, int16_t lane);
 void cv_ring_destroy(cv_ring *ring);
 
 /* Producer: copies *ev into the ring; on a full ring frees ev->text and
- * counts a drop.  Returns 0 or -1 when dropped. */
+ * counts a drop.  Returns 0, or -1 when dropped. */
 static inline int cv_ring_push(cv_ring *ring, const cv_event *ev)
 {
-    uint64_t head = atomic_load_explicit(&ring->head, memory_order_relaxed);
+    uint64_t head = ring->head;
     if (head - ring->cached_tail > ring->mask) {
         ring->cached_tail = atomic_load_explicit(&ring->tail, memory_order_acquire);
         if (head - ring->cached_tail > ring->mask) {
-            atomic_fetch_add_explicit(&ring->dropped, 1, memory_order_relaxed);
+            uint64_t dropped = atomic_load_explicit(&ring->dropped, memory_order_relaxed);
+            atomic_store_explicit(&ring->dropped, dropped + 1, memory_order_relaxed);
             free(ev->text);
             return -1;
         }
     }
-    ring->slots[head & ring->mask] = *ev;
-    atomic_store_explicit(&ring->head, head + 1, memory_order_release);
+    cv_event *slot = &ring->slots[head & ring->mask];
+    *slot = *ev;
+    slot->seq = 0;
+    __atomic_store_n(&slot->seq, head + 1, __ATOMIC_RELEASE);
+    ring->head = head + 1;
     return 0;
 }
 
-/* Consumer: how full the ring is, as a fraction of its capacity. */
-static inline double cv_ring_fill(cv_ring *ring)
+/* Producer: events in the ring as far as the producer last saw. */
+static inline uint64_t cv_ring_used_hint(const cv_ring *ring)
 {
-    uint64_t head = atomic_load_explicit(&ring->head, memory_order_acquire);
-    uint64_t tail = atomic_load_explicit(&ring->tail, memory_order_relaxed);
-    return (double)(head - tail) / (double)(ring->mask + 1);
+    return ring->head - ring->cached_tail;
+}
+
+/* Consumer: the event at position i if the producer has written it. */
+static inline cv_event *cv_ring_peek(cv_ring *ring, uint64_t i)
+{
+    cv_event *slot = &ring->slots[i & ring->mask];
+    return __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE) == i + 1 ? slot : NULL;
 }
 
 #endif

@@ -1,0 +1,71 @@
+/*
+ * µs per no-op future: submit 100 000 no-op calls to a default-sized pool,
+ * wait for all, divide the total time by the calls; with events on (a bus
+ * draining into a log) and off (no bus).  Median of 5 runs each.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "clock.h"
+#include "pool.h"
+#include "wait.h"
+
+#define CALLS 100000
+#define RUNS 5
+
+static void noop(void *arg, cv_result *out)
+{
+    (void)arg;
+    out->value = 1;
+}
+
+static double one_run(bool events)
+{
+    cv_log *log = events ? cv_log_create() : NULL;
+    cv_bus *bus = events ? cv_bus_create(log, 0) : NULL;
+    cv_bus_attach(bus, CV_MAIN_LANE);
+    cv_future **fs = malloc(CALLS * sizeof *fs);
+    uint8_t *done = malloc(CALLS);
+    int64_t t0 = cv_clock_mono_ns();
+    cv_pool *pool = cv_pool_create(bus, 0, NULL);
+    for (int i = 0; i < CALLS; i++)
+        fs[i] = cv_pool_submit(pool, "noop", noop, NULL, NULL);
+    cv_wait(fs, CALLS, -1, CV_ALL_COMPLETED, done);
+    double us = (double)(cv_clock_mono_ns() - t0) / 1e3 / CALLS;
+    cv_pool_destroy(pool);
+    for (int i = 0; i < CALLS; i++)
+        cv_future_release(fs[i]);
+    if (events && cv_log_dropped(log) != 0)
+        fprintf(stderr, "warning: %llu events dropped\n", (unsigned long long)cv_log_dropped(log));
+    cv_bus_destroy(bus);
+    cv_log_destroy(log);
+    free(fs);
+    free(done);
+    return us;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(bool events)
+{
+    double r[RUNS];
+    for (int i = 0; i < RUNS; i++)
+        r[i] = one_run(events);
+    qsort(r, RUNS, sizeof *r, cmp_double);
+    return r[RUNS / 2];
+}
+
+int main(void)
+{
+    double on = median(true);
+    double off = median(false);
+    printf("futures: %.3f us per no-op future with events on, %.3f us with events off "
+           "(%d calls, %d workers, median of %d)\n",
+           on, off, CALLS, cv_pool_default_workers(), RUNS);
+    printf("concviz_us_per_future_events_on=%.3f\n", on);
+    return 0;
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the benchmarks side by side with CPython: `make bench`.
+set -euo pipefail
+BUILD=${1:-build}
+cd "$(dirname "$0")/../.."
+"$BUILD/tests/bench/bench_events"
+out=$("$BUILD/tests/bench/bench_futures")
+echo "$out" | grep -v '^concviz_us'
+ours=$(echo "$out" | sed -n 's/^concviz_us_per_future_events_on=//p')
+py=$(python3 tests/bench/bench_futures.py | sed -n 's/^cpython_us_per_future=//p')
+python3 -c "import sys; o,p=float(sys.argv[1]),float(sys.argv[2]); print(f'futures: CPython ThreadPoolExecutor {p:.2f} us per no-op future; concviz (events on) is {p/o:.1f}x faster')" "$ours" "$py"
+if [ -x "$BUILD/tests/bench/bench_frame" ]; then "$BUILD/tests/bench/bench_frame"; fi
