@@ -16,6 +16,7 @@
 #include "opts.h"
 #include "run.h"
 #include "scenarios.h"
+#include "serve_flags.h"
 #include "trace.h"
 #ifdef CV_HAVE_UI
 #include "ui.h"
@@ -56,6 +57,7 @@ static void usage(FILE *out)
             "usage: concviz SCENARIO [options]     run a scenario (the UI on a terminal)\n"
             "       concviz list                   list the scenarios\n"
             "       concviz replay FILE            open a trace written by --trace\n"
+            "       concviz serve-flags [options]  serve the flag images over HTTP\n"
             "       concviz --help | --version\n"
             "Run 'concviz SCENARIO --help' for a scenario's options.\n");
 }
@@ -287,6 +289,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "replay") == 0)
         return replay_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "serve-flags") == 0)
+        return cv_serve_flags_main(argc - 2, argv + 2);
     if (cmd[0] == '-') {
         char msg[160];
         snprintf(msg, sizeof msg, "a scenario comes first, before options like '%.100s'", cmd);

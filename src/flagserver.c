@@ -1,0 +1,521 @@
+/*
+ * The flag server runs libmicrohttpd with one thread per connection
+ * (MHD_USE_THREAD_PER_CONNECTION with the internal polling thread).  A
+ * request's delay is then just a wait in its own thread, and the code reads
+ * top to bottom like the book's slow_server.py: wait, maybe answer 418, else
+ * look the file up.  The price, a thread per open connection, is nothing at
+ * the few dozen connections a demo opens.  Suspend/resume with a timer
+ * thread would scale further but would split each request in two.
+ *
+ * Delays are waits on one condition variable (on CLOCK_MONOTONIC) that
+ * stop() broadcasts, so stopping never waits for a delay to run out: a
+ * woken request is dropped, and MHD_stop_daemon() then closes the sockets
+ * and joins the threads.
+ *
+ * Request n's delay and its 418 decision are two draws from a counter-based
+ * hash of (seed, n, stream), so they need no lock and a fixed seed gives the
+ * same decisions for the same request numbers however the threads
+ * interleave; over N requests the number of 418s is therefore reproducible.
+ *
+ * GIFs are encoded on first request, under a mutex, and kept until stop(),
+ * so every later answer is a response over a buffer that never moves.
+ */
+#include "flagserver.h"
+
+#include <errno.h>
+#include <math.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "clock.h"
+#include "flagdata.h"
+#include "flaggif.h"
+
+#define HTTP_TEAPOT 418
+#define MAX_DELAY_SECONDS 3600.0
+/* Idle keep-alive connections are closed after this many seconds. */
+#define IDLE_TIMEOUT 30
+
+struct cv_flagserver {
+    struct MHD_Daemon *daemon;
+    int port;
+    char url[96];
+
+    double delay_min, delay_max, error_rate;
+    uint64_t seed;
+    bool log_requests;
+    FILE *log;
+    void (*on_request)(void *ctx, const cv_flagserver_request *r);
+    void *on_request_ctx;
+
+    /* Guards `stopping`; requests wait out their delay on `wake`. */
+    pthread_mutex_t mu;
+    pthread_cond_t wake;
+    bool stopping;
+
+    /* Guards the start-up error text that MHD's logger fills in. */
+    pthread_mutex_t err_mu;
+    bool starting;
+    char start_err[160];
+
+    pthread_mutex_t log_mu;
+
+    pthread_mutex_t cache_mu;
+    unsigned char **gif;
+    size_t *gif_len;
+
+    atomic_ullong next; /* the number the next request gets */
+    atomic_ullong ok, not_found, teapots, other, aborted;
+};
+
+/* splitmix64's finaliser: a good 64-bit mix of a counter. */
+static uint64_t mix(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* A uniform draw in [0, 1) for request n; stream 0 is the delay, 1 the
+ * error decision. */
+static double draw(uint64_t seed, uint64_t n, uint64_t stream)
+{
+    uint64_t x = mix(seed ^ mix(n * 2 + stream));
+    return (double)(x >> 11) * 0x1.0p-53;
+}
+
+/* Waits `seconds` unless stop() comes first; false if it did. */
+static bool wait_unless_stopping(cv_flagserver *s, double seconds)
+{
+    struct timespec deadline = cv_clock_deadline(seconds);
+    pthread_mutex_lock(&s->mu);
+    while (!s->stopping)
+        if (pthread_cond_timedwait(&s->wake, &s->mu, &deadline) == ETIMEDOUT)
+            break;
+    bool go_on = !s->stopping;
+    pthread_mutex_unlock(&s->mu);
+    return go_on;
+}
+
+/* The cached GIF for f, encoding it on first use.  Returns 0 or the
+ * encoder's error. */
+static int cached_gif(cv_flagserver *s, const cv_flag_info *f, unsigned char **data, size_t *len)
+{
+    size_t i = cv_flag_index(f);
+    int rc = 0;
+    pthread_mutex_lock(&s->cache_mu);
+    if (s->gif[i] == NULL)
+        rc = cv_flag_gif(f, &s->gif[i], &s->gif_len[i]);
+    *data = s->gif[i];
+    *len = s->gif_len[i];
+    pthread_mutex_unlock(&s->cache_mu);
+    return rc;
+}
+
+/* Appends s to a JSON document as a quoted string. */
+static size_t json_string(char *buf, size_t cap, const char *s)
+{
+    size_t n = 0;
+    if (n < cap)
+        buf[n++] = '"';
+    for (; *s != '\0' && n + 2 < cap; s++) {
+        if (*s == '"' || *s == '\\')
+            buf[n++] = '\\';
+        buf[n++] = *s;
+    }
+    if (n < cap)
+        buf[n++] = '"';
+    return n;
+}
+
+static struct MHD_Response *text_response(const char *text)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+    if (r != NULL)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+    return r;
+}
+
+static struct MHD_Response *metadata_response(const cv_flag_info *f)
+{
+    char buf[256], tld[4];
+    size_t n = 0;
+    cv_flag_tld(f, tld);
+    n += (size_t)snprintf(buf + n, sizeof buf - n, "{\"country\": ");
+    n += json_string(buf + n, sizeof buf - n, f->name);
+    n += (size_t)snprintf(buf + n, sizeof buf - n, ", \"iso_cc\": \"%s\", \"tld_cc\": \"%s\"}\n", f->cc, tld);
+    if (n >= sizeof buf)
+        return NULL;
+    struct MHD_Response *r = MHD_create_response_from_buffer(n, buf, MHD_RESPMEM_MUST_COPY);
+    if (r != NULL)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    return r;
+}
+
+/* Finds the file that url names: sets *status and returns its response.
+ * Only /flags/<cc>/<cc>.gif and /flags/<cc>/metadata.json exist, for the
+ * codes of flagdata.h; everything after "/flags/" is case-insensitive. */
+static struct MHD_Response *route(cv_flagserver *s, const char *url, int *status)
+{
+    static const char prefix[] = "/flags/";
+    const cv_flag_info *f = NULL;
+    const char *file = NULL;
+    if (strncmp(url, prefix, sizeof prefix - 1) == 0) {
+        const char *p = url + sizeof prefix - 1;
+        char cc[3] = {0};
+        if (p[0] != '\0' && p[1] != '\0' && p[2] == '/') {
+            cc[0] = p[0];
+            cc[1] = p[1];
+            f = cv_flag_find(cc);
+            file = p + 3;
+        }
+    }
+    if (f != NULL && strcasecmp(file, "metadata.json") == 0) {
+        *status = MHD_HTTP_OK;
+        return metadata_response(f);
+    }
+    if (f != NULL && strlen(file) == 6 && strncasecmp(file, f->cc, 2) == 0 &&
+        strcasecmp(file + 2, ".gif") == 0) {
+        unsigned char *data;
+        size_t len;
+        if (cached_gif(s, f, &data, &len) != 0) {
+            *status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+            return text_response("500 Internal Server Error: cannot encode the flag\n");
+        }
+        struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_PERSISTENT);
+        if (r != NULL)
+            MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "image/gif");
+        *status = MHD_HTTP_OK;
+        return r;
+    }
+    *status = MHD_HTTP_NOT_FOUND;
+    return text_response("404 Not Found\n");
+}
+
+/* Copies text for a log line: at most `max` bytes, unprintable bytes as
+ * '?', and "..." when cut. */
+static void printable(char *out, size_t cap, const char *in, size_t max)
+{
+    size_t n = 0;
+    for (; *in != '\0' && n < max && n + 4 < cap; in++)
+        out[n++] = (*in >= 0x20 && *in < 0x7f) ? *in : '?';
+    if (*in != '\0' && n + 3 < cap) {
+        memcpy(out + n, "...", 3);
+        n += 3;
+    }
+    out[n] = '\0';
+}
+
+static void log_line(cv_flagserver *s, const cv_flagserver_request *r)
+{
+    char method[24], path[136], when[16];
+    struct timespec now;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &now);
+    localtime_r(&now.tv_sec, &tm);
+    strftime(when, sizeof when, "%H:%M:%S", &tm);
+    printable(method, sizeof method, r->method, 16);
+    printable(path, sizeof path, r->path, 120);
+    pthread_mutex_lock(&s->log_mu);
+    fprintf(s->log, "%s.%03ld %s %s %d delay %.3fs\n", when, now.tv_nsec / 1000000L, method, path,
+            r->status, r->delay);
+    fflush(s->log);
+    pthread_mutex_unlock(&s->log_mu);
+}
+
+static void count(cv_flagserver *s, int status)
+{
+    atomic_ullong *c = status == MHD_HTTP_OK          ? &s->ok
+                       : status == MHD_HTTP_NOT_FOUND ? &s->not_found
+                       : status == HTTP_TEAPOT        ? &s->teapots
+                                                      : &s->other;
+    atomic_fetch_add(c, 1);
+}
+
+/* Marks a request whose headers have been seen; never written. */
+static const int headers_seen;
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+    cv_flagserver *s = cls;
+    (void)version;
+    (void)upload_data;
+    /* The first call only announces the headers; a body, if any, arrives
+     * in further calls and is thrown away; the last call answers. */
+    if (*req_cls == NULL) {
+        *req_cls = (void *)&headers_seen;
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    int64_t arrived = cv_clock_mono_ns();
+    unsigned long long n = atomic_fetch_add(&s->next, 1);
+    double delay = s->delay_min + (s->delay_max - s->delay_min) * draw(s->seed, n, 0);
+    if (delay > 0 && !wait_unless_stopping(s, delay)) {
+        atomic_fetch_add(&s->aborted, 1);
+        return MHD_NO;
+    }
+
+    int status;
+    struct MHD_Response *resp;
+    if (s->error_rate > 0 && draw(s->seed, n, 1) < s->error_rate) {
+        status = HTTP_TEAPOT;
+        resp = text_response("418 I'm a Teapot\n");
+    } else if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+        status = MHD_HTTP_METHOD_NOT_ALLOWED;
+        resp = text_response("405 Method Not Allowed\n");
+        if (resp != NULL)
+            MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    } else {
+        resp = route(s, url, &status);
+    }
+    if (resp == NULL)
+        return MHD_NO;
+    enum MHD_Result rc = MHD_queue_response(conn, (unsigned int)status, resp);
+    MHD_destroy_response(resp);
+    if (rc != MHD_YES)
+        return rc;
+    /* Counted before the bytes leave, so a client that has its answer
+     * also sees it in the stats. */
+    count(s, status);
+
+    cv_flagserver_request r = {
+        .number = n,
+        .method = method,
+        .path = url,
+        .status = status,
+        .delay = delay,
+        .seconds = (double)(cv_clock_mono_ns() - arrived) / 1e9,
+    };
+    if (s->log_requests)
+        log_line(s, &r);
+    if (s->on_request != NULL)
+        s->on_request(s->on_request_ctx, &r);
+    return MHD_YES;
+}
+
+/* MHD reports why it could not start through its logger; keep the last
+ * message while starting and drop any later ones (they would scribble
+ * over a terminal UI). */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    cv_flagserver *s = cls;
+    pthread_mutex_lock(&s->err_mu);
+    if (s->starting) {
+        vsnprintf(s->start_err, sizeof s->start_err, fmt, ap);
+        s->start_err[strcspn(s->start_err, "\r\n")] = '\0';
+    }
+    pthread_mutex_unlock(&s->err_mu);
+}
+
+static int check_config(const cv_flagserver_config *c, char *err, size_t errlen)
+{
+    if (c->port < 0 || c->port > 65535) {
+        snprintf(err, errlen, "port %d is not between 0 and 65535", c->port);
+        return -EINVAL;
+    }
+    if (!(c->delay_min >= 0 && c->delay_min <= c->delay_max && c->delay_max <= MAX_DELAY_SECONDS)) {
+        snprintf(err, errlen, "the delay range %g..%g s is not within 0..%g s with min <= max",
+                 c->delay_min, c->delay_max, MAX_DELAY_SECONDS);
+        return -EINVAL;
+    }
+    if (!(c->error_rate >= 0 && c->error_rate <= 1)) {
+        snprintf(err, errlen, "the error rate %g is not between 0 and 1", c->error_rate);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* Resolves bind:port into *out, the first address found. */
+static int resolve(const char *bind, int port, struct sockaddr_storage *out,
+                   socklen_t *outlen, char *err, size_t errlen)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *res = NULL;
+    char service[8];
+    snprintf(service, sizeof service, "%d", port);
+    int rc = getaddrinfo(bind, service, &hints, &res);
+    if (rc != 0 || res == NULL) {
+        snprintf(err, errlen, "cannot use address '%s': %s", bind, gai_strerror(rc));
+        return -EINVAL;
+    }
+    memcpy(out, res->ai_addr, res->ai_addrlen);
+    *outlen = res->ai_addrlen;
+    freeaddrinfo(res);
+    return 0;
+}
+
+/* "http://HOST:PORT/flags", HOST being the numeric bind address, or the
+ * loopback address when bound to every address. */
+static void make_url(cv_flagserver *s, const struct sockaddr_storage *addr, socklen_t len)
+{
+    char host[NI_MAXHOST] = "127.0.0.1";
+    getnameinfo((const struct sockaddr *)addr, len, host, sizeof host, NULL, 0, NI_NUMERICHOST);
+    bool v6 = addr->ss_family == AF_INET6;
+    if (strcmp(host, "0.0.0.0") == 0)
+        snprintf(host, sizeof host, "127.0.0.1");
+    else if (strcmp(host, "::") == 0)
+        snprintf(host, sizeof host, "::1");
+    snprintf(s->url, sizeof s->url, "http://%s%s%s:%d/flags", v6 ? "[" : "", host, v6 ? "]" : "",
+             s->port);
+}
+
+static void destroy(cv_flagserver *s)
+{
+    if (s->gif != NULL)
+        for (size_t i = 0; i < cv_flag_count(); i++)
+            free(s->gif[i]);
+    free(s->gif);
+    free(s->gif_len);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->wake);
+    pthread_mutex_destroy(&s->err_mu);
+    pthread_mutex_destroy(&s->log_mu);
+    pthread_mutex_destroy(&s->cache_mu);
+    free(s);
+}
+
+cv_flagserver *cv_flagserver_start(const cv_flagserver_config *cfg, char *err, size_t errlen)
+{
+    char dummy[8];
+    if (err == NULL || errlen == 0) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    err[0] = '\0';
+    cv_flagserver_config defaults = {0};
+    if (cfg == NULL)
+        cfg = &defaults;
+    if (check_config(cfg, err, errlen) != 0)
+        return NULL;
+
+    cv_flagserver *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->delay_min = cfg->delay_min;
+    s->delay_max = cfg->delay_max;
+    s->error_rate = cfg->error_rate;
+    s->seed = cfg->seed;
+    s->log_requests = cfg->log_requests;
+    s->log = cfg->log_file != NULL ? cfg->log_file : stdout;
+    s->on_request = cfg->on_request;
+    s->on_request_ctx = cfg->on_request_ctx;
+    atomic_init(&s->next, 0);
+    atomic_init(&s->ok, 0);
+    atomic_init(&s->not_found, 0);
+    atomic_init(&s->teapots, 0);
+    atomic_init(&s->other, 0);
+    atomic_init(&s->aborted, 0);
+
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->err_mu, NULL);
+    pthread_mutex_init(&s->log_mu, NULL);
+    pthread_mutex_init(&s->cache_mu, NULL);
+    s->gif = calloc(cv_flag_count(), sizeof *s->gif);
+    s->gif_len = calloc(cv_flag_count(), sizeof *s->gif_len);
+    if (s->gif == NULL || s->gif_len == NULL) {
+        snprintf(err, errlen, "out of memory");
+        destroy(s);
+        return NULL;
+    }
+
+    const char *bind = cfg->bind != NULL && cfg->bind[0] != '\0' ? cfg->bind : "127.0.0.1";
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    if (resolve(bind, cfg->port, &addr, &addrlen, err, errlen) != 0) {
+        destroy(s);
+        return NULL;
+    }
+
+    unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+                         MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s->starting = true;
+    /* The logger comes first so that it hears about the options too. */
+    s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+                                 MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT,
+                                 MHD_OPTION_END);
+    pthread_mutex_lock(&s->err_mu);
+    s->starting = false;
+    pthread_mutex_unlock(&s->err_mu);
+    if (s->daemon == NULL) {
+        /* "Failed to bind to port 8000: Address already in use": the
+         * address is said once, by us, and the reason is MHD's last words. */
+        const char *why = strrchr(s->start_err, ':');
+        if (why != NULL && why[1] == ' ' && why[2] != '\0')
+            why += 2;
+        else
+            why = s->start_err[0] ? s->start_err : "libmicrohttpd would not start";
+        snprintf(err, errlen, "cannot listen on %s port %d: %s", bind, cfg->port, why);
+        destroy(s);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info != NULL && info->port != 0 ? info->port : cfg->port;
+    make_url(s, &addr, addrlen);
+    return s;
+}
+
+int cv_flagserver_port(const cv_flagserver *s)
+{
+    return s->port;
+}
+
+const char *cv_flagserver_url(const cv_flagserver *s)
+{
+    return s->url;
+}
+
+void cv_flagserver_stats(const cv_flagserver *s, struct cv_flagserver_stats *out)
+{
+    /* The counters are atomics; a const server is only read. */
+    cv_flagserver *m = (cv_flagserver *)s;
+    out->requests = atomic_load(&m->next);
+    out->ok = atomic_load(&m->ok);
+    out->not_found = atomic_load(&m->not_found);
+    out->teapots = atomic_load(&m->teapots);
+    out->other = atomic_load(&m->other);
+    out->aborted = atomic_load(&m->aborted);
+}
+
+void cv_flagserver_stop(cv_flagserver *s)
+{
+    if (s == NULL)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->stopping = true;
+    pthread_cond_broadcast(&s->wake);
+    pthread_mutex_unlock(&s->mu);
+    /* Closes the listening socket and every connection, and joins their
+     * threads; the ones that were waiting have just been woken. */
+    MHD_stop_daemon(s->daemon);
+    destroy(s);
+}
