@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "event.h"
 
@@ -51,9 +52,12 @@ static inline int cv_ring_push(cv_ring *ring, const cv_event *ev)
             return -1;
         }
     }
+    /* Everything but the mark first; the mark (seq, the first field) only
+     * ever changes atomically, because the consumer may be looking at it. */
     cv_event *slot = &ring->slots[head & ring->mask];
-    *slot = *ev;
-    slot->seq = 0;
+    _Static_assert(offsetof(cv_event, seq) == 0, "seq must come first");
+    memcpy((char *)slot + sizeof slot->seq, (const char *)ev + sizeof ev->seq,
+           sizeof *ev - sizeof ev->seq);
     __atomic_store_n(&slot->seq, head + 1, __ATOMIC_RELEASE);
     ring->head = head + 1;
     return 0;
