@@ -1,0 +1,122 @@
+/*
+ * ms per rendered frame: a synthetic log of 10 000 futures across 8 worker
+ * lanes (with thread, wait and console events, as a big map would make),
+ * rendered at 200x60 into a canvas, the frame the terminal would blit.  The
+ * figure is the median of 200 frames at a playhead in the middle of the run
+ * (running bars, a long queue) and at the end.  A backward step rebuilds the
+ * model from the first event, so that is timed too.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "render.h"
+
+#define FUTURES 10000
+#define LANES 8
+#define FRAMES 200
+#define MS 1000000LL
+
+static void ev(cv_log *log, int64_t t, int kind, int state, uint64_t id, uint64_t ref,
+               int lane, const char *text)
+{
+    cv_event e = {.t_ns = t, .kind = (uint16_t)kind, .state = (uint16_t)state, .id = id,
+                  .ref = ref, .lane = (int16_t)lane, .origin = (int16_t)(lane < 0 ? 0 : lane),
+                  .text = text ? strdup(text) : NULL};
+    cv_log_append(log, &e);
+}
+
+static cv_log *synthetic_log(void)
+{
+    cv_log *log = cv_log_create();
+    cv_log_meta meta = {.scenario = "bench", .speed = 1.0};
+    cv_log_set_meta(log, &meta);
+    ev(log, 0, CV_EV_HEADER, 0, 0, 0, -1, "bench");
+    ev(log, 0, CV_EV_THREAD, CV_THREAD_STARTED, 0, 0, 0, "main");
+    ev(log, 0, CV_EV_THREAD, CV_THREAD_BUSY, 0, 0, 0, NULL);
+    char text[64];
+    for (int id = 1; id <= FUTURES; id++) {
+        snprintf(text, sizeof text, "job(%d)", id - 1);
+        ev(log, id * 1000, CV_EV_FUTURE, CV_PENDING, (uint64_t)id, 0, -1, text);
+    }
+    for (int lane = 1; lane <= LANES; lane++) {
+        snprintf(text, sizeof text, "worker %d", lane);
+        ev(log, 11 * MS, CV_EV_THREAD, CV_THREAD_STARTED, 0, 0, lane, text);
+        ev(log, 11 * MS, CV_EV_THREAD, CV_THREAD_BUSY, 0, 0, lane, NULL);
+    }
+    /* Each lane runs every 8th future, 1 ms each; main waits for each in
+     * submission order, as executor.map does. */
+    int64_t t = 11 * MS;
+    for (int id = 1; id <= FUTURES; id++) {
+        int lane = 1 + (id - 1) % LANES;
+        ev(log, t, CV_EV_FUTURE, CV_RUNNING, (uint64_t)id, 0, lane, NULL);
+        ev(log, t, CV_EV_WAIT, CV_WAIT_BLOCK, 0, (uint64_t)id, 0, "result");
+        snprintf(text, sizeof text, "\tjob(%d): working", id - 1);
+        ev(log, t, CV_EV_LOG, 0, 0, 0, lane, text);
+        t += MS / LANES;
+        ev(log, t, CV_EV_FUTURE, id % 97 ? CV_FINISHED : CV_FAILED, (uint64_t)id, (uint64_t)id,
+           lane, id % 97 ? NULL : "boom");
+        ev(log, t, CV_EV_WAIT, CV_WAIT_UNBLOCK, 0, (uint64_t)id, 0, "result");
+        snprintf(text, sizeof text, "result %d", id - 1);
+        ev(log, t, CV_EV_LOG, 0, 0, 0, 0, text);
+    }
+    for (int lane = LANES; lane >= 0; lane--)
+        ev(log, t, CV_EV_THREAD, CV_THREAD_STOPPED, 0, 0, lane, NULL);
+    cv_log_publish(log);
+    cv_log_close(log);
+    return log;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_frame_ms(const cv_log *log, int64_t at)
+{
+    static double ms[FRAMES];
+    size_t count = cv_log_count(log);
+    cv_model m;
+    cv_canvas c;
+    cv_model_init(&m, log);
+    cv_canvas_init(&c, 200, 60, false);
+    cv_model_advance(&m, cv_log_index_at(log, count, at));
+    int64_t end = cv_log_at(log, count - 1)->t_ns;
+    cv_render_opts o = {.now_ns = at, .span_ns = cv_nice_span(end), .speed = 1.0,
+                        .mode = "LIVE", .total = count};
+    for (int i = 0; i < FRAMES; i++) {
+        int64_t t0 = cv_clock_mono_ns();
+        cv_render(&c, &m, &o);
+        ms[i] = (double)(cv_clock_mono_ns() - t0) / 1e6;
+    }
+    qsort(ms, FRAMES, sizeof ms[0], cmp);
+    cv_canvas_free(&c);
+    cv_model_free(&m);
+    return ms[FRAMES / 2];
+}
+
+int main(void)
+{
+    cv_log *log = synthetic_log();
+    size_t count = cv_log_count(log);
+    int64_t end = cv_log_at(log, count - 1)->t_ns;
+    double mid = median_frame_ms(log, end / 2);
+    double last = median_frame_ms(log, end);
+
+    /* A backward step: the model rebuilt from the first event. */
+    cv_model m;
+    cv_model_init(&m, log);
+    int64_t t0 = cv_clock_mono_ns();
+    cv_model_advance(&m, count);
+    double rebuild = (double)(cv_clock_mono_ns() - t0) / 1e6;
+    cv_model_free(&m);
+
+    printf("frame: %d futures, %d lanes, %zu events, 200x60: median %.3f ms (mid-run), "
+           "%.3f ms (end); model rebuild %.2f ms\n",
+           FUTURES, LANES, count, mid, last, rebuild);
+    printf("frame_ms=%.3f\n", mid > last ? mid : last);
+    cv_log_destroy(log);
+    return 0;
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# End-to-end test of the terminal UI: drives the real binary in a private
+# tmux server and reads the screen back with capture-pane.  It checks that
+# the UI starts and shows the lanes, pauses, steps forward and back, opens
+# the help, survives a resize below the minimum size, and that every way
+# out (q, Ctrl-C, SIGTERM) restores the terminal: the alternate screen is
+# off, the cursor is visible and the shell prompt is back.
+#
+# usage: bash tests/tui_test.sh /path/to/concviz
+set -u
+BIN=${1:?usage: tui_test.sh /path/to/concviz}
+SOCK=cvtest$$
+TMP=$(mktemp -d)
+T() { tmux -L "$SOCK" "$@"; }
+cleanup() { T kill-server 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
+FAILS=0
+fail() { echo "FAIL: $*"; echo "--- screen:"; T capture-pane -p; echo "---"; FAILS=$((FAILS + 1)); }
+ok() { echo "ok: $*"; }
+
+# Waits up to $2 seconds (default 8) for the screen to match regex $1.
+wait_for() {
+    local deadline=$((SECONDS + ${2:-8}))
+    while [ $SECONDS -le $deadline ]; do
+        T capture-pane -p | grep -Eq -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+screen() { T capture-pane -p; }
+caption() { screen | sed -n 2p; }
+
+# A plain shell with a recognisable prompt, in a 120x40 window; TERM says
+# what tmux really is, so that Home and End arrive as curses expects.
+# Sanitizer options pass through, so a sanitizer build can log to a file
+# instead of the screen under test.
+SAN=""
+for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
+    [ -n "${!v:-}" ] && SAN="$SAN $v='${!v}'"
+done
+T new-session -d -x 120 -y 40 -s ui "env -i PATH=$PATH TERM=tmux-256color HOME=$TMP LANG=C.UTF-8 $SAN PS1='PROMPT\$ ' bash --norc --noprofile"
+T set-option -g status off
+wait_for 'PROMPT\$' || fail "the shell did not start"
+
+restored() { # $1: what happened
+    wait_for "status=$2" 10 || fail "$1: no exit status $2"
+    [ "$(T display -p '#{alternate_on}')" = 0 ] || fail "$1: still on the alternate screen"
+    [ "$(T display -p '#{cursor_flag}')" = 1 ] || fail "$1: cursor still hidden"
+    screen | grep -v '^$' | tail -n 1 | grep -q '^PROMPT\$ *$' || fail "$1: no prompt after exit"
+    ok "$1 restores the terminal (status $2)"
+    T send-keys 'clear' Enter
+    sleep 0.2
+}
+
+# 1. Live run: lanes appear, space pauses, steps move the caption.
+T send-keys "$BIN loiter --speed 2; echo status=\$?" Enter
+wait_for 'worker 1' && wait_for 'main' && ok "the UI shows the lanes" || fail "no lanes"
+wait_for 'LIVE' || fail "not live at start"
+sleep 0.5
+T send-keys ' '
+wait_for 'PAUSED' && ok "space pauses" || fail "space did not pause"
+before=$(caption)
+T send-keys Left
+sleep 0.3
+back=$(caption)
+[ "$back" != "$before" ] && ok "left steps back: $back" || fail "left did not change the caption"
+T send-keys Right
+sleep 0.3
+[ "$(caption)" = "$before" ] && ok "right steps forward again" || fail "right did not return to: $before"
+T send-keys Home
+wait_for 'event 0/' && wait_for 'the run of loiter begins' && ok "Home goes to the first event" \
+    || fail "Home did not go to the first event"
+T send-keys n n n n
+sleep 0.3
+screen | grep -q 'event 4/' && ok "n steps" || fail "n did not step to event 4"
+T send-keys '?'
+wait_for 'legend' && ok "? opens the help" || fail "no help"
+T send-keys x
+sleep 0.3
+screen | grep -q 'legend' && fail "the help did not close"
+# Too small, then big again.
+T resize-window -x 60 -y 20
+wait_for 'needs at least 80x24' && ok "a small window shows the message" || fail "no small-window message"
+T resize-window -x 120 -y 40
+wait_for '^main ' && wait_for 'q quit' && ok "the UI comes back after the resize" || fail "no UI after growing"
+T send-keys End
+wait_for 'LIVE' || fail "End did not go live"
+T send-keys q
+restored "q" 0
+
+# 2. --paused opens at the first event; Ctrl-C quits.
+T send-keys "$BIN loiter --paused; echo status=\$?" Enter
+wait_for 'PAUSED' && wait_for 'event 0/' && ok "--paused opens at the first event" \
+    || fail "--paused did not open at the first event"
+T send-keys C-c
+restored "Ctrl-C" 130
+
+# 3. SIGTERM from outside.
+T send-keys "sh -c 'echo \$\$ > $TMP/pid; exec $BIN loiter --speed 0.5'; echo status=\$?" Enter
+wait_for 'worker 1' || fail "the UI did not start for SIGTERM"
+kill -TERM "$(cat "$TMP/pid")"
+restored "SIGTERM" 143
+
+# 4. ASCII and no colours still draw the lanes.
+T send-keys "NO_COLOR=1 $BIN loiter --speed 5 --ascii; echo status=\$?" Enter
+wait_for 'worker 1' || fail "--ascii did not start"
+wait_for 'END|run over' 10 || fail "the run did not end"
+screen | LC_ALL=C grep -q '[^ -~]' && fail "--ascii shows non-ASCII characters"
+ok "--ascii shows only ASCII"
+T send-keys q
+restored "q after --ascii" 0
+
+if [ $FAILS -ne 0 ]; then
+    echo "$FAILS check(s) failed"
+    exit 1
+fi
+echo "all TUI checks passed"

@@ -1,0 +1,456 @@
+/*
+ * The terminal front end: the only file that touches curses.  One thread
+ * (the caller's) owns the screen and sleeps in poll() on two descriptors:
+ * the terminal, and a self-pipe written by the log's waker (a batch of
+ * events arrived) and by the signal handlers (SIGINT, SIGTERM, SIGHUP), so
+ * no curses call ever happens in a handler and no state is shared with one
+ * beyond a pipe.  Frames are paced at ~30 per second only while something
+ * moves on its own (a live run's clock, playback); paused, or once the run
+ * has ended, poll() blocks until a key, a resize or a new event.
+ *
+ * Each frame: update the playhead, bring the model to its position (forward
+ * is incremental, backward rebuilds), render the canvas, blit it.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "atomic_file.h"
+#include "clock.h"
+#include "playhead.h"
+#include "render.h"
+#include "theme.h"
+#include "trace.h"
+#include "ui.h"
+
+#define FRAME_NS (33 * 1000000LL)
+
+/* The write end of the self-pipe, for the signal handlers and the waker. */
+static int wake_fd = -1;
+
+static void on_signal(int sig)
+{
+    int saved = errno;
+    unsigned char b = (unsigned char)sig;
+    if (write(wake_fd, &b, 1) < 0) {
+        /* The pipe is full: a wake-up is already pending. */
+    }
+    errno = saved;
+}
+
+static void on_log_batch(void *arg)
+{
+    (void)arg;
+    unsigned char b = 0;
+    if (write(wake_fd, &b, 1) < 0) {
+        /* Full pipe: the UI will wake anyway. */
+    }
+}
+
+typedef struct app {
+    const cv_ui_config *cfg;
+    cv_run *run;
+    const cv_log *log;
+    cv_model model;
+    cv_canvas canvas;
+    cv_playhead ph;
+    bool help, color, ascii;
+    int quit;           /* -1: keep going; else the exit status */
+    char notice[96];    /* a one-off message for the header */
+    int64_t notice_until;
+    int64_t last_frame;
+    int64_t span;       /* the timeline's span; frozen while not live */
+    int pipe_r;
+} app;
+
+/* ---- curses ---------------------------------------------------------- */
+
+static attr_t attrs_of(unsigned bits)
+{
+    attr_t a = A_NORMAL;
+    if (bits & CV_ATTR_BOLD)
+        a |= A_BOLD;
+    if (bits & CV_ATTR_DIM)
+        a |= A_DIM;
+    if (bits & CV_ATTR_REVERSE)
+        a |= A_REVERSE;
+    if (bits & CV_ATTR_UNDERLINE)
+        a |= A_UNDERLINE;
+    return a;
+}
+
+static void init_colors(app *a)
+{
+    if (!a->color || !has_colors()) {
+        a->color = false;
+        return;
+    }
+    start_color();
+    use_default_colors();
+    for (int s = 0; s < CV_ST_COUNT; s++)
+        init_pair((short)(s + 1), cv_styles[s].fg, cv_styles[s].bg);
+}
+
+static void blit(app *a)
+{
+    const cv_canvas *c = &a->canvas;
+    for (int y = 0; y < c->rows; y++) {
+        for (int x = 0; x < c->cols; x++) {
+            const cv_cell *cell = cv_canvas_get(c, x, y);
+            const cv_style_def *s = &cv_styles[cell->style];
+            wchar_t wc[2] = {(wchar_t)cell->ch, 0};
+            cchar_t cc;
+            if (a->color)
+                setcchar(&cc, wc, attrs_of(s->attr), (short)(cell->style + 1), NULL);
+            else
+                setcchar(&cc, wc, attrs_of(s->mono), 0, NULL);
+            mvadd_wch(y, x, &cc); /* the bottom-right cell may report ERR */
+        }
+    }
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+/* ---- the run ----------------------------------------------------------- */
+
+static int start_run(app *a)
+{
+    const cv_ui_config *cfg = a->cfg;
+    if (cfg->replay != NULL) {
+        a->log = cfg->replay;
+    } else {
+        a->run = cv_run_start(cfg->scenario, cfg->opts, cfg->speed, cfg->args);
+        if (a->run == NULL)
+            return -1;
+        a->log = a->run->log;
+        cv_log_set_waker(a->run->log, on_log_batch, NULL);
+    }
+    cv_model_free(&a->model);
+    cv_model_init(&a->model, a->log);
+    return 0;
+}
+
+static void stop_run(app *a)
+{
+    if (a->run == NULL)
+        return;
+    cv_log_set_waker(a->run->log, NULL, NULL);
+    cv_run_destroy(a->run);
+    a->run = NULL;
+}
+
+/* Writes the log as a trace (--trace FILE in the UI), whole or not at all. */
+static void write_trace(app *a, char *err, size_t errlen)
+{
+    err[0] = '\0';
+    if (a->cfg->trace_path == NULL || a->run == NULL)
+        return;
+    cv_run_request_stop(a->run);
+    cv_run_join(a->run);
+    cv_atomic_file af;
+    if (cv_atomic_file_open(&af, a->cfg->trace_path, err, errlen) != 0)
+        return;
+    cv_trace_labels *labels = cv_trace_labels_create();
+    if (labels == NULL ||
+        cv_trace_write_range(af.fp, a->log, 0, cv_log_count(a->log), labels) != 0) {
+        snprintf(err, errlen, "%s: cannot write the trace", a->cfg->trace_path);
+        cv_atomic_file_abort(&af);
+    } else {
+        cv_atomic_file_commit(&af, err, errlen);
+    }
+    cv_trace_labels_destroy(labels);
+}
+
+/* ---- a frame ----------------------------------------------------------- */
+
+static int64_t live_now(const app *a)
+{
+    size_t n = cv_log_count(a->log);
+    int64_t last = n ? cv_log_at(a->log, n - 1)->t_ns : 0;
+    if (a->run == NULL || cv_log_closed(a->log))
+        return last;
+    int64_t t = cv_clock_wall_ns() - cv_log_meta_get(a->log)->wall_start_ns;
+    return t > last ? t : last;
+}
+
+static bool animating(const app *a)
+{
+    return a->ph.mode == CV_PLAY_PLAYING ||
+           (a->ph.mode == CV_PLAY_LIVE && a->run != NULL && !cv_log_closed(a->log));
+}
+
+static void frame(app *a)
+{
+    int64_t clock = cv_clock_mono_ns();
+    /* The scenario returned: join its thread now (quick, it is done) so
+     * that the bus drains the last events and closes the log, which stops
+     * the clock and the frame pacing. */
+    if (a->run != NULL && cv_run_finished(a->run) && !cv_log_closed(a->log))
+        cv_run_join(a->run);
+    int cols = COLS, rows = LINES;
+    if (a->canvas.cols != cols || a->canvas.rows != rows) {
+        cv_canvas_free(&a->canvas);
+        if (cv_canvas_init(&a->canvas, cols, rows, a->ascii) != 0)
+            return;
+        clearok(curscr, TRUE);
+    }
+    cv_playhead_update(&a->ph, a->log, live_now(a), clock);
+    if (cv_model_seek(&a->model, a->ph.pos) != 0)
+        snprintf(a->notice, sizeof a->notice, "out of memory"), a->notice_until = INT64_MAX;
+
+    char mode[48], status[128];
+    const char *prefix = a->cfg->replay ? "REPLAY " : "";
+    double rate = cv_playhead_rate_value(&a->ph);
+    if (a->ph.mode == CV_PLAY_LIVE)
+        snprintf(mode, sizeof mode, "%s%s", prefix,
+                 a->run && !cv_log_closed(a->log) ? "LIVE" : a->run ? "LIVE: run over" : "END");
+    else if (a->ph.mode == CV_PLAY_PLAYING)
+        snprintf(mode, sizeof mode, "%sPLAY %g%s", prefix, rate, a->ascii ? "x" : "\xc3\x97");
+    else
+        snprintf(mode, sizeof mode, "%sPAUSED (rate %g%s)", prefix, rate,
+                 a->ascii ? "x" : "\xc3\x97");
+    const char *st = NULL;
+    if (clock < a->notice_until) {
+        st = a->notice;
+    } else if (a->run != NULL && cv_run_finished(a->run) && a->run->status != 0) {
+        snprintf(status, sizeof status, "scenario failed (status %d): see the console",
+                 a->run->status);
+        st = status;
+    }
+    /* Paused, the picture must not move: the timeline keeps its scale
+     * while the run goes on recording, unless playback runs past it. */
+    size_t count = cv_log_count(a->log);
+    int64_t end = count ? cv_log_at(a->log, count - 1)->t_ns : 0;
+    int64_t span_end = live_now(a) > end ? live_now(a) : end;
+    if (a->span == 0 || a->ph.mode == CV_PLAY_LIVE || a->ph.t_ns > a->span)
+        a->span = cv_nice_span(span_end > 0 ? span_end : 1);
+    cv_render_opts o = {
+        .ascii = a->ascii, .help = a->help, .replay = a->cfg->replay != NULL,
+        .now_ns = a->ph.t_ns, .span_ns = a->span,
+        .speed = cv_log_meta_get(a->log)->speed,
+        .mode = mode, .args = cv_log_meta_get(a->log)->args, .status = st, .total = count,
+    };
+    cv_render(&a->canvas, &a->model, &o);
+    blit(a);
+    a->last_frame = clock;
+}
+
+/* ---- input ------------------------------------------------------------- */
+
+static void notice(app *a, const char *text)
+{
+    snprintf(a->notice, sizeof a->notice, "%s", text);
+    a->notice_until = cv_clock_mono_ns() + 2000000000LL;
+}
+
+static void key(app *a, int ch)
+{
+    int64_t clock = cv_clock_mono_ns();
+    if (a->help && ch != KEY_RESIZE) {
+        a->help = false; /* any key closes the help */
+        if (ch != 'q' && ch != 'Q')
+            return;
+    }
+    switch (ch) {
+    case 'q':
+    case 'Q':
+        a->quit = 0;
+        break;
+    case '?':
+        a->help = true;
+        break;
+    case ' ':
+        if (a->ph.mode == CV_PLAY_PAUSED)
+            cv_playhead_play(&a->ph, clock);
+        else
+            cv_playhead_pause(&a->ph);
+        break;
+    case KEY_RIGHT:
+    case 'n':
+    case 'l':
+        cv_playhead_step(&a->ph, a->log, 1);
+        break;
+    case KEY_LEFT:
+    case 'p':
+    case 'h':
+        if (a->ph.mode == CV_PLAY_LIVE)
+            a->ph.pos = cv_log_count(a->log);
+        cv_playhead_step(&a->ph, a->log, -1);
+        break;
+    case KEY_HOME:
+    case 'g':
+        cv_playhead_first(&a->ph, a->log);
+        break;
+    case KEY_END:
+    case 'G':
+        cv_playhead_live(&a->ph);
+        break;
+    case '+':
+    case '=':
+    case '-':
+    case '_':
+        if (!cv_playhead_rate(&a->ph, ch == '+' || ch == '=' ? 1 : -1, clock))
+            notice(a, a->ph.mode == CV_PLAY_LIVE ? "the rate applies when paused or playing"
+                                                 : "that is the limit");
+        break;
+    case 'r':
+    case 'R':
+        if (a->cfg->replay != NULL) {
+            notice(a, "a replay cannot restart");
+            break;
+        }
+        stop_run(a);
+        if (start_run(a) != 0) {
+            a->quit = 1;
+            break;
+        }
+        cv_playhead_init(&a->ph, false);
+        a->span = 0;
+        break;
+    case 12: /* Ctrl-L */
+        clearok(curscr, TRUE);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- the main loop ----------------------------------------------------- */
+
+static int setup_pipe(app *a)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+        fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+    }
+    a->pipe_r = fds[0];
+    wake_fd = fds[1];
+    return 0;
+}
+
+int cv_ui_main(const cv_ui_config *cfg)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction old[3];
+    app a = {.cfg = cfg, .color = cfg->color, .ascii = cfg->ascii, .quit = -1, .pipe_r = -1};
+
+    setlocale(LC_ALL, "");
+    /* Without a UTF-8 locale the terminal cannot show the glyphs. */
+    if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        a.ascii = true;
+    if (setup_pipe(&a) != 0) {
+        fprintf(stderr, "concviz: cannot create a pipe: %s\n", strerror(errno));
+        return 1;
+    }
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 3; i++)
+        sigaction(sigs[i], &sa, &old[i]);
+
+    cv_model_init(&a.model, NULL);
+    int status = 0;
+    if (start_run(&a) != 0) {
+        fprintf(stderr, "concviz %s: cannot start the run (out of memory or threads)\n",
+                cfg->scenario ? cfg->scenario->name : "");
+        status = 1;
+        goto out;
+    }
+    cv_playhead_init(&a.ph, cfg->paused || cfg->replay != NULL);
+
+    /* newterm, not initscr: initscr exits the process on a bad TERM, which
+     * would leave the run's threads going and skip this function's exits. */
+    SCREEN *screen = newterm(NULL, stdout, stdin);
+    if (screen == NULL) {
+        fprintf(stderr, "concviz: cannot use the terminal (TERM=%s)\n",
+                getenv("TERM") ? getenv("TERM") : "");
+        status = 1;
+        goto out;
+    }
+    set_term(screen);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    init_colors(&a);
+
+    bool dirty = true;
+    while (a.quit < 0) {
+        int64_t now = cv_clock_mono_ns();
+        int timeout = -1;
+        if (dirty || (animating(&a) && now - a.last_frame >= FRAME_NS)) {
+            frame(&a);
+            dirty = false;
+            now = cv_clock_mono_ns();
+        }
+        if (animating(&a)) {
+            int64_t left = a.last_frame + FRAME_NS - now;
+            timeout = left > 0 ? (int)(left / 1000000) + 1 : 0;
+        } else if (a.notice_until > now && a.notice_until != INT64_MAX) {
+            timeout = (int)((a.notice_until - now) / 1000000) + 1;
+        }
+        struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+                                {.fd = a.pipe_r, .events = POLLIN}};
+        int n = poll(fds, 2, timeout);
+        if (n < 0 && errno != EINTR)
+            break;
+        if (n == 0 && !animating(&a))
+            dirty = true; /* a notice expired */
+        unsigned char buf[64];
+        ssize_t got;
+        bool batch = false;
+        while ((got = read(a.pipe_r, buf, sizeof buf)) > 0) {
+            for (ssize_t i = 0; i < got; i++) {
+                if (buf[i] != 0)
+                    a.quit = 128 + buf[i];
+                else
+                    batch = true;
+            }
+        }
+        /* New events: show them at the next frame slot, not at once, so a
+         * burst of batches costs one frame. */
+        if (batch && !animating(&a))
+            dirty = true;
+        if (batch && a.ph.mode == CV_PLAY_LIVE && now - a.last_frame >= FRAME_NS)
+            dirty = true;
+        int ch;
+        while (a.quit < 0 && (ch = getch()) != ERR) {
+            key(&a, ch);
+            dirty = true;
+        }
+        if (fds[0].revents & (POLLHUP | POLLERR))
+            a.quit = 128 + SIGHUP; /* the terminal went away */
+    }
+    status = a.quit;
+    endwin();
+    delscreen(screen);
+
+out:;
+    char err[256];
+    write_trace(&a, err, sizeof err);
+    if (err[0] != '\0')
+        fprintf(stderr, "concviz: %s\n", err);
+    stop_run(&a);
+    cv_model_free(&a.model);
+    cv_canvas_free(&a.canvas);
+    for (int i = 0; i < 3; i++)
+        sigaction(sigs[i], &old[i], NULL);
+    close(a.pipe_r);
+    close(wake_fd);
+    wake_fd = -1;
+    return status;
+}

@@ -1,0 +1,243 @@
+/*
+ * One function per kind.  A kind without its own sentence (tasks, loop,
+ * frames, marks, anything added later) falls back to "kind state: text" from
+ * the event's own names, so new kinds are explained, plainly, from day one.
+ */
+#include "caption.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Appends to buf at *n, never past len. */
+static void add(char *buf, size_t len, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+    if (*n >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf + *n, len - *n, fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        *n = *n + (size_t)k < len ? *n + (size_t)k : len - 1;
+}
+
+static const char *label_of(const cv_model *m, uint64_t id, char *buf, size_t len)
+{
+    const cv_mfuture *f = cv_model_future(m, id);
+    if (f == NULL) {
+        snprintf(buf, len, "future %llu", (unsigned long long)id);
+        return buf;
+    }
+    return cv_model_label(f, buf, len);
+}
+
+/* "loiter(0) and loiter(1)": futures submitted before index `before` that
+ * are done; the point of executor.map is that main still waits in order. */
+static void add_done_before(const cv_model *m, size_t before, char *buf, size_t len, size_t *n)
+{
+    size_t done = 0, shown = 0;
+    for (size_t i = 0; i < before && i < m->nfuts; i++)
+        done += m->futs[i].state == CV_FINISHED || m->futs[i].state == CV_FAILED;
+    if (done == 0)
+        return;
+    add(buf, len, n, ", though ");
+    for (size_t i = 0; i < before && i < m->nfuts && shown < 3; i++) {
+        const cv_mfuture *f = &m->futs[i];
+        if (f->state != CV_FINISHED && f->state != CV_FAILED)
+            continue;
+        char lb[64];
+        shown++;
+        const char *sep = shown == 1 ? "" : (shown == done || shown == 3) ? " and " : ", ";
+        add(buf, len, n, "%s%s", sep, cv_model_label(f, lb, sizeof lb));
+    }
+    if (done > shown)
+        add(buf, len, n, " (+%zu more)", done - shown);
+    add(buf, len, n, done == 1 ? " is done" : " are done");
+}
+
+static void future_caption(const cv_model *m, const cv_event *e, char *buf, size_t len)
+{
+    size_t n = 0;
+    char lb[64], ln[48];
+    const cv_mfuture *f = cv_model_future(m, e->id);
+    const char *label = label_of(m, e->id, lb, sizeof lb);
+    int lane = f != NULL ? f->lane : e->lane;
+    cv_model_lane_name(m, lane, ln, sizeof ln);
+    switch (e->state) {
+    case CV_PENDING:
+        add(buf, len, &n, "%s submitted: it waits in the queue for a free worker (%zu queued)",
+            label, m->npending);
+        break;
+    case CV_RUNNING:
+        add(buf, len, &n, "%s starts on %s", label, ln);
+        if (f != NULL && f->prev_on_lane != CV_NONE) {
+            char pb[64];
+            add(buf, len, &n, ": %s became free when %s finished", ln,
+                cv_model_label(&m->futs[f->prev_on_lane], pb, sizeof pb));
+        } else {
+            add(buf, len, &n, ", a worker with nothing to do");
+        }
+        if (m->npending > 0)
+            add(buf, len, &n, "; %zu still queued", m->npending);
+        break;
+    case CV_FINISHED:
+        add(buf, len, &n, "%s finishes on %s", label, ln);
+        if (e->text != NULL)
+            add(buf, len, &n, ", result %s", e->text);
+        else
+            add(buf, len, &n, ", result %llu", (unsigned long long)e->ref);
+        break;
+    case CV_FAILED:
+        add(buf, len, &n, "%s fails on %s: %s", label, ln, e->text ? e->text : "error");
+        break;
+    case CV_CANCELLED:
+        add(buf, len, &n, "%s is cancelled before it ever ran", label);
+        break;
+    default:
+        add(buf, len, &n, "%s: state %u", label, e->state);
+        break;
+    }
+    /* Say who was waiting for it: that is where the story goes next. */
+    if (e->state >= CV_FINISHED) {
+        for (int i = 0; i < m->nlanes; i++) {
+            const cv_mlane *l = cv_model_lane(m, i);
+            if (l != NULL && l->nwaits > 0 && l->waits[l->nwaits - 1].t1 < 0 &&
+                l->waits[l->nwaits - 1].ref == e->id) {
+                char wn[48];
+                add(buf, len, &n, "; %s was waiting for it",
+                    cv_model_lane_name(m, i, wn, sizeof wn));
+                break;
+            }
+        }
+    }
+}
+
+static void thread_caption(const cv_model *m, const cv_event *e, char *buf, size_t len)
+{
+    size_t n = 0;
+    char ln[48];
+    int lane = cv_event_lane_of(e);
+    cv_model_lane_name(m, lane, ln, sizeof ln);
+    bool main_lane = lane == CV_MAIN_LANE;
+    switch (e->state) {
+    case CV_THREAD_STARTED:
+        add(buf, len, &n, main_lane ? "%s starts: the thread that runs the script"
+                                    : "%s starts: a new thread in the pool", ln);
+        break;
+    case CV_THREAD_BUSY:
+        add(buf, len, &n, "%s is busy", ln);
+        break;
+    case CV_THREAD_IDLE:
+        add(buf, len, &n, "%s is idle: the queue is empty", ln);
+        break;
+    case CV_THREAD_STOPPED:
+        add(buf, len, &n, main_lane ? "%s stops: the script is over"
+                                    : "%s stops: the pool shuts down", ln);
+        break;
+    default:
+        add(buf, len, &n, "%s: thread state %u", ln, e->state);
+        break;
+    }
+}
+
+static void wait_caption(const cv_model *m, const cv_event *e, char *buf, size_t len)
+{
+    size_t n = 0;
+    char ln[48], lb[64];
+    cv_model_lane_name(m, cv_event_lane_of(e), ln, sizeof ln);
+    const char *what = e->text != NULL ? e->text : "futures";
+    if (e->state == CV_WAIT_BLOCK && e->ref != 0) {
+        const cv_mfuture *f = cv_model_future(m, e->ref);
+        label_of(m, e->ref, lb, sizeof lb);
+        if (strcmp(what, "result") == 0)
+            add(buf, len, &n, "%s blocks: %s is not ready", ln, lb);
+        else
+            add(buf, len, &n, "%s blocks in %s: %s is not ready", ln, what, lb);
+        size_t before = cv_model_future_index(m, e->ref);
+        size_t done = 0;
+        for (size_t i = 0; before != CV_NONE && i < before; i++)
+            done += m->futs[i].state == CV_FINISHED || m->futs[i].state == CV_FAILED;
+        /* Where it is only if there is room: the point is the done ones. */
+        if (f != NULL && f->state == CV_RUNNING && done == 0) {
+            char wn[48];
+            add(buf, len, &n, " (running on %s)",
+                cv_model_lane_name(m, f->lane, wn, sizeof wn));
+        } else if (f != NULL && f->state == CV_PENDING) {
+            add(buf, len, &n, " (still queued)");
+        }
+        add_done_before(m, before, buf, len, &n);
+    } else if (e->state == CV_WAIT_BLOCK) {
+        add(buf, len, &n, "%s blocks in %s (%zu running, %zu queued)", ln, what,
+            m->nrunning, m->npending);
+    } else if (e->ref != 0) {
+        const cv_mfuture *f = cv_model_future(m, e->ref);
+        label_of(m, e->ref, lb, sizeof lb);
+        add(buf, len, &n, "%s unblocks: %s is done", ln, lb);
+        if (f != NULL && f->state == CV_FINISHED) {
+            if (f->result != NULL)
+                add(buf, len, &n, ", result %s", f->result);
+            else
+                add(buf, len, &n, ", result %llu", (unsigned long long)f->value);
+        } else if (f != NULL && f->state == CV_FAILED) {
+            add(buf, len, &n, ", it failed: %s", f->error ? f->error : "error");
+        }
+    } else {
+        add(buf, len, &n, "%s unblocks from %s", ln, what);
+    }
+}
+
+void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
+{
+    size_t n = 0;
+    if (len == 0)
+        return;
+    buf[0] = '\0';
+    if (index >= m->upto) {
+        add(buf, len, &n, "nothing has happened yet");
+        return;
+    }
+    const cv_event *e = cv_log_at(m->log, index);
+    switch (e->kind) {
+    case CV_EV_HEADER:
+        add(buf, len, &n, "the run of %s begins", e->text ? e->text : "a scenario");
+        break;
+    case CV_EV_FUTURE:
+        future_caption(m, e, buf, len);
+        break;
+    case CV_EV_THREAD:
+        thread_caption(m, e, buf, len);
+        break;
+    case CV_EV_WAIT:
+        wait_caption(m, e, buf, len);
+        break;
+    case CV_EV_LOG: {
+        char ln[48];
+        const char *t = e->text ? e->text : "";
+        while (*t == '\t')
+            t++;
+        add(buf, len, &n, "%s prints \"%s\"",
+            cv_model_lane_name(m, cv_event_lane_of(e), ln, sizeof ln), t);
+        break;
+    }
+    case CV_EV_DROP:
+        add(buf, len, &n, "%llu events were lost: a thread's ring was full",
+            (unsigned long long)e->ref);
+        break;
+    default: {
+        const char *kind = cv_event_kind_name(e->kind);
+        const char *state = cv_event_state_name(e->kind, e->state);
+        add(buf, len, &n, "%s", kind ? kind : "event");
+        if (e->id != 0)
+            add(buf, len, &n, " %llu", (unsigned long long)e->id);
+        if (state != NULL)
+            add(buf, len, &n, " %s", state);
+        if (e->text != NULL)
+            add(buf, len, &n, ": %s", e->text);
+        break;
+    }
+    }
+}

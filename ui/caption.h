@@ -1,0 +1,18 @@
+/*
+ * Captions: one sentence that says what the last step did and why, in the
+ * words of the lesson ("loiter(4) starts on worker 1: worker 1 became free
+ * when loiter(1) finished").  A caption is a function of the model with the
+ * event applied and the event itself, so stepping back shows the same text
+ * as stepping forward did.
+ */
+#ifndef CV_UI_CAPTION_H
+#define CV_UI_CAPTION_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+/* Explains log event `index` (already applied to m) into buf. */
+void cv_caption(const cv_model *m, size_t index, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,359 @@
+/*
+ * Applying one event is a switch on its kind that updates a few records;
+ * every array only grows, so pointers handed to views stay valid until the
+ * next advance.  Timestamps in the log never decrease (the log clamps them),
+ * which lets cv_log_index_at binary-search a playhead time.
+ */
+#include "model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Lanes beyond this are ignored: a corrupt trace must not allocate GBs. */
+#define MAX_LANES 4096
+/* Ids beyond this are looked up by a linear search instead of a table. */
+#define MAX_DIRECT_ID (1u << 22)
+
+static int grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap * 2 : 16;
+    while (n < need)
+        n *= 2;
+    void *p = realloc(*arr, n * size);
+    if (p == NULL)
+        return -1;
+    memset((char *)p + *cap * size, 0, (n - *cap) * size);
+    *arr = p;
+    *cap = n;
+    return 0;
+}
+
+int cv_model_init(cv_model *m, const cv_log *log)
+{
+    memset(m, 0, sizeof *m);
+    m->log = log;
+    return 0;
+}
+
+void cv_model_free(cv_model *m)
+{
+    for (int i = 0; i < m->caplanes; i++) {
+        free(m->lanes[i].spans);
+        free(m->lanes[i].waits);
+        free(m->lanes[i].futs);
+    }
+    free(m->lanes);
+    free(m->futs);
+    free(m->by_id);
+    free(m->console);
+    memset(m, 0, sizeof *m);
+}
+
+void cv_model_reset(cv_model *m)
+{
+    for (int i = 0; i < m->caplanes; i++) {
+        cv_mlane *l = &m->lanes[i];
+        cv_span *s = l->spans, *w = l->waits;
+        size_t *f = l->futs;
+        size_t cs = l->capspans, cw = l->capwaits, cf = l->capfuts;
+        memset(l, 0, sizeof *l);
+        l->spans = s, l->capspans = cs;
+        l->waits = w, l->capwaits = cw;
+        l->futs = f, l->capfuts = cf;
+    }
+    if (m->by_id != NULL)
+        memset(m->by_id, 0, m->capids * sizeof *m->by_id);
+    m->upto = 0;
+    m->t_last = 0;
+    m->scenario = NULL;
+    m->nfuts = m->nconsole = 0;
+    m->nlanes = 0;
+    m->npending = m->nrunning = m->ndone = 0;
+    m->first_pending = 0;
+    m->dropped = 0;
+    memset(m->kinds, 0, sizeof m->kinds);
+    m->failed_seen = false;
+}
+
+size_t cv_model_future_index(const cv_model *m, uint64_t id)
+{
+    if (id < m->capids)
+        return m->by_id[id] ? m->by_id[id] - 1 : CV_NONE;
+    if (id < MAX_DIRECT_ID)
+        return CV_NONE;
+    for (size_t i = 0; i < m->nfuts; i++)
+        if (m->futs[i].id == id)
+            return i;
+    return CV_NONE;
+}
+
+const cv_mfuture *cv_model_future(const cv_model *m, uint64_t id)
+{
+    size_t i = cv_model_future_index(m, id);
+    return i == CV_NONE ? NULL : &m->futs[i];
+}
+
+const cv_mlane *cv_model_lane(const cv_model *m, int lane)
+{
+    if (lane < 0 || lane >= m->nlanes || !m->lanes[lane].present)
+        return NULL;
+    return &m->lanes[lane];
+}
+
+const char *cv_model_lane_name(const cv_model *m, int lane, char *buf, size_t len)
+{
+    const cv_mlane *l = cv_model_lane(m, lane);
+    if (l != NULL && l->name != NULL)
+        snprintf(buf, len, "%s", l->name);
+    else if (lane == CV_MAIN_LANE)
+        snprintf(buf, len, "main");
+    else
+        snprintf(buf, len, "lane %d", lane);
+    return buf;
+}
+
+const char *cv_model_label(const cv_mfuture *f, char *buf, size_t len)
+{
+    if (f->label != NULL)
+        snprintf(buf, len, "%s", f->label);
+    else
+        snprintf(buf, len, "future %llu", (unsigned long long)f->id);
+    return buf;
+}
+
+int cv_event_lane_of(const cv_event *e)
+{
+    return e->lane != CV_NO_LANE ? e->lane : e->origin;
+}
+
+/* The future with this id, created (as unseen) if new. */
+static cv_mfuture *future_get(cv_model *m, uint64_t id, int64_t t)
+{
+    size_t i = cv_model_future_index(m, id);
+    if (i != CV_NONE)
+        return &m->futs[i];
+    if (id < MAX_DIRECT_ID && grow((void **)&m->by_id, &m->capids, id + 1, sizeof *m->by_id))
+        return NULL;
+    if (grow((void **)&m->futs, &m->capfuts, m->nfuts + 1, sizeof *m->futs))
+        return NULL;
+    cv_mfuture *f = &m->futs[m->nfuts];
+    *f = (cv_mfuture){.id = id, .t_submit = t, .t_start = -1, .t_end = -1,
+                      .lane = CV_NO_LANE, .state = CV_PENDING, .prev_on_lane = CV_NONE};
+    if (id < MAX_DIRECT_ID)
+        m->by_id[id] = m->nfuts + 1;
+    m->nfuts++;
+    m->npending++;
+    return f;
+}
+
+static cv_mlane *lane_get(cv_model *m, int lane)
+{
+    if (lane < 0 || lane >= MAX_LANES)
+        return NULL;
+    if (lane >= m->caplanes) {
+        size_t cap = (size_t)m->caplanes;
+        if (grow((void **)&m->lanes, &cap, (size_t)lane + 1, sizeof *m->lanes))
+            return NULL;
+        m->caplanes = (int)cap;
+    }
+    cv_mlane *l = &m->lanes[lane];
+    if (!l->present) {
+        l->present = true;
+        l->state = -1;
+        l->running = CV_NONE;
+        l->last_done = CV_NONE;
+        l->nspans = l->nwaits = l->nfuts = 0;
+        l->name = NULL;
+    }
+    if (lane >= m->nlanes)
+        m->nlanes = lane + 1;
+    return l;
+}
+
+/* Closes the open span at the end of the list (if any) at time t. */
+static void close_span(cv_span *spans, size_t n, int64_t t)
+{
+    if (n > 0 && spans[n - 1].t1 < 0)
+        spans[n - 1].t1 = t;
+}
+
+static int open_span(cv_span **spans, size_t *n, size_t *cap, cv_span s)
+{
+    close_span(*spans, *n, s.t0);
+    if (grow((void **)spans, cap, *n + 1, sizeof **spans))
+        return -1;
+    (*spans)[(*n)++] = s;
+    return 0;
+}
+
+/* Moves the future to a new state, keeping the queue counters right. */
+static void set_state(cv_model *m, cv_mfuture *f, unsigned state)
+{
+    if (f->state == CV_PENDING && state != CV_PENDING && m->npending > 0)
+        m->npending--;
+    if (f->state == CV_RUNNING && state != CV_RUNNING && m->nrunning > 0)
+        m->nrunning--;
+    if (state == CV_RUNNING && f->state != CV_RUNNING)
+        m->nrunning++;
+    f->state = state;
+    while (m->first_pending < m->nfuts && m->futs[m->first_pending].state != CV_PENDING)
+        m->first_pending++;
+}
+
+static int apply_future(cv_model *m, const cv_event *e)
+{
+    cv_mfuture *f = future_get(m, e->id, e->t_ns);
+    if (f == NULL)
+        return -1;
+    size_t fi = (size_t)(f - m->futs);
+    switch (e->state) {
+    case CV_PENDING:
+        if (e->text != NULL)
+            f->label = e->text;
+        f->t_submit = e->t_ns;
+        break;
+    case CV_RUNNING: {
+        cv_mlane *l = lane_get(m, e->lane != CV_NO_LANE ? e->lane : e->origin);
+        set_state(m, f, CV_RUNNING);
+        f->t_start = e->t_ns;
+        if (l != NULL) {
+            f->lane = (int)(l - m->lanes);
+            f->prev_on_lane = l->nfuts > 0 ? l->futs[l->nfuts - 1] : CV_NONE;
+            if (grow((void **)&l->futs, &l->capfuts, l->nfuts + 1, sizeof *l->futs))
+                return -1;
+            l->futs[l->nfuts++] = fi;
+            l->running = fi;
+        }
+        break;
+    }
+    case CV_FINISHED:
+    case CV_FAILED:
+    case CV_CANCELLED: {
+        if (f->state == CV_PENDING || f->state == CV_RUNNING)
+            m->ndone++;
+        set_state(m, f, e->state);
+        f->t_end = e->t_ns;
+        if (e->state == CV_FINISHED) {
+            f->result = e->text;
+            f->value = e->ref;
+        } else if (e->state == CV_FAILED) {
+            f->error = e->text;
+            m->failed_seen = true;
+        }
+        if (f->lane >= 0 && f->lane < m->nlanes) {
+            cv_mlane *l = &m->lanes[f->lane];
+            if (l->running == fi)
+                l->running = CV_NONE;
+            l->last_done = fi;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    return 0;
+}
+
+static int apply_thread(cv_model *m, const cv_event *e)
+{
+    cv_mlane *l = lane_get(m, cv_event_lane_of(e));
+    if (l == NULL)
+        return 0;
+    l->state = e->state;
+    switch (e->state) {
+    case CV_THREAD_STARTED:
+        if (e->text != NULL)
+            l->name = e->text;
+        return open_span(&l->spans, &l->nspans, &l->capspans,
+                         (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_IDLE});
+    case CV_THREAD_BUSY:
+        return open_span(&l->spans, &l->nspans, &l->capspans,
+                         (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_BUSY});
+    case CV_THREAD_IDLE:
+        return open_span(&l->spans, &l->nspans, &l->capspans,
+                         (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_IDLE});
+    case CV_THREAD_STOPPED:
+        close_span(l->spans, l->nspans, e->t_ns);
+        close_span(l->waits, l->nwaits, e->t_ns);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int apply_wait(cv_model *m, const cv_event *e)
+{
+    cv_mlane *l = lane_get(m, cv_event_lane_of(e));
+    if (l == NULL)
+        return 0;
+    if (e->state == CV_WAIT_BLOCK)
+        return open_span(&l->waits, &l->nwaits, &l->capwaits,
+                         (cv_span){.t0 = e->t_ns, .t1 = -1, .ref = e->ref, .what = e->text,
+                                   .kind = CV_SPAN_BLOCKED});
+    close_span(l->waits, l->nwaits, e->t_ns);
+    return 0;
+}
+
+static int apply(cv_model *m, size_t i)
+{
+    const cv_event *e = cv_log_at(m->log, i);
+    m->t_last = e->t_ns;
+    m->kinds[e->kind < CV_EV_KIND_COUNT ? e->kind : CV_EV_KIND_COUNT]++;
+    switch (e->kind) {
+    case CV_EV_HEADER:
+        m->scenario = e->text;
+        return 0;
+    case CV_EV_FUTURE:
+        return apply_future(m, e);
+    case CV_EV_THREAD:
+        return apply_thread(m, e);
+    case CV_EV_WAIT:
+        return apply_wait(m, e);
+    case CV_EV_LOG:
+        if (grow((void **)&m->console, &m->capconsole, m->nconsole + 1, sizeof *m->console))
+            return -1;
+        m->console[m->nconsole++] = i;
+        return 0;
+    case CV_EV_DROP:
+        m->dropped += e->ref;
+        return 0;
+    default:
+        return 0; /* counted above; no view yet */
+    }
+}
+
+int cv_model_advance(cv_model *m, size_t upto)
+{
+    size_t count = cv_log_count(m->log);
+    if (upto > count)
+        upto = count;
+    while (m->upto < upto) {
+        if (apply(m, m->upto) != 0)
+            return -1;
+        m->upto++;
+    }
+    return 0;
+}
+
+int cv_model_seek(cv_model *m, size_t upto)
+{
+    if (upto < m->upto)
+        cv_model_reset(m);
+    return cv_model_advance(m, upto);
+}
+
+size_t cv_log_index_at(const cv_log *log, size_t count, int64_t t_ns)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cv_log_at(log, mid)->t_ns <= t_ns)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}

@@ -1,0 +1,108 @@
+/*
+ * The model: what the screen shows, derived from a prefix of the event log.
+ * It is built forward, one event at a time (cv_model_advance), which is all
+ * a live run or a forward step needs; a backward step rebuilds from the
+ * first event (cv_model_seek), which is cheap next to a human pressing a key
+ * and keeps the model free of undo logic.  Texts point into the log, whose
+ * events never move and live as long as it does, so the model copies none.
+ *
+ * Kinds the model does not understand yet (tasks, loop, frames, marks) are
+ * counted and kept as the last event, so that views and captions can say
+ * something generic about them until they get views of their own.
+ */
+#ifndef CV_UI_MODEL_H
+#define CV_UI_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "log.h"
+
+/* No index (future or lane not known). */
+#define CV_NONE ((size_t)-1)
+
+enum cv_span_kind { CV_SPAN_IDLE, CV_SPAN_BUSY, CV_SPAN_BLOCKED };
+
+/* A stretch of time on a lane.  t1 < 0 while it lasts. */
+typedef struct cv_span {
+    int64_t t0, t1;
+    uint64_t ref;      /* BLOCKED: the future waited for (0: many) */
+    const char *what;  /* BLOCKED: "result", "as_completed", ... */
+    uint8_t kind;      /* enum cv_span_kind */
+} cv_span;
+
+typedef struct cv_mfuture {
+    uint64_t id;
+    const char *label;  /* from the pending event; NULL if never seen */
+    const char *result; /* result text on finished, or NULL (see value) */
+    const char *error;  /* message on failed */
+    uint64_t value;     /* ref of the finished event */
+    int64_t t_submit, t_start, t_end; /* -1 when not (yet) */
+    int lane;           /* worker lane, CV_NO_LANE before it runs */
+    unsigned state;     /* enum cv_future_state */
+    size_t prev_on_lane; /* the future that ran before it on its lane */
+} cv_mfuture;
+
+typedef struct cv_mlane {
+    bool present;
+    const char *name;   /* "main", "worker 1", ... (NULL: "lane N") */
+    int state;          /* enum cv_thread_state, -1 before any event */
+    cv_span *spans;     /* thread state: idle / busy, in time order */
+    size_t nspans, capspans;
+    cv_span *waits;     /* blocked stretches, in time order */
+    size_t nwaits, capwaits;
+    size_t *futs;       /* futures run here, in start order */
+    size_t nfuts, capfuts;
+    size_t running;     /* the future running now, or CV_NONE */
+    size_t last_done;   /* the last future finished here, or CV_NONE */
+} cv_mlane;
+
+typedef struct cv_model {
+    const cv_log *log;
+    size_t upto;        /* events [0, upto) are applied */
+    int64_t t_last;     /* time of the last applied event */
+    const char *scenario;
+    cv_mfuture *futs;   /* in order of first appearance (submission) */
+    size_t nfuts, capfuts;
+    size_t *by_id;      /* future id -> index + 1, 0 for none */
+    size_t capids;
+    cv_mlane *lanes;    /* indexed by lane number */
+    int nlanes, caplanes;
+    size_t *console;    /* indices of LOG events */
+    size_t nconsole, capconsole;
+    size_t npending, nrunning, ndone;
+    size_t first_pending; /* no pending future has a smaller index */
+    uint64_t dropped;
+    size_t kinds[CV_EV_KIND_COUNT + 1]; /* events seen, by kind (last: unknown) */
+    bool failed_seen;   /* some future failed: worth a word in the header */
+} cv_model;
+
+int cv_model_init(cv_model *m, const cv_log *log);
+void cv_model_free(cv_model *m);
+/* Forgets everything applied (keeps the log and the memory). */
+void cv_model_reset(cv_model *m);
+/* Applies events up to (not including) index upto, forward from m->upto.
+ * Returns 0 or -1 without memory (the model stays consistent). */
+int cv_model_advance(cv_model *m, size_t upto);
+/* Moves to exactly upto events, rebuilding if that is a step back. */
+int cv_model_seek(cv_model *m, size_t upto);
+
+/* The future with this id, or NULL. */
+const cv_mfuture *cv_model_future(const cv_model *m, uint64_t id);
+size_t cv_model_future_index(const cv_model *m, uint64_t id);
+/* The lane, or NULL if never seen. */
+const cv_mlane *cv_model_lane(const cv_model *m, int lane);
+/* The lane's name into buf: its thread name, or "lane N". */
+const char *cv_model_lane_name(const cv_model *m, int lane, char *buf, size_t len);
+/* The future's label into buf: its label, or "future N". */
+const char *cv_model_label(const cv_mfuture *f, char *buf, size_t len);
+
+/* The lane an event concerns: its lane, else the publishing thread's. */
+int cv_event_lane_of(const cv_event *e);
+
+/* How many of the first `count` events happen at or before t_ns. */
+size_t cv_log_index_at(const cv_log *log, size_t count, int64_t t_ns);
+
+#endif

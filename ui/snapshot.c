@@ -1,0 +1,160 @@
+/*
+ * Screenshots: the same canvas the terminal shows, written as plain text
+ * (rows of UTF-8, trailing blanks trimmed) or as SVG (one <text> per row,
+ * a <tspan> per run of cells in one style, background rectangles where a
+ * style has one), so that a README can show the UI without a terminal.
+ * The playhead is placed at a time, like a paused UI after stepping there.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "atomic_file.h"
+#include "render.h"
+#include "theme.h"
+#include "ui.h"
+
+#define CELL_W 8.4
+#define CELL_H 17
+
+static void svg_escape(FILE *out, uint32_t ch)
+{
+    char enc[4];
+    switch (ch) {
+    case '&': fputs("&amp;", out); return;
+    case '<': fputs("&lt;", out); return;
+    case '>': fputs("&gt;", out); return;
+    default: fwrite(enc, 1, cv_utf8_put(ch, enc), out); return;
+    }
+}
+
+/* The colours a style has in a screenshot, reverse video applied. */
+static void style_colors(int style, const char **fg, const char **bg)
+{
+    const cv_style_def *s = &cv_styles[style];
+    *fg = cv_color_hex(s->fg, true);
+    *bg = s->bg >= 0 ? cv_color_hex(s->bg, false) : NULL;
+    if (s->attr & CV_ATTR_REVERSE) {
+        const char *t = *fg;
+        *fg = *bg ? *bg : cv_color_hex(-1, false);
+        *bg = t;
+    }
+}
+
+static void write_svg(FILE *out, const cv_canvas *c)
+{
+    double w = c->cols * CELL_W, h = c->rows * CELL_H;
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%d\" "
+                 "viewBox=\"0 0 %.1f %d\">\n", w, c->rows * CELL_H, w, c->rows * CELL_H);
+    fprintf(out, "<rect width=\"100%%\" height=\"100%%\" fill=\"%s\"/>\n", cv_color_hex(-1, false));
+    (void)h;
+    /* Backgrounds first, as runs of cells sharing a background. */
+    for (int y = 0; y < c->rows; y++) {
+        for (int x = 0; x < c->cols;) {
+            const char *fg, *bg;
+            style_colors(cv_canvas_get(c, x, y)->style, &fg, &bg);
+            int x1 = x + 1;
+            while (x1 < c->cols) {
+                const char *fg2, *bg2;
+                style_colors(cv_canvas_get(c, x1, y)->style, &fg2, &bg2);
+                if (bg2 != bg)
+                    break;
+                x1++;
+            }
+            if (bg != NULL)
+                fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n",
+                        x * CELL_W, y * CELL_H, (x1 - x) * CELL_W, CELL_H, bg);
+            x = x1;
+        }
+    }
+    fprintf(out, "<g font-family=\"'DejaVu Sans Mono', Menlo, Consolas, monospace\" "
+                 "font-size=\"14\" xml:space=\"preserve\">\n");
+    for (int y = 0; y < c->rows; y++) {
+        fprintf(out, "<text y=\"%d\">", y * CELL_H + 13);
+        for (int x = 0; x < c->cols;) {
+            int st = cv_canvas_get(c, x, y)->style;
+            int x1 = x;
+            bool blank = true;
+            while (x1 < c->cols && cv_canvas_get(c, x1, y)->style == st) {
+                blank &= cv_canvas_get(c, x1, y)->ch == ' ';
+                x1++;
+            }
+            if (!blank) {
+                const char *fg, *bg;
+                style_colors(st, &fg, &bg);
+                unsigned a = cv_styles[st].attr;
+                fprintf(out, "<tspan x=\"%.1f\" fill=\"%s\"%s%s%s>", x * CELL_W, fg,
+                        a & CV_ATTR_BOLD ? " font-weight=\"bold\"" : "",
+                        a & CV_ATTR_DIM ? " opacity=\"0.6\"" : "",
+                        a & CV_ATTR_UNDERLINE ? " text-decoration=\"underline\"" : "");
+                /* One positioned tspan per cell keeps the grid exact even
+                 * where a font lacks a glyph and falls back to another. */
+                for (int i = x; i < x1; i++) {
+                    uint32_t ch = cv_canvas_get(c, i, y)->ch;
+                    if (ch == ' ')
+                        continue;
+                    fprintf(out, "<tspan x=\"%.1f\">", i * CELL_W);
+                    svg_escape(out, ch);
+                    fputs("</tspan>", out);
+                }
+                fputs("</tspan>", out);
+            }
+            x = x1;
+        }
+        fputs("</text>\n", out);
+    }
+    fputs("</g>\n</svg>\n", out);
+}
+
+int cv_ui_screenshot(const cv_log *log, double at_s, int cols, int rows, bool ascii,
+                     const char *path, char *err, size_t errlen)
+{
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    bool svg = dot && strcasecmp(dot, ".svg") == 0;
+    if (dot == NULL || (!svg && strcasecmp(dot, ".txt") != 0)) {
+        snprintf(err, errlen, "a screenshot is .txt or .svg, not '%s'", path ? path : "");
+        return -1;
+    }
+    if (cols <= 0 || rows <= 0 || cols > 4000 || rows > 2000) {
+        snprintf(err, errlen, "screenshot size %dx%d is out of range", cols, rows);
+        return -1;
+    }
+    size_t count = cv_log_count(log);
+    int64_t at = at_s < 0 ? 0 : (int64_t)(at_s * 1e9);
+    int64_t end = count ? cv_log_at(log, count - 1)->t_ns : 0;
+    cv_model m;
+    cv_canvas c;
+    cv_model_init(&m, log);
+    if (cv_canvas_init(&c, cols, rows, ascii) != 0 ||
+        cv_model_advance(&m, cv_log_index_at(log, count, at)) != 0) {
+        cv_canvas_free(&c);
+        cv_model_free(&m);
+        snprintf(err, errlen, "out of memory rendering the screenshot");
+        return -1;
+    }
+    const cv_log_meta *meta = cv_log_meta_get(log);
+    cv_render_opts o = {.ascii = ascii, .now_ns = at, .span_ns = cv_nice_span(end > at ? end : at),
+                        .speed = meta->speed, .mode = at >= end ? "END" : "PAUSED",
+                        .args = meta->args, .total = count};
+    cv_render(&c, &m, &o);
+
+    int rc = 0;
+    cv_atomic_file af;
+    if (cv_atomic_file_open(&af, path, err, errlen) != 0) {
+        rc = -1;
+    } else {
+        if (svg) {
+            write_svg(af.fp, &c);
+        } else {
+            char *text = cv_canvas_dump(&c);
+            if (text != NULL)
+                fputs(text, af.fp);
+            free(text);
+        }
+        rc = cv_atomic_file_commit(&af, err, errlen);
+    }
+    cv_canvas_free(&c);
+    cv_model_free(&m);
+    return rc;
+}

@@ -1,0 +1,114 @@
+/*
+ * The colour scheme and the two glyph sets.  Colours are chosen to read on
+ * dark and light terminals alike (the background stays the terminal's own,
+ * see use_default_colors in app.c): state colours are used as foregrounds on
+ * bars and as backgrounds only under black label text.
+ */
+#include "theme.h"
+
+#include "event.h"
+
+const cv_style_def cv_styles[CV_ST_COUNT] = {
+    [CV_ST_NORMAL] = {"normal", CV_COL_DEFAULT, CV_COL_DEFAULT, 0, 0},
+    [CV_ST_HEADER] = {"header", CV_COL_BLACK, CV_COL_CYAN, 0, CV_ATTR_REVERSE},
+    [CV_ST_BADGE] = {"badge", CV_COL_WHITE, CV_COL_BLUE, CV_ATTR_BOLD, CV_ATTR_BOLD},
+    [CV_ST_CAPTION] = {"caption", CV_COL_YELLOW, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_BOLD},
+    [CV_ST_KEYLINE] = {"keyline", CV_COL_BLACK, CV_COL_CYAN, 0, CV_ATTR_REVERSE},
+    [CV_ST_KEY] = {"key", CV_COL_WHITE, CV_COL_BLUE, CV_ATTR_BOLD, CV_ATTR_BOLD},
+    [CV_ST_TITLE] = {"title", CV_COL_CYAN, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_BOLD | CV_ATTR_UNDERLINE},
+    [CV_ST_DIM] = {"dim", CV_COL_DEFAULT, CV_COL_DEFAULT, CV_ATTR_DIM, CV_ATTR_DIM},
+    [CV_ST_LANE] = {"lane", CV_COL_DEFAULT, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_BOLD},
+    [CV_ST_LANE_HOT] = {"lane-hot", CV_COL_BLACK, CV_COL_YELLOW, CV_ATTR_BOLD, CV_ATTR_REVERSE},
+    [CV_ST_IDLE] = {"idle", CV_COL_DEFAULT, CV_COL_DEFAULT, CV_ATTR_DIM, CV_ATTR_DIM},
+    [CV_ST_BUSY] = {"busy", CV_COL_CYAN, CV_COL_DEFAULT, 0, 0},
+    [CV_ST_BLOCKED] = {"blocked", CV_COL_RED, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_BOLD},
+    [CV_ST_PENDING] = {"pending", CV_COL_CYAN, CV_COL_DEFAULT, 0, CV_ATTR_UNDERLINE},
+    [CV_ST_RUNNING] = {"running", CV_COL_GREEN, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_BOLD},
+    [CV_ST_FINISHED] = {"finished", CV_COL_BLUE, CV_COL_DEFAULT, 0, 0},
+    [CV_ST_FAILED] = {"failed", CV_COL_RED, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_BOLD | CV_ATTR_UNDERLINE},
+    [CV_ST_CANCELLED] = {"cancelled", CV_COL_MAGENTA, CV_COL_DEFAULT, CV_ATTR_DIM, CV_ATTR_DIM},
+    [CV_ST_BAR_RUNNING] = {"bar-running", CV_COL_BLACK, CV_COL_GREEN, CV_ATTR_BOLD, CV_ATTR_REVERSE | CV_ATTR_BOLD},
+    [CV_ST_BAR_FINISHED] = {"bar-finished", CV_COL_WHITE, CV_COL_BLUE, 0, CV_ATTR_REVERSE},
+    [CV_ST_BAR_FAILED] = {"bar-failed", CV_COL_WHITE, CV_COL_RED, CV_ATTR_BOLD, CV_ATTR_REVERSE | CV_ATTR_UNDERLINE},
+    [CV_ST_BAR_BLOCKED] = {"bar-blocked", CV_COL_WHITE, CV_COL_RED, CV_ATTR_BOLD, CV_ATTR_REVERSE | CV_ATTR_BOLD},
+    [CV_ST_PLAYHEAD] = {"playhead", CV_COL_YELLOW, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_BOLD},
+    [CV_ST_ROW_HOT] = {"row-hot", CV_COL_BLACK, CV_COL_YELLOW, 0, CV_ATTR_REVERSE},
+    [CV_ST_ERROR] = {"error", CV_COL_WHITE, CV_COL_RED, CV_ATTR_BOLD, CV_ATTR_REVERSE | CV_ATTR_BOLD},
+    [CV_ST_HELP] = {"help", CV_COL_DEFAULT, CV_COL_DEFAULT, 0, 0},
+};
+
+/* A dark palette for screenshots, close to common terminal defaults. */
+static const char *const palette[8] = {
+    [CV_COL_BLACK] = "#1c1c1c", [CV_COL_RED] = "#e05252",
+    [CV_COL_GREEN] = "#5fba5f", [CV_COL_YELLOW] = "#e0c050",
+    [CV_COL_BLUE] = "#5c8fe0",  [CV_COL_MAGENTA] = "#c678dd",
+    [CV_COL_CYAN] = "#56b6c2",  [CV_COL_WHITE] = "#e8e8e8",
+};
+
+const char *cv_color_hex(short color, bool foreground)
+{
+    if (color < 0 || color > 7)
+        return foreground ? "#d0d0d0" : "#1e1e1e";
+    return palette[color];
+}
+
+static const cv_glyphs unicode_glyphs = {
+    .idle = 0x00b7,      /* · */
+    .busy = 0x2500,      /* ─ */
+    .blocked = 0x2591,   /* ░ */
+    .run_body = 0x2592,  /* ▒ */
+    .run_head = 0x25b6,  /* ▶ */
+    .done_body = 0x2588, /* █ */
+    .done_end = 0x258c,  /* ▌ */
+    .fail_body = 0x2573, /* ╳ */
+    .fail_end = 0x2718,  /* ✘ */
+    .pending = 0x25cc,   /* ◌ */
+    .cancelled = 0x2298, /* ⊘ */
+    .playhead = 0x2503,  /* ┃ */
+    .playhead_top = 0x25bc, /* ▼ */
+    .hline = 0x2500,     /* ─ */
+    .vline = 0x2502,     /* │ */
+    .tick = 0x2577,      /* ╷ */
+    .arrow = "\xe2\x86\x92",
+    .times = "\xc3\x97",
+};
+
+static const cv_glyphs ascii_glyphs = {
+    .idle = '.', .busy = '-', .blocked = '~',
+    .run_body = '=', .run_head = '>',
+    .done_body = '#', .done_end = ']',
+    .fail_body = 'x', .fail_end = 'X',
+    .pending = 'o', .cancelled = '/',
+    .playhead = '|', .playhead_top = 'v',
+    .hline = '-', .vline = '|', .tick = '\'',
+    .arrow = "->", .times = "x",
+};
+
+const cv_glyphs *cv_glyphs_get(bool ascii)
+{
+    return ascii ? &ascii_glyphs : &unicode_glyphs;
+}
+
+uint32_t cv_glyph_for_state(const cv_glyphs *g, unsigned future_state)
+{
+    switch (future_state) {
+    case CV_PENDING: return g->pending;
+    case CV_RUNNING: return g->run_head;
+    case CV_FINISHED: return g->done_body;
+    case CV_FAILED: return g->fail_end;
+    case CV_CANCELLED: return g->cancelled;
+    default: return '?';
+    }
+}
+
+int cv_style_for_state(unsigned future_state)
+{
+    switch (future_state) {
+    case CV_PENDING: return CV_ST_PENDING;
+    case CV_RUNNING: return CV_ST_RUNNING;
+    case CV_FINISHED: return CV_ST_FINISHED;
+    case CV_FAILED: return CV_ST_FAILED;
+    case CV_CANCELLED: return CV_ST_CANCELLED;
+    default: return CV_ST_NORMAL;
+    }
+}

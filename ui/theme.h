@@ -1,0 +1,87 @@
+/*
+ * Styles and glyphs.  A view names what a cell means (running bar, idle
+ * lane, key in the key line), never how it looks; this table says how, like
+ * htop's CRT.c: a colour pair plus attributes for colour terminals, and a
+ * monochrome attribute set for --no-color / NO_COLOR, chosen so that every
+ * state still differs from every other by glyph and by bold/dim/reverse.
+ * The table has no curses types so that screenshots and tests can use it.
+ */
+#ifndef CV_UI_THEME_H
+#define CV_UI_THEME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum cv_style {
+    CV_ST_NORMAL,
+    CV_ST_HEADER,     /* the top bar */
+    CV_ST_BADGE,      /* LIVE / PAUSED in the top bar */
+    CV_ST_CAPTION,    /* the one-line explanation of the last step */
+    CV_ST_KEYLINE,    /* the bottom key line */
+    CV_ST_KEY,        /* a key name in the key line */
+    CV_ST_TITLE,      /* a pane title */
+    CV_ST_DIM,        /* secondary text: axis, times, borders */
+    CV_ST_LANE,       /* a lane name */
+    CV_ST_LANE_HOT,   /* the lane the last event concerns */
+    CV_ST_IDLE,       /* a thread with nothing to do */
+    CV_ST_BUSY,       /* a thread running its own code (main) */
+    CV_ST_BLOCKED,    /* a thread blocked waiting for a result */
+    CV_ST_PENDING,    /* a future queued, not yet running */
+    CV_ST_RUNNING,
+    CV_ST_FINISHED,
+    CV_ST_FAILED,
+    CV_ST_CANCELLED,
+    CV_ST_BAR_RUNNING,   /* a label written on a bar */
+    CV_ST_BAR_FINISHED,
+    CV_ST_BAR_FAILED,
+    CV_ST_BAR_BLOCKED,
+    CV_ST_PLAYHEAD,
+    CV_ST_ROW_HOT,    /* the table row the last event concerns */
+    CV_ST_ERROR,
+    CV_ST_HELP,       /* the help box */
+    CV_ST_COUNT
+};
+
+/* The eight ANSI colours; CV_COL_DEFAULT keeps the terminal's own. */
+enum cv_color {
+    CV_COL_DEFAULT = -1,
+    CV_COL_BLACK, CV_COL_RED, CV_COL_GREEN, CV_COL_YELLOW,
+    CV_COL_BLUE, CV_COL_MAGENTA, CV_COL_CYAN, CV_COL_WHITE
+};
+
+#define CV_ATTR_BOLD 1u
+#define CV_ATTR_DIM 2u
+#define CV_ATTR_REVERSE 4u
+#define CV_ATTR_UNDERLINE 8u
+
+typedef struct cv_style_def {
+    const char *name;
+    short fg, bg;   /* enum cv_color */
+    unsigned attr;  /* CV_ATTR_* with colours */
+    unsigned mono;  /* CV_ATTR_* without colours */
+} cv_style_def;
+
+extern const cv_style_def cv_styles[CV_ST_COUNT];
+
+/* "#rrggbb" for a colour in screenshots (dark background). */
+const char *cv_color_hex(short color, bool foreground);
+
+/* What each state looks like, as one-column code points. */
+typedef struct cv_glyphs {
+    uint32_t idle, busy, blocked;
+    uint32_t run_body, run_head;
+    uint32_t done_body, done_end;
+    uint32_t fail_body, fail_end;
+    uint32_t pending, cancelled;
+    uint32_t playhead, playhead_top, hline, vline, tick;
+    const char *arrow; /* "→" or "->" */
+    const char *times; /* "×" or "x" */
+} cv_glyphs;
+
+const cv_glyphs *cv_glyphs_get(bool ascii);
+
+/* The glyph and style marking a future state (table, queue, legend). */
+uint32_t cv_glyph_for_state(const cv_glyphs *g, unsigned future_state);
+int cv_style_for_state(unsigned future_state);
+
+#endif

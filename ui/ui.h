@@ -1,0 +1,38 @@
+/*
+ * The entry points of the ncurses front end.  The UI reads a run's event
+ * log up to a playhead and never calls into the runtime, except to start a
+ * scenario again (restart).
+ */
+#ifndef CV_UI_H
+#define CV_UI_H
+
+#include <stdbool.h>
+
+#include "log.h"
+#include "opts.h"
+#include "run.h"
+
+typedef struct cv_ui_config {
+    const cv_scenario *scenario; /* NULL when replaying */
+    const cv_opts *opts;         /* the scenario's options (NULL: replay) */
+    double speed;
+    const char *args;            /* the options as text, for the header */
+    cv_log *replay;              /* a log read from a trace; NULL: live run */
+    const char *replay_path;
+    const char *trace_path;      /* --trace FILE, or NULL */
+    bool paused;                 /* --paused: open paused at the first event */
+    bool ascii;                  /* --ascii: no Unicode glyphs */
+    bool color;                  /* false for --no-color or NO_COLOR */
+} cv_ui_config;
+
+/* Runs the interactive UI until the user quits.  Returns the exit status
+ * (0 for q).  The terminal is restored on every way out. */
+int cv_ui_main(const cv_ui_config *cfg);
+
+/* Renders the screen as it would look with the playhead at `at_s` seconds
+ * into `log`, at cols x rows, to path (.txt plain, .svg with colours).
+ * Returns 0, or -1 with a one-line message in err. */
+int cv_ui_screenshot(const cv_log *log, double at_s, int cols, int rows, bool ascii,
+                     const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * The console: the scenario's output as headless mode prints it, newest at
+ * the bottom, tabs expanded (loiter indents each call by its number).  The
+ * line the last event printed is marked, so a step shows where it landed.
+ */
+#include "render.h"
+#include "theme.h"
+
+void cv_view_console(cv_canvas *c, cv_rect r, const cv_model *m, const cv_focus *f)
+{
+    int end = r.x + r.w;
+    cv_canvas_printf(c, r.x, r.y, end, CV_ST_TITLE, "console");
+    int h = r.h - 1;
+    if (h <= 0)
+        return;
+    size_t first = m->nconsole > (size_t)h ? m->nconsole - (size_t)h : 0;
+    int y = r.y + 1;
+    for (size_t i = first; i < m->nconsole; i++, y++) {
+        const cv_event *e = cv_log_at(m->log, m->console[i]);
+        bool hot = f->console && m->console[i] == f->event;
+        const char *t = e->text ? e->text : "";
+        int st = hot ? CV_ST_ROW_HOT : CV_ST_NORMAL;
+        if (hot)
+            cv_canvas_fill(c, r.x, y, r.w, ' ', st);
+        cv_canvas_text(c, r.x + 1, y, end, st, t);
+    }
+}

@@ -1,0 +1,63 @@
+/*
+ * The help box, drawn over the screen by `?`: the keys, then the legend,
+ * each glyph drawn in the style it has on screen, so the legend is also a
+ * test card for the terminal's colours.
+ */
+
+#include "render.h"
+#include "theme.h"
+
+typedef struct legend_item {
+    uint32_t glyph[3];
+    int style;
+    const char *text;
+} legend_item;
+
+void cv_view_help(cv_canvas *c, const cv_render_opts *o)
+{
+    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    static const char *const keys[] = {
+        "space      pause / play from here (the run keeps recording)",
+        "->  n      next event          <-  p      previous event",
+        "Home       first event         End        back to live / last",
+        "+  -       playback rate when not live",
+        "r          restart the scenario (live runs)",
+        "?          this help           q  Ctrl-C  quit",
+    };
+    legend_item legend[] = {
+        {{g->pending, ' ', ' '}, CV_ST_PENDING, "queued: submitted, waiting for a worker"},
+        {{g->run_body, g->run_body, g->run_head}, CV_ST_RUNNING, "running on a worker"},
+        {{g->done_body, g->done_body, g->done_end}, CV_ST_FINISHED, "finished with a result"},
+        {{g->fail_body, g->fail_body, g->fail_end}, CV_ST_FAILED, "failed with an error"},
+        {{g->cancelled, ' ', ' '}, CV_ST_CANCELLED, "cancelled before it ran"},
+        {{g->idle, g->idle, g->idle}, CV_ST_IDLE, "idle: a thread with nothing to do"},
+        {{g->busy, g->busy, g->busy}, CV_ST_BUSY, "busy: main running the script"},
+        {{g->blocked, g->blocked, g->blocked}, CV_ST_BLOCKED, "blocked, waiting for a result"},
+        {{g->playhead, ' ', ' '}, CV_ST_PLAYHEAD, "the playhead: now"},
+    };
+    size_t nkeys = sizeof keys / sizeof keys[0];
+    size_t nleg = sizeof legend / sizeof legend[0];
+    int w = 68, h = (int)(nkeys + nleg) + 4;
+    if (w > c->cols - 2)
+        w = c->cols - 2;
+    if (h > c->rows - 2)
+        h = c->rows - 2;
+    int x0 = (c->cols - w) / 2, y0 = (c->rows - h) / 2;
+    for (int y = y0; y < y0 + h; y++) {
+        cv_canvas_fill(c, x0, y, w, ' ', CV_ST_HELP);
+        cv_canvas_put(c, x0, y, g->vline, CV_ST_DIM);
+        cv_canvas_put(c, x0 + w - 1, y, g->vline, CV_ST_DIM);
+    }
+    cv_canvas_fill(c, x0, y0, w, g->hline, CV_ST_DIM);
+    cv_canvas_fill(c, x0, y0 + h - 1, w, g->hline, CV_ST_DIM);
+    cv_canvas_text(c, x0 + 2, y0, x0 + w - 1, CV_ST_TITLE, " help: keys and legend (any key closes) ");
+    int y = y0 + 1, end = x0 + w - 1;
+    for (size_t i = 0; i < nkeys && y < y0 + h - 1; i++, y++)
+        cv_canvas_text(c, x0 + 2, y, end, CV_ST_HELP, keys[i]);
+    y++;
+    for (size_t i = 0; i < nleg && y < y0 + h - 1; i++, y++) {
+        for (int k = 0; k < 3; k++)
+            cv_canvas_put(c, x0 + 2 + k, y, legend[i].glyph[k], legend[i].style);
+        cv_canvas_text(c, x0 + 7, y, end, CV_ST_HELP, legend[i].text);
+    }
+}

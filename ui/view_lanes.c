@@ -1,0 +1,199 @@
+/*
+ * The lanes: one row per thread, main first, time running to the right.
+ * Each row is painted in layers, later layers over earlier ones: the
+ * thread's own state (idle dots, busy line), then the futures it ran as bars
+ * (body glyph by state, an end glyph, the label written on the bar), then
+ * the stretches it was blocked waiting for a result.  Last comes the
+ * playhead, the column of "now", drawn only on cells nothing else claims so
+ * that it never hides a bar's end.  Everything right of the playhead is the
+ * future, empty; an open wait is labelled there, where there is room.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "render.h"
+#include "theme.h"
+
+#define LABEL_W 10
+
+typedef struct axis {
+    int x0, w;        /* the timeline's columns */
+    int64_t span, now;
+} axis;
+
+static int col_of(const axis *a, int64_t t)
+{
+    if (t <= 0)
+        return a->x0;
+    if (t >= a->span)
+        return a->x0 + a->w - 1;
+    return a->x0 + (int)((double)t * a->w / (double)a->span);
+}
+
+static int64_t end_of(const axis *a, int64_t t1)
+{
+    return t1 < 0 ? a->now : t1;
+}
+
+static void draw_axis(cv_canvas *c, int y, const axis *a, const cv_render_opts *o,
+                      const cv_model *m, int hidden)
+{
+    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    cv_canvas_text(c, 0, y, a->x0, CV_ST_TITLE, "lanes");
+    if (hidden > 0)
+        cv_canvas_printf(c, 6, y, a->x0, CV_ST_DIM, "+%d", hidden);
+    (void)m;
+    double speed = o->speed > 0 ? o->speed : 1.0;
+    double demo_span = (double)a->span / 1e9 * speed;
+    /* A tick at least every 10 columns, on a round demo-time step. */
+    double want = demo_span * 10.0 / (a->w > 0 ? a->w : 1), step = 0.001;
+    for (double base = 0.001; step < want && base < 1e9; base *= 10) {
+        step = base;
+        if (step < want)
+            step = 2 * base;
+        if (step < want)
+            step = 5 * base;
+    }
+    int last = a->x0 - 1, xp = col_of(a, a->now);
+    for (int k = 0;; k++) {
+        double d = step * k;
+        if (d > demo_span + 1e-9)
+            break;
+        int x = col_of(a, (int64_t)(d / speed * 1e9));
+        char lb[24];
+        snprintf(lb, sizeof lb, "%gs", d);
+        if (x <= last || (x <= xp && xp <= x + (int)strlen(lb)))
+            continue; /* no room, or the playhead's mark is there */
+        cv_canvas_put(c, x, y, g->tick, CV_ST_DIM);
+        if (x + 1 + (int)strlen(lb) <= a->x0 + a->w)
+            last = cv_canvas_text(c, x + 1, y, a->x0 + a->w, CV_ST_DIM, lb);
+        else
+            last = x;
+    }
+    cv_canvas_put(c, xp, y, g->playhead_top, CV_ST_PLAYHEAD);
+}
+
+static void draw_thread(cv_canvas *c, int y, const axis *a, const cv_mlane *l,
+                        const cv_glyphs *g)
+{
+    for (size_t i = 0; i < l->nspans; i++) {
+        const cv_span *s = &l->spans[i];
+        if (s->t0 > a->now)
+            break;
+        int x0 = col_of(a, s->t0), x1 = col_of(a, end_of(a, s->t1));
+        bool busy = s->kind == CV_SPAN_BUSY;
+        cv_canvas_fill(c, x0, y, x1 - x0 + 1, busy ? g->busy : g->idle,
+                       busy ? CV_ST_BUSY : CV_ST_IDLE);
+    }
+}
+
+static void draw_bar(cv_canvas *c, int y, const axis *a, const cv_mfuture *f,
+                     const cv_glyphs *g, bool hot)
+{
+    int64_t t1 = f->t_end >= 0 && f->t_end <= a->now ? f->t_end : a->now;
+    int x0 = col_of(a, f->t_start), x1 = col_of(a, t1);
+    uint32_t body = g->run_body, tip = g->run_head;
+    int st = CV_ST_RUNNING, bar = CV_ST_BAR_RUNNING;
+    if (f->state == CV_FINISHED) {
+        body = g->done_body, tip = g->done_end, st = CV_ST_FINISHED, bar = CV_ST_BAR_FINISHED;
+    } else if (f->state == CV_FAILED) {
+        body = g->fail_body, tip = g->fail_end, st = CV_ST_FAILED, bar = CV_ST_BAR_FAILED;
+    } else if (f->state == CV_CANCELLED) {
+        body = g->cancelled, tip = g->cancelled, st = CV_ST_CANCELLED, bar = CV_ST_CANCELLED;
+    }
+    cv_canvas_fill(c, x0, y, x1 - x0, body, st);
+    cv_canvas_put(c, x1, y, tip, st);
+    /* The label goes on the bar, keeping the end glyph, when it fits whole
+     * (a cut label reads as a different name).  A running bar ends at the
+     * playhead, with nothing but the future to its right, so a label that
+     * does not fit goes there; so does the label of the hot bar. */
+    if (x1 - x0 < 4 && f->state != CV_RUNNING && !hot)
+        return; /* no label fits; skip the formatting (10 000 bars) */
+    char lb[64];
+    cv_model_label(f, lb, sizeof lb);
+    int len = (int)strlen(lb);
+    if (x1 - x0 >= len)
+        cv_canvas_text(c, x0, y, x1, bar, lb);
+    else if (f->state == CV_RUNNING || hot)
+        cv_canvas_text(c, x1 + 1, y, x1 + 1 + len, st, lb);
+}
+
+static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
+                       const cv_mlane *l, const cv_glyphs *g)
+{
+    for (size_t i = 0; i < l->nwaits; i++) {
+        const cv_span *s = &l->waits[i];
+        if (s->t0 > a->now)
+            break;
+        int x0 = col_of(a, s->t0), x1 = col_of(a, end_of(a, s->t1));
+        cv_canvas_fill(c, x0, y, x1 - x0 + 1, g->blocked, CV_ST_BLOCKED);
+        if (s->t1 >= 0 && x1 - x0 < 6)
+            continue; /* too short for any label */
+        char text[96], lb[64];
+        const cv_mfuture *f = s->ref ? cv_model_future(m, s->ref) : NULL;
+        if (f != NULL)
+            snprintf(text, sizeof text, "waits for %s", cv_model_label(f, lb, sizeof lb));
+        else
+            snprintf(text, sizeof text, "waits in %s", s->what ? s->what : "wait");
+        int w = (int)strlen(text);
+        if (s->t1 < 0) {
+            /* Blocked now: say on what, in the empty future right of now. */
+            int xp = col_of(a, a->now);
+            int x = xp + 2 + w <= a->x0 + a->w ? xp + 2 : a->x0 + a->w - w;
+            if (x < x0)
+                x = x0;
+            cv_canvas_text(c, x, y, a->x0 + a->w, CV_ST_BAR_BLOCKED, text);
+        } else if (x1 - x0 > w) {
+            cv_canvas_text(c, x0, y, x1, CV_ST_BAR_BLOCKED, text);
+        } else if (f != NULL && x1 - x0 > (int)strlen(lb)) {
+            cv_canvas_text(c, x0, y, x1, CV_ST_BAR_BLOCKED, lb);
+        }
+    }
+}
+
+static void draw_playhead(cv_canvas *c, int y, const axis *a, const cv_glyphs *g)
+{
+    cv_cell *cell = cv_canvas_at(c, col_of(a, a->now), y);
+    if (cell != NULL && (cell->ch == ' ' || cell->style == CV_ST_IDLE || cell->style == CV_ST_BUSY))
+        cv_canvas_put(c, col_of(a, a->now), y, g->playhead, CV_ST_PLAYHEAD);
+}
+
+void cv_view_lanes(cv_canvas *c, cv_rect r, int shown, const cv_model *m,
+                   const cv_render_opts *o, const cv_focus *f)
+{
+    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    axis a = {.x0 = r.x + LABEL_W, .w = r.w - LABEL_W, .now = o->now_ns};
+    a.span = o->span_ns > 0 ? o->span_ns : cv_nice_span(o->now_ns > 0 ? o->now_ns : 1);
+    if (a.span < a.now)
+        a.span = cv_nice_span(a.now);
+
+    int present = 0;
+    for (int i = 0; i < m->nlanes; i++)
+        present += m->lanes[i].present;
+    draw_axis(c, r.y, &a, o, m, present > shown ? present - shown : 0);
+
+    int y = r.y + 1;
+    for (int lane = 0; lane < m->nlanes && y < r.y + 1 + shown; lane++) {
+        const cv_mlane *l = cv_model_lane(m, lane);
+        if (l == NULL)
+            continue;
+        char name[48];
+        cv_model_lane_name(m, lane, name, sizeof name);
+        cv_canvas_text(c, r.x, y, a.x0 - 1, f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE, name);
+        draw_thread(c, y, &a, l, g);
+        for (size_t i = 0; i < l->nfuts; i++) {
+            const cv_mfuture *fu = &m->futs[l->futs[i]];
+            if (fu->t_start <= a.now)
+                draw_bar(c, y, &a, fu, g, false);
+        }
+        /* The hot bar again, on top, so its label is never hidden. */
+        for (size_t i = 0; f->future != 0 && i < l->nfuts; i++) {
+            const cv_mfuture *fu = &m->futs[l->futs[i]];
+            if (fu->id == f->future && fu->t_start <= a.now)
+                draw_bar(c, y, &a, fu, g, true);
+        }
+        draw_waits(c, y, &a, m, l, g);
+        draw_playhead(c, y, &a, g);
+        y++;
+    }
+}
