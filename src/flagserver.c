@@ -374,7 +374,7 @@ static void make_url(cv_flagserver *s, const struct sockaddr_storage *addr, sock
         snprintf(host, sizeof host, "127.0.0.1");
     else if (strcmp(host, "::") == 0)
         snprintf(host, sizeof host, "::1");
-    snprintf(s->url, sizeof s->url, "http://%s%s%s:%d/flags", v6 ? "[" : "", host, v6 ? "]" : "",
+    snprintf(s->url, sizeof s->url, "http://%s%.64s%s:%d/flags", v6 ? "[" : "", host, v6 ? "]" : "",
              s->port);
 }
 
