@@ -1,0 +1,29 @@
+/*
+ * What the loop keeps for tasks (task.c), private to the loop's files.  The
+ * loop itself knows nothing about tasks: a live task holds a cv_loop_ref(),
+ * and this record lets task.c find the live tasks again when the loop is
+ * destroyed, and answer cv_task_current().  Future waits are listed here
+ * because their completions come from other threads and may still be owed
+ * when the loop goes away.
+ */
+#ifndef CV_LOOP_PRIVATE_H
+#define CV_LOOP_PRIVATE_H
+
+#include "loop.h"
+
+struct cv_task;
+struct future_wait;
+
+typedef struct cv_loop_tasks {
+    struct cv_task *live;    /* every task not yet done, newest first */
+    struct cv_task *current; /* the task whose step is running, or NULL */
+    struct future_wait *fwaits; /* future waits whose callback is owed */
+    /* Set by task.c; called first thing in cv_loop_destroy(). */
+    void (*teardown)(cv_loop *loop);
+} cv_loop_tasks;
+
+cv_loop_tasks *cv_loop_tasks_(cv_loop *loop);
+/* Moves what other threads posted onto the ready queue (loop thread). */
+void cv_loop_take_inbox_(cv_loop *loop);
+
+#endif

@@ -1,0 +1,754 @@
+/*
+ * Tasks on the event loop, after asyncio.Task.  A task is a step function,
+ * a state struct (the frame) and a resume point; the loop runs its step
+ * through an intrusive handle, so scheduling a task never allocates.
+ *
+ * A task awaits one thing at a time, so one set of fields describes the
+ * current wait: its kind, the timer, watcher or wait queue it uses, and the
+ * outcome it resumed with.  Waking a task means recording that outcome and
+ * putting its handle on the ready queue; cancelling a suspended task means
+ * undoing the wait and waking it with CV_ECANCELLED.  A task that awaits
+ * another task hands the cancellation on to it instead, as asyncio does, and
+ * learns of it when that task ends.
+ *
+ * C has no exceptions, so an exception is a code in `exc` plus the resume
+ * point set to the finally section (or to the end): the step function
+ * returns CV_CORO_AGAIN and is called again right away, and its switch
+ * lands there.
+ */
+#include "task.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coro.h"
+#include "loop_private.h"
+
+enum run_state { T_READY, T_RUNNING, T_SUSPENDED, T_DONE };
+enum wait_kind { W_NONE, W_SLEEP, W_YIELD, W_IO, W_QUEUE, W_FUTURE };
+
+/* A task awaiting a cv_future: the future's done callback (on whichever
+ * thread completes it) posts this to the loop, and the loop wakes the task
+ * if it still waits.  It lives until the post has run, even when the task
+ * stops waiting first, because the callback cannot be taken back; if the
+ * loop goes away first, it is detached and the callback frees it. */
+typedef struct future_wait {
+    cv_post post;
+    cv_task *task; /* retained; loop thread only */
+    cv_future *f;  /* retained */
+    pthread_mutex_t mu;
+    bool fired;    /* the callback ran (under mu) */
+    bool detached; /* the loop is gone: the callback frees (under mu) */
+    struct future_wait *prev, *next; /* the loop's owed callbacks */
+} future_wait;
+
+struct cv_task {
+    cv_loop *loop;
+    uint64_t id;
+    char *label;
+    int refs;
+    cv_task_fn fn;
+    void *state;
+    void (*free_state)(void *state);
+
+    cv_handle step; /* on the ready queue while scheduled */
+    int run;        /* enum run_state */
+    int final;      /* CV_TASK_DONE, _FAILED or _CANCELLED once done */
+
+    /* The coroutine. */
+    int pc;
+    bool in_finally;
+    bool catching;         /* the next await's exception is caught */
+    bool cancel_requested; /* cancel at the next resume or suspension */
+    bool cancelling;       /* inside cv_task_cancel (breaks await cycles) */
+    int exc;               /* being raised: 0, CV_ECANCELLED, CV_EFAILED */
+    cv_result result;
+
+    /* The current (or last) await. */
+    int wait;               /* enum wait_kind */
+    int status;             /* the outcome it resumes with */
+    int fail_code;          /* a failing status's error and words, when */
+    char fail_msg[128];     /* not from an awaited task (fail_code != 0) */
+    char what[48];          /* what it awaits, for the SUSPENDED event */
+    uint64_t what_id;       /* the task or future it awaits, or 0 */
+    cv_timer timer;
+    cv_io io;
+    int io_revents;
+    cv_waitq *waitq;
+    cv_task *awaited; /* retained while awaited */
+    future_wait *fwait;
+    cv_task *q_prev, *q_next;
+
+    cv_waitq done_waiters; /* tasks awaiting this one */
+    cv_task *live_prev, *live_next;
+    bool stop_loop_when_done;
+};
+
+/* ---- events ---- */
+
+static void publish(cv_task *t, int state, const char *text, uint64_t ref, int32_t code)
+{
+    cv_bus *bus = cv_loop_bus(t->loop);
+    if (bus == NULL)
+        return;
+    cv_event ev = {.kind = CV_EV_TASK, .state = (uint16_t)state, .id = t->id,
+                   .lane = (int16_t)cv_loop_lane(t->loop),
+                   .text = text != NULL && text[0] != '\0' ? strdup(text) : NULL,
+                   .ref = ref, .code = code};
+    cv_publish(bus, &ev);
+}
+
+/* ---- wait queues ---- */
+
+void cv_waitq_init(cv_waitq *q, void (*unclaimed)(cv_waitq *q))
+{
+    q->head_ = q->tail_ = NULL;
+    q->unclaimed_ = unclaimed;
+}
+
+bool cv_waitq_empty(const cv_waitq *q)
+{
+    return q->head_ == NULL;
+}
+
+static void waitq_push(cv_waitq *q, cv_task *t)
+{
+    t->q_next = NULL;
+    t->q_prev = q->tail_;
+    if (q->tail_ != NULL)
+        q->tail_->q_next = t;
+    else
+        q->head_ = t;
+    q->tail_ = t;
+}
+
+static void waitq_unlink(cv_waitq *q, cv_task *t)
+{
+    if (t->q_prev != NULL)
+        t->q_prev->q_next = t->q_next;
+    else
+        q->head_ = t->q_next;
+    if (t->q_next != NULL)
+        t->q_next->q_prev = t->q_prev;
+    else
+        q->tail_ = t->q_prev;
+    t->q_prev = t->q_next = NULL;
+}
+
+/* A suspended task becomes ready, to resume with `status`. */
+static void wake(cv_task *t, int status)
+{
+    t->status = status;
+    t->run = T_READY;
+    publish(t, CV_TASK_SCHEDULED, NULL, 0, 0);
+    cv_handle_schedule(&t->step);
+}
+
+bool cv_waitq_wake_one(cv_waitq *q, int status)
+{
+    cv_task *t = q->head_;
+    if (t == NULL)
+        return false;
+    waitq_unlink(q, t);
+    wake(t, status);
+    return true;
+}
+
+int cv_waitq_wake_all(cv_waitq *q, int status)
+{
+    int n = 0;
+    while (cv_waitq_wake_one(q, status))
+        n++;
+    return n;
+}
+
+/* ---- lifetime ---- */
+
+static void timer_fired(void *arg)
+{
+    wake(arg, CV_OK);
+}
+
+static void io_ready(cv_io *io, int revents, void *arg)
+{
+    cv_task *t = arg;
+    cv_io_stop(io);
+    t->io_revents = revents;
+    wake(t, CV_OK);
+}
+
+/* Undoes the wait of a suspended task. */
+static void detach(cv_task *t)
+{
+    switch (t->wait) {
+    case W_SLEEP: cv_timer_stop(&t->timer); break;
+    case W_IO: cv_io_stop(&t->io); break;
+    case W_QUEUE: waitq_unlink(t->waitq, t); break;
+    case W_FUTURE:
+        /* As asyncio's wrap_future: a cancelled awaiter cancels the future
+         * if it has not started; the post still comes, and is ignored. */
+        cv_future_cancel(t->fwait->f);
+        t->fwait = NULL;
+        break;
+    default: break;
+    }
+}
+
+static void live_unlink(cv_task *t)
+{
+    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
+    if (t->live_prev != NULL)
+        t->live_prev->live_next = t->live_next;
+    else
+        lt->live = t->live_next;
+    if (t->live_next != NULL)
+        t->live_next->live_prev = t->live_prev;
+    t->live_prev = t->live_next = NULL;
+}
+
+static void fwait_free(future_wait *fw)
+{
+    /* The callback posts while holding mu, so the post can land before
+     * it unlocks: wait for it to let go before the mutex goes. */
+    pthread_mutex_lock(&fw->mu);
+    pthread_mutex_unlock(&fw->mu);
+    cv_future_release(fw->f);
+    pthread_mutex_destroy(&fw->mu);
+    free(fw);
+}
+
+/* Ends every live task when the loop goes away: cancelled, not run. */
+static void teardown(cv_loop *loop)
+{
+    cv_loop_tasks *lt = cv_loop_tasks_(loop);
+    while (lt->live != NULL) {
+        cv_task *t = lt->live;
+        if (t->run == T_SUSPENDED)
+            detach(t);
+        cv_handle_cancel(&t->step);
+        if (t->awaited != NULL) {
+            cv_task_release(t->awaited);
+            t->awaited = NULL;
+        }
+        live_unlink(t);
+        t->run = T_DONE;
+        t->final = CV_TASK_CANCELLED;
+        publish(t, CV_TASK_CANCELLED, NULL, 0, 0);
+        cv_loop_unref(loop);
+        cv_task_release(t);
+    }
+    /* Callbacks still owed by other threads: a record whose callback has
+     * not run is detached, and the callback frees it (it must not be
+     * touched once unlocked).  One whose callback ran was posted: take it
+     * off the loop's queues and free it here. */
+    future_wait *fw = lt->fwaits, *sent = NULL;
+    lt->fwaits = NULL;
+    while (fw != NULL) {
+        pthread_mutex_lock(&fw->mu);
+        future_wait *next = fw->next;
+        cv_task *t = fw->task;
+        fw->task = NULL;
+        if (fw->fired) {
+            fw->next = sent;
+            sent = fw;
+        } else {
+            fw->detached = true;
+        }
+        pthread_mutex_unlock(&fw->mu);
+        cv_loop_unref(loop);
+        cv_task_release(t);
+        fw = next;
+    }
+    cv_loop_take_inbox_(loop);
+    while (sent != NULL) {
+        future_wait *next = sent->next;
+        cv_handle_cancel(&sent->post.handle_);
+        fwait_free(sent);
+        sent = next;
+    }
+}
+
+static void task_step(void *arg);
+
+cv_task *cv_task_create(cv_loop *loop, const char *label, cv_task_fn step, void *state)
+{
+    cv_task *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->label = strdup(label != NULL ? label : "task");
+    if (t->label == NULL) {
+        free(t);
+        return NULL;
+    }
+    t->loop = loop;
+    t->id = cv_bus_new_id(cv_loop_bus(loop));
+    t->refs = 2; /* the caller's and the loop's */
+    t->fn = step;
+    t->state = state;
+    cv_handle_init(loop, &t->step, task_step, t);
+    cv_timer_init(loop, &t->timer, timer_fired, t);
+    cv_io_init(loop, &t->io, -1, io_ready, t);
+    cv_waitq_init(&t->done_waiters, NULL);
+
+    cv_loop_tasks *lt = cv_loop_tasks_(loop);
+    lt->teardown = teardown;
+    t->live_next = lt->live;
+    if (lt->live != NULL)
+        lt->live->live_prev = t;
+    lt->live = t;
+    cv_loop_ref(loop);
+
+    cv_task *creator = lt->current;
+    publish(t, CV_TASK_CREATED, t->label, creator != NULL ? creator->id : 0, 0);
+    t->run = T_READY;
+    cv_handle_schedule(&t->step);
+    return t;
+}
+
+void cv_task_retain(cv_task *t)
+{
+    t->refs++;
+}
+
+void cv_task_release(cv_task *t)
+{
+    if (t == NULL || --t->refs > 0)
+        return;
+    if (t->free_state != NULL)
+        t->free_state(t->state);
+    free(t->label);
+    free(t);
+}
+
+void cv_task_set_state_free(cv_task *t, void (*free_state)(void *state))
+{
+    t->free_state = free_state;
+}
+
+/* The status an awaiter of a finished task resumes with. */
+static int outcome_status(const cv_task *t)
+{
+    switch (t->final) {
+    case CV_TASK_DONE: return CV_OK;
+    case CV_TASK_FAILED: return CV_EFAILED;
+    default: return CV_ECANCELLED;
+    }
+}
+
+static void finish(cv_task *t)
+{
+    cv_loop *loop = t->loop;
+    if (t->exc == CV_ECANCELLED || (t->exc == 0 && t->cancel_requested)) {
+        t->final = CV_TASK_CANCELLED;
+        publish(t, CV_TASK_CANCELLED, NULL, 0, 0);
+    } else if (t->exc == CV_EFAILED) {
+        t->final = CV_TASK_FAILED;
+        publish(t, CV_TASK_FAILED, t->result.message, 0, t->result.error);
+    } else {
+        t->final = CV_TASK_DONE;
+        t->result.error = 0;
+        t->result.message[0] = '\0';
+        publish(t, CV_TASK_DONE, t->result.text, (uint64_t)t->result.value, 0);
+    }
+    t->run = T_DONE;
+    t->cancel_requested = false;
+    live_unlink(t);
+    cv_waitq_wake_all(&t->done_waiters, outcome_status(t));
+    if (t->stop_loop_when_done)
+        cv_loop_stop(loop);
+    cv_loop_unref(loop);
+    cv_task_release(t);
+}
+
+bool cv_task_cancel(cv_task *t)
+{
+    if (t->run == T_DONE)
+        return false;
+    if (t->run == T_SUSPENDED && t->wait == W_QUEUE && t->awaited != NULL && !t->cancelling) {
+        /* Cancel what we await; we hear of it when it ends.  If it is
+         * already on its way out, cancel ourselves at our next resume.  A
+         * cycle of awaits comes back here and is cancelled directly. */
+        t->cancelling = true;
+        if (!cv_task_cancel(t->awaited))
+            t->cancel_requested = true;
+        t->cancelling = false;
+    } else if (t->run == T_SUSPENDED) {
+        detach(t);
+        t->cancel_requested = false;
+        wake(t, CV_ECANCELLED);
+    } else {
+        t->cancel_requested = true;
+    }
+    return true;
+}
+
+static void task_step(void *arg)
+{
+    cv_task *t = arg;
+    if (t->cancel_requested) {
+        t->cancel_requested = false;
+        if (t->pc == 0) {
+            /* Cancelled before it ever ran: the body never starts. */
+            t->exc = CV_ECANCELLED;
+            finish(t);
+            return;
+        }
+        /* It was woken, but is cancelled at that await all the same; if it
+         * was handed something (a permit), hand it on. */
+        if (t->status == CV_OK && t->wait == W_QUEUE && t->waitq->unclaimed_ != NULL)
+            t->waitq->unclaimed_(t->waitq);
+        t->status = CV_ECANCELLED;
+    }
+    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
+    t->run = T_RUNNING;
+    publish(t, CV_TASK_RUNNING, NULL, 0, 0);
+    lt->current = t;
+    int rc;
+    while ((rc = t->fn(t, t->state)) == CV_CORO_AGAIN)
+        ;
+    lt->current = NULL;
+    if (rc != CV_CORO_SUSPENDED) {
+        finish(t);
+        return;
+    }
+    t->run = T_SUSPENDED;
+    publish(t, CV_TASK_SUSPENDED, t->what, t->what_id, 0);
+    if (t->cancel_requested) {
+        t->cancel_requested = false;
+        cv_task_cancel(t);
+    } else if (t->wait == W_YIELD) {
+        wake(t, CV_OK);
+    }
+}
+
+/* ---- queries ---- */
+
+bool cv_task_done(const cv_task *t)
+{
+    return t->run == T_DONE;
+}
+
+bool cv_task_cancelled(const cv_task *t)
+{
+    return t->run == T_DONE && t->final == CV_TASK_CANCELLED;
+}
+
+int cv_task_result(const cv_task *t, cv_result *out)
+{
+    if (t->run != T_DONE)
+        return CV_EINVAL;
+    if (t->final == CV_TASK_CANCELLED)
+        return CV_ECANCELLED;
+    if (out != NULL)
+        *out = t->result;
+    return t->final == CV_TASK_DONE ? CV_OK : CV_EFAILED;
+}
+
+const char *cv_task_label(const cv_task *t)
+{
+    return t->label;
+}
+
+uint64_t cv_task_id(const cv_task *t)
+{
+    return t->id;
+}
+
+void *cv_task_state(const cv_task *t)
+{
+    return t->state;
+}
+
+cv_loop *cv_task_loop(const cv_task *t)
+{
+    return t->loop;
+}
+
+cv_task *cv_task_current(cv_loop *loop)
+{
+    return cv_loop_tasks_(loop)->current;
+}
+
+int cv_loop_run_until_complete(cv_loop *loop, cv_task *t, cv_result *out)
+{
+    if (t->run != T_DONE) {
+        t->stop_loop_when_done = true;
+        int rc = cv_loop_run(loop);
+        t->stop_loop_when_done = false;
+        if (rc != CV_OK)
+            return rc;
+    }
+    return cv_task_result(t, out);
+}
+
+/* ---- the machinery behind coro.h ---- */
+
+int *cv_coro_pc_(cv_task *t)
+{
+    return &t->pc;
+}
+
+static void begin_wait(cv_task *t, int kind)
+{
+    t->wait = kind;
+    t->status = CV_OK;
+    t->fail_code = 0;
+    t->what_id = 0;
+}
+
+static void set_failure(cv_task *t, int code, const char *msg)
+{
+    t->fail_code = code != 0 ? code : -1;
+    snprintf(t->fail_msg, sizeof t->fail_msg, "%s", msg);
+}
+
+int cv_coro_ready_(cv_task *t, int status)
+{
+    begin_wait(t, W_NONE);
+    t->status = status;
+    return 1;
+}
+
+int cv_coro_sleep_(cv_task *t, double seconds)
+{
+    if (seconds > 0) {
+        begin_wait(t, W_SLEEP);
+        cv_timer_start(&t->timer, seconds);
+    } else {
+        begin_wait(t, W_YIELD);
+        seconds = 0;
+    }
+    snprintf(t->what, sizeof t->what, "sleep %gs", seconds);
+    return 0;
+}
+
+int cv_coro_task_(cv_task *t, cv_task *other)
+{
+    if (other == NULL || other == t) {
+        cv_coro_ready_(t, CV_EFAILED);
+        set_failure(t, CV_EINVAL, other == NULL ? "awaited no task (out of memory?)"
+                                                : "a task cannot await itself");
+        return 1;
+    }
+    cv_task_retain(other);
+    t->awaited = other;
+    if (other->run == T_DONE)
+        return cv_coro_ready_(t, outcome_status(other));
+    begin_wait(t, W_QUEUE);
+    t->waitq = &other->done_waiters;
+    waitq_push(t->waitq, t);
+    snprintf(t->what, sizeof t->what, "task %s", other->label);
+    t->what_id = other->id;
+    return 0;
+}
+
+int cv_coro_io_(cv_task *t, int fd, int events)
+{
+    events &= CV_IO_READ | CV_IO_WRITE;
+    if (fd < 0 || events == 0)
+        return cv_coro_ready_(t, CV_EINVAL);
+    begin_wait(t, W_IO);
+    t->io_revents = 0;
+    cv_io_init(t->loop, &t->io, fd, io_ready, t);
+    cv_io_start(&t->io, events);
+    snprintf(t->what, sizeof t->what, "I/O fd %d", fd);
+    return 0;
+}
+
+/* The outcome of a done future as an await status, with its words. */
+static int future_status(cv_task *t, cv_future *f)
+{
+    cv_result r;
+    int rc = cv_future_result(f, 0, &r);
+    if (rc == CV_EFAILED)
+        set_failure(t, r.error, r.message);
+    return rc;
+}
+
+/* On the loop: the future is done. */
+static void future_landed(void *arg)
+{
+    future_wait *fw = arg;
+    cv_task *t = fw->task;
+    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
+    if (fw->prev != NULL)
+        fw->prev->next = fw->next;
+    else
+        lt->fwaits = fw->next;
+    if (fw->next != NULL)
+        fw->next->prev = fw->prev;
+    if (t->fwait == fw) {
+        t->fwait = NULL;
+        wake(t, future_status(t, fw->f));
+    }
+    cv_loop_unref(t->loop);
+    cv_task_release(t);
+    fwait_free(fw);
+}
+
+/* On the thread that completed or cancelled the future. */
+static void future_done(cv_future *f, void *arg)
+{
+    (void)f;
+    future_wait *fw = arg;
+    pthread_mutex_lock(&fw->mu);
+    fw->fired = true;
+    bool detached = fw->detached;
+    if (!detached)
+        cv_post_send(&fw->post);
+    pthread_mutex_unlock(&fw->mu);
+    if (detached)
+        fwait_free(fw);
+}
+
+int cv_coro_future_(cv_task *t, cv_future *f)
+{
+    if (f == NULL) {
+        cv_coro_ready_(t, CV_EFAILED);
+        set_failure(t, CV_EINVAL, "awaited no future (out of memory?)");
+        return 1;
+    }
+    if (cv_future_done(f)) {
+        begin_wait(t, W_NONE);
+        t->status = future_status(t, f);
+        return 1;
+    }
+    future_wait *fw = malloc(sizeof *fw);
+    if (fw == NULL) {
+        cv_coro_ready_(t, CV_ENOMEM);
+        return 1;
+    }
+    begin_wait(t, W_FUTURE);
+    cv_post_init(t->loop, &fw->post, future_landed, fw);
+    fw->task = t;
+    fw->f = f;
+    pthread_mutex_init(&fw->mu, NULL);
+    fw->fired = fw->detached = false;
+    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
+    fw->prev = NULL;
+    fw->next = lt->fwaits;
+    if (lt->fwaits != NULL)
+        lt->fwaits->prev = fw;
+    lt->fwaits = fw;
+    cv_task_retain(t);
+    cv_future_retain(f);
+    /* The post may arrive after the task stopped waiting: keep the loop
+     * running until it has. */
+    cv_loop_ref(t->loop);
+    t->fwait = fw;
+    snprintf(t->what, sizeof t->what, "future %s", cv_future_label(f));
+    t->what_id = cv_future_id(f);
+    if (cv_future_add_done_callback(f, future_done, fw) != CV_OK) {
+        /* Never registered: undo as if it had landed, minus the wake. */
+        t->fwait = NULL;
+        future_landed(fw);
+        return cv_coro_ready_(t, CV_ENOMEM);
+    }
+    return 0;
+}
+
+int cv_coro_waitq_(cv_task *t, cv_waitq *q, const char *what)
+{
+    begin_wait(t, W_QUEUE);
+    t->waitq = q;
+    waitq_push(q, t);
+    snprintf(t->what, sizeof t->what, "%s", what != NULL ? what : "queue");
+    return 0;
+}
+
+/* Sets the exception for a failing status and jumps to finally (or, from
+ * inside it, to the end). */
+static void raise_status(cv_task *t, int status)
+{
+    t->exc = status == CV_ECANCELLED ? CV_ECANCELLED : CV_EFAILED;
+    t->pc = t->in_finally ? CV_CORO_PC_END : CV_CORO_PC_FINALLY;
+}
+
+bool cv_coro_resumed_(cv_task *t)
+{
+    int status = t->status;
+    bool catching = t->catching;
+    cv_task *awaited = t->awaited;
+    t->catching = false;
+    t->awaited = NULL;
+    if (t->wait == W_QUEUE)
+        t->waitq = NULL;
+    t->wait = W_NONE;
+
+    /* A failure's words travel with it, caught or not. */
+    if (status != CV_OK && status != CV_ECANCELLED) {
+        if (awaited != NULL && awaited->final == CV_TASK_FAILED) {
+            t->result.error = awaited->result.error;
+            memcpy(t->result.message, awaited->result.message, sizeof t->result.message);
+        } else if (t->fail_code != 0) {
+            cv_result_fail(&t->result, t->fail_code, "%s", t->fail_msg);
+        } else {
+            cv_result_fail(&t->result, status, "%s", cv_strerror(status));
+        }
+    }
+    if (awaited != NULL)
+        cv_task_release(awaited);
+    if (status == CV_OK || catching)
+        return false;
+    raise_status(t, status);
+    return true;
+}
+
+void cv_coro_catch_(cv_task *t)
+{
+    t->catching = true;
+}
+
+int cv_coro_status_(const cv_task *t)
+{
+    return t->status;
+}
+
+void cv_coro_reraise_(cv_task *t)
+{
+    if (t->status == CV_OK) {
+        cv_result_fail(&t->result, CV_EINVAL, "nothing to re-raise");
+        raise_status(t, CV_EFAILED);
+        return;
+    }
+    raise_status(t, t->status);
+}
+
+int cv_coro_raised_(const cv_task *t)
+{
+    return t->exc;
+}
+
+int cv_coro_io_revents_(const cv_task *t)
+{
+    return t->io_revents;
+}
+
+void cv_coro_enter_finally_(cv_task *t)
+{
+    t->in_finally = true;
+}
+
+void cv_coro_return_(cv_task *t, long long value, const char *text)
+{
+    t->exc = 0;
+    t->result.value = value;
+    t->result.error = 0;
+    t->result.message[0] = '\0';
+    snprintf(t->result.text, sizeof t->result.text, "%s", text != NULL ? text : "");
+    t->pc = t->in_finally ? CV_CORO_PC_END : CV_CORO_PC_FINALLY;
+}
+
+void cv_coro_fail_(cv_task *t, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->result.message, sizeof t->result.message, fmt, ap);
+    va_end(ap);
+    t->result.error = code != 0 ? code : -1;
+    t->exc = CV_EFAILED;
+    t->pc = t->in_finally ? CV_CORO_PC_END : CV_CORO_PC_FINALLY;
+}
