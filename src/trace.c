@@ -154,6 +154,10 @@ int cv_trace_write_event(FILE *out, const cv_log *log, const cv_event *ev,
             add_int(o, "code", ev->code);
         } else if (ev->kind == CV_EV_TASK && ev->state == CV_TASK_SUSPENDED) {
             add_str(o, "awaits", ev->text);
+            if (ev->ref != 0)
+                add_int(o, "on", (long long)ev->ref); /* the awaited task or future */
+        } else if (ev->kind == CV_EV_TASK && ev->state == CV_TASK_CREATED && ev->ref != 0) {
+            add_int(o, "by", (long long)ev->ref); /* the task that created it */
         } else if (ev->code != 0) {
             add_int(o, "code", ev->code);
         }
@@ -335,6 +339,7 @@ static int parse_event(reader *r, cv_log *log, cv_event *ev)
                       (k == CV_EV_TASK && ev->state == CV_TASK_FAILED);
         if (created) {
             ev->text = dup_str(get_str(o, "label"));
+            ev->ref = (uint64_t)get_int(o, "by", 0);
         } else if (done) {
             ev->ref = (uint64_t)get_int(o, "value", 0);
             const char *res = get_str(o, "result");
@@ -347,6 +352,7 @@ static int parse_event(reader *r, cv_log *log, cv_event *ev)
             ev->code = (int32_t)get_int(o, "code", -1);
         } else {
             ev->text = dup_str(get_str(o, "awaits"));
+            ev->ref = (uint64_t)get_int(o, "on", 0);
             ev->code = (int32_t)get_int(o, "code", 0);
         }
         break;
