@@ -115,12 +115,29 @@ bool cv_run_sleep(cv_run *run, double demo_seconds)
     return ok;
 }
 
-void cv_run_log(cv_run *run, const char *fmt, ...)
+static void publish_line(cv_run *run, int side, const char *fmt, va_list ap)
 {
     char line[1024];
+    vsnprintf(line, sizeof line, fmt, ap);
+    if (run->bus == NULL)
+        return;
+    cv_event ev = {.kind = CV_EV_LOG, .lane = (int16_t)cv_bus_lane(run->bus),
+                   .side = (uint16_t)side, .text = strdup(line)};
+    cv_publish(run->bus, &ev);
+}
+
+void cv_run_log(cv_run *run, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    publish_line(run, CV_SIDE_NONE, fmt, ap);
     va_end(ap);
-    cv_publish_log(run->bus, line);
+}
+
+void cv_run_log_side(cv_run *run, int side, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    publish_line(run, side, fmt, ap);
+    va_end(ap);
 }

@@ -62,5 +62,9 @@ void cv_run_destroy(cv_run *run);
 bool cv_run_sleep(cv_run *run, double demo_seconds);
 /* Publishes a console line (printf-style) from the calling thread. */
 void cv_run_log(cv_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, for one side of a two-sided scenario (enum cv_side): the UI
+ * shows it in that side's console. */
+void cv_run_log_side(cv_run *run, int side, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif
