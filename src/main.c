@@ -25,22 +25,22 @@
 #define EXIT_USAGE 2
 
 static const cv_opt_spec common_options[] = {
-    {.name = "headless", .type = CV_OPT_FLAG,
+    {.name = "headless", .quiet = true, .type = CV_OPT_FLAG,
      .help = "print the console output instead of opening the UI (automatic when stdout is not a terminal)"},
-    {.name = "trace", .type = CV_OPT_STR, .metavar = "FILE",
+    {.name = "trace", .quiet = true, .type = CV_OPT_STR, .metavar = "FILE",
      .help = "write every event to FILE as JSON Lines"},
     {.name = "speed", .type = CV_OPT_NUM, .min = 0, .min_exclusive = true, .max = 1000,
      .def = "1", .metavar = "F", .help = "run F times faster: every demo sleep is divided by F"},
-    {.name = "paused", .type = CV_OPT_FLAG, .help = "open the UI paused at the first event"},
-    {.name = "ascii", .type = CV_OPT_FLAG, .help = "draw with ASCII only, for terminals without Unicode"},
-    {.name = "no-color", .type = CV_OPT_FLAG, .help = "no colours (also when NO_COLOR is set)"},
-    {.name = "screenshot", .type = CV_OPT_STR, .metavar = "FILE",
+    {.name = "paused", .quiet = true, .type = CV_OPT_FLAG, .help = "open the UI paused at the first event"},
+    {.name = "ascii", .quiet = true, .type = CV_OPT_FLAG, .help = "draw with ASCII only, for terminals without Unicode"},
+    {.name = "no-color", .quiet = true, .type = CV_OPT_FLAG, .help = "no colours (also when NO_COLOR is set)"},
+    {.name = "screenshot", .quiet = true, .type = CV_OPT_STR, .metavar = "FILE",
      .help = "run headless and write the screen at --at to FILE (.txt or .svg)"},
-    {.name = "at", .type = CV_OPT_NUM, .min = 0, .max = 86400, .metavar = "SECONDS",
+    {.name = "at", .quiet = true, .type = CV_OPT_NUM, .min = 0, .max = 86400, .metavar = "SECONDS",
      .help = "with --screenshot: the playhead, in seconds of the run"},
-    {.name = "size", .type = CV_OPT_STR, .def = "120x40", .metavar = "COLSxROWS",
+    {.name = "size", .quiet = true, .type = CV_OPT_STR, .def = "120x40", .metavar = "COLSxROWS",
      .help = "with --screenshot: the screen size"},
-    {.name = "help", .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
+    {.name = "help", .quiet = true, .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
     {0},
 };
 

@@ -202,9 +202,9 @@ void cv_opts_describe(const cv_opts *o, char *buf, size_t len)
     size_t used = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < o->nspec && used < len; i++) {
-        if (!o->given[i])
-            continue;
         const cv_opt_spec *s = o->spec[i];
+        if (!o->given[i] || s->quiet)
+            continue;
         int n = s->type == CV_OPT_FLAG
                     ? snprintf(buf + used, len - used, "%s--%s", used ? " " : "", s->name)
                     : snprintf(buf + used, len - used, "%s--%s %s", used ? " " : "", s->name, o->value[i]);

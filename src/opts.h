@@ -27,6 +27,7 @@ typedef struct cv_opt_spec {
     const char *metavar;
     const char *help;
     const char *const *choices; /* NULL-terminated, case-insensitive */
+    bool quiet; /* how to show the run, not what runs: left out of describe */
 } cv_opt_spec;
 
 #define CV_OPTS_MAX 64
@@ -56,7 +57,8 @@ const char *cv_opts_str(const cv_opts *o, const char *name); /* NULL if unset */
 
 /* Writes "  -x, --name VALUE   help (default ...)" lines for a table. */
 void cv_opts_print_help(const cv_opt_spec *table, void *file);
-/* "--workers 3 --count 5": the options given, for the trace header. */
+/* "--workers 3 --count 5": the options given (but quiet ones), for the
+ * trace header. */
 void cv_opts_describe(const cv_opts *o, char *buf, size_t len);
 
 #endif
