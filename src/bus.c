@@ -364,11 +364,7 @@ cv_bus *cv_bus_create(cv_log *log, size_t ring_capacity)
     pthread_mutex_init(&bus->rings_mu, NULL);
     pthread_mutex_init(&bus->drain_mu, NULL);
     pthread_mutex_init(&bus->wake_mu, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&bus->wake_cond, &attr);
-    pthread_condattr_destroy(&attr);
+    cv_clock_cond_init(&bus->wake_cond);
 
     if (cv_log_count(log) == 0) {
         const cv_log_meta *meta = cv_log_meta_get(log);

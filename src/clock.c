@@ -81,6 +81,16 @@ int64_t cv_clock_ticks_to_ns(uint64_t ticks, cv_clock_pair anchor)
     return anchor.ns + (int64_t)(delta * cv_clock_ns_per_tick());
 }
 
+int cv_clock_cond_init(pthread_cond_t *cond)
+{
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    int rc = pthread_cond_init(cond, &attr);
+    pthread_condattr_destroy(&attr);
+    return rc;
+}
+
 struct timespec cv_clock_deadline(double seconds)
 {
     struct timespec ts;

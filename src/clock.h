@@ -7,6 +7,7 @@
 #ifndef CV_CLOCK_H
 #define CV_CLOCK_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -44,6 +45,11 @@ double cv_clock_ns_per_tick(void);
 void cv_clock_refine(cv_clock_pair later);
 /* The monotonic ns that `ticks` stands for, from anchor and the rate. */
 int64_t cv_clock_ticks_to_ns(uint64_t ticks, cv_clock_pair anchor);
+
+/* Initialises a condition variable whose timed waits use CLOCK_MONOTONIC,
+ * so that a timeout is not fooled by the wall clock being set.  Every
+ * cv_clock_deadline() is meant for such a condition. */
+int cv_clock_cond_init(pthread_cond_t *cond);
 
 /* Adds seconds to a CLOCK_MONOTONIC timespec (for timed condition waits
  * on condition variables set to CLOCK_MONOTONIC). */

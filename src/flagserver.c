@@ -427,11 +427,7 @@ cv_flagserver *cv_flagserver_start(const cv_flagserver_config *cfg, char *err, s
     atomic_init(&s->other, 0);
     atomic_init(&s->aborted, 0);
 
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&s->wake, &ca);
-    pthread_condattr_destroy(&ca);
+    cv_clock_cond_init(&s->wake);
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->err_mu, NULL);
     pthread_mutex_init(&s->log_mu, NULL);

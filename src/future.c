@@ -60,24 +60,13 @@ void cv_result_fail(cv_result *out, int error, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Condition variables here wait on CLOCK_MONOTONIC, so that a timeout is
- * not fooled by the wall clock being set. */
-static void init_cond(pthread_cond_t *cond)
-{
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(cond, &attr);
-    pthread_condattr_destroy(&attr);
-}
-
 cv_future *cv_future_new(cv_bus *bus, const char *label)
 {
     cv_future *f = calloc(1, sizeof *f);
     if (f == NULL)
         return NULL;
     pthread_mutex_init(&f->mu, NULL);
-    init_cond(&f->cond);
+    cv_clock_cond_init(&f->cond);
     atomic_init(&f->refs, 1);
     f->state = CV_PENDING;
     f->lane = CV_NO_LANE;

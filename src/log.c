@@ -34,11 +34,7 @@ cv_log *cv_log_create(void)
     cv_log *log = calloc(1, sizeof *log);
     if (log == NULL)
         return NULL;
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&log->cond, &attr);
-    pthread_condattr_destroy(&attr);
+    cv_clock_cond_init(&log->cond);
     pthread_mutex_init(&log->mu, NULL);
     log->meta.speed = 1.0;
     return log;

@@ -30,11 +30,7 @@ cv_run *cv_run_start(const cv_scenario *scenario, const cv_opts *opts, double sp
     run->opts = opts;
     run->speed = speed > 0 ? speed : 1.0;
     pthread_mutex_init(&run->mu, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&run->cond, &attr);
-    pthread_condattr_destroy(&attr);
+    cv_clock_cond_init(&run->cond);
 
     run->log = cv_log_create();
     if (run->log == NULL)

@@ -39,11 +39,7 @@ static int collector_init(collector *c, size_t n)
     if (c->completed == NULL)
         return CV_ENOMEM;
     pthread_mutex_init(&c->mu, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&c->cond, &attr);
-    pthread_condattr_destroy(&attr);
+    cv_clock_cond_init(&c->cond);
     return CV_OK;
 }
 
