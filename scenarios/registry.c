@@ -4,6 +4,7 @@
 
 const cv_scenario *const cv_scenarios[] = {
     &cv_scenario_loiter,
+    &cv_scenario_flags,
     NULL,
 };
 

@@ -9,5 +9,6 @@ extern const cv_scenario *const cv_scenarios[];
 const cv_scenario *cv_scenario_find(const char *name);
 
 extern const cv_scenario cv_scenario_loiter;
+extern const cv_scenario cv_scenario_flags;
 
 #endif

@@ -1,0 +1,880 @@
+/*
+ * Fluent Python's flags2 scripts (chapter 20 and 21): download flag images
+ * three ways and report what came back.
+ *
+ *   sequential  flags2_sequential.py: one transfer after another, in sorted
+ *               order, on the main thread;
+ *   threadpool  flags2_threadpool.py: one future per flag on the executor,
+ *               results taken with as_completed (the to_do_map idiom);
+ *   async       flags2_asyncio.py: one thread; the event loop drives every
+ *               transfer through libcurl's multi interface, each download a
+ *               task, a semaphore keeping at most -m of them in flight, and
+ *               a supervisor task taking them as they complete;
+ *   compare     the three in turn on the same codes and server, then their
+ *               elapsed times side by side.
+ *
+ * The options, the report lines and the words for outcomes are the book's
+ * (flags2_common.py).  Unless -s names a URL, the scenario starts the
+ * embedded flag server (flagserver.h) for the run: LOCAL answers at once,
+ * DELAY waits 0.5-5 s per request like the book's slow_server.py, ERROR
+ * also answers a quarter of the requests "418 I'm a Teapot".  --delay,
+ * --error-rate and --seed pin those down for tests and benchmarks.
+ *
+ * Each download is labelled by its code ("CN") as a future (sequential and
+ * threadpool) or a task (async), and its outcome is the result: the bytes,
+ * with "200 OK 1.2 KB" or "404 not found", or a failure with the book's
+ * error text.  Files are saved as DEST/<CC>.gif through atomic_file.h, so
+ * an interrupted run leaves no half-written flag.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+#include "clock.h"
+#include "coro.h"
+#include "fetch.h"
+#include "fetch_multi.h"
+#include "flagdata.h"
+#include "flagserver.h"
+#include "loop.h"
+#include "loopsem.h"
+#include "pool.h"
+#include "scenarios.h"
+#include "task.h"
+#include "wait.h"
+
+#define EVERY_CODE (26 * 26)
+#define REMOTE_URL "https://www.fluentpython.com/data/flags"
+
+enum mode { MODE_SEQUENTIAL, MODE_THREADPOOL, MODE_ASYNC, MODE_COUNT };
+
+static const char *const mode_names[MODE_COUNT] = {"sequential", "threadpool", "async"};
+/* DEFAULT_CONCUR_REQ and MAX_CONCUR_REQ of each script. */
+static const int default_req[MODE_COUNT] = {1, 30, 5};
+static const int max_req[MODE_COUNT] = {1, 1000, 1000};
+
+/* What every download of a run shares. */
+typedef struct flags_ctx {
+    cv_run *run;
+    char label[16];    /* LOCAL, DELAY, ERROR, REMOTE or URL */
+    char base_url[512];
+    const char *dest;
+    double timeout;
+    bool verbose;
+    bool bar; /* draw a progress bar on stderr */
+} flags_ctx;
+
+/* One code's download and its outcome. */
+typedef struct flag_job {
+    const flags_ctx *ctx;
+    char cc[3];
+    int outcome; /* enum cv_fetch_outcome */
+    long status;
+    size_t bytes;
+    char error[192];
+} flag_job;
+
+/* The book's Counter[DownloadStatus], plus how long it took. */
+typedef struct tally {
+    int ok, not_found, errors;
+    size_t done;
+    double elapsed;
+    bool interrupted;
+} tally;
+
+/* ---- the options ---- */
+
+static const char *const mode_choices[] = {"sequential", "threadpool", "async", "compare", NULL};
+
+static const cv_opt_spec flags_options[] = {
+    {.name = "mode", .type = CV_OPT_STR, .def = "threadpool", .metavar = "MODE",
+     .help = "sequential, threadpool, async, or compare (the three in turn)",
+     .choices = mode_choices},
+    {.name = "all", .short_name = 'a', .type = CV_OPT_FLAG,
+     .help = "get all available flags (AD to ZW)"},
+    {.name = "every", .short_name = 'e', .type = CV_OPT_FLAG,
+     .help = "get flags for every possible code (AA...ZZ)"},
+    {.name = "limit", .short_name = 'l', .type = CV_OPT_INT, .min = 1, .max = 10000,
+     .metavar = "N", .help = "limit to N first codes"},
+    {.name = "max-req", .short_name = 'm', .type = CV_OPT_INT, .min = 1, .max = 1000,
+     .metavar = "CONCURRENT",
+     .help = "maximum concurrent requests (default: sequential 1, threadpool 30, async 5)"},
+    {.name = "server", .short_name = 's', .type = CV_OPT_STR, .def = "LOCAL", .metavar = "LABEL",
+     .help = "LOCAL, DELAY or ERROR (the embedded server), REMOTE (the book's site), in any case, or an http(s) URL"},
+    {.name = "verbose", .short_name = 'v', .type = CV_OPT_FLAG,
+     .help = "output detailed progress info"},
+    {.name = "dest", .type = CV_OPT_STR, .def = "downloaded", .metavar = "DIR",
+     .help = "where to save the flags (created when missing)"},
+    {.name = "timeout", .type = CV_OPT_NUM, .min = 0, .min_exclusive = true, .max = 600,
+     .def = "3.1", .metavar = "SECONDS", .help = "per-request timeout"},
+    {.name = "delay", .type = CV_OPT_NUM, .min = 0, .max = 60, .metavar = "SECONDS",
+     .help = "embedded server: a fixed delay per request instead of the label's"},
+    {.name = "error-rate", .type = CV_OPT_NUM, .min = 0, .max = 1, .metavar = "P",
+     .help = "embedded server: the share of 418 answers instead of the label's"},
+    {.name = "seed", .type = CV_OPT_INT, .min = 0, .max = 9007199254740991.0, .metavar = "N",
+     .help = "embedded server: seed for its delays and errors (default: from the clock)"},
+    {0},
+};
+
+/* LOCAL, DELAY, ERROR, REMOTE: the label; otherwise NULL. */
+static const char *server_label(const char *server)
+{
+    static const char *const labels[] = {"LOCAL", "DELAY", "ERROR", "REMOTE"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcasecmp(server, labels[i]) == 0)
+            return labels[i];
+    return NULL;
+}
+
+static bool is_url(const char *s)
+{
+    const char *host = strncasecmp(s, "http://", 7) == 0    ? s + 7
+                       : strncasecmp(s, "https://", 8) == 0 ? s + 8
+                                                            : NULL;
+    return host != NULL && *host != '\0' && *host != '/' && strlen(s) < 400;
+}
+
+static bool embedded(const char *label)
+{
+    return label != NULL && strcmp(label, "REMOTE") != 0;
+}
+
+/* One positional: a letter or two, in either case. */
+static bool valid_code_arg(const char *a)
+{
+    size_t len = strlen(a);
+    if (len < 1 || len > 2)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = a[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+            return false;
+    }
+    return true;
+}
+
+/* The nearest existing ancestor of `dir` (or dir itself) must be a
+ * writable directory, so that the run can create and fill it. */
+static int check_dest(const char *dir, char *err, size_t errlen)
+{
+    char path[4096];
+    if (dir[0] == '\0' || strlen(dir) >= sizeof path) {
+        snprintf(err, errlen, "--dest needs a directory name");
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s", dir);
+    for (;;) {
+        struct stat st;
+        if (stat(path, &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) {
+                snprintf(err, errlen, "--dest %s: %s is not a directory", dir, path);
+                return -1;
+            }
+            if (access(path, W_OK | X_OK) != 0) {
+                snprintf(err, errlen, "--dest %s: %s is not writable", dir, path);
+                return -1;
+            }
+            return 0;
+        }
+        if (errno != ENOENT) {
+            snprintf(err, errlen, "--dest %s: %s: %s", dir, path, strerror(errno));
+            return -1;
+        }
+        char *slash = strrchr(path, '/');
+        while (slash != NULL && slash > path && slash[1] == '\0') {
+            *slash = '\0'; /* trailing slashes */
+            slash = strrchr(path, '/');
+        }
+        if (slash == NULL)
+            snprintf(path, sizeof path, ".");
+        else if (slash == path)
+            path[1] = '\0';
+        else
+            *slash = '\0';
+    }
+}
+
+static int validate_flags(const cv_opts *opts, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < opts->npos; i++)
+        if (!valid_code_arg(opts->pos[i])) {
+            snprintf(err, errlen, "each CC argument must be A to Z or AA to ZZ, not '%.40s'",
+                     opts->pos[i]);
+            return -1;
+        }
+    const char *server = cv_opts_str(opts, "server");
+    const char *label = server_label(server);
+    if (label == NULL && !is_url(server)) {
+        snprintf(err, errlen,
+                 "--server takes LOCAL, DELAY, ERROR, REMOTE or an http(s):// URL, not '%.60s'",
+                 server);
+        return -1;
+    }
+    if (!embedded(label) && (cv_opts_given(opts, "delay") || cv_opts_given(opts, "error-rate") ||
+                             cv_opts_given(opts, "seed"))) {
+        snprintf(err, errlen,
+                 "--delay, --error-rate and --seed set up the embedded server "
+                 "(-s LOCAL, DELAY or ERROR)");
+        return -1;
+    }
+    return check_dest(cv_opts_str(opts, "dest"), err, errlen);
+}
+
+/* The book's expand_cc_args: sorted, unique, cut to --limit; POP20 when
+ * nothing was asked for.  Returns the number of codes in out. */
+static size_t expand_codes(const cv_opts *opts, char (*out)[3])
+{
+    bool want[EVERY_CODE] = {false};
+    if (cv_opts_flag(opts, "every")) {
+        for (size_t i = 0; i < EVERY_CODE; i++)
+            want[i] = true;
+    } else if (cv_opts_flag(opts, "all")) {
+        for (size_t i = 0; i < cv_flag_count(); i++) {
+            const char *cc = cv_flag_at(i)->cc;
+            want[(cc[0] - 'A') * 26 + (cc[1] - 'A')] = true;
+        }
+    } else {
+        for (size_t i = 0; i < opts->npos; i++) {
+            const char *a = opts->pos[i];
+            int first = (a[0] & ~0x20) - 'A';
+            if (a[1] == '\0')
+                for (int k = 0; k < 26; k++)
+                    want[first * 26 + k] = true;
+            else
+                want[first * 26 + ((a[1] & ~0x20) - 'A')] = true;
+        }
+    }
+    size_t limit = cv_opts_given(opts, "limit") ? (size_t)cv_opts_int(opts, "limit") : EVERY_CODE;
+    size_t n = 0;
+    for (size_t i = 0; i < EVERY_CODE && n < limit; i++)
+        if (want[i]) {
+            out[n][0] = (char)('A' + i / 26);
+            out[n][1] = (char)('A' + i % 26);
+            out[n][2] = '\0';
+            n++;
+        }
+    if (n == 0) {
+        for (size_t i = 0; i < 20; i++)
+            want[(cv_pop20[i][0] - 'A') * 26 + (cv_pop20[i][1] - 'A')] = true;
+        for (size_t i = 0; i < EVERY_CODE && n < limit; i++)
+            if (want[i]) {
+                out[n][0] = (char)('A' + i / 26);
+                out[n][1] = (char)('A' + i % 26);
+                out[n][2] = '\0';
+                n++;
+            }
+    }
+    return n;
+}
+
+/* ---- one download ---- */
+
+static bool run_stopping(void *arg)
+{
+    return cv_run_stopping(arg);
+}
+
+static void flag_url(const flags_ctx *ctx, const char *cc, char *buf, size_t len)
+{
+    char lower[3] = {(char)(cc[0] | 0x20), (char)(cc[1] | 0x20), '\0'};
+    snprintf(buf, len, "%s/%s/%s.gif", ctx->base_url, lower, lower);
+}
+
+/* Saves a downloaded flag and fills in the job from the fetch; the book's
+ * download_one prints OK and not found here, errors at the collector. */
+static void settle(flag_job *job, cv_fetch *f)
+{
+    const flags_ctx *ctx = job->ctx;
+    job->outcome = f->outcome;
+    job->status = f->status;
+    job->bytes = f->len;
+    snprintf(job->error, sizeof job->error, "%s", f->error);
+    if (f->outcome == CV_FETCH_OK) {
+        char path[4200], err[256];
+        snprintf(path, sizeof path, "%s/%s.gif", ctx->dest, job->cc);
+        cv_atomic_file af;
+        int rc = cv_atomic_file_open(&af, path, err, sizeof err);
+        if (rc == 0) {
+            fchmod(fileno(af.fp), 0644);
+            if (f->len > 0 && fwrite(f->body, 1, f->len, af.fp) != f->len) {
+                snprintf(err, sizeof err, "cannot write %.180s: %s", path, strerror(errno));
+                cv_atomic_file_abort(&af);
+                rc = -1;
+            } else {
+                rc = cv_atomic_file_commit(&af, err, sizeof err);
+            }
+        }
+        if (rc != 0) {
+            job->outcome = CV_FETCH_ERROR;
+            snprintf(job->error, sizeof job->error, "%.*s", (int)sizeof job->error - 1, err);
+        } else if (ctx->verbose) {
+            cv_run_log(ctx->run, "%s OK", job->cc);
+        }
+    } else if (f->outcome == CV_FETCH_NOT_FOUND && ctx->verbose) {
+        cv_run_log(ctx->run, "%s not found: %s", job->cc, f->url);
+    }
+}
+
+/* The job's outcome as a future's or task's result. */
+static void job_result(const flag_job *job, cv_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (job->outcome == CV_FETCH_OK) {
+        out->value = (long long)job->bytes;
+        if (job->bytes >= 1024)
+            snprintf(out->text, sizeof out->text, "%ld OK %.1f KB", job->status,
+                     (double)job->bytes / 1024.0);
+        else
+            snprintf(out->text, sizeof out->text, "%ld OK %zu B", job->status, job->bytes);
+    } else if (job->outcome == CV_FETCH_NOT_FOUND) {
+        snprintf(out->text, sizeof out->text, "404 not found");
+    } else {
+        cv_result_fail(out, job->status > 0 ? (int)job->status : -1, "%s", job->error);
+    }
+}
+
+/* A download on the calling thread, as download_one does. */
+static void download_one(flag_job *job)
+{
+    const flags_ctx *ctx = job->ctx;
+    char url[600];
+    flag_url(ctx, job->cc, url, sizeof url);
+    cv_fetch f;
+    cv_fetch_init(&f, url, ctx->timeout);
+    f.abort_fn = run_stopping;
+    f.abort_ctx = ctx->run;
+    if (cv_run_stopping(ctx->run)) {
+        f.aborted = true;
+        snprintf(f.error, sizeof f.error, "stopped");
+    } else {
+        cv_fetch_run(&f);
+    }
+    settle(job, &f);
+    cv_fetch_free(&f);
+}
+
+/* ---- counting and the progress bar ---- */
+
+static void progress(const flags_ctx *ctx, size_t done, size_t total)
+{
+    if (!ctx->bar)
+        return;
+    enum { WIDTH = 30 };
+    size_t fill = total ? done * WIDTH / total : WIDTH;
+    char bar[WIDTH + 1];
+    for (size_t i = 0; i < WIDTH; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[WIDTH] = '\0';
+    fprintf(stderr, "\r%3zu%% [%s] %zu/%zu", total ? done * 100 / total : 100, bar, done, total);
+    if (done == total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* Counts one finished job, and prints its error when verbose. */
+static void count(const flags_ctx *ctx, tally *t, const flag_job *job, size_t total)
+{
+    if (job->outcome == CV_FETCH_OK)
+        t->ok++;
+    else if (job->outcome == CV_FETCH_NOT_FOUND)
+        t->not_found++;
+    else
+        t->errors++;
+    if (ctx->verbose && job->outcome == CV_FETCH_ERROR)
+        cv_run_log(ctx->run, "%s error: %s", job->cc, job->error);
+    t->done++;
+    progress(ctx, t->done, total);
+}
+
+/* ---- sequential: one after another on the main thread ---- */
+
+static void download_sequential(const flags_ctx *ctx, flag_job *jobs, size_t n, tally *t)
+{
+    cv_bus *bus = ctx->run->bus;
+    for (size_t i = 0; i < n; i++) {
+        if (cv_run_stopping(ctx->run)) { /* KeyboardInterrupt: break */
+            t->interrupted = true;
+            break;
+        }
+        cv_future *f = cv_future_new(bus, jobs[i].cc);
+        if (f != NULL)
+            cv_future_set_running(f, CV_MAIN_LANE);
+        download_one(&jobs[i]);
+        if (f != NULL) {
+            cv_result r;
+            job_result(&jobs[i], &r);
+            cv_future_set_result(f, &r);
+            cv_future_release(f);
+        }
+        if (cv_run_stopping(ctx->run)) {
+            t->interrupted = true;
+            break;
+        }
+        count(ctx, t, &jobs[i], n);
+    }
+}
+
+/* ---- threadpool: a future per flag, taken as they complete ---- */
+
+static void pool_download(void *arg, cv_result *out)
+{
+    flag_job *job = arg;
+    download_one(job);
+    job_result(job, out);
+}
+
+static int download_threadpool(const flags_ctx *ctx, flag_job *jobs, size_t n, int concur,
+                               tally *t)
+{
+    cv_pool *pool = cv_pool_create(ctx->run->bus, concur, "worker");
+    cv_future **to_do = calloc(n, sizeof *to_do);
+    if (pool == NULL || to_do == NULL) {
+        cv_pool_destroy(pool);
+        free(to_do);
+        return CV_ENOMEM;
+    }
+    int rc = CV_OK;
+    size_t submitted = 0;
+    for (; submitted < n; submitted++) {
+        to_do[submitted] = cv_pool_submit(pool, jobs[submitted].cc, pool_download,
+                                          &jobs[submitted], &rc);
+        if (to_do[submitted] == NULL)
+            break;
+    }
+    cv_as_completed *it = cv_as_completed_start(to_do, submitted, -1);
+    if (it == NULL) {
+        rc = CV_ENOMEM;
+        cv_pool_shutdown(pool, true, true);
+    } else {
+        cv_future *f;
+        while (cv_as_completed_next(it, &f) == CV_OK) {
+            /* to_do_map[future]: the job is the future's argument. */
+            size_t k = 0;
+            while (k < submitted && to_do[k] != f)
+                k++;
+            if (k == submitted || cv_run_stopping(ctx->run))
+                continue;
+            count(ctx, t, &jobs[k], n);
+        }
+        cv_as_completed_close(it);
+    }
+    if (cv_run_stopping(ctx->run))
+        t->interrupted = true;
+    cv_pool_destroy(pool);
+    for (size_t i = 0; i < submitted; i++)
+        cv_future_release(to_do[i]);
+    free(to_do);
+    return submitted == n ? rc : (rc != CV_OK ? rc : CV_ENOMEM);
+}
+
+/* ---- async: tasks on the event loop ---- */
+
+typedef struct aio aio;
+
+/* A download task's frame (download_one in flags2_asyncio). */
+typedef struct dl_frame {
+    aio *a;
+    flag_job *job;
+    size_t index;
+    cv_task *task;
+    cv_fetch_op op;
+    bool began;    /* its body ran (a task cancelled before that never does) */
+    bool holding;  /* it holds a semaphore permit */
+    bool reported; /* the supervisor has been told it ended */
+} dl_frame;
+
+/* The supervisor's frame, and what the download tasks share. */
+struct aio {
+    const flags_ctx *ctx;
+    tally *t;
+    size_t n;
+    cv_loop *loop;
+    cv_fetch_multi *client;
+    cv_loop_sem *sem;
+    dl_frame *frames;
+    size_t *finished; /* indices in the order the downloads ended */
+    size_t nfinished, ntaken;
+    cv_waitq wakeup; /* the supervisor waits here for the next one */
+    cv_timer watch;  /* looks for a stop request */
+    bool cancelling;
+};
+
+static void report_end(dl_frame *s)
+{
+    if (s->reported)
+        return;
+    s->reported = true;
+    aio *a = s->a;
+    a->finished[a->nfinished++] = s->index;
+    cv_waitq_wake_one(&a->wakeup, CV_OK);
+}
+
+static int download_task(cv_task *t, void *arg)
+{
+    dl_frame *s = arg;
+    CV_CORO_BEGIN(t);
+    s->began = true;
+    CV_AWAIT_SEM(t, s->a->sem); /* async with semaphore: */
+    s->holding = true;
+    {
+        char url[600];
+        flag_url(s->a->ctx, s->job->cc, url, sizeof url);
+        cv_fetch_init(&s->op.fetch, url, s->a->ctx->timeout);
+        s->op.fetch.abort_fn = run_stopping;
+        s->op.fetch.abort_ctx = s->a->ctx->run;
+    }
+    if (cv_fetch_op_start(s->a->client, &s->op) == CV_OK)
+        CV_AWAIT_FETCH(t, &s->op); /* image = await get_flag(...) */
+    cv_loop_sem_release(s->a->sem);
+    s->holding = false;
+    settle(s->job, &s->op.fetch);
+    {
+        cv_result r;
+        job_result(s->job, &r);
+        if (r.error)
+            CV_FAIL(t, r.error, "%s", r.message);
+        CV_RETURN_TEXT(t, r.value, r.text);
+    }
+    CV_CORO_FINALLY(t);
+    if (s->holding)
+        cv_loop_sem_release(s->a->sem);
+    s->holding = false;
+    if (CV_RAISED(t) == CV_ECANCELLED) {
+        cv_fetch_op_cancel(&s->op);
+        s->job->outcome = CV_FETCH_ERROR;
+        snprintf(s->job->error, sizeof s->job->error, "cancelled");
+    }
+    cv_fetch_free(&s->op.fetch);
+    report_end(s);
+    CV_CORO_END(t);
+}
+
+/* Every 100 ms: if the run is asked to stop, cancel every download, as a
+ * KeyboardInterrupt would end asyncio.run(). */
+static void watch_for_stop(void *arg)
+{
+    aio *a = arg;
+    if (!cv_run_stopping(a->ctx->run)) {
+        cv_timer_start(&a->watch, 0.1);
+        return;
+    }
+    a->cancelling = true;
+    for (size_t i = 0; i < a->n; i++) {
+        dl_frame *s = &a->frames[i];
+        if (s->reported || s->task == NULL)
+            continue;
+        cv_task_cancel(s->task);
+        if (!s->began)
+            report_end(s); /* it ends without running its finally */
+    }
+}
+
+/* supervisor(): takes the downloads as they complete and counts them. */
+static int supervisor_task(cv_task *t, void *arg)
+{
+    aio *a = arg;
+    CV_CORO_BEGIN(t);
+    while (a->ntaken < a->n) {
+        if (a->ntaken == a->nfinished) {
+            CV_AWAIT_QUEUE(t, &a->wakeup, "as_completed");
+            continue;
+        }
+        {
+            dl_frame *s = &a->frames[a->finished[a->ntaken++]];
+            if (a->cancelling || cv_run_stopping(a->ctx->run))
+                a->t->interrupted = true;
+            else
+                count(a->ctx, a->t, s->job, a->n);
+        }
+    }
+    {
+        char text[64];
+        snprintf(text, sizeof text, "%d OK, %d not found, %d errors", a->t->ok,
+                 a->t->not_found, a->t->errors);
+        CV_RETURN_TEXT(t, a->t->ok, text); /* return counter */
+    }
+    CV_CORO_END(t);
+}
+
+static int download_async(const flags_ctx *ctx, flag_job *jobs, size_t n, int concur, tally *t)
+{
+    aio a = {.ctx = ctx, .t = t, .n = n};
+    int rc = CV_ENOMEM;
+    a.loop = cv_loop_create(ctx->run->bus, CV_MAIN_LANE);
+    a.client = a.loop ? cv_fetch_multi_create(a.loop) : NULL;
+    a.sem = cv_loop_sem_create(concur);
+    a.frames = calloc(n, sizeof *a.frames);
+    a.finished = calloc(n, sizeof *a.finished);
+    cv_task *sup = NULL;
+    if (a.loop == NULL || a.client == NULL || a.sem == NULL || a.frames == NULL ||
+        a.finished == NULL)
+        goto out;
+    cv_waitq_init(&a.wakeup, NULL);
+    cv_timer_init(a.loop, &a.watch, watch_for_stop, &a);
+    sup = cv_task_create(a.loop, "supervisor", supervisor_task, &a);
+    if (sup == NULL)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        dl_frame *s = &a.frames[i];
+        s->a = &a;
+        s->job = &jobs[i];
+        s->index = i;
+        s->task = cv_task_create(a.loop, jobs[i].cc, download_task, s);
+        if (s->task == NULL) {
+            /* Count it as an error and carry on with the others. */
+            jobs[i].outcome = CV_FETCH_ERROR;
+            snprintf(jobs[i].error, sizeof jobs[i].error, "out of memory");
+            report_end(s);
+        }
+    }
+    cv_timer_start(&a.watch, 0.1);
+    rc = cv_loop_run_until_complete(a.loop, sup, NULL);
+    cv_timer_stop(&a.watch);
+out:
+    if (sup != NULL)
+        cv_task_release(sup);
+    for (size_t i = 0; a.frames != NULL && i < n; i++)
+        if (a.frames[i].task != NULL)
+            cv_task_release(a.frames[i].task);
+    cv_fetch_multi_destroy(a.client);
+    cv_loop_destroy(a.loop);
+    if (a.sem != NULL)
+        cv_loop_sem_destroy(a.sem);
+    free(a.frames);
+    free(a.finished);
+    if (cv_run_stopping(ctx->run))
+        t->interrupted = true;
+    return rc;
+}
+
+/* ---- the report ---- */
+
+static int actual_req(const cv_opts *opts, enum mode m, size_t n)
+{
+    long long req = cv_opts_given(opts, "max-req") ? cv_opts_int(opts, "max-req") : default_req[m];
+    if (req > max_req[m])
+        req = max_req[m];
+    if ((size_t)req > n)
+        req = (long long)n;
+    return req < 1 ? 1 : (int)req;
+}
+
+static void initial_report(const flags_ctx *ctx, char (*codes)[3], size_t n, int req)
+{
+    cv_run_log(ctx->run, "%s site: %s", ctx->label, ctx->base_url);
+    char msg[64];
+    if (n <= 10) {
+        size_t used = 0;
+        msg[0] = '\0';
+        for (size_t i = 0; i < n; i++)
+            used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s", i ? ", " : "", codes[i]);
+    } else {
+        snprintf(msg, sizeof msg, "from %.2s to %.2s", codes[0], codes[n - 1]);
+    }
+    cv_run_log(ctx->run, "Searching for %zu flag%s: %s", n, n != 1 ? "s" : "", msg);
+    if (req == 1)
+        cv_run_log(ctx->run, "1 connection will be used.");
+    else
+        cv_run_log(ctx->run, "%d concurrent connections will be used.", req);
+}
+
+static void final_report(const flags_ctx *ctx, const tally *t)
+{
+    cv_run_log(ctx->run, "--------------------");
+    cv_run_log(ctx->run, "%3d flag%s downloaded.", t->ok, t->ok != 1 ? "s" : "");
+    if (t->not_found)
+        cv_run_log(ctx->run, "%3d not found.", t->not_found);
+    if (t->errors)
+        cv_run_log(ctx->run, "%3d error%s.", t->errors, t->errors != 1 ? "s" : "");
+    cv_run_log(ctx->run, "Elapsed time: %.2fs", t->elapsed);
+}
+
+/* Runs one mode over the codes with the book's reports around it. */
+static int run_mode(const flags_ctx *ctx, enum mode m, char (*codes)[3], size_t n, tally *t)
+{
+    int req = actual_req(ctx->run->opts, m, n);
+    initial_report(ctx, codes, n, req);
+    flag_job *jobs = calloc(n, sizeof *jobs);
+    if (jobs == NULL)
+        return CV_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        jobs[i].ctx = ctx;
+        memcpy(jobs[i].cc, codes[i], 3);
+    }
+    *t = (tally){0};
+    int64_t t0 = cv_clock_mono_ns();
+    int rc = CV_OK;
+    switch (m) {
+    case MODE_SEQUENTIAL: download_sequential(ctx, jobs, n, t); break;
+    case MODE_THREADPOOL: rc = download_threadpool(ctx, jobs, n, req, t); break;
+    default: rc = download_async(ctx, jobs, n, req, t); break;
+    }
+    t->elapsed = (double)(cv_clock_mono_ns() - t0) / 1e9;
+    if (ctx->bar && t->done < n)
+        fputc('\n', stderr);
+    free(jobs);
+    if (rc != CV_OK) {
+        cv_run_log(ctx->run, "%s mode failed: %s", mode_names[m], cv_strerror(rc));
+        return rc;
+    }
+    final_report(ctx, t);
+    return CV_OK;
+}
+
+/* Each connection to the embedded server costs two descriptors in this
+ * process (client and server end), so -m 1000 needs more than the usual
+ * soft limit of 1024: raise it towards the hard limit, as servers do. */
+static void raise_fd_limit(rlim_t need)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+/* mkdir -p; 0 or -1 with errno set. */
+static int make_dirs(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *p = path + 1; *p != '\0'; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return -1;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+static cv_flagserver *start_server(const cv_opts *opts, const char *label, char *err,
+                                   size_t errlen)
+{
+    cv_flagserver_config cfg = {0};
+    if (strcmp(label, "DELAY") == 0 || strcmp(label, "ERROR") == 0) {
+        cfg.delay_min = 0.5;
+        cfg.delay_max = 5.0;
+    }
+    if (strcmp(label, "ERROR") == 0)
+        cfg.error_rate = 0.25;
+    if (cv_opts_given(opts, "delay"))
+        cfg.delay_min = cfg.delay_max = cv_opts_num(opts, "delay");
+    if (cv_opts_given(opts, "error-rate"))
+        cfg.error_rate = cv_opts_num(opts, "error-rate");
+    cfg.seed = cv_opts_given(opts, "seed") ? (unsigned long long)cv_opts_int(opts, "seed")
+                                           : (unsigned long long)cv_clock_wall_ns();
+    return cv_flagserver_start(&cfg, err, errlen);
+}
+
+/* The run after the codes are known: the server, the mode(s), the end. */
+static int run_codes(flags_ctx *ctx, char (*codes)[3], size_t n)
+{
+    cv_run *run = ctx->run;
+    const cv_opts *opts = run->opts;
+
+    if (cv_fetch_global_init() != CV_OK) {
+        cv_run_log(run, "error: libcurl failed to initialise");
+        return 1;
+    }
+    if (make_dirs(ctx->dest) != 0) {
+        cv_run_log(run, "error: cannot create --dest %s: %s", ctx->dest, strerror(errno));
+        return 1;
+    }
+
+    const char *server = cv_opts_str(opts, "server");
+    const char *label = server_label(server);
+    cv_flagserver *srv = NULL;
+    if (embedded(label)) {
+        char err[256];
+        srv = start_server(opts, label, err, sizeof err);
+        if (srv == NULL) {
+            cv_run_log(run, "error: cannot start the flag server: %s", err);
+            return 1;
+        }
+        snprintf(ctx->label, sizeof ctx->label, "%s", label);
+        snprintf(ctx->base_url, sizeof ctx->base_url, "%s", cv_flagserver_url(srv));
+    } else {
+        snprintf(ctx->label, sizeof ctx->label, "%s", label ? label : "URL");
+        snprintf(ctx->base_url, sizeof ctx->base_url, "%s", label ? REMOTE_URL : server);
+        size_t len = strlen(ctx->base_url);
+        while (len > 0 && ctx->base_url[len - 1] == '/')
+            ctx->base_url[--len] = '\0';
+    }
+
+    raise_fd_limit((rlim_t)(3 * (size_t)actual_req(opts, MODE_THREADPOOL, n) + 256));
+    const char *mode = cv_opts_str(opts, "mode");
+    int status = 0;
+    if (strcasecmp(mode, "compare") == 0) {
+        tally t[MODE_COUNT] = {0};
+        int ran = 0;
+        for (int m = 0; m < MODE_COUNT && !cv_run_stopping(run); m++, ran++) {
+            cv_run_log(run, "*** %s ***", mode_names[m]);
+            if (run_mode(ctx, (enum mode)m, codes, n, &t[m]) != CV_OK)
+                status = 1;
+        }
+        cv_run_log(run, "====================");
+        cv_run_log(run, "%-11s %8s %11s %10s %7s", "mode", "elapsed", "downloaded", "not found",
+                   "errors");
+        for (int m = 0; m < ran; m++)
+            cv_run_log(run, "%-11s %7.2fs %11d %10d %7d%s", mode_names[m], t[m].elapsed,
+                       t[m].ok, t[m].not_found, t[m].errors,
+                       t[m].interrupted ? "  (interrupted)" : "");
+    } else {
+        enum mode m = MODE_THREADPOOL;
+        for (int k = 0; k < MODE_COUNT; k++)
+            if (strcasecmp(mode, mode_names[k]) == 0)
+                m = (enum mode)k;
+        tally t;
+        if (run_mode(ctx, m, codes, n, &t) != CV_OK)
+            status = 1;
+    }
+    cv_flagserver_stop(srv);
+    return status;
+}
+
+static int run_flags(cv_run *run)
+{
+    const cv_opts *opts = run->opts;
+    flags_ctx ctx = {.run = run, .dest = cv_opts_str(opts, "dest"),
+                     .timeout = cv_opts_num(opts, "timeout"),
+                     .verbose = cv_opts_flag(opts, "verbose")};
+    bool headless = cv_opts_flag(opts, "headless") || !isatty(STDOUT_FILENO);
+    ctx.bar = headless && !ctx.verbose && isatty(STDERR_FILENO);
+
+    char(*codes)[3] = calloc(EVERY_CODE, sizeof *codes);
+    if (codes == NULL) {
+        cv_run_log(run, "error: out of memory");
+        return 1;
+    }
+    size_t n = expand_codes(opts, codes);
+    int status = run_codes(&ctx, codes, n);
+    free(codes);
+    return status;
+}
+
+const cv_scenario cv_scenario_flags = {
+    .name = "flags",
+    .summary = "flags2: download flags sequentially, with a thread pool, or on an event loop",
+    .options = flags_options,
+    .max_positional = CV_OPTS_MAX_POS,
+    .validate = validate_flags,
+    .run = run_flags,
+};

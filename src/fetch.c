@@ -1,0 +1,181 @@
+/*
+ * A download is an easy handle writing into a growing buffer.  The setup
+ * lives in one function so that the easy interface here and the multi
+ * interface in fetch_multi.c make identical requests: HTTP(S) only (also
+ * across redirects, which are followed as httpx's follow_redirects does),
+ * no signals (libcurl runs on many threads at once), a timeout for the
+ * whole transfer, and a progress callback that lets the run abort it.
+ * Classifying the outcome also lives in one function, so both interfaces
+ * report in the same words.
+ */
+#include "fetch.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "future.h"
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_FAILED_INIT;
+
+static void global_init(void)
+{
+    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+int cv_fetch_global_init(void)
+{
+    pthread_once(&global_once, global_init);
+    return global_rc == CURLE_OK ? CV_OK : CV_EFAILED;
+}
+
+const char *cv_http_reason(long status)
+{
+    static const struct {
+        long status;
+        const char *phrase;
+    } phrases[] = {
+        {200, "OK"}, {201, "Created"}, {202, "Accepted"}, {204, "No Content"},
+        {301, "Moved Permanently"}, {302, "Found"}, {303, "See Other"},
+        {304, "Not Modified"}, {307, "Temporary Redirect"}, {308, "Permanent Redirect"},
+        {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"},
+        {404, "Not Found"}, {405, "Method Not Allowed"}, {406, "Not Acceptable"},
+        {408, "Request Timeout"}, {409, "Conflict"}, {410, "Gone"},
+        {413, "Request Entity Too Large"}, {414, "Request-URI Too Long"},
+        {418, "I'm a Teapot"}, {429, "Too Many Requests"},
+        {500, "Internal Server Error"}, {501, "Not Implemented"}, {502, "Bad Gateway"},
+        {503, "Service Unavailable"}, {504, "Gateway Timeout"},
+    };
+    for (size_t i = 0; i < sizeof phrases / sizeof phrases[0]; i++)
+        if (phrases[i].status == status)
+            return phrases[i].phrase;
+    return "Unknown";
+}
+
+void cv_fetch_init(cv_fetch *f, const char *url, double timeout_s)
+{
+    memset(f, 0, sizeof *f);
+    snprintf(f->url, sizeof f->url, "%s", url);
+    f->timeout_s = timeout_s;
+    f->outcome = CV_FETCH_ERROR;
+}
+
+void cv_fetch_free(cv_fetch *f)
+{
+    free(f->body);
+    f->body = NULL;
+    f->len = f->cap_ = 0;
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *arg)
+{
+    cv_fetch *f = arg;
+    size_t add = size * n;
+    if (add > CV_FETCH_MAX_BODY - f->len)
+        return 0; /* too long: libcurl ends the transfer with a write error */
+    if (f->len + add > f->cap_) {
+        size_t cap = f->cap_ ? f->cap_ : 4096;
+        while (cap < f->len + add)
+            cap *= 2;
+        unsigned char *body = realloc(f->body, cap);
+        if (body == NULL)
+            return 0;
+        f->body = body;
+        f->cap_ = cap;
+    }
+    memcpy(f->body + f->len, data, add);
+    f->len += add;
+    return add;
+}
+
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    cv_fetch *f = arg;
+    if (f->abort_fn != NULL && f->abort_fn(f->abort_ctx)) {
+        f->aborted = true;
+        return 1;
+    }
+    return 0;
+}
+
+void *cv_fetch_easy_new(cv_fetch *f)
+{
+    f->outcome = CV_FETCH_ERROR;
+    if (cv_fetch_global_init() != CV_OK) {
+        snprintf(f->error, sizeof f->error, "libcurl failed to initialise");
+        return NULL;
+    }
+    CURL *easy = curl_easy_init();
+    if (easy == NULL) {
+        snprintf(f->error, sizeof f->error, "out of memory");
+        return NULL;
+    }
+    long timeout_ms = f->timeout_s > 0 ? (long)(f->timeout_s * 1000 + 0.5) : 0;
+    f->errbuf_[0] = '\0';
+    curl_easy_setopt(easy, CURLOPT_URL, f->url);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, "concviz/" CV_VERSION);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, f);
+    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, f);
+    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, f->errbuf_);
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, f);
+    return easy;
+}
+
+void cv_fetch_complete(cv_fetch *f, void *easy, int curl_code)
+{
+    f->curl_code = curl_code;
+    f->status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &f->status);
+    if (curl_code != CURLE_OK) {
+        f->outcome = CV_FETCH_ERROR;
+        if (f->aborted)
+            snprintf(f->error, sizeof f->error, "stopped");
+        else if (curl_code == CURLE_WRITE_ERROR && f->len > 0)
+            snprintf(f->error, sizeof f->error, "response longer than %u bytes, or out of memory",
+                     CV_FETCH_MAX_BODY);
+        else
+            snprintf(f->error, sizeof f->error, "%.*s", (int)sizeof f->error - 1,
+                     f->errbuf_[0] ? f->errbuf_ : curl_easy_strerror((CURLcode)curl_code));
+        size_t len = strlen(f->error);
+        while (len > 0 && (f->error[len - 1] == '\n' || f->error[len - 1] == ' '))
+            f->error[--len] = '\0';
+        return;
+    }
+    if (f->status >= 200 && f->status < 300) {
+        f->outcome = CV_FETCH_OK;
+        f->error[0] = '\0';
+    } else if (f->status == 404) {
+        f->outcome = CV_FETCH_NOT_FOUND;
+        f->error[0] = '\0';
+    } else {
+        f->outcome = CV_FETCH_ERROR;
+        snprintf(f->error, sizeof f->error, "HTTP error %ld - %s", f->status,
+                 cv_http_reason(f->status));
+    }
+}
+
+int cv_fetch_run(cv_fetch *f)
+{
+    CURL *easy = cv_fetch_easy_new(f);
+    if (easy == NULL)
+        return f->outcome;
+    CURLcode rc = curl_easy_perform(easy);
+    cv_fetch_complete(f, easy, (int)rc);
+    curl_easy_cleanup(easy);
+    return f->outcome;
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# A benchmark, not a test: the flags downloads of Fluent Python's chapter 20
+# and 21 against `concviz serve-flags --delay 0.5` on a free loopback port,
+# by concviz's three modes and by CPython (a thread pool over urllib, and
+# asyncio with aiohttp) in the same invocation.  For each mode it prints the
+# ideal time, delay x ceil(codes / concurrency), and how far off it is; for
+# CPython, how many times concviz's time its own is.
+#
+# usage: tests/bench/bench_flags.sh BUILD_DIR
+set -euo pipefail
+BUILD=${1:?usage: bench_flags.sh BUILD_DIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+BIN=$(cd "$BUILD" && pwd)/concviz
+PY=/usr/bin/python3 # Debian's, which has python3-aiohttp
+DELAY=0.5
+TMP=$(mktemp -d)
+SRV_PID=
+cleanup() {
+    if [ -n "$SRV_PID" ]; then
+        kill "$SRV_PID" 2>/dev/null || true
+        wait "$SRV_PID" 2>/dev/null || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+"$BIN" serve-flags --port 0 --delay "$DELAY" >"$TMP/server.log" 2>&1 &
+SRV_PID=$!
+URL=
+for _ in $(seq 100); do
+    URL=$(sed -n 's/^Serving flags on \([^ ]*\) .*/\1/p' "$TMP/server.log")
+    [ -n "$URL" ] && break
+    sleep 0.1
+done
+[ -n "$URL" ] || { echo "bench_flags: serve-flags did not start" >&2; exit 1; }
+
+# concviz MODE CONCURRENCY CODES...: the elapsed seconds.  The report
+# rounds to 10 ms, so the figure comes from the trace instead: from the
+# "... will be used." line, just before the clock starts, to the dashes,
+# just after it stops (to the microsecond).
+concviz() {
+    local mode=$1 req=$2
+    shift 2
+    "$BIN" flags --headless -s "$URL" --mode "$mode" -m "$req" --dest "$TMP/c-$mode" \
+        --trace "$TMP/trace.jsonl" "$@" >/dev/null
+    "$PY" - "$TMP/trace.jsonl" <<'PY'
+import json, sys
+start = end = None
+for line in open(sys.argv[1]):
+    ev = json.loads(line)
+    if ev.get('kind') != 'log':
+        continue
+    if ev['text'].endswith(' will be used.'):
+        start = ev['t']
+    elif ev['text'] == '-' * 20:
+        end = ev['t']
+print(f'{end - start:.4f}')
+PY
+}
+# cpython SCRIPT CONCURRENCY CODES...: its elapsed seconds, or "n/a".
+HAVE_AIOHTTP=1
+"$PY" -c 'import aiohttp' 2>/dev/null || HAVE_AIOHTTP=0
+cpython() {
+    local script=$1 req=$2
+    shift 2
+    if [ "$script" = bench_flags_asyncio.py ] && [ "$HAVE_AIOHTTP" = 0 ]; then
+        echo n/a
+        return
+    fi
+    "$PY" "$HERE/$script" "$URL" "$TMP/py" "$req" "$@" | sed -n 's/^elapsed=\([0-9.]*\) .*/\1/p'
+}
+# ideal N CONCURRENCY: delay x ceil(N / concurrency).
+ideal() { awk -v n="$1" -v c="$2" -v d="$DELAY" 'BEGIN { printf "%.2f", d * int((n + c - 1) / c) }'; }
+# vs TIME IDEAL: "+2%"
+vs() { awk -v t="$1" -v i="$2" 'BEGIN { printf "%+.0f%%", (t / i - 1) * 100 }'; }
+# ratio THEIRS OURS: "1.1x"
+ratio() { [ "$1" = n/a ] && echo "python3-aiohttp missing" || awk -v p="$1" -v o="$2" 'BEGIN { printf "%.2fx", p / o }'; }
+fmt() { [ "$1" = n/a ] && echo n/a || awk -v t="$1" 'BEGIN { printf "%.3fs", t }'; }
+
+POP20=(BD BR CD CN DE EG ET FR ID IN IR JP MX NG PH PK RU TR US VN)
+EVERY=()
+for a in {A..Z}; do for b in {A..Z}; do EVERY+=("$a$b"); done; done
+
+# The 20 flags with the book's default concurrency for each mode.
+seq_t=$(concviz sequential 1 "${POP20[@]}")
+tp_t=$(concviz threadpool 30 "${POP20[@]}")
+as_t=$(concviz async 5 "${POP20[@]}")
+pt_t=$(cpython bench_flags_threads.py 30 "${POP20[@]}")
+pa_t=$(cpython bench_flags_asyncio.py 5 "${POP20[@]}")
+tp_i=$(ideal 20 30)
+as_i=$(ideal 20 5)
+echo "flags 20 @${DELAY}s: sequential $(fmt "$seq_t") (ideal $(ideal 20 1), $(vs "$seq_t" "$(ideal 20 1)"))" \
+    " threadpool -m 30 $(fmt "$tp_t") (ideal $tp_i, $(vs "$tp_t" "$tp_i"))" \
+    " async -m 5 $(fmt "$as_t") (ideal $as_i, $(vs "$as_t" "$as_i"))" \
+    " CPython threads $(fmt "$pt_t") ($(ratio "$pt_t" "$tp_t"))" \
+    " aiohttp $(fmt "$pa_t") ($(ratio "$pa_t" "$as_t"))"
+
+# Every code AA..ZZ (676, of which 482 are 404s) at -m 100.
+tp_t=$(concviz threadpool 100 -e)
+as_t=$(concviz async 100 -e)
+pt_t=$(cpython bench_flags_threads.py 100 "${EVERY[@]}")
+pa_t=$(cpython bench_flags_asyncio.py 100 "${EVERY[@]}")
+e_i=$(ideal 676 100)
+echo "flags 676 -m 100 @${DELAY}s: threadpool $(fmt "$tp_t") (ideal $e_i, $(vs "$tp_t" "$e_i"))" \
+    " async $(fmt "$as_t") (ideal $e_i, $(vs "$as_t" "$e_i"))" \
+    " CPython threads $(fmt "$pt_t") ($(ratio "$pt_t" "$tp_t"))" \
+    " aiohttp $(fmt "$pa_t") ($(ratio "$pa_t" "$as_t"))"
