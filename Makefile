@@ -6,15 +6,24 @@
 
 DEBIAN_PACKAGES := cmake make gcc pkg-config libncurses-dev libcurl4-openssl-dev \
                    libmicrohttpd-dev libgif-dev libcjson-dev libcmocka-dev tmux python3
+# Only the benchmarks need these: CPython's side of the comparison.
+BENCH_PACKAGES := python3-aiohttp
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS ?=
 
-.PHONY: all deps build run test test-asan test-tsan test-all bench screenshots clean
+
+.PHONY: all deps bench-deps install-packages build run test test-asan test-tsan test-all bench screenshots clean
 
 all: build
 
 deps:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEBIAN_PACKAGES)"
+
+bench-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BENCH_PACKAGES)"
+
+install-packages:
+	@missing=""; for p in $(PACKAGES); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -46,7 +55,7 @@ test-tsan: deps
 
 test-all: test test-asan test-tsan
 
-bench: build
+bench: build bench-deps
 	@cmake --build --preset default --target benchmarks -j $(JOBS)
 	bash tests/bench/run.sh build
 

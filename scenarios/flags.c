@@ -875,6 +875,7 @@ const cv_scenario cv_scenario_flags = {
     .summary = "flags2: download flags sequentially, with a thread pool, or on an event loop",
     .options = flags_options,
     .max_positional = CV_OPTS_MAX_POS,
+    .positional_usage = "[CC ...]  (country codes; one letter X means XA..XZ; default: the 20 most populous)",
     .validate = validate_flags,
     .run = run_flags,
 };

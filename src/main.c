@@ -70,7 +70,9 @@ static void list_scenarios(void)
 
 static void scenario_help(const cv_scenario *sc)
 {
-    printf("usage: concviz %s [options]\n%s\n\n", sc->name, sc->summary);
+    printf("usage: concviz %s [options]%s%s\n%s\n\n", sc->name,
+           sc->positional_usage ? " " : "", sc->positional_usage ? sc->positional_usage : "",
+           sc->summary);
     if (sc->options != NULL && sc->options[0].name != NULL) {
         printf("%s options:\n", sc->name);
         cv_opts_print_help(sc->options, stdout);

@@ -23,6 +23,7 @@ typedef struct cv_scenario {
     const char *summary;          /* one line, for `concviz list` */
     const cv_opt_spec *options;   /* its own options, NULL-name-terminated */
     size_t max_positional;        /* positional arguments it takes */
+    const char *positional_usage; /* how they read in help: "[CC ...]" */
     /* Extra checks after parsing (positionals, combinations): 0, or -1 with
      * a one-line message.  May be NULL. */
     int (*validate)(const cv_opts *opts, char *err, size_t errlen);
