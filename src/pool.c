@@ -170,8 +170,8 @@ static void *worker_main(void *arg)
 static void adjust_workers(cv_pool *pool)
 {
     int returning = atomic_load_explicit(&pool->returning, memory_order_relaxed);
-    if (pool->queued <= (size_t)returning)
-        return; /* a worker coming back will take it */
+    if (pool->queued <= (size_t)(returning + pool->wakeups))
+        return; /* a worker coming back, or already woken, will take it */
     if (pool->sleepers > pool->wakeups) {
         pool->wakeups++;
         pthread_cond_signal(&pool->cond);
