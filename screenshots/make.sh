@@ -3,6 +3,8 @@
 # (executor.map), each as .svg (colours, for a browser) and .txt (plain).
 # The demo runs at --speed 10, so demo time 1.05 s is --at 0.105 (real
 # seconds); files are named by demo time, the time a reader thinks in.
+# Then the spinner's two sides at --speed 2, with slow() sleeping and with
+# it blocking the event loop, when the spinner scenario is built in.
 #
 # usage: screenshots/make.sh BINARY OUTDIR
 set -euo pipefail
@@ -27,3 +29,20 @@ for m in "${MOMENTS[@]}"; do
     done
     echo "$OUT/$name.{svg,txt}: $what"
 done
+
+# name  real-seconds  options  what it shows
+SPINNER_MOMENTS=(
+    "spinner-2s       1.0 --work=sleep both spinners turn: the thread's on its own thread, spin between slow()'s awaits"
+    "spinner-block-2s 1.0 --work=block the thread spinner turns; the task spinner is frozen: time.sleep(3) holds the loop"
+)
+if "$BIN" list | grep -q '^spinner '; then
+    for m in "${SPINNER_MOMENTS[@]}"; do
+        read -r name at opt what <<<"$m"
+        for ext in svg txt; do
+            "$BIN" spinner "$opt" --speed 2 --screenshot "$OUT/$name.$ext" --at "$at" --size "$SIZE"
+        done
+        echo "$OUT/$name.{svg,txt}: $what"
+    done
+else
+    echo "no spinner scenario in $BIN: its screenshots are skipped"
+fi

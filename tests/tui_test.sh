@@ -4,7 +4,8 @@
 # the UI starts and shows the lanes, pauses, steps forward and back, opens
 # the help, survives a resize below the minimum size, and that every way
 # out (q, Ctrl-C, SIGTERM) restores the terminal: the alternate screen is
-# off, the cursor is visible and the shell prompt is back.
+# off, the cursor is visible and the shell prompt is back.  When the binary
+# has the spinner, its two panes must show and quit cleanly too.
 #
 # usage: bash tests/tui_test.sh /path/to/concviz
 set -u
@@ -111,6 +112,25 @@ screen | LC_ALL=C grep -q '[^ -~]' && fail "--ascii shows non-ASCII characters"
 ok "--ascii shows only ASCII"
 T send-keys q
 restored "q after --ascii" 0
+
+# 5. The spinner, when built in: two panes on one clock; q restores.
+if "$BIN" list | grep -q '^spinner '; then
+    T send-keys "$BIN spinner --speed 2; echo status=\$?" Enter
+    wait_for 'thread side' && wait_for 'task side' && ok "the spinner shows two panes" \
+        || fail "no two panes for the spinner"
+    screen | grep -q 'thinking!.*thinking!' \
+        && ok "each pane has its spinner" || fail "not two spinners"
+    wait_for 'frame [1-9]' || fail "no frames counted"
+    T send-keys ' '
+    wait_for 'PAUSED' || fail "space did not pause the spinner"
+    T send-keys Right
+    sleep 0.3
+    screen | grep -q 'thread side' && ok "stepping keeps both panes" || fail "a step lost the panes"
+    T send-keys q
+    restored "q after the spinner" 0
+else
+    echo "skip: no spinner scenario in $BIN"
+fi
 
 if [ $FAILS -ne 0 ]; then
     echo "$FAILS check(s) failed"

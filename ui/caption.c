@@ -1,6 +1,6 @@
 /*
- * One function per kind.  A kind without its own sentence (tasks, loop,
- * frames, marks, anything added later) falls back to "kind state: text" from
+ * One function per kind; the event loop's kinds are in caption_tasks.c.
+ * A kind without its own sentence (anything added later) falls back to "kind state: text" from
  * the event's own names, so new kinds are explained, plainly, from day one.
  */
 #include "caption.h"
@@ -123,10 +123,15 @@ static void thread_caption(const cv_model *m, const cv_event *e, char *buf, size
     int lane = cv_event_lane_of(e);
     cv_model_lane_name(m, lane, ln, sizeof ln);
     bool main_lane = lane == CV_MAIN_LANE;
+    /* Pool threads are named "worker N"; others (a spinner thread, an
+     * event loop's thread) are told by what they did. */
+    const cv_mlane *l = cv_model_lane(m, lane);
+    bool pool = strncmp(ln, "worker", 6) == 0 || (l != NULL && l->nfuts > 0 && !main_lane);
     switch (e->state) {
     case CV_THREAD_STARTED:
         add(buf, len, &n, main_lane ? "%s starts: the thread that runs the script"
-                                    : "%s starts: a new thread in the pool", ln);
+                          : pool    ? "%s starts: a new thread in the pool"
+                                    : "%s starts: a new thread", ln);
         break;
     case CV_THREAD_BUSY:
         add(buf, len, &n, "%s is busy", ln);
@@ -135,8 +140,14 @@ static void thread_caption(const cv_model *m, const cv_event *e, char *buf, size
         add(buf, len, &n, "%s is idle: the queue is empty", ln);
         break;
     case CV_THREAD_STOPPED:
-        add(buf, len, &n, main_lane ? "%s stops: the script is over"
-                                    : "%s stops: the pool shuts down", ln);
+        if (main_lane)
+            add(buf, len, &n, "%s stops: the script is over", ln);
+        else if (pool)
+            add(buf, len, &n, "%s stops: the pool shuts down", ln);
+        else if (l != NULL && l->loop)
+            add(buf, len, &n, "%s stops: its event loop has nothing left to run", ln);
+        else
+            add(buf, len, &n, "%s stops: its function returned", ln);
         break;
     default:
         add(buf, len, &n, "%s: thread state %u", ln, e->state);
@@ -226,6 +237,12 @@ void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
     case CV_EV_DROP:
         add(buf, len, &n, "%llu events were lost: a thread's ring was full",
             (unsigned long long)e->ref);
+        break;
+    case CV_EV_TASK:
+    case CV_EV_LOOP:
+    case CV_EV_FRAME:
+    case CV_EV_MARK:
+        cv_caption_loop(m, e, cv_log_meta_get(m->log)->speed, buf, len);
         break;
     default: {
         const char *kind = cv_event_kind_name(e->kind);

@@ -5,6 +5,7 @@
  * which lets cv_log_index_at binary-search a playhead time.
  */
 #include "model.h"
+#include "model_private.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@
 /* Ids beyond this are looked up by a linear search instead of a table. */
 #define MAX_DIRECT_ID (1u << 22)
 
-static int grow(void **arr, size_t *cap, size_t need, size_t size)
+int cv_model_grow_(void **arr, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return 0;
@@ -35,6 +36,7 @@ int cv_model_init(cv_model *m, const cv_log *log)
 {
     memset(m, 0, sizeof *m);
     m->log = log;
+    m->last_touched = CV_NONE;
     return 0;
 }
 
@@ -44,7 +46,12 @@ void cv_model_free(cv_model *m)
         free(m->lanes[i].spans);
         free(m->lanes[i].waits);
         free(m->lanes[i].futs);
+        free(m->lanes[i].loops);
+        free(m->lanes[i].slices);
+        free(m->lanes[i].frames);
     }
+    for (int i = 0; i < CV_SIDE_COUNT; i++)
+        free(m->sides[i].console);
     free(m->lanes);
     free(m->futs);
     free(m->by_id);
@@ -58,12 +65,29 @@ void cv_model_reset(cv_model *m)
         cv_mlane *l = &m->lanes[i];
         cv_span *s = l->spans, *w = l->waits;
         size_t *f = l->futs;
+        cv_span *lp = l->loops;
+        cv_slice *sl = l->slices;
+        size_t *fr = l->frames;
         size_t cs = l->capspans, cw = l->capwaits, cf = l->capfuts;
+        size_t cl = l->caploops, csl = l->capslices, cfr = l->capframes;
         memset(l, 0, sizeof *l);
         l->spans = s, l->capspans = cs;
         l->waits = w, l->capwaits = cw;
         l->futs = f, l->capfuts = cf;
+        l->loops = lp, l->caploops = cl;
+        l->slices = sl, l->capslices = csl;
+        l->frames = fr, l->capframes = cfr;
     }
+    for (int i = 0; i < CV_SIDE_COUNT; i++) {
+        cv_mside *sd = &m->sides[i];
+        size_t *con = sd->console, cap = sd->capconsole;
+        memset(sd, 0, sizeof *sd);
+        sd->console = con, sd->capconsole = cap;
+    }
+    m->ntasks = m->ntasks_done = 0;
+    m->last_touched = CV_NONE;
+    memset(m->ntask_states, 0, sizeof m->ntask_states);
+    m->sided = false;
     if (m->by_id != NULL)
         memset(m->by_id, 0, m->capids * sizeof *m->by_id);
     m->upto = 0;
@@ -124,20 +148,25 @@ const char *cv_model_label(const cv_mfuture *f, char *buf, size_t len)
     return buf;
 }
 
+int cv_pane_of_side(int side)
+{
+    return side == CV_SIDE_TASK ? CV_SIDE_TASK : CV_SIDE_THREAD;
+}
+
 int cv_event_lane_of(const cv_event *e)
 {
     return e->lane != CV_NO_LANE ? e->lane : e->origin;
 }
 
 /* The future with this id, created (as unseen) if new. */
-static cv_mfuture *future_get(cv_model *m, uint64_t id, int64_t t)
+cv_mfuture *cv_model_future_get_(cv_model *m, uint64_t id, int64_t t)
 {
     size_t i = cv_model_future_index(m, id);
     if (i != CV_NONE)
         return &m->futs[i];
-    if (id < MAX_DIRECT_ID && grow((void **)&m->by_id, &m->capids, id + 1, sizeof *m->by_id))
+    if (id < MAX_DIRECT_ID && cv_model_grow_((void **)&m->by_id, &m->capids, id + 1, sizeof *m->by_id))
         return NULL;
-    if (grow((void **)&m->futs, &m->capfuts, m->nfuts + 1, sizeof *m->futs))
+    if (cv_model_grow_((void **)&m->futs, &m->capfuts, m->nfuts + 1, sizeof *m->futs))
         return NULL;
     cv_mfuture *f = &m->futs[m->nfuts];
     *f = (cv_mfuture){.id = id, .t_submit = t, .t_start = -1, .t_end = -1,
@@ -149,13 +178,13 @@ static cv_mfuture *future_get(cv_model *m, uint64_t id, int64_t t)
     return f;
 }
 
-static cv_mlane *lane_get(cv_model *m, int lane)
+cv_mlane *cv_model_lane_get_(cv_model *m, int lane)
 {
     if (lane < 0 || lane >= MAX_LANES)
         return NULL;
     if (lane >= m->caplanes) {
         size_t cap = (size_t)m->caplanes;
-        if (grow((void **)&m->lanes, &cap, (size_t)lane + 1, sizeof *m->lanes))
+        if (cv_model_grow_((void **)&m->lanes, &cap, (size_t)lane + 1, sizeof *m->lanes))
             return NULL;
         m->caplanes = (int)cap;
     }
@@ -165,8 +194,10 @@ static cv_mlane *lane_get(cv_model *m, int lane)
         l->state = -1;
         l->running = CV_NONE;
         l->last_done = CV_NONE;
-        l->nspans = l->nwaits = l->nfuts = 0;
+        l->nspans = l->nwaits = l->nfuts = l->nloops = l->nslices = l->nframes = 0;
         l->name = NULL;
+        l->side = CV_SIDE_NONE;
+        l->loop = false;
     }
     if (lane >= m->nlanes)
         m->nlanes = lane + 1;
@@ -174,16 +205,16 @@ static cv_mlane *lane_get(cv_model *m, int lane)
 }
 
 /* Closes the open span at the end of the list (if any) at time t. */
-static void close_span(cv_span *spans, size_t n, int64_t t)
+void cv_model_close_span_(cv_span *spans, size_t n, int64_t t)
 {
     if (n > 0 && spans[n - 1].t1 < 0)
         spans[n - 1].t1 = t;
 }
 
-static int open_span(cv_span **spans, size_t *n, size_t *cap, cv_span s)
+int cv_model_open_span_(cv_span **spans, size_t *n, size_t *cap, cv_span s)
 {
-    close_span(*spans, *n, s.t0);
-    if (grow((void **)spans, cap, *n + 1, sizeof **spans))
+    cv_model_close_span_(*spans, *n, s.t0);
+    if (cv_model_grow_((void **)spans, cap, *n + 1, sizeof **spans))
         return -1;
     (*spans)[(*n)++] = s;
     return 0;
@@ -205,10 +236,11 @@ static void set_state(cv_model *m, cv_mfuture *f, unsigned state)
 
 static int apply_future(cv_model *m, const cv_event *e)
 {
-    cv_mfuture *f = future_get(m, e->id, e->t_ns);
+    cv_mfuture *f = cv_model_future_get_(m, e->id, e->t_ns);
     if (f == NULL)
         return -1;
     size_t fi = (size_t)(f - m->futs);
+    m->last_touched = fi;
     switch (e->state) {
     case CV_PENDING:
         if (e->text != NULL)
@@ -216,13 +248,13 @@ static int apply_future(cv_model *m, const cv_event *e)
         f->t_submit = e->t_ns;
         break;
     case CV_RUNNING: {
-        cv_mlane *l = lane_get(m, e->lane != CV_NO_LANE ? e->lane : e->origin);
+        cv_mlane *l = cv_model_lane_get_(m, e->lane != CV_NO_LANE ? e->lane : e->origin);
         set_state(m, f, CV_RUNNING);
         f->t_start = e->t_ns;
         if (l != NULL) {
             f->lane = (int)(l - m->lanes);
             f->prev_on_lane = l->nfuts > 0 ? l->futs[l->nfuts - 1] : CV_NONE;
-            if (grow((void **)&l->futs, &l->capfuts, l->nfuts + 1, sizeof *l->futs))
+            if (cv_model_grow_((void **)&l->futs, &l->capfuts, l->nfuts + 1, sizeof *l->futs))
                 return -1;
             l->futs[l->nfuts++] = fi;
             l->running = fi;
@@ -259,7 +291,7 @@ static int apply_future(cv_model *m, const cv_event *e)
 
 static int apply_thread(cv_model *m, const cv_event *e)
 {
-    cv_mlane *l = lane_get(m, cv_event_lane_of(e));
+    cv_mlane *l = cv_model_lane_get_(m, cv_event_lane_of(e));
     if (l == NULL)
         return 0;
     l->state = e->state;
@@ -267,17 +299,17 @@ static int apply_thread(cv_model *m, const cv_event *e)
     case CV_THREAD_STARTED:
         if (e->text != NULL)
             l->name = e->text;
-        return open_span(&l->spans, &l->nspans, &l->capspans,
+        return cv_model_open_span_(&l->spans, &l->nspans, &l->capspans,
                          (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_IDLE});
     case CV_THREAD_BUSY:
-        return open_span(&l->spans, &l->nspans, &l->capspans,
+        return cv_model_open_span_(&l->spans, &l->nspans, &l->capspans,
                          (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_BUSY});
     case CV_THREAD_IDLE:
-        return open_span(&l->spans, &l->nspans, &l->capspans,
+        return cv_model_open_span_(&l->spans, &l->nspans, &l->capspans,
                          (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_IDLE});
     case CV_THREAD_STOPPED:
-        close_span(l->spans, l->nspans, e->t_ns);
-        close_span(l->waits, l->nwaits, e->t_ns);
+        cv_model_close_span_(l->spans, l->nspans, e->t_ns);
+        cv_model_close_span_(l->waits, l->nwaits, e->t_ns);
         return 0;
     default:
         return 0;
@@ -286,14 +318,14 @@ static int apply_thread(cv_model *m, const cv_event *e)
 
 static int apply_wait(cv_model *m, const cv_event *e)
 {
-    cv_mlane *l = lane_get(m, cv_event_lane_of(e));
+    cv_mlane *l = cv_model_lane_get_(m, cv_event_lane_of(e));
     if (l == NULL)
         return 0;
     if (e->state == CV_WAIT_BLOCK)
-        return open_span(&l->waits, &l->nwaits, &l->capwaits,
+        return cv_model_open_span_(&l->waits, &l->nwaits, &l->capwaits,
                          (cv_span){.t0 = e->t_ns, .t1 = -1, .ref = e->ref, .what = e->text,
                                    .kind = CV_SPAN_BLOCKED});
-    close_span(l->waits, l->nwaits, e->t_ns);
+    cv_model_close_span_(l->waits, l->nwaits, e->t_ns);
     return 0;
 }
 
@@ -302,6 +334,8 @@ static int apply(cv_model *m, size_t i)
     const cv_event *e = cv_log_at(m->log, i);
     m->t_last = e->t_ns;
     m->kinds[e->kind < CV_EV_KIND_COUNT ? e->kind : CV_EV_KIND_COUNT]++;
+    if (e->side != CV_SIDE_NONE && e->side < CV_SIDE_COUNT)
+        cv_model_note_side_(m, e);
     switch (e->kind) {
     case CV_EV_HEADER:
         m->scenario = e->text;
@@ -312,16 +346,28 @@ static int apply(cv_model *m, size_t i)
         return apply_thread(m, e);
     case CV_EV_WAIT:
         return apply_wait(m, e);
-    case CV_EV_LOG:
-        if (grow((void **)&m->console, &m->capconsole, m->nconsole + 1, sizeof *m->console))
+    case CV_EV_LOG: {
+        if (cv_model_grow_((void **)&m->console, &m->capconsole, m->nconsole + 1, sizeof *m->console))
             return -1;
         m->console[m->nconsole++] = i;
+        cv_mside *sd = &m->sides[cv_pane_of_side(e->side)];
+        if (cv_model_grow_((void **)&sd->console, &sd->capconsole, sd->nconsole + 1,
+                           sizeof *sd->console))
+            return -1;
+        sd->console[sd->nconsole++] = i;
         return 0;
+    }
+    case CV_EV_TASK:
+        return cv_model_apply_task_(m, e);
+    case CV_EV_LOOP:
+        return cv_model_apply_loop_(m, e);
+    case CV_EV_FRAME:
+        return cv_model_apply_frame_(m, e, i);
     case CV_EV_DROP:
         m->dropped += e->ref;
         return 0;
     default:
-        return 0; /* counted above; no view yet */
+        return 0; /* counted above (marks: the caption reads the event) */
     }
 }
 

@@ -6,9 +6,12 @@
  * and keeps the model free of undo logic.  Texts point into the log, whose
  * events never move and live as long as it does, so the model copies none.
  *
- * Kinds the model does not understand yet (tasks, loop, frames, marks) are
- * counted and kept as the last event, so that views and captions can say
- * something generic about them until they get views of their own.
+ * Event-loop tasks are futures too (asyncio.Task is a Future), so they live
+ * in the same array, flagged `task`, and the table and the captions find
+ * them by id like any future; what only tasks have (the slices in which
+ * they ran, what they await, the loop's polling) is applied by
+ * model_tasks.c.  Spinner frames and console lines are also kept per side
+ * (thread or task), for the two-pane screen of a two-sided scenario.
  */
 #ifndef CV_UI_MODEL_H
 #define CV_UI_MODEL_H
@@ -23,7 +26,7 @@
 /* No index (future or lane not known). */
 #define CV_NONE ((size_t)-1)
 
-enum cv_span_kind { CV_SPAN_IDLE, CV_SPAN_BUSY, CV_SPAN_BLOCKED };
+enum cv_span_kind { CV_SPAN_IDLE, CV_SPAN_BUSY, CV_SPAN_BLOCKED, CV_SPAN_POLL, CV_SPAN_LOOP };
 
 /* A stretch of time on a lane.  t1 < 0 while it lasts. */
 typedef struct cv_span {
@@ -43,7 +46,31 @@ typedef struct cv_mfuture {
     int lane;           /* worker lane, CV_NO_LANE before it runs */
     unsigned state;     /* enum cv_future_state */
     size_t prev_on_lane; /* the future that ran before it on its lane */
+    /* Tasks only.  `state` is RUNNING from creation until the task ends
+     * (it is in flight), then FINISHED, FAILED or CANCELLED. */
+    bool task;
+    uint8_t tstate;     /* enum cv_task_state */
+    const char *awaits; /* what it awaits while suspended, else NULL */
+    uint64_t awaits_ref;
+    size_t nslices;     /* how many times it ran */
 } cv_mfuture;
+
+/* A stretch in which a task ran on an event loop's lane.  t1 < 0 while it
+ * runs; `end` is the task state that closed it (SUSPENDED, DONE, ...). */
+typedef struct cv_slice {
+    int64_t t0, t1;
+    size_t fut;         /* the task's index in the model's futures */
+    uint8_t end;        /* enum cv_task_state; RUNNING while open */
+} cv_slice;
+
+/* What one side of a two-sided scenario has shown. */
+typedef struct cv_mside {
+    size_t frames;      /* spinner frames drawn */
+    const char *glyph;  /* the latest frame's text; NULL or "" once cleared */
+    int64_t t_first, t_frame; /* times of the first and the latest frame */
+    size_t *console;    /* indices of its LOG events */
+    size_t nconsole, capconsole;
+} cv_mside;
 
 typedef struct cv_mlane {
     bool present;
@@ -57,6 +84,14 @@ typedef struct cv_mlane {
     size_t nfuts, capfuts;
     size_t running;     /* the future running now, or CV_NONE */
     size_t last_done;   /* the last future finished here, or CV_NONE */
+    int side;           /* enum cv_side: set by its first event with a side */
+    bool loop;          /* an event loop runs here */
+    cv_span *loops;     /* the loop's state: CV_SPAN_POLL / CV_SPAN_LOOP */
+    size_t nloops, caploops;
+    cv_slice *slices;   /* tasks run here, in time order */
+    size_t nslices, capslices;
+    size_t *frames;     /* indices of the spinner frames drawn here */
+    size_t nframes, capframes;
 } cv_mlane;
 
 typedef struct cv_model {
@@ -77,6 +112,11 @@ typedef struct cv_model {
     uint64_t dropped;
     size_t kinds[CV_EV_KIND_COUNT + 1]; /* events seen, by kind (last: unknown) */
     bool failed_seen;   /* some future failed: worth a word in the header */
+    size_t last_touched; /* the future or task of the latest such event */
+    size_t ntasks, ntasks_done;
+    size_t ntask_states[CV_TASK_STATE_COUNT]; /* live tasks by state */
+    bool sided;         /* some event has a side: show two panes */
+    cv_mside sides[CV_SIDE_COUNT];
 } cv_model;
 
 int cv_model_init(cv_model *m, const cv_log *log);
@@ -98,6 +138,10 @@ const cv_mlane *cv_model_lane(const cv_model *m, int lane);
 const char *cv_model_lane_name(const cv_model *m, int lane, char *buf, size_t len);
 /* The future's label into buf: its label, or "future N". */
 const char *cv_model_label(const cv_mfuture *f, char *buf, size_t len);
+
+/* The pane a lane or a console line belongs to on a two-sided screen:
+ * CV_SIDE_TASK, or CV_SIDE_THREAD for everything else. */
+int cv_pane_of_side(int side);
 
 /* The lane an event concerns: its lane, else the publishing thread's. */
 int cv_event_lane_of(const cv_event *e);

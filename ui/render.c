@@ -1,7 +1,8 @@
 /*
  * The screen, top to bottom: header (what runs, the clock, the mode), the
- * caption of the last step, the lanes, the queue, the futures table, the
- * console, the key line.  The fixed lines live here; each pane has its own
+ * caption of the last step, the lanes, the queue (or the tasks in flight),
+ * the futures table, the console, the key line; a two-sided log (the
+ * spinner) puts two panes between the caption and the key line instead.  The fixed lines live here; each pane has its own
  * file.  Rendering never allocates: it reads the model and writes cells.
  */
 #include "render.h"
@@ -32,6 +33,17 @@ const char *cv_fmt_demo(int64_t t_ns, double speed, char *buf, size_t len)
     return buf;
 }
 
+int cv_http_status(const char *text)
+{
+    for (const char *p = text; p != NULL && *p != '\0'; p++) {
+        bool start = p == text || p[-1] < '0' || p[-1] > '9';
+        if (start && p[0] >= '1' && p[0] <= '5' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
+            p[2] <= '9' && (p[3] < '0' || p[3] > '9'))
+            return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+    }
+    return 0;
+}
+
 static void focus_of(const cv_model *m, cv_focus *f)
 {
     *f = (cv_focus){.event = CV_NONE, .lane = -1};
@@ -50,7 +62,13 @@ static void focus_of(const cv_model *m, cv_focus *f)
         f->future = e->ref;
         f->lane = cv_event_lane_of(e);
         break;
+    case CV_EV_TASK:
+        f->future = e->id;
+        f->lane = cv_event_lane_of(e);
+        break;
     case CV_EV_THREAD:
+    case CV_EV_LOOP:
+    case CV_EV_FRAME:
         f->lane = cv_event_lane_of(e);
         break;
     case CV_EV_LOG:
@@ -178,10 +196,23 @@ void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o)
     focus_of(m, &f);
     header(c, l.header, m, o);
     caption_line(c, l.caption, m, o);
-    cv_view_lanes(c, l.lanes, l.lanes_shown, m, o, &f);
-    cv_view_queue(c, l.queue, m, o);
+    if (m->sided) {
+        /* Two sides: everything between the caption and the keys. */
+        cv_view_split(c, (cv_rect){0, 2, c->cols, c->rows - 3}, m, o, &f);
+        keys(c, l.keys, o);
+        if (o->help)
+            cv_view_help(c, o);
+        return;
+    }
+    cv_view_lanes(c, l.lanes, l.lanes_shown, m, o, &f, CV_ALL_SIDES);
+    /* The queue row tells the executor's story; once nothing is queued
+     * and tasks exist, it tells the event loop's: what is in flight. */
+    if (m->ntasks > 0 && m->npending == 0)
+        cv_view_tasks(c, l.queue, m, o, &f);
+    else
+        cv_view_queue(c, l.queue, m, o);
     cv_view_table(c, l.table, m, o, &f);
-    cv_view_console(c, l.console, m, &f);
+    cv_view_console(c, l.console, m, &f, CV_ALL_SIDES);
     if (l.console.x > 0) {
         const cv_glyphs *g = cv_glyphs_get(o->ascii);
         for (int y = l.console.y; y < l.console.y + l.console.h; y++)

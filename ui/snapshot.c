@@ -123,6 +123,8 @@ int cv_ui_screenshot(const cv_log *log, double at_s, int cols, int rows, bool as
     size_t count = cv_log_count(log);
     int64_t at = at_s < 0 ? 0 : (int64_t)(at_s * 1e9);
     int64_t end = count ? cv_log_at(log, count - 1)->t_ns : 0;
+    if (at > end && cv_log_closed(log))
+        at = end; /* past the end of a finished run: its last moment */
     cv_model m;
     cv_canvas c;
     cv_model_init(&m, log);

@@ -35,6 +35,12 @@ const cv_style_def cv_styles[CV_ST_COUNT] = {
     [CV_ST_ROW_HOT] = {"row-hot", CV_COL_BLACK, CV_COL_YELLOW, 0, CV_ATTR_REVERSE},
     [CV_ST_ERROR] = {"error", CV_COL_WHITE, CV_COL_RED, CV_ATTR_BOLD, CV_ATTR_REVERSE | CV_ATTR_BOLD},
     [CV_ST_HELP] = {"help", CV_COL_DEFAULT, CV_COL_DEFAULT, 0, 0},
+    [CV_ST_POLL] = {"poll", CV_COL_MAGENTA, CV_COL_DEFAULT, 0, CV_ATTR_DIM},
+    [CV_ST_SLICE] = {"slice", CV_COL_GREEN, CV_COL_DEFAULT, 0, 0},
+    [CV_ST_BAR_SLICE] = {"bar-slice", CV_COL_BLACK, CV_COL_GREEN, 0, CV_ATTR_REVERSE},
+    [CV_ST_SUSPENDED] = {"suspended", CV_COL_MAGENTA, CV_COL_DEFAULT, 0, CV_ATTR_UNDERLINE},
+    [CV_ST_SPINNER] = {"spinner", CV_COL_GREEN, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_BOLD},
+    [CV_ST_FROZEN] = {"frozen", CV_COL_RED, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_BOLD | CV_ATTR_UNDERLINE},
 };
 
 /* A dark palette for screenshots, close to common terminal defaults. */
@@ -69,6 +75,9 @@ static const cv_glyphs unicode_glyphs = {
     .hline = 0x2500,     /* ─ */
     .vline = 0x2502,     /* │ */
     .tick = 0x2577,      /* ╷ */
+    .poll = 0x254c,      /* ╌ */
+    .slice = 0x2593,     /* ▓ */
+    .block = 0x2588,     /* █ */
     .arrow = "\xe2\x86\x92",
     .times = "\xc3\x97",
 };
@@ -81,6 +90,7 @@ static const cv_glyphs ascii_glyphs = {
     .pending = 'o', .cancelled = '/',
     .playhead = '|', .playhead_top = 'v',
     .hline = '-', .vline = '|', .tick = '\'',
+    .poll = ':', .slice = '%', .block = '#',
     .arrow = "->", .times = "x",
 };
 

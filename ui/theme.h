@@ -39,6 +39,12 @@ enum cv_style {
     CV_ST_ROW_HOT,    /* the table row the last event concerns */
     CV_ST_ERROR,
     CV_ST_HELP,       /* the help box */
+    CV_ST_POLL,       /* an event loop waiting in poll(): nothing to run */
+    CV_ST_SLICE,      /* a task ran here, then suspended at an await */
+    CV_ST_BAR_SLICE,  /* a label written on a slice */
+    CV_ST_SUSPENDED,  /* a task awaiting something (table, in-flight list) */
+    CV_ST_SPINNER,    /* the big spinner glyph while it turns */
+    CV_ST_FROZEN,     /* a spinner that has not turned for a while */
     CV_ST_COUNT
 };
 
@@ -74,6 +80,7 @@ typedef struct cv_glyphs {
     uint32_t fail_body, fail_end;
     uint32_t pending, cancelled;
     uint32_t playhead, playhead_top, hline, vline, tick;
+    uint32_t poll, slice, block; /* loop polling, a task's slice, a pixel */
     const char *arrow; /* "→" or "->" */
     const char *times; /* "×" or "x" */
 } cv_glyphs;

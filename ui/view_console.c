@@ -2,22 +2,29 @@
  * The console: the scenario's output as headless mode prints it, newest at
  * the bottom, tabs expanded (loiter indents each call by its number).  The
  * line the last event printed is marked, so a step shows where it landed.
+ * On a two-sided screen each pane has a console of its own side's lines.
  */
 #include "render.h"
 #include "theme.h"
 
-void cv_view_console(cv_canvas *c, cv_rect r, const cv_model *m, const cv_focus *f)
+void cv_view_console(cv_canvas *c, cv_rect r, const cv_model *m, const cv_focus *f, int side)
 {
     int end = r.x + r.w;
+    const size_t *lines = m->console;
+    size_t n = m->nconsole;
+    if (side != CV_ALL_SIDES) {
+        lines = m->sides[side].console;
+        n = m->sides[side].nconsole;
+    }
     cv_canvas_printf(c, r.x, r.y, end, CV_ST_TITLE, "console");
     int h = r.h - 1;
     if (h <= 0)
         return;
-    size_t first = m->nconsole > (size_t)h ? m->nconsole - (size_t)h : 0;
+    size_t first = n > (size_t)h ? n - (size_t)h : 0;
     int y = r.y + 1;
-    for (size_t i = first; i < m->nconsole; i++, y++) {
-        const cv_event *e = cv_log_at(m->log, m->console[i]);
-        bool hot = f->console && m->console[i] == f->event;
+    for (size_t i = first; i < n; i++, y++) {
+        const cv_event *e = cv_log_at(m->log, lines[i]);
+        bool hot = f->console && lines[i] == f->event;
         const char *t = e->text ? e->text : "";
         int st = hot ? CV_ST_ROW_HOT : CV_ST_NORMAL;
         if (hot)

@@ -33,6 +33,9 @@ void cv_view_help(cv_canvas *c, const cv_render_opts *o)
         {{g->idle, g->idle, g->idle}, CV_ST_IDLE, "idle: a thread with nothing to do"},
         {{g->busy, g->busy, g->busy}, CV_ST_BUSY, "busy: main running the script"},
         {{g->blocked, g->blocked, g->blocked}, CV_ST_BLOCKED, "blocked, waiting for a result"},
+        {{g->slice, g->slice, g->slice}, CV_ST_SLICE, "a task ran here, then awaited (event loop)"},
+        {{g->poll, g->poll, g->poll}, CV_ST_POLL, "the event loop polls: no task is ready"},
+        {{g->pending, ' ', ' '}, CV_ST_SUSPENDED, "a task in flight, suspended at an await"},
         {{g->playhead, ' ', ' '}, CV_ST_PLAYHEAD, "the playhead: now"},
     };
     size_t nkeys = sizeof keys / sizeof keys[0];

@@ -16,12 +16,9 @@
 
 #define LABEL_W 10
 
-typedef struct axis {
-    int x0, w;        /* the timeline's columns */
-    int64_t span, now;
-} axis;
+typedef cv_axis axis;
 
-static int col_of(const axis *a, int64_t t)
+int cv_axis_col(const cv_axis *a, int64_t t)
 {
     if (t <= 0)
         return a->x0;
@@ -30,19 +27,24 @@ static int col_of(const axis *a, int64_t t)
     return a->x0 + (int)((double)t * a->w / (double)a->span);
 }
 
+static int col_of(const axis *a, int64_t t)
+{
+    return cv_axis_col(a, t);
+}
+
 static int64_t end_of(const axis *a, int64_t t1)
 {
     return t1 < 0 ? a->now : t1;
 }
 
-static void draw_axis(cv_canvas *c, int y, const axis *a, const cv_render_opts *o,
+static void draw_axis(cv_canvas *c, int x0, int y, const axis *a, const cv_render_opts *o,
                       const cv_model *m, int hidden)
 {
     const cv_glyphs *g = cv_glyphs_get(o->ascii);
-    cv_canvas_text(c, 0, y, a->x0, CV_ST_TITLE, "lanes");
-    if (hidden > 0)
-        cv_canvas_printf(c, 6, y, a->x0, CV_ST_DIM, "+%d", hidden);
     (void)m;
+    cv_canvas_text(c, x0, y, a->x0, CV_ST_TITLE, "lanes");
+    if (hidden > 0)
+        cv_canvas_printf(c, x0 + 6, y, a->x0, CV_ST_DIM, "+%d", hidden);
     double speed = o->speed > 0 ? o->speed : 1.0;
     double demo_span = (double)a->span / 1e9 * speed;
     /* A tick at least every 10 columns, on a round demo-time step. */
@@ -87,6 +89,21 @@ static void draw_thread(cv_canvas *c, int y, const axis *a, const cv_mlane *l,
     }
 }
 
+/* Spinner frames drawn on this lane, each as its own glyph: the rhythm of
+ * a turning spinner reads as \|/-\|/- along the lane, and a gap is a
+ * frozen one. */
+static void draw_frames(cv_canvas *c, int y, const axis *a, const cv_model *m,
+                        const cv_mlane *l)
+{
+    for (size_t i = 0; i < l->nframes; i++) {
+        const cv_event *e = cv_log_at(m->log, l->frames[i]);
+        if (e->t_ns > a->now)
+            break;
+        if (e->text != NULL && e->text[0] != '\0')
+            cv_canvas_put(c, col_of(a, e->t_ns), y, (unsigned char)e->text[0], CV_ST_SPINNER);
+    }
+}
+
 static void draw_bar(cv_canvas *c, int y, const axis *a, const cv_mfuture *f,
                      const cv_glyphs *g, bool hot)
 {
@@ -103,17 +120,23 @@ static void draw_bar(cv_canvas *c, int y, const axis *a, const cv_mfuture *f,
     }
     cv_canvas_fill(c, x0, y, x1 - x0, body, st);
     cv_canvas_put(c, x1, y, tip, st);
-    /* The label goes on the bar, keeping the end glyph, when it fits whole
-     * (a cut label reads as a different name).  A running bar ends at the
+    /* The label goes on the bar, keeping its first and end glyphs, when it
+     * fits whole (a cut label reads as a different name).  A running bar ends at the
      * playhead, with nothing but the future to its right, so a label that
      * does not fit goes there; so does the label of the hot bar. */
-    if (x1 - x0 < 4 && f->state != CV_RUNNING && !hot)
+    if (x1 - x0 < 2 && f->state != CV_RUNNING && !hot)
         return; /* no label fits; skip the formatting (10 000 bars) */
     char lb[64];
     cv_model_label(f, lb, sizeof lb);
     int len = (int)strlen(lb);
-    if (x1 - x0 >= len)
-        cv_canvas_text(c, x0, y, x1, bar, lb);
+    /* A download says how it ended ("CN 200", "BR 418") where that fits. */
+    int status = cv_http_status(f->state == CV_FAILED ? f->error : f->result);
+    if (status > 0 && x1 - x0 - 1 >= len + 4 && len + 4 < (int)sizeof lb)
+        len += snprintf(lb + len, sizeof lb - (size_t)len, " %d", status);
+    /* One cell in: the bar's first cell may be where the previous bar on
+     * the lane ended, and two labels must never touch. */
+    if (x1 - x0 - 1 >= len)
+        cv_canvas_text(c, x0 + 1, y, x1, bar, lb);
     else if (f->state == CV_RUNNING || hot)
         cv_canvas_text(c, x1 + 1, y, x1 + 1 + len, st, lb);
 }
@@ -154,33 +177,66 @@ static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
 static void draw_playhead(cv_canvas *c, int y, const axis *a, const cv_glyphs *g)
 {
     cv_cell *cell = cv_canvas_at(c, col_of(a, a->now), y);
-    if (cell != NULL && (cell->ch == ' ' || cell->style == CV_ST_IDLE || cell->style == CV_ST_BUSY))
+    if (cell != NULL && (cell->ch == ' ' || cell->style == CV_ST_IDLE || cell->style == CV_ST_BUSY ||
+                         cell->style == CV_ST_POLL))
         cv_canvas_put(c, col_of(a, a->now), y, g->playhead, CV_ST_PLAYHEAD);
 }
 
+static bool shown_on(const cv_mlane *l, int side);
+
+/* The lane names' column: LABEL_W, or more for a longer name ("event
+ * loop", "spinner thread"), up to a quarter of the pane. */
+static int label_width(const cv_model *m, int side, int w)
+{
+    int want = LABEL_W;
+    for (int i = 0; i < m->nlanes; i++) {
+        const cv_mlane *l = &m->lanes[i];
+        if (l->present && shown_on(l, side) && l->name != NULL) {
+            int n = cv_text_width(l->name) + 1;
+            want = n > want ? n : want;
+        }
+    }
+    return want > w / 4 ? (w / 4 > LABEL_W ? w / 4 : LABEL_W) : want;
+}
+
+static bool shown_on(const cv_mlane *l, int side)
+{
+    return side == CV_ALL_SIDES || cv_pane_of_side(l->side) == side;
+}
+
+int cv_lanes_count(const cv_model *m, int side)
+{
+    int n = 0;
+    for (int i = 0; i < m->nlanes; i++)
+        n += m->lanes[i].present && shown_on(&m->lanes[i], side);
+    return n;
+}
+
 void cv_view_lanes(cv_canvas *c, cv_rect r, int shown, const cv_model *m,
-                   const cv_render_opts *o, const cv_focus *f)
+                   const cv_render_opts *o, const cv_focus *f, int side)
 {
     const cv_glyphs *g = cv_glyphs_get(o->ascii);
-    axis a = {.x0 = r.x + LABEL_W, .w = r.w - LABEL_W, .now = o->now_ns};
+    int lw = label_width(m, side, r.w);
+    axis a = {.x0 = r.x + lw, .w = r.w - lw, .now = o->now_ns};
     a.span = o->span_ns > 0 ? o->span_ns : cv_nice_span(o->now_ns > 0 ? o->now_ns : 1);
     if (a.span < a.now)
         a.span = cv_nice_span(a.now);
 
-    int present = 0;
-    for (int i = 0; i < m->nlanes; i++)
-        present += m->lanes[i].present;
-    draw_axis(c, r.y, &a, o, m, present > shown ? present - shown : 0);
+    int present = cv_lanes_count(m, side);
+    draw_axis(c, r.x, r.y, &a, o, m, present > shown ? present - shown : 0);
 
     int y = r.y + 1;
     for (int lane = 0; lane < m->nlanes && y < r.y + 1 + shown; lane++) {
         const cv_mlane *l = cv_model_lane(m, lane);
-        if (l == NULL)
+        if (l == NULL || !shown_on(l, side))
             continue;
         char name[48];
         cv_model_lane_name(m, lane, name, sizeof name);
         cv_canvas_text(c, r.x, y, a.x0 - 1, f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE, name);
         draw_thread(c, y, &a, l, g);
+        draw_frames(c, y, &a, m, l);
+        if (l->loop)
+            cv_view_slices(c, y, &a, m, l, o, f);
         for (size_t i = 0; i < l->nfuts; i++) {
             const cv_mfuture *fu = &m->futs[l->futs[i]];
             if (fu->t_start <= a.now)

@@ -1,6 +1,8 @@
 /*
  * The futures table: one row per future in submission order, with its
- * state (glyph and word), lane, the three times and the result.  It can
+ * state (glyph and word), lane, the three times and the result.  Tasks are
+ * futures too and share it: while in flight their state is the task's
+ * (suspended, scheduled, ...) and the result column says what they await.  It can
  * hold thousands of futures, so it shows a window that keeps the future the
  * last event concerns in view (a third of the way down, so that what comes
  * after it in submission order is visible too).
@@ -11,9 +13,11 @@
 #include "render.h"
 #include "theme.h"
 
-/* Column starts, relative to the pane; the result takes the rest. */
+/* Column starts, relative to the pane; the result takes the rest.  The
+ * time a future took (end - start: a download's time per flag) is shown
+ * only when the pane is wide enough to leave the result room. */
 enum { C_ID = 0, C_LABEL = 5, C_STATE = 22, C_LANE = 34, C_SUB = 44, C_START = 53,
-       C_END = 62, C_RESULT = 71 };
+       C_END = 62, C_TOOK = 71, C_RESULT = 71, C_RESULT_WIDE = 80, TOOK_MIN_W = 100 };
 
 static void fmt_time(int64_t t, double speed, char *buf, size_t len)
 {
@@ -26,6 +30,8 @@ static void fmt_time(int64_t t, double speed, char *buf, size_t len)
 static size_t window_start(const cv_model *m, const cv_focus *f, int h)
 {
     size_t focus = f->future ? cv_model_future_index(m, f->future) : CV_NONE;
+    if (focus == CV_NONE && m->ntasks > 0)
+        focus = m->last_touched; /* the latest a task or future did */
     if (focus == CV_NONE) {
         /* Nothing in focus: the oldest future still in play. */
         focus = m->first_pending < m->nfuts ? m->first_pending : m->nfuts;
@@ -48,16 +54,28 @@ void cv_view_table(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_o
 {
     const cv_glyphs *g = cv_glyphs_get(o->ascii);
     int end = r.x + r.w, y = r.y;
-    static const struct { int x; const char *name; } cols[] = {
-        {C_ID, "id"}, {C_LABEL, "future"}, {C_STATE, "state"}, {C_LANE, "lane"},
-        {C_SUB, "submit"}, {C_START, "start"}, {C_END, "end"}, {C_RESULT, "result"},
+    bool took = r.w >= TOOK_MIN_W;
+    int c_result = took ? C_RESULT_WIDE : C_RESULT;
+    bool only_tasks = m->ntasks > 0 && m->ntasks == m->nfuts;
+    const struct { int x; const char *name; } cols[] = {
+        {C_ID, "id"}, {C_LABEL, only_tasks ? "task" : m->ntasks ? "future/task" : "future"},
+        {C_STATE, "state"}, {C_LANE, "lane"}, {C_SUB, only_tasks ? "create" : "submit"},
+        {C_START, "start"}, {C_END, "end"}, {took ? C_TOOK : -1, "took"},
+        {c_result, "result"},
     };
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-        cv_canvas_text(c, r.x + cols[i].x, y, end, CV_ST_TITLE, cols[i].name);
-    if (r.w >= C_RESULT + 30)
-        cv_canvas_printf(c, end - 28 > r.x + C_RESULT + 7 ? end - 28 : r.x + C_RESULT + 7, y, end,
-                         CV_ST_DIM, "%zu queued %zu running %zu done", m->npending, m->nrunning,
-                         m->ndone);
+        if (cols[i].x >= 0)
+            cv_canvas_text(c, r.x + cols[i].x, y, end, CV_ST_TITLE, cols[i].name);
+    char sum[96];
+    if (only_tasks)
+        snprintf(sum, sizeof sum, "%zu tasks %zu in flight %zu done", m->ntasks,
+                 m->ntasks - m->ntasks_done, m->ntasks_done);
+    else
+        snprintf(sum, sizeof sum, "%zu queued %zu running %zu done", m->npending,
+                 m->nrunning + m->ntasks - m->ntasks_done, m->ndone + m->ntasks_done);
+    int sw = (int)strlen(sum);
+    if (r.w >= c_result + 8 + sw)
+        cv_canvas_text(c, end - sw - 1, y, end, CV_ST_DIM, sum);
     int h = r.h - 1;
     if (h <= 0)
         return;
@@ -74,9 +92,13 @@ void cv_view_table(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_o
                          (unsigned long long)fu->id);
         cv_canvas_text(c, r.x + C_LABEL, y, r.x + C_STATE - 1, base,
                        cv_model_label(fu, buf, sizeof buf));
-        int st = hot ? base : cv_style_for_state(fu->state);
-        cv_canvas_put(c, r.x + C_STATE, y, cv_glyph_for_state(g, fu->state), st);
-        const char *sn = cv_event_state_name(CV_EV_FUTURE, fu->state);
+        bool flying = fu->task && fu->state == CV_RUNNING;
+        bool susp = flying && fu->tstate != CV_TASK_RUNNING;
+        int st = hot ? base : susp ? CV_ST_SUSPENDED : cv_style_for_state(fu->state);
+        cv_canvas_put(c, r.x + C_STATE, y, susp ? g->pending : cv_glyph_for_state(g, fu->state),
+                      st);
+        const char *sn = flying ? cv_event_state_name(CV_EV_TASK, fu->tstate)
+                                : cv_event_state_name(CV_EV_FUTURE, fu->state);
         cv_canvas_text(c, r.x + C_STATE + 2, y, r.x + C_LANE - 1, st, sn ? sn : "?");
         if (fu->lane >= 0)
             cv_canvas_text(c, r.x + C_LANE, y, r.x + C_SUB - 1, base,
@@ -86,16 +108,23 @@ void cv_view_table(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_o
         fmt_time(fu->t_start, o->speed, buf, sizeof buf);
         cv_canvas_text(c, r.x + C_START, y, r.x + C_END - 1, hot ? base : CV_ST_DIM, buf);
         fmt_time(fu->t_end, o->speed, buf, sizeof buf);
-        cv_canvas_text(c, r.x + C_END, y, r.x + C_RESULT - 1, hot ? base : CV_ST_DIM, buf);
+        cv_canvas_text(c, r.x + C_END, y, r.x + C_TOOK - 1, hot ? base : CV_ST_DIM, buf);
+        if (took && fu->t_end >= 0 && fu->t_start >= 0) {
+            fmt_time(fu->t_end - fu->t_start, o->speed, buf, sizeof buf);
+            cv_canvas_text(c, r.x + C_TOOK, y, r.x + c_result - 1, base, buf);
+        }
         if (fu->state == CV_FINISHED) {
             if (fu->result != NULL)
-                cv_canvas_text(c, r.x + C_RESULT, y, end, base, fu->result);
+                cv_canvas_text(c, r.x + c_result, y, end, base, fu->result);
             else
-                cv_canvas_printf(c, r.x + C_RESULT, y, end, base, "%llu",
+                cv_canvas_printf(c, r.x + c_result, y, end, base, "%llu",
                                  (unsigned long long)fu->value);
         } else if (fu->state == CV_FAILED) {
-            cv_canvas_text(c, r.x + C_RESULT, y, end, hot ? base : CV_ST_FAILED,
+            cv_canvas_text(c, r.x + c_result, y, end, hot ? base : CV_ST_FAILED,
                            fu->error ? fu->error : "error");
+        } else if (fu->tstate == CV_TASK_SUSPENDED && fu->awaits != NULL) {
+            cv_canvas_printf(c, r.x + c_result, y, end, hot ? base : CV_ST_SUSPENDED, "awaits %s",
+                             fu->awaits);
         }
     }
 }

@@ -1,0 +1,85 @@
+/*
+ * An event loop's lane.  The thread under the loop is one row, painted in
+ * two layers: first what the loop itself does (waiting in poll(), drawn
+ * dotted, or turning: running callbacks, drawn as a busy line), then the
+ * slices, the short stretches in which one task ran until its next await,
+ * each in the colour of how it ended (suspended, done, failed, cancelled)
+ * and labelled with its task's name when the name fits inside it.  A slice
+ * still running at the playhead is the task holding the loop: its label
+ * goes in the empty future right of it, so a blocking call is named even
+ * while its slice is narrow.  Thousands of slices only cost a loop each,
+ * since a label is formatted only when its slice is wide enough.
+ */
+#include <string.h>
+
+#include "render.h"
+#include "theme.h"
+
+static void slice_look(const cv_glyphs *g, unsigned end, uint32_t *body, int *st, int *bar)
+{
+    switch (end) {
+    case CV_TASK_RUNNING:
+        *body = g->run_body, *st = CV_ST_RUNNING, *bar = CV_ST_BAR_RUNNING;
+        break;
+    case CV_TASK_DONE:
+        *body = g->done_body, *st = CV_ST_FINISHED, *bar = CV_ST_BAR_FINISHED;
+        break;
+    case CV_TASK_FAILED:
+        *body = g->fail_body, *st = CV_ST_FAILED, *bar = CV_ST_BAR_FAILED;
+        break;
+    case CV_TASK_CANCELLED:
+        *body = g->cancelled, *st = CV_ST_CANCELLED, *bar = CV_ST_CANCELLED;
+        break;
+    default:
+        *body = g->slice, *st = CV_ST_SLICE, *bar = CV_ST_BAR_SLICE;
+        break;
+    }
+}
+
+static void draw_loop_state(cv_canvas *c, int y, const cv_axis *a, const cv_mlane *l,
+                            const cv_glyphs *g)
+{
+    for (size_t i = 0; i < l->nloops; i++) {
+        const cv_span *s = &l->loops[i];
+        if (s->t0 > a->now)
+            break;
+        int64_t t1 = s->t1 < 0 ? a->now : s->t1;
+        int x0 = cv_axis_col(a, s->t0), x1 = cv_axis_col(a, t1);
+        bool poll = s->kind == CV_SPAN_POLL;
+        cv_canvas_fill(c, x0, y, x1 - x0 + 1, poll ? g->poll : g->busy,
+                       poll ? CV_ST_POLL : CV_ST_BUSY);
+    }
+}
+
+void cv_view_slices(cv_canvas *c, int y, const cv_axis *a, const cv_model *m,
+                    const cv_mlane *l, const cv_render_opts *o, const cv_focus *f)
+{
+    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    draw_loop_state(c, y, a, l, g);
+    int xend = a->x0 + a->w;
+    for (size_t i = 0; i < l->nslices; i++) {
+        const cv_slice *s = &l->slices[i];
+        if (s->t0 > a->now)
+            break;
+        bool open = s->t1 < 0 || s->t1 > a->now;
+        int64_t t1 = open ? a->now : s->t1;
+        int x0 = cv_axis_col(a, s->t0), x1 = cv_axis_col(a, t1);
+        uint32_t body;
+        int st, bar;
+        slice_look(g, open ? CV_TASK_RUNNING : s->end, &body, &st, &bar);
+        cv_canvas_fill(c, x0, y, x1 - x0 + 1, body, st);
+        const cv_mfuture *task = &m->futs[s->fut];
+        bool hot = f->future == task->id && i + 1 == l->nslices;
+        if (x1 - x0 < 2 && !open && !hot)
+            continue; /* no name fits */
+        char lb[64];
+        cv_model_label(task, lb, sizeof lb);
+        int len = (int)strlen(lb);
+        /* Inside the slice, leaving its first and last cells, which may be
+         * shared with its neighbours: two names must never touch. */
+        if (x1 - x0 - 1 >= len)
+            cv_canvas_text(c, x0 + 1, y, x1, bar, lb);
+        else if (open && x1 + 2 + len <= xend)
+            cv_canvas_text(c, x1 + 2, y, xend, st, lb);
+    }
+}

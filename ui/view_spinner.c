@@ -1,0 +1,106 @@
+/*
+ * The spinner of one side, as big as a lecture hall needs: the latest
+ * frame's glyph (\ | / -) drawn five rows high from a small bitmap, with
+ * "thinking!" beside it as the book's script prints it, the frame count,
+ * and what the spinner is doing: turning, frozen (no frame for several
+ * times its usual interval, which is what a blocking call does to the
+ * task side), or stopped (the line was cleared).  The glyph is cells of
+ * one block character, '#' in ASCII, so it needs no font of its own, and
+ * a frozen spinner changes style as well as words, for monochrome screens.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "render.h"
+#include "theme.h"
+
+#define ART_H 5
+#define ART_W 5
+
+/* Bitmaps, one string per row, '#' for a pixel; a pixel is 2 cells wide. */
+static const char *const art_bar[ART_H] = {"  #  ", "  #  ", "  #  ", "  #  ", "  #  "};
+static const char *const art_dash[ART_H] = {"     ", "     ", "#####", "     ", "     "};
+static const char *const art_slash[ART_H] = {"    #", "   # ", "  #  ", " #   ", "#    "};
+static const char *const art_back[ART_H] = {"#    ", " #   ", "  #  ", "   # ", "    #"};
+
+static const char *const *art_of(const char *glyph)
+{
+    if (glyph == NULL)
+        return NULL;
+    switch (glyph[0]) {
+    case '|': return art_bar;
+    case '-': return art_dash;
+    case '/': return art_slash;
+    case '\\': return art_back;
+    default: return NULL;
+    }
+}
+
+enum spin_state { SPIN_NONE, SPIN_TURNING, SPIN_FROZEN, SPIN_STOPPED };
+
+/* Frozen: no frame for three usual intervals (and at least 30 ms); the
+ * usual interval is the book's 0.1 s until two frames tell. */
+static int spin_state(const cv_mside *sd, int64_t now, double speed)
+{
+    if (sd->frames == 0)
+        return SPIN_NONE;
+    if (sd->glyph == NULL || sd->glyph[0] == '\0')
+        return SPIN_STOPPED;
+    int64_t every = sd->frames > 1 ? (sd->t_frame - sd->t_first) / (int64_t)(sd->frames - 1)
+                                   : (int64_t)(1e8 / (speed > 0 ? speed : 1.0));
+    int64_t limit = 3 * every > 30000000 ? 3 * every : 30000000;
+    return now - sd->t_frame > limit ? SPIN_FROZEN : SPIN_TURNING;
+}
+
+void cv_view_spinner(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                     int side)
+{
+    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    const cv_mside *sd = &m->sides[side];
+    int state = spin_state(sd, o->now_ns, o->speed);
+    const char *const *art = art_of(sd->glyph);
+    int st = state == SPIN_FROZEN ? CV_ST_FROZEN : CV_ST_SPINNER;
+    int end = r.x + r.w;
+    bool big = r.h >= ART_H && r.w >= 2 * ART_W + 14;
+    int tx = big ? r.x + 2 * ART_W + 3 : r.x;
+    if (big && art != NULL && state != SPIN_STOPPED)
+        for (int row = 0; row < ART_H; row++)
+            for (int col = 0; col < ART_W; col++)
+                if (art[row][col] == '#')
+                    cv_canvas_fill(c, r.x + 1 + 2 * col, r.y + row, 2, g->block, st);
+
+    char age[32], what[96];
+    int y = r.y + (big ? 1 : 0);
+    const char *glyph = state == SPIN_TURNING || state == SPIN_FROZEN ? sd->glyph : " ";
+    int x = cv_canvas_text(c, tx, y, end, st, glyph);
+    x = cv_canvas_text(c, x + 1, y, end, CV_ST_CAPTION, "thinking!");
+    if (big)
+        x = tx, y++;
+    else
+        x += 2;
+    x = cv_canvas_printf(c, x, y, end, CV_ST_NORMAL, "frame %zu", sd->frames);
+    if (big)
+        x = tx, y++;
+    else
+        x += 2;
+    cv_fmt_demo(o->now_ns - sd->t_frame, o->speed, age, sizeof age);
+    switch (state) {
+    case SPIN_NONE:
+        snprintf(what, sizeof what, "no frame yet");
+        break;
+    case SPIN_TURNING:
+        snprintf(what, sizeof what, "turning (last frame %s ago)", age);
+        break;
+    case SPIN_FROZEN:
+        snprintf(what, sizeof what, "FROZEN: no frame for %s", age);
+        break;
+    default:
+        snprintf(what, sizeof what, "stopped: the line was cleared");
+        break;
+    }
+    cv_canvas_text(c, x, y, end, state == SPIN_FROZEN ? CV_ST_FROZEN : CV_ST_DIM, what);
+    if (big && state == SPIN_FROZEN)
+        cv_canvas_text(c, tx, y + 1, end, CV_ST_FROZEN,
+                       side == CV_SIDE_TASK ? "the event loop is not turning"
+                                            : "the spinner thread gets no time");
+}
