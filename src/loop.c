@@ -40,6 +40,7 @@ typedef struct posted {
 struct cv_loop {
     cv_bus *bus;
     int lane;
+    double demo_speed; /* how much faster than the demo's clock it runs */
 
     cv_handle ready; /* sentinel: callbacks for the next turn */
     cv_handle batch; /* sentinel: callbacks of the turn being run */
@@ -559,6 +560,16 @@ double cv_loop_time(const cv_loop *loop)
 cv_bus *cv_loop_bus(const cv_loop *loop)
 {
     return loop->bus;
+}
+
+void cv_loop_set_demo_speed(cv_loop *loop, double speed)
+{
+    loop->demo_speed = speed > 0 ? speed : 1.0;
+}
+
+double cv_loop_demo_speed(const cv_loop *loop)
+{
+    return loop->demo_speed > 0 ? loop->demo_speed : 1.0;
 }
 
 int cv_loop_lane(const cv_loop *loop)

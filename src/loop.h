@@ -66,6 +66,10 @@ bool cv_loop_alive(const cv_loop *loop);
 double cv_loop_time(const cv_loop *loop);
 cv_bus *cv_loop_bus(const cv_loop *loop);
 int cv_loop_lane(const cv_loop *loop);
+/* A scenario run with --speed F sleeps 1/F of the demo's seconds; telling
+ * the loop F makes what tasks await read in demo seconds ("sleep 0.1s"). */
+void cv_loop_set_demo_speed(cv_loop *loop, double speed);
+double cv_loop_demo_speed(const cv_loop *loop);
 /* Keeps the loop alive while something outside it (a thread that will call
  * cv_loop_call_soon_threadsafe) still has work for it. */
 void cv_loop_ref(cv_loop *loop);

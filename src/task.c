@@ -521,7 +521,7 @@ int cv_coro_sleep_(cv_task *t, double seconds)
         begin_wait(t, W_YIELD);
         seconds = 0;
     }
-    snprintf(t->what, sizeof t->what, "sleep %gs", seconds);
+    snprintf(t->what, sizeof t->what, "sleep %gs", seconds * cv_loop_demo_speed(cv_task_loop(t)));
     return 0;
 }
 

@@ -188,6 +188,7 @@ int cv_trace_write_event(FILE *out, const cv_log *log, const cv_event *ev,
         add_str(o, "side", cv_side_name(ev->side));
         add_str(o, "glyph", ev->text ? ev->text : "");
         add_int(o, "lane", ev->lane);
+        add_int(o, "n", (long long)ev->ref); /* the frame's number on its side */
         break;
     case CV_EV_LOOP:
         add_int(o, "lane", ev->lane);
@@ -378,6 +379,7 @@ static int parse_event(reader *r, cv_log *log, cv_event *ev)
         break;
     case CV_EV_FRAME:
         ev->text = dup_str(get_str(o, "glyph"));
+        ev->ref = (uint64_t)get_int(o, "n", 0);
         break;
     case CV_EV_LOOP:
         if (read_state(r, ev) != 0)
