@@ -1,6 +1,9 @@
 #include "headless.h"
 
+#include <stdbool.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "trace.h"
 
@@ -14,8 +17,77 @@ void cv_headless_stamp(const cv_log *log, int64_t t_ns, char *buf, size_t len)
              (int)(wall % 1000000000 / 1000000));
 }
 
+/* Spinner frames (CV_EV_FRAME) are shown as the Python scripts show them
+ * on a terminal: one line redrawn in place after '\r', cleared by the
+ * empty frame.  Console lines clear it first and redraw it after, so they
+ * are never mixed with it.  Into a file, redraws would only be noise: each
+ * side's spinning is summed up in one line when its empty frame comes. */
+typedef struct printer {
+    FILE *out;
+    bool tty;
+    bool spinning[CV_SIDE_COUNT];
+    char glyph[CV_SIDE_COUNT][8];
+    unsigned long frames[CV_SIDE_COUNT];
+    int shown; /* width of the spinner line on screen, 0 if none */
+} printer;
+
+static void clear_spinner_line(printer *p)
+{
+    if (p->shown > 0)
+        fprintf(p->out, "\r%*s\r", p->shown, "");
+    p->shown = 0;
+}
+
+/* "\r| thinking!", or both sides in a row when both spin. */
+static void draw_spinner_line(printer *p)
+{
+    int active = 0;
+    for (int s = 0; s < CV_SIDE_COUNT; s++)
+        active += p->spinning[s];
+    char line[128] = "";
+    size_t len = 0;
+    for (int s = 0; s < CV_SIDE_COUNT && len < sizeof line; s++) {
+        if (!p->spinning[s])
+            continue;
+        int n = active > 1 ? snprintf(line + len, sizeof line - len, "%s%s thinking! (%s)",
+                                      len > 0 ? "   " : "", p->glyph[s], cv_side_name((unsigned)s))
+                           : snprintf(line + len, sizeof line - len, "%s thinking!", p->glyph[s]);
+        len += n > 0 ? (size_t)n : 0;
+    }
+    if (len >= sizeof line)
+        len = sizeof line - 1;
+    if (len == 0) {
+        clear_spinner_line(p);
+        return;
+    }
+    int pad = p->shown > (int)len ? p->shown - (int)len : 0;
+    fprintf(p->out, "\r%s%*s", line, pad, "");
+    p->shown = (int)len + pad;
+}
+
+static void print_frame(printer *p, const cv_log *log, const cv_event *ev)
+{
+    unsigned s = ev->side < CV_SIDE_COUNT ? ev->side : CV_SIDE_NONE;
+    if (ev->text != NULL && ev->text[0] != '\0') {
+        p->spinning[s] = true;
+        snprintf(p->glyph[s], sizeof p->glyph[s], "%s", ev->text);
+        p->frames[s]++;
+    } else {
+        p->spinning[s] = false;
+        if (!p->tty) {
+            char stamp[32];
+            cv_headless_stamp(log, ev->t_ns, stamp, sizeof stamp);
+            fprintf(p->out, "%s(%s side drew %lu frame%s)\n", stamp, cv_side_name(s),
+                    p->frames[s], p->frames[s] == 1 ? "" : "s");
+        }
+        p->frames[s] = 0;
+    }
+    if (p->tty)
+        draw_spinner_line(p);
+}
+
 /* Emits events [from, to). */
-static int emit(cv_log *log, size_t from, size_t to, FILE *out, FILE *trace,
+static int emit(printer *p, cv_log *log, size_t from, size_t to, FILE *trace,
                 cv_trace_labels *labels)
 {
     for (size_t i = from; i < to; i++) {
@@ -23,25 +95,32 @@ static int emit(cv_log *log, size_t from, size_t to, FILE *out, FILE *trace,
         if (ev->kind == CV_EV_LOG) {
             char stamp[32];
             cv_headless_stamp(log, ev->t_ns, stamp, sizeof stamp);
-            fprintf(out, "%s%s\n", stamp, ev->text ? ev->text : "");
+            bool redraw = p->shown > 0;
+            clear_spinner_line(p);
+            fprintf(p->out, "%s%s\n", stamp, ev->text ? ev->text : "");
+            if (redraw)
+                draw_spinner_line(p);
+        } else if (ev->kind == CV_EV_FRAME) {
+            print_frame(p, log, ev);
         }
         if (trace != NULL && cv_trace_write_event(trace, log, ev, labels) != 0)
             return -1;
     }
-    fflush(out);
+    fflush(p->out);
     return 0;
 }
 
 int cv_headless_follow(cv_run *run, FILE *out, FILE *trace, volatile sig_atomic_t *interrupt)
 {
     cv_trace_labels *labels = cv_trace_labels_create();
+    printer p = {.out = out, .tty = isatty(fileno(out)) == 1};
     size_t done = 0;
     int trace_rc = 0;
     bool asked = false;
     while (!cv_run_finished(run)) {
         size_t n = cv_log_wait(run->log, done, 0.1);
         if (trace_rc == 0)
-            trace_rc = emit(run->log, done, n, out, trace, labels);
+            trace_rc = emit(&p, run->log, done, n, trace, labels);
         done = n;
         if (interrupt != NULL && *interrupt && !asked) {
             cv_run_request_stop(run);
@@ -51,7 +130,10 @@ int cv_headless_follow(cv_run *run, FILE *out, FILE *trace, volatile sig_atomic_
     int status = cv_run_join(run);
     size_t n = cv_log_count(run->log);
     if (trace_rc == 0)
-        trace_rc = emit(run->log, done, n, out, trace, labels);
+        trace_rc = emit(&p, run->log, done, n, trace, labels);
+    /* A run stopped early may leave a spinner on screen. */
+    clear_spinner_line(&p);
+    fflush(out);
     cv_trace_labels_destroy(labels);
     return trace_rc != 0 ? -1 : status;
 }

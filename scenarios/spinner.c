@@ -1,0 +1,580 @@
+/*
+ * Fluent Python's spinner (spinner_thread.py and spinner_async.py, with the
+ * experiments of spinner_async_experiment.py and the is_prime variants):
+ * one little program written twice, run side by side on one clock so that
+ * the two can be compared frame by frame.
+ *
+ *   - The thread side runs on the run's main thread (lane 0): it creates a
+ *     spinner thread, starts it, calls slow(), sets the `done` event and
+ *     joins.  The spinner can only be asked to stop.
+ *   - The task side runs an event loop on a thread of its own: supervisor
+ *     creates the spin task, awaits slow() and cancels the spinner, which
+ *     is stopped by CancelledError raised at its await.
+ *
+ * Frames, milestones (MARK) and console lines carry their side, so the UI
+ * can draw two panes and a replay turns the spinners too; task and loop
+ * events come from the loop itself.
+ *
+ * --work picks what slow() does: sleep (the book's programs), block (a
+ * blocking time.sleep(3) inside the coroutine), cpu (is_prime of a large
+ * prime instead of the sleep) or nap (is_prime awaiting a zero sleep every
+ * so often).  C divides far faster than CPython, so for cpu and nap the
+ * prime is taken from a table after timing a short run of divisions: the
+ * one whose check takes about 3 s / speed on this machine.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "clock.h"
+#include "coro.h"
+#include "loop.h"
+#include "scenarios.h"
+#include "task.h"
+
+enum work { WORK_SLEEP, WORK_BLOCK, WORK_CPU, WORK_NAP };
+
+/* What both sides share: the options, and the prime for cpu and nap. */
+typedef struct spinner_cfg {
+    cv_run *run;
+    enum work work;
+    uint64_t prime;
+    long long nap_every;
+} spinner_cfg;
+
+/* ---- events ---- */
+
+static void publish_text(cv_run *run, int kind, int state, int side, int lane, uint64_t ref,
+                         const char *text)
+{
+    if (run->bus == NULL)
+        return;
+    cv_event ev = {.kind = (uint16_t)kind, .state = (uint16_t)state, .side = (uint16_t)side,
+                   .lane = (int16_t)lane, .ref = ref,
+                   .text = text != NULL ? strdup(text) : NULL};
+    cv_publish(run->bus, &ev);
+}
+
+/* A milestone on the calling thread's lane: the UI shows the sentence as
+ * the caption of the step, so it names the lesson. */
+static void mark(cv_run *run, int side, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void mark(cv_run *run, int side, const char *fmt, ...)
+{
+    char text[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    publish_text(run, CV_EV_MARK, 0, side, cv_bus_lane(run->bus), 0, text);
+}
+
+/* The four glyphs of itertools.cycle(r'\|/-'); frame n (from 1) shows
+ * glyph n - 1. */
+static const char *const glyphs[] = {"\\", "|", "/", "-"};
+
+/* print(f'\r{char} {msg}') is a frame; print(f'\r{blanks}\r') is the
+ * empty frame that ends a side's spinning. */
+static void frame(cv_run *run, int side, uint64_t n, const char *glyph)
+{
+    publish_text(run, CV_EV_FRAME, 0, side, cv_bus_lane(run->bus), n, glyph);
+}
+
+/* Announces a lane and its side: the UI puts the lane in that side's pane. */
+static void lane_started(cv_run *run, int lane, int side, const char *name)
+{
+    publish_text(run, CV_EV_THREAD, CV_THREAD_STARTED, side, lane, 0, name);
+}
+
+/* ---- is_prime, from the book's primes.py ---- */
+
+static uint64_t isqrt_u64(uint64_t n)
+{
+    uint64_t r = 0;
+    for (uint64_t bit = (uint64_t)1 << 62; bit != 0; bit >>= 2) {
+        if (n >= r + bit) {
+            n -= r + bit;
+            r = (r >> 1) + bit;
+        } else {
+            r >>= 1;
+        }
+    }
+    return r;
+}
+
+/* Trial division by the odd i in [from, to]: the first divisor, or 0.  The
+ * loop of is_prime, on its own so that calibration times exactly it. */
+static uint64_t odd_divisor(uint64_t n, uint64_t from, uint64_t to)
+{
+    for (uint64_t i = from; i <= to; i += 2)
+        if (n % i == 0)
+            return i;
+    return 0;
+}
+
+/* Divisions between two looks at the stop flag: a few milliseconds. */
+#define STOP_CHECK_EVERY (1u << 20)
+
+/* def is_prime(n: int) -> bool:  Stops early (answering false) when the
+ * run is asked to stop. */
+static bool is_prime(cv_run *run, uint64_t n)
+{
+    if (n < 2)                         /* if n < 2: return False */
+        return false;
+    if (n == 2)                        /* if n == 2: return True */
+        return true;
+    if (n % 2 == 0)                    /* if n % 2 == 0: return False */
+        return false;
+    uint64_t root = isqrt_u64(n);      /* root = math.isqrt(n) */
+    /* for i in range(3, root + 1, 2): if n % i == 0: return False */
+    for (uint64_t i = 3; i <= root; i += 2 * STOP_CHECK_EVERY) {
+        uint64_t end = root - i < 2 * STOP_CHECK_EVERY ? root : i + 2 * STOP_CHECK_EVERY - 2;
+        if (odd_divisor(n, i, end) != 0 || cv_run_stopping(run))
+            return false;
+    }
+    return true;                       /* return True */
+}
+
+/* 5_000_111_000_222_021 is the book's prime; each next one is about twice
+ * as large, so its check takes about 1.4 times as long. */
+static const uint64_t primes[] = {
+    5000111000222021ULL,    10000222000444057ULL,   20000444000888137ULL,
+    40000888001776171ULL,   80001776003552353ULL,   160003552007104703ULL,
+    320007104014209379ULL,  640014208028418689ULL,  1280028416056837393ULL,
+    2560056832113674783ULL, 5120113664227349561ULL, 10240227328454699159ULL,
+};
+
+/* The prime whose check takes closest to 3 s / speed here.  The rate is
+ * the best of a few short timings (some milliseconds in all), since a
+ * single one is easily stretched by another thread taking the core. */
+static uint64_t pick_prime(double speed)
+{
+    const uint64_t probe = 1u << 20;
+    double best = 0;
+    for (int k = 0; k < 5; k++) {
+        int64_t t0 = cv_clock_mono_ns();
+        uint64_t d = odd_divisor(primes[0], 3, 3 + 2 * (probe - 1));
+        double secs = (double)(cv_clock_mono_ns() - t0) / 1e9;
+        if (d == 0 && secs > 0 && (best == 0 || secs < best))
+            best = secs;
+    }
+    if (best == 0)
+        return primes[0];
+    double wanted = 3.0 / speed * (double)probe / best; /* divisions */
+    size_t n = sizeof primes / sizeof primes[0];
+    for (size_t k = 0; k < n; k++) {
+        /* Take the first entry past halfway (2^0.25, in logarithmic
+         * terms) from the one before. */
+        double divisions = (double)isqrt_u64(primes[k]) / 2;
+        if (divisions * 1.19 >= wanted)
+            return primes[k];
+    }
+    return primes[n - 1];
+}
+
+/* ---- the thread side: spinner_thread.py ---- */
+
+/* threading.Event, as much of it as spin() needs. */
+typedef struct event {
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
+    bool flag;
+} event;
+
+static void event_init(event *e)
+{
+    pthread_mutex_init(&e->mu, NULL);
+    cv_clock_cond_init(&e->cond);
+    e->flag = false;
+}
+
+static void event_destroy(event *e)
+{
+    pthread_mutex_destroy(&e->mu);
+    pthread_cond_destroy(&e->cond);
+}
+
+static void event_set(event *e)
+{
+    pthread_mutex_lock(&e->mu);
+    e->flag = true;
+    pthread_cond_broadcast(&e->cond);
+    pthread_mutex_unlock(&e->mu);
+}
+
+/* done.wait(seconds): true as soon as the flag is set, false on timeout. */
+static bool event_wait(event *e, double seconds)
+{
+    struct timespec deadline = cv_clock_deadline(seconds);
+    pthread_mutex_lock(&e->mu);
+    while (!e->flag)
+        if (pthread_cond_timedwait(&e->cond, &e->mu, &deadline) == ETIMEDOUT)
+            break;
+    bool flag = e->flag;
+    pthread_mutex_unlock(&e->mu);
+    return flag;
+}
+
+typedef struct thread_spinner {
+    cv_run *run;
+    event *done;
+    int lane;
+} thread_spinner;
+
+/* def spin(msg: str, done: Event) -> None: */
+static void *spin_thread(void *arg)
+{
+    thread_spinner *sp = arg;
+    cv_run *run = sp->run;
+    cv_bus_attach(run->bus, sp->lane);
+    lane_started(run, sp->lane, CV_SIDE_THREAD, "spinner thread");
+    uint64_t n = 0;
+    for (;;) {                                              /* for char in itertools.cycle(r'\|/-'): */
+        n++;                                                /*     print(f'\r{char} {msg}', */
+        frame(run, CV_SIDE_THREAD, n, glyphs[(n - 1) % 4]); /*           end='', flush=True) */
+        if (event_wait(sp->done, 0.1 / run->speed))         /*     if done.wait(.1): */
+            break;                                          /*         break */
+    }
+    frame(run, CV_SIDE_THREAD, n + 1, "");                  /* print(f'\r{blanks}\r', end='') */
+    mark(run, CV_SIDE_THREAD,
+         "The spinner thread saw done set, cleared its line and returned: only now does it end");
+    publish_text(run, CV_EV_THREAD, CV_THREAD_STOPPED, CV_SIDE_THREAD, sp->lane, 0, NULL);
+    return NULL;
+}
+
+/* def slow() -> int: time.sleep(3); return 42  (cpu, nap: is_prime(N)) */
+static long long slow_thread(const spinner_cfg *cfg)
+{
+    cv_run *run = cfg->run;
+    if (cfg->work == WORK_SLEEP || cfg->work == WORK_BLOCK) {
+        mark(run, CV_SIDE_THREAD,
+             "slow() calls time.sleep(3): main blocks for 3 s while the spinner thread keeps drawing");
+        cv_run_sleep(run, 3.0);                             /* time.sleep(3) */
+    } else {
+        /* A thread has no await: nap runs the same check as cpu. */
+        mark(run, CV_SIDE_THREAD,
+             "slow() computes is_prime(%llu) in main: main is busy, yet the spinner thread keeps "
+             "drawing, for the OS gives every thread its turn",
+             (unsigned long long)cfg->prime);
+        cv_run_log_side(run, CV_SIDE_THREAD, "is_prime(%llu) ...", (unsigned long long)cfg->prime);
+        bool prime = is_prime(run, cfg->prime);
+        if (!cv_run_stopping(run))
+            cv_run_log_side(run, CV_SIDE_THREAD, "is_prime(%llu) -> %s",
+                            (unsigned long long)cfg->prime, prime ? "True" : "False");
+    }
+    return 42;                                              /* return 42 */
+}
+
+/* def supervisor() -> int:  and main(), which prints its result. */
+static int thread_side(const spinner_cfg *cfg)
+{
+    cv_run *run = cfg->run;
+    event done;
+    event_init(&done);                                      /* done = Event() */
+    thread_spinner sp = {run, &done, cv_bus_new_lane(run->bus)};
+    /* spinner = Thread(target=spin, args=('thinking!', done)) */
+    mark(run, CV_SIDE_THREAD, "Thread created: it will not run until start()");
+    cv_run_log_side(run, CV_SIDE_THREAD, "spinner object: <Thread(Thread-1, initial)>");
+    mark(run, CV_SIDE_THREAD, "start(): the spinner thread begins to run");
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, spin_thread, &sp) != 0) { /* spinner.start() */
+        cv_run_log_side(run, CV_SIDE_THREAD, "error: cannot start the spinner thread");
+        event_destroy(&done);
+        return 1;
+    }
+    long long result = slow_thread(cfg);                    /* result = slow() */
+    mark(run, CV_SIDE_THREAD,
+         "done.set(): the spinner thread is asked to stop, since no one can kill a thread from outside");
+    event_set(&done);                                       /* done.set() */
+    mark(run, CV_SIDE_THREAD, "join(): main waits for the spinner thread to finish");
+    pthread_join(thread, NULL);                             /* spinner.join() */
+    if (!cv_run_stopping(run))
+        cv_run_log_side(run, CV_SIDE_THREAD, "Answer: %lld", result); /* print(f'Answer: {result}') */
+    event_destroy(&done);
+    return 0;
+}
+
+/* ---- the task side: spinner_async.py ---- */
+
+typedef struct task_side task_side;
+
+typedef struct spin_frame {
+    task_side *side;
+    uint64_t n;
+} spin_frame;
+
+typedef struct slow_frame {
+    task_side *side;
+    uint64_t root, i;
+    bool prime;
+} slow_frame;
+
+struct task_side {
+    const spinner_cfg *cfg;
+    int lane;
+    pthread_t thread;
+    pthread_mutex_t mu; /* guards loop against main's stop while it goes away */
+    cv_loop *loop;      /* NULL once destroyed */
+    atomic_bool finished;
+    int status;
+    /* The coroutines' frames. */
+    cv_task *spinner, *slow;
+    spin_frame spin;
+    slow_frame slow_f;
+};
+
+/* The line where spin() is defined, for its repr: Python names the line
+ * where a coroutine that has not started yet sits. */
+static const int spin_line = __LINE__ + 3;
+
+/* async def spin(msg: str) -> None: */
+static int spin(cv_task *t, void *arg)
+{
+    spin_frame *f = arg;
+    cv_run *run = f->side->cfg->run;
+    CV_CORO_BEGIN(t);
+    for (;;) {                                              /* for char in itertools.cycle(r'\|/-'): */
+        f->n++;                                             /*     print(f'\r{char} {msg}', */
+        frame(run, CV_SIDE_TASK, f->n, glyphs[(f->n - 1) % 4]); /*     flush=True, end='') */
+        CV_TRY_AWAIT(t, CV_AWAIT_SLEEP(t, 0.1 / run->speed)); /*   try: await asyncio.sleep(.1) */
+        if (CV_CANCELLED_AT_AWAIT(t))                       /*     except asyncio.CancelledError: */
+            break;                                          /*         break */
+    }
+    frame(run, CV_SIDE_TASK, f->n + 1, "");                 /* print(f'\r{blanks}\r', end='') */
+    mark(run, CV_SIDE_TASK,
+         "spin() caught CancelledError at its await and cleared its line: the task ends cancelled");
+    /* The book's spin() returns here, and asyncio would then call the task
+     * done; re-raising, as asyncio's documentation asks of code that
+     * catches CancelledError, keeps the cancellation visible. */
+    CV_RERAISE(t);                                          /* raise */
+    CV_CORO_END(t);
+}
+
+/* async def slow() -> int:  await asyncio.sleep(3); return 42, or the
+ * experiments that block the loop (block, cpu) or nap in the check. */
+static int slow(cv_task *t, void *arg)
+{
+    slow_frame *f = arg;
+    const spinner_cfg *cfg = f->side->cfg;
+    cv_run *run = cfg->run;
+    unsigned long long n = cfg->prime;
+    CV_CORO_BEGIN(t);
+    if (cfg->work == WORK_SLEEP) {
+        mark(run, CV_SIDE_TASK,
+             "await asyncio.sleep(3): slow() suspends and the loop is free to run the spinner");
+        CV_AWAIT_SLEEP(t, 3.0 / run->speed);                /* await asyncio.sleep(3) */
+    } else if (cfg->work == WORK_BLOCK) {
+        mark(run, CV_SIDE_TASK,
+             "time.sleep(3) blocks the event loop: nothing else can run, so the spinner freezes");
+        cv_run_sleep(run, 3.0);                             /* time.sleep(3) */
+        mark(run, CV_SIDE_TASK,
+             "time.sleep(3) returned: the loop is free again, 3 s late for the spinner's next frame");
+    } else if (cfg->work == WORK_CPU) {
+        mark(run, CV_SIDE_TASK,
+             "is_prime(%llu) never awaits: it holds the event loop, and the spinner freezes "
+             "until it returns", n);
+        cv_run_log_side(run, CV_SIDE_TASK, "is_prime(%llu) ...", n);
+        f->prime = is_prime(run, n);                        /* return is_prime(n) */
+        mark(run, CV_SIDE_TASK,
+             "is_prime() returned: the loop is free again, long after the spinner's next frame was due");
+    } else {
+        mark(run, CV_SIDE_TASK,
+             "is_prime(%llu) awaits asyncio.sleep(0) now and then: the spinner gets its turns, and "
+             "the check takes longer", n);
+        cv_run_log_side(run, CV_SIDE_TASK, "is_prime(%llu) ...", n);
+        /* async def is_prime(n): the trivial cases are settled by the table. */
+        f->prime = true;
+        f->root = isqrt_u64(n);                             /* root = math.isqrt(n) */
+        for (f->i = 3; f->i <= f->root; f->i += 2) {        /* for i in range(3, root + 1, 2): */
+            if (n % f->i == 0) {                            /*     if n % i == 0: */
+                f->prime = false;                           /*         return False */
+                break;
+            }
+            if (f->i % (uint64_t)cfg->nap_every == 1) {     /*     if i % 100_000 == 1: */
+                if (cv_run_stopping(run))
+                    break;
+                CV_YIELD(t);                                /*         await asyncio.sleep(0) */
+            }
+        }
+    }
+    if (cfg->work >= WORK_CPU && !cv_run_stopping(run))
+        cv_run_log_side(run, CV_SIDE_TASK, "is_prime(%llu) -> %s", n, f->prime ? "True" : "False");
+    CV_RETURN(t, 42);                                       /* return 42 */
+    CV_CORO_END(t);
+}
+
+/* async def supervisor() -> int: */
+static int supervisor(cv_task *t, void *arg)
+{
+    task_side *s = arg;
+    cv_run *run = s->cfg->run;
+    cv_loop *loop = cv_task_loop(t);
+    cv_result r;
+    CV_CORO_BEGIN(t);
+    s->spin.side = s;
+    /* spinner = asyncio.create_task(spin('thinking!')) */
+    s->spinner = cv_task_create(loop, "spin", spin, &s->spin);
+    if (s->spinner == NULL)
+        CV_FAIL(t, CV_ENOMEM, "out of memory");
+    mark(run, CV_SIDE_TASK,
+         "create_task(spin): the task is already scheduled; it runs as soon as supervisor awaits");
+    cv_run_log_side(run, CV_SIDE_TASK,                      /* print(f'spinner object: {spinner}') */
+                    "spinner Task object: <Task pending name='Task-%llu' coro=<spin() running at "
+                    "scenarios/spinner.c:%d>>",
+                    (unsigned long long)cv_task_id(s->spinner), spin_line);
+    /* In the book `await slow()` runs slow's body inside supervisor's own
+     * step, so in the block and cpu experiments the spinner never draws at
+     * all.  Here slow() is a task of its own, so that it shows on screen:
+     * spin, created first, draws one frame before slow runs and then stays
+     * frozen on it, which teaches the same lesson. */
+    s->slow_f.side = s;
+    s->slow = cv_task_create(loop, "slow", slow, &s->slow_f);
+    if (s->slow == NULL)
+        CV_FAIL(t, CV_ENOMEM, "out of memory");
+    CV_AWAIT_TASK(t, s->slow);                              /* result = await slow() */
+    cv_task_result(s->slow, &r);
+    mark(run, CV_SIDE_TASK, "cancel(): CancelledError will be raised at the spinner's await");
+    cv_task_cancel(s->spinner);                             /* spinner.cancel() */
+    CV_RETURN(t, r.value);                                  /* return result */
+    CV_CORO_END(t);
+}
+
+/* def main(): result = asyncio.run(supervisor()); print(f'Answer: {result}') */
+static void *loop_thread(void *arg)
+{
+    task_side *s = arg;
+    cv_run *run = s->cfg->run;
+    cv_bus_attach(run->bus, s->lane);
+    lane_started(run, s->lane, CV_SIDE_TASK, "event loop");
+    mark(run, CV_SIDE_TASK,
+         "asyncio.run(supervisor()): the event loop starts and schedules the supervisor coroutine");
+    cv_task *sup = cv_task_create(s->loop, "supervisor", supervisor, s);
+    cv_result r = {0};
+    int rc = sup != NULL ? cv_loop_run_until_complete(s->loop, sup, &r) : CV_ENOMEM;
+    /* asyncio.run() lets the tasks still alive finish before it returns:
+     * the spinner sees its cancellation and clears its line. */
+    if (rc == CV_OK && !cv_run_stopping(run))
+        cv_loop_run(s->loop);
+    if (rc == CV_OK && !cv_run_stopping(run)) {
+        cv_run_log_side(run, CV_SIDE_TASK, "Answer: %lld", r.value);
+    } else if (!cv_run_stopping(run)) {
+        cv_run_log_side(run, CV_SIDE_TASK, "error: %s",
+                        rc == CV_EFAILED ? r.message : cv_strerror(rc));
+        s->status = 1;
+    }
+    cv_task_release(sup);
+    cv_task_release(s->spinner);
+    cv_task_release(s->slow);
+    pthread_mutex_lock(&s->mu);
+    cv_loop *loop = s->loop;
+    s->loop = NULL;
+    pthread_mutex_unlock(&s->mu);
+    cv_loop_destroy(loop); /* tasks cut short by a stop end cancelled here */
+    publish_text(run, CV_EV_THREAD, CV_THREAD_STOPPED, CV_SIDE_TASK, s->lane, 0, NULL);
+    atomic_store(&s->finished, true);
+    return NULL;
+}
+
+/* Starts the task side on its own thread: 0, or -1 after logging why. */
+static int task_side_start(task_side *s, const spinner_cfg *cfg)
+{
+    cv_run *run = cfg->run;
+    s->cfg = cfg;
+    s->lane = cv_bus_new_lane(run->bus);
+    pthread_mutex_init(&s->mu, NULL);
+    atomic_init(&s->finished, false);
+    s->loop = cv_loop_create(run->bus, s->lane);
+    if (s->loop != NULL)
+        cv_loop_set_demo_speed(s->loop, run->speed);
+    if (s->loop == NULL || pthread_create(&s->thread, NULL, loop_thread, s) != 0) {
+        cv_run_log_side(run, CV_SIDE_TASK, "error: cannot start the event loop");
+        cv_loop_destroy(s->loop);
+        pthread_mutex_destroy(&s->mu);
+        return -1;
+    }
+    return 0;
+}
+
+/* Waits for the task side to end; if the run is asked to stop first, stops
+ * the loop, which returns after its current turn. */
+static int task_side_join(task_side *s)
+{
+    cv_run *run = s->cfg->run;
+    while (!atomic_load(&s->finished)) {
+        if (!cv_run_sleep(run, 0.02 * run->speed)) {
+            pthread_mutex_lock(&s->mu);
+            if (s->loop != NULL)
+                cv_loop_stop(s->loop);
+            pthread_mutex_unlock(&s->mu);
+            break;
+        }
+    }
+    pthread_join(s->thread, NULL);
+    pthread_mutex_destroy(&s->mu);
+    return s->status;
+}
+
+/* ---- the scenario ---- */
+
+static int run_spinner(cv_run *run)
+{
+    static const char *const works[] = {"sleep", "block", "cpu", "nap"};
+    spinner_cfg cfg = {.run = run, .work = WORK_SLEEP,
+                       .nap_every = cv_opts_int(run->opts, "nap-every")};
+    const char *work = cv_opts_str(run->opts, "work");
+    for (int k = 0; k < 4; k++)
+        if (work != NULL && strcasecmp(work, works[k]) == 0)
+            cfg.work = (enum work)k;
+    const char *side = cv_opts_str(run->opts, "side");
+    bool threads = side == NULL || strcasecmp(side, "task") != 0;
+    bool tasks = side == NULL || strcasecmp(side, "thread") != 0;
+    if (cfg.work == WORK_CPU || cfg.work == WORK_NAP)
+        cfg.prime = pick_prime(run->speed);
+
+    /* Both sides start together, so that they run on one clock. */
+    task_side *ts = NULL;
+    int status = 0;
+    if (tasks) {
+        ts = calloc(1, sizeof *ts);
+        if (ts == NULL || task_side_start(ts, &cfg) != 0) {
+            free(ts);
+            ts = NULL;
+            status = 1;
+        }
+    }
+    if (threads && thread_side(&cfg) != 0)
+        status = 1;
+    if (ts != NULL) {
+        if (task_side_join(ts) != 0)
+            status = 1;
+        free(ts);
+    }
+    return status;
+}
+
+static const char *const work_choices[] = {"sleep", "block", "cpu", "nap", NULL};
+static const char *const side_choices[] = {"thread", "task", "both", NULL};
+
+static const cv_opt_spec spinner_options[] = {
+    {.name = "work", .type = CV_OPT_STR, .def = "sleep", .metavar = "KIND", .choices = work_choices,
+     .help = "what slow() does: sleep (the book), block (time.sleep in the coroutine), "
+             "cpu (is_prime of a large prime), nap (is_prime with await asyncio.sleep(0))"},
+    {.name = "side", .type = CV_OPT_STR, .def = "both", .metavar = "SIDE", .choices = side_choices,
+     .help = "run the thread version, the task version, or both side by side"},
+    {.name = "nap-every", .type = CV_OPT_INT, .min = 2, .max = 1000000000, .def = "100000",
+     .metavar = "N", .help = "with --work nap: await asyncio.sleep(0) when i % N == 1, as in the book"},
+    {0},
+};
+
+const cv_scenario cv_scenario_spinner = {
+    .name = "spinner",
+    .summary = "a thread and a task spin while slow() works: stop vs cancel, blocking the loop",
+    .options = spinner_options,
+    .run = run_spinner,
+};

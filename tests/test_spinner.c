@@ -1,0 +1,327 @@
+/* The spinner scenario at --speed 10: what each experiment makes visible
+ * in the log.  sleep: both spinners turn all through slow(), the spin task
+ * ends cancelled and the spinner thread is joined before main answers.
+ * block and cpu: no task-side frame while slow() holds the loop, while the
+ * thread side keeps drawing.  nap: task frames again during the check.
+ * Timing bounds are loose: the suite also runs under TSan and ASan on two
+ * slow cores. */
+#include <stdio.h>
+#include <string.h>
+
+#include "run.h"
+#include "scenarios.h"
+#include "testutil.h"
+
+#define MAXF 4096
+
+/* What a run's log says, gathered in one pass. */
+typedef struct facts {
+    double frame_t[CV_SIDE_COUNT][MAXF]; /* drawn frames (not the clearing one) */
+    int frames[CV_SIDE_COUNT];
+    int clears[CV_SIDE_COUNT];
+    bool clear_is_last[CV_SIDE_COUNT];
+    int answers[CV_SIDE_COUNT];
+    double answer_t[CV_SIDE_COUNT];
+    int task_events, loop_events;
+    int spinner_lane, loop_lane;
+    double spinner_started, spinner_stopped, start_mark;
+    uint64_t spin_id, slow_id;
+    int spin_final;
+    double slow_begin, slow_end;      /* the task side's slow(): RUNNING .. DONE */
+    double tslow_begin, tslow_end;    /* the thread side's slow(): its mark .. done.set() */
+    int prime_lines;
+} facts;
+
+static double secs(const cv_event *ev)
+{
+    return (double)ev->t_ns / 1e9;
+}
+
+static void gather(const cv_log *log, facts *f)
+{
+    memset(f, 0, sizeof *f);
+    f->spinner_lane = f->loop_lane = -1;
+    f->spin_final = -1;
+    f->slow_begin = f->slow_end = f->tslow_begin = f->tslow_end = -1;
+    f->spinner_started = f->spinner_stopped = f->start_mark = -1;
+    for (size_t i = 0; i < cv_log_count(log); i++) {
+        const cv_event *ev = cv_log_at(log, i);
+        const char *text = ev->text ? ev->text : "";
+        unsigned side = ev->side < CV_SIDE_COUNT ? ev->side : 0;
+        switch (ev->kind) {
+        case CV_EV_THREAD:
+            if (ev->state == CV_THREAD_STARTED && strcmp(text, "spinner thread") == 0) {
+                assert_int_equal(ev->side, CV_SIDE_THREAD);
+                f->spinner_lane = ev->lane;
+                f->spinner_started = secs(ev);
+            }
+            if (ev->state == CV_THREAD_STARTED && strcmp(text, "event loop") == 0) {
+                assert_int_equal(ev->side, CV_SIDE_TASK);
+                f->loop_lane = ev->lane;
+            }
+            if (ev->state == CV_THREAD_STOPPED && ev->lane == f->spinner_lane)
+                f->spinner_stopped = secs(ev);
+            break;
+        case CV_EV_FRAME:
+            assert_true(side == CV_SIDE_THREAD || side == CV_SIDE_TASK);
+            assert_int_equal(ev->lane, side == CV_SIDE_THREAD ? f->spinner_lane : f->loop_lane);
+            if (text[0] == '\0') {
+                f->clears[side]++;
+                f->clear_is_last[side] = true;
+            } else {
+                assert_true(strlen(text) == 1 && strchr("\\|/-", text[0]) != NULL);
+                if (f->frames[side] < MAXF)
+                    f->frame_t[side][f->frames[side]] = secs(ev);
+                f->frames[side]++;
+                assert_int_equal(ev->ref, (uint64_t)f->frames[side]);
+                f->clear_is_last[side] = false;
+            }
+            break;
+        case CV_EV_TASK:
+            f->task_events++;
+            if (ev->state == CV_TASK_CREATED && strcmp(text, "spin") == 0)
+                f->spin_id = ev->id;
+            if (ev->state == CV_TASK_CREATED && strcmp(text, "slow") == 0)
+                f->slow_id = ev->id;
+            if (ev->id == f->spin_id && ev->state >= CV_TASK_CANCELLED)
+                f->spin_final = ev->state;
+            if (ev->id == f->slow_id && ev->state == CV_TASK_RUNNING && f->slow_begin < 0)
+                f->slow_begin = secs(ev);
+            if (ev->id == f->slow_id && ev->state == CV_TASK_DONE)
+                f->slow_end = secs(ev);
+            break;
+        case CV_EV_LOOP:
+            f->loop_events++;
+            break;
+        case CV_EV_MARK:
+            if (side == CV_SIDE_THREAD && strncmp(text, "slow()", 6) == 0)
+                f->tslow_begin = secs(ev);
+            if (side == CV_SIDE_THREAD && strncmp(text, "done.set()", 10) == 0)
+                f->tslow_end = secs(ev);
+            if (side == CV_SIDE_THREAD && strncmp(text, "start()", 7) == 0)
+                f->start_mark = secs(ev);
+            break;
+        case CV_EV_LOG:
+            if (strncmp(text, "Answer: ", 8) == 0) {
+                assert_true(side == CV_SIDE_THREAD || side == CV_SIDE_TASK);
+                assert_string_equal(text, "Answer: 42");
+                f->answers[side]++;
+                f->answer_t[side] = secs(ev);
+            }
+            if (strncmp(text, "is_prime(", 9) == 0)
+                f->prime_lines++;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* Frames of `side` strictly inside (from, to). */
+static int frames_within(const facts *f, int side, double from, double to)
+{
+    int n = 0;
+    for (int k = 0; k < f->frames[side] && k < MAXF; k++)
+        n += f->frame_t[side][k] > from && f->frame_t[side][k] < to;
+    return n;
+}
+
+/* The longest stretch of (from, to) without a frame of `side`. */
+static double longest_gap(const facts *f, int side, double from, double to)
+{
+    double last = from, gap = 0;
+    for (int k = 0; k < f->frames[side] && k < MAXF; k++) {
+        double t = f->frame_t[side][k];
+        if (t <= from || t >= to)
+            continue;
+        gap = t - last > gap ? t - last : gap;
+        last = t;
+    }
+    return to - last > gap ? to - last : gap;
+}
+
+static cv_run *run_spinner(cv_opts *opts, double speed, int argc, char **argv)
+{
+    const cv_opt_spec *const tables[] = {cv_scenario_spinner.options, NULL};
+    char err[128];
+    assert_int_equal(cv_opts_parse(opts, tables, argc, argv, 0, err, sizeof err), 0);
+    cv_run *run = cv_run_start(&cv_scenario_spinner, opts, speed, "");
+    assert_non_null(run);
+    return run;
+}
+
+static cv_run *run_work(cv_opts *opts, const char *work, facts *f)
+{
+    char *argv[] = {"--work", (char *)work};
+    cv_run *run = run_spinner(opts, 10, 2, argv);
+    assert_int_equal(cv_run_join(run), 0);
+    gather(run->log, f);
+    return run;
+}
+
+/* What every complete two-sided run shows. */
+static void check_both_sides_ended(const facts *f)
+{
+    for (int side = CV_SIDE_THREAD; side <= CV_SIDE_TASK; side++) {
+        assert_int_equal(f->answers[side], 1);
+        assert_int_equal(f->clears[side], 1);
+        assert_true(f->clear_is_last[side]);
+        assert_true(f->frames[side] >= 1);
+    }
+    /* The thread starts only after start(); it is joined before main
+     * answers. */
+    assert_true(f->start_mark >= 0 && f->spinner_started >= f->start_mark);
+    assert_true(f->spinner_stopped >= 0);
+    assert_true(f->spinner_stopped <= f->answer_t[CV_SIDE_THREAD]);
+    /* The spinner is cancelled at its await, after slow() is done. */
+    assert_int_equal(f->spin_final, CV_TASK_CANCELLED);
+    assert_true(f->slow_end > f->slow_begin && f->slow_begin >= 0);
+}
+
+static void test_sleep_both_spin_all_through(void **state)
+{
+    (void)state;
+    cv_opts opts;
+    facts *f = test_malloc(sizeof *f);
+    cv_run *run = run_work(&opts, "sleep", f);
+    check_both_sides_ended(f);
+    /* 3 s / 10 = 0.3 s of slow(), a frame every 0.01 s: about 30 each. */
+    assert_true(f->slow_end - f->slow_begin > 0.25);
+    assert_true(f->tslow_end - f->tslow_begin > 0.25);
+    assert_true(frames_within(f, CV_SIDE_TASK, f->slow_begin, f->slow_end) >= 10);
+    assert_true(frames_within(f, CV_SIDE_THREAD, f->tslow_begin, f->tslow_end) >= 10);
+    assert_true(longest_gap(f, CV_SIDE_TASK, f->slow_begin, f->slow_end) < 0.1);
+    assert_true(longest_gap(f, CV_SIDE_THREAD, f->tslow_begin, f->tslow_end) < 0.1);
+    assert_int_equal(f->prime_lines, 0);
+    test_free(f);
+    cv_run_destroy(run);
+}
+
+/* The loop is held for the whole of slow(): no task frame in that span,
+ * while the spinner thread keeps drawing through it. */
+static void check_loop_blocked(const facts *f)
+{
+    check_both_sides_ended(f);
+    assert_true(f->slow_end - f->slow_begin > 0.1);
+    assert_int_equal(frames_within(f, CV_SIDE_TASK, f->slow_begin, f->slow_end), 0);
+    int thread_frames = frames_within(f, CV_SIDE_THREAD, f->slow_begin, f->slow_end);
+    double expected = (f->slow_end - f->slow_begin) / 0.01;
+    if (thread_frames < 3 || thread_frames < expected / 4)
+        fail_msg("%d thread frames in %.3f s of blocked loop", thread_frames,
+                 f->slow_end - f->slow_begin);
+    /* The spinner drew its first frame before slow() ran, then froze. */
+    assert_true(f->frames[CV_SIDE_TASK] <= 2);
+}
+
+static void test_block_freezes_only_the_task(void **state)
+{
+    (void)state;
+    cv_opts opts;
+    facts *f = test_malloc(sizeof *f);
+    cv_run *run = run_work(&opts, "block", f);
+    check_loop_blocked(f);
+    assert_true(f->slow_end - f->slow_begin > 0.25);
+    test_free(f);
+    cv_run_destroy(run);
+}
+
+static void test_cpu_freezes_only_the_task(void **state)
+{
+    (void)state;
+    cv_opts opts;
+    facts *f = test_malloc(sizeof *f);
+    cv_run *run = run_work(&opts, "cpu", f);
+    check_loop_blocked(f);
+    assert_int_equal(f->prime_lines, 4); /* "is_prime(N) ..." and "-> True", each side */
+    test_free(f);
+    cv_run_destroy(run);
+}
+
+static void test_nap_lets_the_spinner_turn(void **state)
+{
+    (void)state;
+    cv_opts opts;
+    facts *f = test_malloc(sizeof *f);
+    cv_run *run = run_work(&opts, "nap", f);
+    check_both_sides_ended(f);
+    assert_int_equal(f->prime_lines, 4);
+    int during = frames_within(f, CV_SIDE_TASK, f->slow_begin, f->slow_end);
+    if (during < 3)
+        fail_msg("%d task frames in %.3f s of napping is_prime", during, f->slow_end - f->slow_begin);
+    test_free(f);
+    cv_run_destroy(run);
+}
+
+static void test_thread_side_alone(void **state)
+{
+    (void)state;
+    cv_opts opts;
+    char *argv[] = {"--side", "thread"};
+    cv_run *run = run_spinner(&opts, 10, 2, argv);
+    assert_int_equal(cv_run_join(run), 0);
+    facts *f = test_malloc(sizeof *f);
+    gather(run->log, f);
+    assert_int_equal(f->task_events, 0);
+    assert_int_equal(f->loop_events, 0);
+    assert_int_equal(f->loop_lane, -1);
+    assert_int_equal(f->frames[CV_SIDE_TASK], 0);
+    assert_int_equal(f->answers[CV_SIDE_TASK], 0);
+    assert_int_equal(f->answers[CV_SIDE_THREAD], 1);
+    assert_true(f->frames[CV_SIDE_THREAD] >= 10);
+    assert_true(f->spinner_stopped <= f->answer_t[CV_SIDE_THREAD]);
+    test_free(f);
+    cv_run_destroy(run);
+}
+
+static void test_task_side_alone(void **state)
+{
+    (void)state;
+    cv_opts opts;
+    char *argv[] = {"--side", "task"};
+    cv_run *run = run_spinner(&opts, 10, 2, argv);
+    assert_int_equal(cv_run_join(run), 0);
+    facts *f = test_malloc(sizeof *f);
+    gather(run->log, f);
+    assert_int_equal(f->spinner_lane, -1);
+    assert_int_equal(f->frames[CV_SIDE_THREAD], 0);
+    assert_int_equal(f->answers[CV_SIDE_THREAD], 0);
+    assert_int_equal(f->answers[CV_SIDE_TASK], 1);
+    assert_int_equal(f->spin_final, CV_TASK_CANCELLED);
+    test_free(f);
+    cv_run_destroy(run);
+}
+
+/* A stop (the UI's restart, Ctrl-C) ends both sides promptly, even in the
+ * middle of a blocking sleep or a prime check of several seconds. */
+static void test_stop_is_prompt(void **state)
+{
+    (void)state;
+    const char *works[] = {"block", "cpu", "nap"};
+    for (int k = 0; k < 3; k++) {
+        cv_opts opts;
+        char *argv[] = {"--work", (char *)works[k]};
+        double t0 = test_now();
+        cv_run *run = run_spinner(&opts, 1, 2, argv);
+        test_sleep(0.3);
+        cv_run_request_stop(run);
+        cv_run_join(run);
+        double took = test_now() - t0;
+        if (took > 1.5)
+            fail_msg("--work %s took %.2f s to stop", works[k], took);
+        cv_run_destroy(run);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sleep_both_spin_all_through),
+        cmocka_unit_test(test_block_freezes_only_the_task),
+        cmocka_unit_test(test_cpu_freezes_only_the_task),
+        cmocka_unit_test(test_nap_lets_the_spinner_turn),
+        cmocka_unit_test(test_thread_side_alone),
+        cmocka_unit_test(test_task_side_alone),
+        cmocka_unit_test(test_stop_is_prompt),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
