@@ -62,9 +62,19 @@ void cv_result_fail(cv_result *out, int error, const char *fmt, ...)
 
 cv_future *cv_future_new(cv_bus *bus, const char *label)
 {
-    cv_future *f = calloc(1, sizeof *f);
+    return cv_future_new_extra(bus, label, 0, NULL);
+}
+
+cv_future *cv_future_new_extra(cv_bus *bus, const char *label, size_t extra, void **extra_out)
+{
+    /* The executor's bytes follow the future, suitably aligned. */
+    size_t head = (sizeof(cv_future) + 15) & ~(size_t)15;
+    cv_future *f = malloc(head + extra);
     if (f == NULL)
         return NULL;
+    memset(f, 0, sizeof *f);
+    if (extra_out != NULL)
+        *extra_out = (char *)f + head;
     pthread_mutex_init(&f->mu, NULL);
     cv_clock_cond_init(&f->cond);
     atomic_init(&f->refs, 1);

@@ -51,6 +51,9 @@ typedef void (*cv_done_fn)(cv_future *f, void *arg);
 
 /* A new pending future with one reference, published as submitted. */
 cv_future *cv_future_new(cv_bus *bus, const char *label);
+/* The same, with `extra` bytes for the executor in the same allocation
+ * (*extra_out points at them; they live as long as the future). */
+cv_future *cv_future_new_extra(cv_bus *bus, const char *label, size_t extra, void **extra_out);
 void cv_future_retain(cv_future *f);
 void cv_future_release(cv_future *f);
 
