@@ -47,6 +47,7 @@ struct cv_bus {
      * fields every publish reads. */
     _Alignas(64) _Atomic int next_lane;
     _Alignas(64) _Atomic uint64_t next_id;
+    _Alignas(64) char after_next_id; /* nothing else on next_id's line */
 
     pthread_mutex_t drain_mu;   /* one drain at a time */
     pthread_mutex_t wake_mu;

@@ -87,7 +87,10 @@ typedef struct cv_event {
     uint16_t state; /* kind-specific state enum */
     uint16_t side;  /* kind-specific sub-classification */
     uint16_t flags; /* kind-specific bits */
+    uint64_t spare; /* pads the record to one 64-byte cache line */
 } cv_event;
+
+_Static_assert(sizeof(cv_event) == 64, "an event is one cache line");
 
 /* The names used in traces and on screen ("future", "running", ...). */
 const char *cv_event_kind_name(unsigned kind);

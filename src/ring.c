@@ -1,18 +1,25 @@
 #include "ring.h"
 
+#include <sys/mman.h>
+
 cv_ring *cv_ring_create(size_t capacity_pow2, int16_t lane)
 {
     cv_ring *ring = aligned_alloc(64, sizeof *ring);
     if (ring == NULL)
         return NULL;
     *ring = (cv_ring){.lane = lane, .mask = capacity_pow2 - 1};
-    /* calloc leaves untouched pages unbacked, so a big ring that a quiet
-     * thread never fills costs address space, not memory. */
-    ring->slots = calloc(capacity_pow2, sizeof *ring->slots);
-    if (ring->slots == NULL) {
+    /* Slots come straight from mmap: page-aligned, so each 64-byte slot is
+     * one cache line (the producer writing a slot and the drainer reading
+     * the one before never share a line); zero-filled, so every mark starts
+     * as "not yet written"; and backed only as pages are first touched, so
+     * a big ring that a quiet thread never fills costs address space only. */
+    ring->bytes = capacity_pow2 * sizeof *ring->slots;
+    void *mem = mmap(NULL, ring->bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) {
         free(ring);
         return NULL;
     }
+    ring->slots = mem;
     return ring;
 }
 
@@ -24,6 +31,6 @@ void cv_ring_destroy(cv_ring *ring)
     cv_event *ev;
     for (uint64_t i = atomic_load(&ring->tail); (ev = cv_ring_peek(ring, i)) != NULL; i++)
         free(ev->text);
-    free(ring->slots);
+    munmap(ring->slots, ring->bytes);
     free(ring);
 }

@@ -31,6 +31,7 @@ typedef struct cv_ring {
     uint64_t dropped_reported;
     int16_t lane;
     uint64_t mask;
+    size_t bytes;
     cv_event *slots;
     struct cv_ring *next; /* the bus's list of rings */
 } cv_ring;
