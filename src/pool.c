@@ -231,10 +231,9 @@ cv_future *cv_pool_submit(cv_pool *pool, const char *label, cv_fn fn, void *arg,
     int dummy;
     if (err == NULL)
         err = &dummy;
-    pthread_mutex_lock(&pool->mu);
-    bool closed = pool->shutdown;
-    pthread_mutex_unlock(&pool->mu);
-    if (closed) {
+    /* A quick look without the lock; the check under the lock below is the
+     * one that counts. */
+    if (atomic_load_explicit(&pool->shutdown, memory_order_relaxed)) {
         *err = CV_ESHUTDOWN;
         return NULL;
     }
