@@ -239,6 +239,11 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
             return usage_error(sc->name, "--screenshot needs --at SECONDS", hint);
         if (parse_size(cv_opts_str(&opts, "size"), &cols, &rows) != 0)
             return usage_error(sc->name, "--size takes COLSxROWS from 20x5 to 1000x500, such as 120x40", hint);
+        /* Find out now, not after the run, that the file cannot be written. */
+        cv_atomic_file probe;
+        if (cv_atomic_file_open(&probe, shot, err, sizeof err) != 0)
+            return usage_error(sc->name, err, NULL);
+        cv_atomic_file_abort(&probe);
     } else if (cv_opts_given(&opts, "at") || cv_opts_given(&opts, "size")) {
         return usage_error(sc->name, "--at and --size go with --screenshot FILE", hint);
     }

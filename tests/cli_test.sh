@@ -42,6 +42,7 @@ expect_usage_error "flag with a value" loiter --headless=yes --trace "$T"
 expect_usage_error "screenshot without --at" loiter --screenshot "$TMP/s.txt" --trace "$T"
 expect_usage_error "screenshot format" loiter --screenshot "$TMP/s.png" --at 1 --trace "$T"
 expect_usage_error "trace in a missing directory" loiter --trace "$TMP/no/such/dir/t.jsonl"
+expect_usage_error "screenshot in a missing directory" loiter --screenshot "$TMP/no/such/s.svg" --at 1 --trace "$T"
 expect_usage_error "replay without a file" replay
 expect_usage_error "replay of a missing file" replay "$TMP/none.jsonl"
 echo "not json" >"$TMP/junk.jsonl"
