@@ -25,6 +25,9 @@
  * with "200 OK 1.2 KB" or "404 not found", or a failure with the book's
  * error text.  Files are saved as DEST/<CC>.gif through atomic_file.h, so
  * an interrupted run leaves no half-written flag.
+ *
+ * This file reads the options, starts the server and writes the report;
+ * flags_download.c does the downloads.
  */
 #include <errno.h>
 #include <math.h>
@@ -38,17 +41,12 @@
 
 #include "atomic_file.h"
 #include "clock.h"
-#include "coro.h"
 #include "fetch.h"
-#include "fetch_multi.h"
 #include "flagdata.h"
+#include "flags_private.h"
 #include "flagserver.h"
-#include "loop.h"
-#include "loopsem.h"
-#include "pool.h"
+#include "future.h"
 #include "scenarios.h"
-#include "task.h"
-#include "wait.h"
 
 #define EVERY_CODE (26 * 26)
 #define REMOTE_URL "https://www.fluentpython.com/data/flags"
@@ -60,34 +58,6 @@ static const char *const mode_names[MODE_COUNT] = {"sequential", "threadpool", "
 static const int default_req[MODE_COUNT] = {1, 30, 5};
 static const int max_req[MODE_COUNT] = {1, 1000, 1000};
 
-/* What every download of a run shares. */
-typedef struct flags_ctx {
-    cv_run *run;
-    char label[16];    /* LOCAL, DELAY, ERROR, REMOTE or URL */
-    char base_url[512];
-    const char *dest;
-    double timeout;
-    bool verbose;
-    bool bar; /* draw a progress bar on stderr */
-} flags_ctx;
-
-/* One code's download and its outcome. */
-typedef struct flag_job {
-    const flags_ctx *ctx;
-    char cc[3];
-    int outcome; /* enum cv_fetch_outcome */
-    long status;
-    size_t bytes;
-    char error[192];
-} flag_job;
-
-/* The book's Counter[DownloadStatus], plus how long it took. */
-typedef struct tally {
-    int ok, not_found, errors;
-    size_t done;
-    double elapsed;
-    bool interrupted;
-} tally;
 
 /* ---- the options ---- */
 
@@ -251,6 +221,12 @@ static size_t expand_codes(const cv_opts *opts, char (*out)[3])
                 want[first * 26 + ((a[1] & ~0x20) - 'A')] = true;
         }
     }
+    bool none = true;
+    for (size_t i = 0; i < EVERY_CODE && none; i++)
+        none = !want[i];
+    if (none)
+        for (size_t i = 0; i < 20; i++)
+            want[(cv_pop20[i][0] - 'A') * 26 + (cv_pop20[i][1] - 'A')] = true;
     size_t limit = cv_opts_given(opts, "limit") ? (size_t)cv_opts_int(opts, "limit") : EVERY_CODE;
     size_t n = 0;
     for (size_t i = 0; i < EVERY_CODE && n < limit; i++)
@@ -260,398 +236,7 @@ static size_t expand_codes(const cv_opts *opts, char (*out)[3])
             out[n][2] = '\0';
             n++;
         }
-    if (n == 0) {
-        for (size_t i = 0; i < 20; i++)
-            want[(cv_pop20[i][0] - 'A') * 26 + (cv_pop20[i][1] - 'A')] = true;
-        for (size_t i = 0; i < EVERY_CODE && n < limit; i++)
-            if (want[i]) {
-                out[n][0] = (char)('A' + i / 26);
-                out[n][1] = (char)('A' + i % 26);
-                out[n][2] = '\0';
-                n++;
-            }
-    }
     return n;
-}
-
-/* ---- one download ---- */
-
-static bool run_stopping(void *arg)
-{
-    return cv_run_stopping(arg);
-}
-
-static void flag_url(const flags_ctx *ctx, const char *cc, char *buf, size_t len)
-{
-    char lower[3] = {(char)(cc[0] | 0x20), (char)(cc[1] | 0x20), '\0'};
-    snprintf(buf, len, "%s/%s/%s.gif", ctx->base_url, lower, lower);
-}
-
-/* Saves a downloaded flag and fills in the job from the fetch; the book's
- * download_one prints OK and not found here, errors at the collector. */
-static void settle(flag_job *job, cv_fetch *f)
-{
-    const flags_ctx *ctx = job->ctx;
-    job->outcome = f->outcome;
-    job->status = f->status;
-    job->bytes = f->len;
-    snprintf(job->error, sizeof job->error, "%s", f->error);
-    if (f->outcome == CV_FETCH_OK) {
-        char path[4200], err[256];
-        snprintf(path, sizeof path, "%s/%s.gif", ctx->dest, job->cc);
-        cv_atomic_file af;
-        int rc = cv_atomic_file_open(&af, path, err, sizeof err);
-        if (rc == 0) {
-            fchmod(fileno(af.fp), 0644);
-            if (f->len > 0 && fwrite(f->body, 1, f->len, af.fp) != f->len) {
-                snprintf(err, sizeof err, "cannot write %.180s: %s", path, strerror(errno));
-                cv_atomic_file_abort(&af);
-                rc = -1;
-            } else {
-                rc = cv_atomic_file_commit(&af, err, sizeof err);
-            }
-        }
-        if (rc != 0) {
-            job->outcome = CV_FETCH_ERROR;
-            snprintf(job->error, sizeof job->error, "%.*s", (int)sizeof job->error - 1, err);
-        } else if (ctx->verbose) {
-            cv_run_log(ctx->run, "%s OK", job->cc);
-        }
-    } else if (f->outcome == CV_FETCH_NOT_FOUND && ctx->verbose) {
-        cv_run_log(ctx->run, "%s not found: %s", job->cc, f->url);
-    }
-}
-
-/* The job's outcome as a future's or task's result. */
-static void job_result(const flag_job *job, cv_result *out)
-{
-    memset(out, 0, sizeof *out);
-    if (job->outcome == CV_FETCH_OK) {
-        out->value = (long long)job->bytes;
-        if (job->bytes >= 1024)
-            snprintf(out->text, sizeof out->text, "%ld OK %.1f KB", job->status,
-                     (double)job->bytes / 1024.0);
-        else
-            snprintf(out->text, sizeof out->text, "%ld OK %zu B", job->status, job->bytes);
-    } else if (job->outcome == CV_FETCH_NOT_FOUND) {
-        snprintf(out->text, sizeof out->text, "404 not found");
-    } else {
-        cv_result_fail(out, job->status > 0 ? (int)job->status : -1, "%s", job->error);
-    }
-}
-
-/* A download on the calling thread, as download_one does. */
-static void download_one(flag_job *job)
-{
-    const flags_ctx *ctx = job->ctx;
-    char url[600];
-    flag_url(ctx, job->cc, url, sizeof url);
-    cv_fetch f;
-    cv_fetch_init(&f, url, ctx->timeout);
-    f.abort_fn = run_stopping;
-    f.abort_ctx = ctx->run;
-    if (cv_run_stopping(ctx->run)) {
-        f.aborted = true;
-        snprintf(f.error, sizeof f.error, "stopped");
-    } else {
-        cv_fetch_run(&f);
-    }
-    settle(job, &f);
-    cv_fetch_free(&f);
-}
-
-/* ---- counting and the progress bar ---- */
-
-static void progress(const flags_ctx *ctx, size_t done, size_t total)
-{
-    if (!ctx->bar)
-        return;
-    enum { WIDTH = 30 };
-    size_t fill = total ? done * WIDTH / total : WIDTH;
-    char bar[WIDTH + 1];
-    for (size_t i = 0; i < WIDTH; i++)
-        bar[i] = i < fill ? '#' : '.';
-    bar[WIDTH] = '\0';
-    fprintf(stderr, "\r%3zu%% [%s] %zu/%zu", total ? done * 100 / total : 100, bar, done, total);
-    if (done == total)
-        fputc('\n', stderr);
-    fflush(stderr);
-}
-
-/* Counts one finished job, and prints its error when verbose. */
-static void count(const flags_ctx *ctx, tally *t, const flag_job *job, size_t total)
-{
-    if (job->outcome == CV_FETCH_OK)
-        t->ok++;
-    else if (job->outcome == CV_FETCH_NOT_FOUND)
-        t->not_found++;
-    else
-        t->errors++;
-    if (ctx->verbose && job->outcome == CV_FETCH_ERROR)
-        cv_run_log(ctx->run, "%s error: %s", job->cc, job->error);
-    t->done++;
-    progress(ctx, t->done, total);
-}
-
-/* ---- sequential: one after another on the main thread ---- */
-
-static void download_sequential(const flags_ctx *ctx, flag_job *jobs, size_t n, tally *t)
-{
-    cv_bus *bus = ctx->run->bus;
-    for (size_t i = 0; i < n; i++) {
-        if (cv_run_stopping(ctx->run)) { /* KeyboardInterrupt: break */
-            t->interrupted = true;
-            break;
-        }
-        cv_future *f = cv_future_new(bus, jobs[i].cc);
-        if (f != NULL)
-            cv_future_set_running(f, CV_MAIN_LANE);
-        download_one(&jobs[i]);
-        if (f != NULL) {
-            cv_result r;
-            job_result(&jobs[i], &r);
-            cv_future_set_result(f, &r);
-            cv_future_release(f);
-        }
-        if (cv_run_stopping(ctx->run)) {
-            t->interrupted = true;
-            break;
-        }
-        count(ctx, t, &jobs[i], n);
-    }
-}
-
-/* ---- threadpool: a future per flag, taken as they complete ---- */
-
-static void pool_download(void *arg, cv_result *out)
-{
-    flag_job *job = arg;
-    download_one(job);
-    job_result(job, out);
-}
-
-static int download_threadpool(const flags_ctx *ctx, flag_job *jobs, size_t n, int concur,
-                               tally *t)
-{
-    cv_pool *pool = cv_pool_create(ctx->run->bus, concur, "worker");
-    cv_future **to_do = calloc(n, sizeof *to_do);
-    if (pool == NULL || to_do == NULL) {
-        cv_pool_destroy(pool);
-        free(to_do);
-        return CV_ENOMEM;
-    }
-    int rc = CV_OK;
-    size_t submitted = 0;
-    for (; submitted < n; submitted++) {
-        to_do[submitted] = cv_pool_submit(pool, jobs[submitted].cc, pool_download,
-                                          &jobs[submitted], &rc);
-        if (to_do[submitted] == NULL)
-            break;
-    }
-    cv_as_completed *it = cv_as_completed_start(to_do, submitted, -1);
-    if (it == NULL) {
-        rc = CV_ENOMEM;
-        cv_pool_shutdown(pool, true, true);
-    } else {
-        cv_future *f;
-        while (cv_as_completed_next(it, &f) == CV_OK) {
-            /* to_do_map[future]: the job is the future's argument. */
-            size_t k = 0;
-            while (k < submitted && to_do[k] != f)
-                k++;
-            if (k == submitted || cv_run_stopping(ctx->run))
-                continue;
-            count(ctx, t, &jobs[k], n);
-        }
-        cv_as_completed_close(it);
-    }
-    if (cv_run_stopping(ctx->run))
-        t->interrupted = true;
-    cv_pool_destroy(pool);
-    for (size_t i = 0; i < submitted; i++)
-        cv_future_release(to_do[i]);
-    free(to_do);
-    return submitted == n ? rc : (rc != CV_OK ? rc : CV_ENOMEM);
-}
-
-/* ---- async: tasks on the event loop ---- */
-
-typedef struct aio aio;
-
-/* A download task's frame (download_one in flags2_asyncio). */
-typedef struct dl_frame {
-    aio *a;
-    flag_job *job;
-    size_t index;
-    cv_task *task;
-    cv_fetch_op op;
-    bool began;    /* its body ran (a task cancelled before that never does) */
-    bool holding;  /* it holds a semaphore permit */
-    bool reported; /* the supervisor has been told it ended */
-} dl_frame;
-
-/* The supervisor's frame, and what the download tasks share. */
-struct aio {
-    const flags_ctx *ctx;
-    tally *t;
-    size_t n;
-    cv_loop *loop;
-    cv_fetch_multi *client;
-    cv_loop_sem *sem;
-    dl_frame *frames;
-    size_t *finished; /* indices in the order the downloads ended */
-    size_t nfinished, ntaken;
-    cv_waitq wakeup; /* the supervisor waits here for the next one */
-    cv_timer watch;  /* looks for a stop request */
-    bool cancelling;
-};
-
-static void report_end(dl_frame *s)
-{
-    if (s->reported)
-        return;
-    s->reported = true;
-    aio *a = s->a;
-    a->finished[a->nfinished++] = s->index;
-    cv_waitq_wake_one(&a->wakeup, CV_OK);
-}
-
-static int download_task(cv_task *t, void *arg)
-{
-    dl_frame *s = arg;
-    CV_CORO_BEGIN(t);
-    s->began = true;
-    CV_AWAIT_SEM(t, s->a->sem); /* async with semaphore: */
-    s->holding = true;
-    {
-        char url[600];
-        flag_url(s->a->ctx, s->job->cc, url, sizeof url);
-        cv_fetch_init(&s->op.fetch, url, s->a->ctx->timeout);
-        s->op.fetch.abort_fn = run_stopping;
-        s->op.fetch.abort_ctx = s->a->ctx->run;
-    }
-    if (cv_fetch_op_start(s->a->client, &s->op) == CV_OK)
-        CV_AWAIT_FETCH(t, &s->op); /* image = await get_flag(...) */
-    cv_loop_sem_release(s->a->sem);
-    s->holding = false;
-    settle(s->job, &s->op.fetch);
-    {
-        cv_result r;
-        job_result(s->job, &r);
-        if (r.error)
-            CV_FAIL(t, r.error, "%s", r.message);
-        CV_RETURN_TEXT(t, r.value, r.text);
-    }
-    CV_CORO_FINALLY(t);
-    if (s->holding)
-        cv_loop_sem_release(s->a->sem);
-    s->holding = false;
-    if (CV_RAISED(t) == CV_ECANCELLED) {
-        cv_fetch_op_cancel(&s->op);
-        s->job->outcome = CV_FETCH_ERROR;
-        snprintf(s->job->error, sizeof s->job->error, "cancelled");
-    }
-    cv_fetch_free(&s->op.fetch);
-    report_end(s);
-    CV_CORO_END(t);
-}
-
-/* Every 100 ms: if the run is asked to stop, cancel every download, as a
- * KeyboardInterrupt would end asyncio.run(). */
-static void watch_for_stop(void *arg)
-{
-    aio *a = arg;
-    if (!cv_run_stopping(a->ctx->run)) {
-        cv_timer_start(&a->watch, 0.1);
-        return;
-    }
-    a->cancelling = true;
-    for (size_t i = 0; i < a->n; i++) {
-        dl_frame *s = &a->frames[i];
-        if (s->reported || s->task == NULL)
-            continue;
-        cv_task_cancel(s->task);
-        if (!s->began)
-            report_end(s); /* it ends without running its finally */
-    }
-}
-
-/* supervisor(): takes the downloads as they complete and counts them. */
-static int supervisor_task(cv_task *t, void *arg)
-{
-    aio *a = arg;
-    CV_CORO_BEGIN(t);
-    while (a->ntaken < a->n) {
-        if (a->ntaken == a->nfinished) {
-            CV_AWAIT_QUEUE(t, &a->wakeup, "as_completed");
-            continue;
-        }
-        {
-            dl_frame *s = &a->frames[a->finished[a->ntaken++]];
-            if (a->cancelling || cv_run_stopping(a->ctx->run))
-                a->t->interrupted = true;
-            else
-                count(a->ctx, a->t, s->job, a->n);
-        }
-    }
-    {
-        char text[64];
-        snprintf(text, sizeof text, "%d OK, %d not found, %d errors", a->t->ok,
-                 a->t->not_found, a->t->errors);
-        CV_RETURN_TEXT(t, a->t->ok, text); /* return counter */
-    }
-    CV_CORO_END(t);
-}
-
-static int download_async(const flags_ctx *ctx, flag_job *jobs, size_t n, int concur, tally *t)
-{
-    aio a = {.ctx = ctx, .t = t, .n = n};
-    int rc = CV_ENOMEM;
-    a.loop = cv_loop_create(ctx->run->bus, CV_MAIN_LANE);
-    a.client = a.loop ? cv_fetch_multi_create(a.loop) : NULL;
-    a.sem = cv_loop_sem_create(concur);
-    a.frames = calloc(n, sizeof *a.frames);
-    a.finished = calloc(n, sizeof *a.finished);
-    cv_task *sup = NULL;
-    if (a.loop == NULL || a.client == NULL || a.sem == NULL || a.frames == NULL ||
-        a.finished == NULL)
-        goto out;
-    cv_waitq_init(&a.wakeup, NULL);
-    cv_timer_init(a.loop, &a.watch, watch_for_stop, &a);
-    sup = cv_task_create(a.loop, "supervisor", supervisor_task, &a);
-    if (sup == NULL)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        dl_frame *s = &a.frames[i];
-        s->a = &a;
-        s->job = &jobs[i];
-        s->index = i;
-        s->task = cv_task_create(a.loop, jobs[i].cc, download_task, s);
-        if (s->task == NULL) {
-            /* Count it as an error and carry on with the others. */
-            jobs[i].outcome = CV_FETCH_ERROR;
-            snprintf(jobs[i].error, sizeof jobs[i].error, "out of memory");
-            report_end(s);
-        }
-    }
-    cv_timer_start(&a.watch, 0.1);
-    rc = cv_loop_run_until_complete(a.loop, sup, NULL);
-    cv_timer_stop(&a.watch);
-out:
-    if (sup != NULL)
-        cv_task_release(sup);
-    for (size_t i = 0; a.frames != NULL && i < n; i++)
-        if (a.frames[i].task != NULL)
-            cv_task_release(a.frames[i].task);
-    cv_fetch_multi_destroy(a.client);
-    cv_loop_destroy(a.loop);
-    if (a.sem != NULL)
-        cv_loop_sem_destroy(a.sem);
-    free(a.frames);
-    free(a.finished);
-    if (cv_run_stopping(ctx->run))
-        t->interrupted = true;
-    return rc;
 }
 
 /* ---- the report ---- */
@@ -712,9 +297,9 @@ static int run_mode(const flags_ctx *ctx, enum mode m, char (*codes)[3], size_t 
     int64_t t0 = cv_clock_mono_ns();
     int rc = CV_OK;
     switch (m) {
-    case MODE_SEQUENTIAL: download_sequential(ctx, jobs, n, t); break;
-    case MODE_THREADPOOL: rc = download_threadpool(ctx, jobs, n, req, t); break;
-    default: rc = download_async(ctx, jobs, n, req, t); break;
+    case MODE_SEQUENTIAL: cv_flags_sequential(ctx, jobs, n, t); break;
+    case MODE_THREADPOOL: rc = cv_flags_threadpool(ctx, jobs, n, req, t); break;
+    default: rc = cv_flags_async(ctx, jobs, n, req, t); break;
     }
     t->elapsed = (double)(cv_clock_mono_ns() - t0) / 1e9;
     if (ctx->bar && t->done < n)

@@ -1,0 +1,49 @@
+/*
+ * What the flags scenario's two files share: flags.c reads the options,
+ * starts the server and writes the report; flags_download.c does the
+ * downloads, in the three ways the book compares.
+ */
+#ifndef CV_FLAGS_PRIVATE_H
+#define CV_FLAGS_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "run.h"
+
+/* What every download of a run shares. */
+typedef struct flags_ctx {
+    cv_run *run;
+    char label[16];    /* LOCAL, DELAY, ERROR, REMOTE or URL */
+    char base_url[512];
+    const char *dest;
+    double timeout;
+    bool verbose;
+    bool bar; /* draw a progress bar on stderr */
+} flags_ctx;
+
+/* One code's download and its outcome. */
+typedef struct flag_job {
+    const flags_ctx *ctx;
+    char cc[3];
+    int outcome; /* enum cv_fetch_outcome */
+    long status;
+    size_t bytes;
+    char error[192];
+} flag_job;
+
+/* The book's Counter[DownloadStatus], plus how long it took. */
+typedef struct tally {
+    int ok, not_found, errors;
+    size_t done;
+    double elapsed;
+    bool interrupted;
+} tally;
+
+/* The three ways; each fills the tally and returns 0, or non-zero when it
+ * could not start (a message is logged). */
+void cv_flags_sequential(const flags_ctx *ctx, flag_job *jobs, size_t n, tally *t);
+int cv_flags_threadpool(const flags_ctx *ctx, flag_job *jobs, size_t n, int concur, tally *t);
+int cv_flags_async(const flags_ctx *ctx, flag_job *jobs, size_t n, int concur, tally *t);
+
+#endif
