@@ -9,11 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Appends to buf at *n, never past len. */
-static void add(char *buf, size_t len, size_t *n, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void add(char *buf, size_t len, size_t *n, const char *fmt, ...)
+void cv_caption_add(char *buf, size_t len, size_t *n, const char *fmt, ...)
 {
     if (*n >= len)
         return;
@@ -44,7 +40,7 @@ static void add_done_before(const cv_model *m, size_t before, char *buf, size_t 
         done += m->futs[i].state == CV_FINISHED || m->futs[i].state == CV_FAILED;
     if (done == 0)
         return;
-    add(buf, len, n, ", though ");
+    cv_caption_add(buf, len, n, ", though ");
     for (size_t i = 0; i < before && i < m->nfuts && shown < 3; i++) {
         const cv_mfuture *f = &m->futs[i];
         if (f->state != CV_FINISHED && f->state != CV_FAILED)
@@ -52,11 +48,11 @@ static void add_done_before(const cv_model *m, size_t before, char *buf, size_t 
         char lb[64];
         shown++;
         const char *sep = shown == 1 ? "" : (shown == done || shown == 3) ? " and " : ", ";
-        add(buf, len, n, "%s%s", sep, cv_model_label(f, lb, sizeof lb));
+        cv_caption_add(buf, len, n, "%s%s", sep, cv_model_label(f, lb, sizeof lb));
     }
     if (done > shown)
-        add(buf, len, n, " (+%zu more)", done - shown);
-    add(buf, len, n, done == 1 ? " is done" : " are done");
+        cv_caption_add(buf, len, n, " (+%zu more)", done - shown);
+    cv_caption_add(buf, len, n, done == 1 ? " is done" : " are done");
 }
 
 static void future_caption(const cv_model *m, const cv_event *e, char *buf, size_t len)
@@ -69,36 +65,36 @@ static void future_caption(const cv_model *m, const cv_event *e, char *buf, size
     cv_model_lane_name(m, lane, ln, sizeof ln);
     switch (e->state) {
     case CV_PENDING:
-        add(buf, len, &n, "%s submitted: it waits in the queue for a free worker (%zu queued)",
+        cv_caption_add(buf, len, &n, "%s submitted: it waits in the queue for a free worker (%zu queued)",
             label, m->npending);
         break;
     case CV_RUNNING:
-        add(buf, len, &n, "%s starts on %s", label, ln);
+        cv_caption_add(buf, len, &n, "%s starts on %s", label, ln);
         if (f != NULL && f->prev_on_lane != CV_NONE) {
             char pb[64];
-            add(buf, len, &n, ": %s became free when %s finished", ln,
+            cv_caption_add(buf, len, &n, ": %s became free when %s finished", ln,
                 cv_model_label(&m->futs[f->prev_on_lane], pb, sizeof pb));
         } else {
-            add(buf, len, &n, ", a worker with nothing to do");
+            cv_caption_add(buf, len, &n, ", a worker with nothing to do");
         }
         if (m->npending > 0)
-            add(buf, len, &n, "; %zu still queued", m->npending);
+            cv_caption_add(buf, len, &n, "; %zu still queued", m->npending);
         break;
     case CV_FINISHED:
-        add(buf, len, &n, "%s finishes on %s", label, ln);
+        cv_caption_add(buf, len, &n, "%s finishes on %s", label, ln);
         if (e->text != NULL)
-            add(buf, len, &n, ", result %s", e->text);
+            cv_caption_add(buf, len, &n, ", result %s", e->text);
         else
-            add(buf, len, &n, ", result %llu", (unsigned long long)e->ref);
+            cv_caption_add(buf, len, &n, ", result %llu", (unsigned long long)e->ref);
         break;
     case CV_FAILED:
-        add(buf, len, &n, "%s fails on %s: %s", label, ln, e->text ? e->text : "error");
+        cv_caption_add(buf, len, &n, "%s fails on %s: %s", label, ln, e->text ? e->text : "error");
         break;
     case CV_CANCELLED:
-        add(buf, len, &n, "%s is cancelled before it ever ran", label);
+        cv_caption_add(buf, len, &n, "%s is cancelled before it ever ran", label);
         break;
     default:
-        add(buf, len, &n, "%s: state %u", label, e->state);
+        cv_caption_add(buf, len, &n, "%s: state %u", label, e->state);
         break;
     }
     /* Say who was waiting for it: that is where the story goes next. */
@@ -108,7 +104,7 @@ static void future_caption(const cv_model *m, const cv_event *e, char *buf, size
             if (l != NULL && l->nwaits > 0 && l->waits[l->nwaits - 1].t1 < 0 &&
                 l->waits[l->nwaits - 1].ref == e->id) {
                 char wn[48];
-                add(buf, len, &n, "; %s was waiting for it",
+                cv_caption_add(buf, len, &n, "; %s was waiting for it",
                     cv_model_lane_name(m, i, wn, sizeof wn));
                 break;
             }
@@ -129,28 +125,28 @@ static void thread_caption(const cv_model *m, const cv_event *e, char *buf, size
     bool pool = strncmp(ln, "worker", 6) == 0 || (l != NULL && l->nfuts > 0 && !main_lane);
     switch (e->state) {
     case CV_THREAD_STARTED:
-        add(buf, len, &n, main_lane ? "%s starts: the thread that runs the script"
+        cv_caption_add(buf, len, &n, main_lane ? "%s starts: the thread that runs the script"
                           : pool    ? "%s starts: a new thread in the pool"
                                     : "%s starts: a new thread", ln);
         break;
     case CV_THREAD_BUSY:
-        add(buf, len, &n, "%s is busy", ln);
+        cv_caption_add(buf, len, &n, "%s is busy", ln);
         break;
     case CV_THREAD_IDLE:
-        add(buf, len, &n, "%s is idle: the queue is empty", ln);
+        cv_caption_add(buf, len, &n, "%s is idle: the queue is empty", ln);
         break;
     case CV_THREAD_STOPPED:
         if (main_lane)
-            add(buf, len, &n, "%s stops: the script is over", ln);
+            cv_caption_add(buf, len, &n, "%s stops: the script is over", ln);
         else if (pool)
-            add(buf, len, &n, "%s stops: the pool shuts down", ln);
+            cv_caption_add(buf, len, &n, "%s stops: the pool shuts down", ln);
         else if (l != NULL && l->loop)
-            add(buf, len, &n, "%s stops: its event loop has nothing left to run", ln);
+            cv_caption_add(buf, len, &n, "%s stops: its event loop has nothing left to run", ln);
         else
-            add(buf, len, &n, "%s stops: its function returned", ln);
+            cv_caption_add(buf, len, &n, "%s stops: its function returned", ln);
         break;
     default:
-        add(buf, len, &n, "%s: thread state %u", ln, e->state);
+        cv_caption_add(buf, len, &n, "%s: thread state %u", ln, e->state);
         break;
     }
 }
@@ -165,9 +161,9 @@ static void wait_caption(const cv_model *m, const cv_event *e, char *buf, size_t
         const cv_mfuture *f = cv_model_future(m, e->ref);
         label_of(m, e->ref, lb, sizeof lb);
         if (strcmp(what, "result") == 0)
-            add(buf, len, &n, "%s blocks: %s is not ready", ln, lb);
+            cv_caption_add(buf, len, &n, "%s blocks: %s is not ready", ln, lb);
         else
-            add(buf, len, &n, "%s blocks in %s: %s is not ready", ln, what, lb);
+            cv_caption_add(buf, len, &n, "%s blocks in %s: %s is not ready", ln, what, lb);
         size_t before = cv_model_future_index(m, e->ref);
         size_t done = 0;
         for (size_t i = 0; before != CV_NONE && i < before; i++)
@@ -175,29 +171,29 @@ static void wait_caption(const cv_model *m, const cv_event *e, char *buf, size_t
         /* Where it is only if there is room: the point is the done ones. */
         if (f != NULL && f->state == CV_RUNNING && done == 0) {
             char wn[48];
-            add(buf, len, &n, " (running on %s)",
+            cv_caption_add(buf, len, &n, " (running on %s)",
                 cv_model_lane_name(m, f->lane, wn, sizeof wn));
         } else if (f != NULL && f->state == CV_PENDING) {
-            add(buf, len, &n, " (still queued)");
+            cv_caption_add(buf, len, &n, " (still queued)");
         }
         add_done_before(m, before, buf, len, &n);
     } else if (e->state == CV_WAIT_BLOCK) {
-        add(buf, len, &n, "%s blocks in %s (%zu running, %zu queued)", ln, what,
+        cv_caption_add(buf, len, &n, "%s blocks in %s (%zu running, %zu queued)", ln, what,
             m->nrunning, m->npending);
     } else if (e->ref != 0) {
         const cv_mfuture *f = cv_model_future(m, e->ref);
         label_of(m, e->ref, lb, sizeof lb);
-        add(buf, len, &n, "%s unblocks: %s is done", ln, lb);
+        cv_caption_add(buf, len, &n, "%s unblocks: %s is done", ln, lb);
         if (f != NULL && f->state == CV_FINISHED) {
             if (f->result != NULL)
-                add(buf, len, &n, ", result %s", f->result);
+                cv_caption_add(buf, len, &n, ", result %s", f->result);
             else
-                add(buf, len, &n, ", result %llu", (unsigned long long)f->value);
+                cv_caption_add(buf, len, &n, ", result %llu", (unsigned long long)f->value);
         } else if (f != NULL && f->state == CV_FAILED) {
-            add(buf, len, &n, ", it failed: %s", f->error ? f->error : "error");
+            cv_caption_add(buf, len, &n, ", it failed: %s", f->error ? f->error : "error");
         }
     } else {
-        add(buf, len, &n, "%s unblocks from %s", ln, what);
+        cv_caption_add(buf, len, &n, "%s unblocks from %s", ln, what);
     }
 }
 
@@ -208,13 +204,13 @@ void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
         return;
     buf[0] = '\0';
     if (index >= m->upto) {
-        add(buf, len, &n, "nothing has happened yet");
+        cv_caption_add(buf, len, &n, "nothing has happened yet");
         return;
     }
     const cv_event *e = cv_log_at(m->log, index);
     switch (e->kind) {
     case CV_EV_HEADER:
-        add(buf, len, &n, "the run of %s begins", e->text ? e->text : "a scenario");
+        cv_caption_add(buf, len, &n, "the run of %s begins", e->text ? e->text : "a scenario");
         break;
     case CV_EV_FUTURE:
         future_caption(m, e, buf, len);
@@ -230,12 +226,12 @@ void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
         const char *t = e->text ? e->text : "";
         while (*t == '\t')
             t++;
-        add(buf, len, &n, "%s prints \"%s\"",
+        cv_caption_add(buf, len, &n, "%s prints \"%s\"",
             cv_model_lane_name(m, cv_event_lane_of(e), ln, sizeof ln), t);
         break;
     }
     case CV_EV_DROP:
-        add(buf, len, &n, "%llu events were lost: a thread's ring was full",
+        cv_caption_add(buf, len, &n, "%llu events were lost: a thread's ring was full",
             (unsigned long long)e->ref);
         break;
     case CV_EV_TASK:
@@ -247,13 +243,13 @@ void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
     default: {
         const char *kind = cv_event_kind_name(e->kind);
         const char *state = cv_event_state_name(e->kind, e->state);
-        add(buf, len, &n, "%s", kind ? kind : "event");
+        cv_caption_add(buf, len, &n, "%s", kind ? kind : "event");
         if (e->id != 0)
-            add(buf, len, &n, " %llu", (unsigned long long)e->id);
+            cv_caption_add(buf, len, &n, " %llu", (unsigned long long)e->id);
         if (state != NULL)
-            add(buf, len, &n, " %s", state);
+            cv_caption_add(buf, len, &n, " %s", state);
         if (e->text != NULL)
-            add(buf, len, &n, ": %s", e->text);
+            cv_caption_add(buf, len, &n, ": %s", e->text);
         break;
     }
     }

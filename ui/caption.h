@@ -14,6 +14,11 @@
 
 #include <stdbool.h>
 
+/* Appends printf-style text to buf at *n, never past len (for the
+ * caption files). */
+void cv_caption_add(char *buf, size_t len, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Explains log event `index` (already applied to m) into buf. */
 void cv_caption(const cv_model *m, size_t index, char *buf, size_t len);
 

@@ -11,20 +11,6 @@
 
 #include "caption.h"
 
-static void add(char *buf, size_t len, size_t *n, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void add(char *buf, size_t len, size_t *n, const char *fmt, ...)
-{
-    if (*n >= len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(buf + *n, len - *n, fmt, ap);
-    va_end(ap);
-    if (k > 0)
-        *n = *n + (size_t)k < len ? *n + (size_t)k : len - 1;
-}
 
 static void task_caption(const cv_model *m, const cv_event *e, char *buf, size_t len)
 {
@@ -39,50 +25,50 @@ static void task_caption(const cv_model *m, const cv_event *e, char *buf, size_t
     others = others > 0 ? others - 1 : 0;
     switch (e->state) {
     case CV_TASK_CREATED:
-        add(buf, len, &n, "Task created: it is already scheduled (%s", lb);
+        cv_caption_add(buf, len, &n, "Task created: it is already scheduled (%s", lb);
         if (e->ref != 0) {
             const cv_mfuture *by = cv_model_future(m, e->ref);
             char bb[64];
             if (by != NULL)
-                add(buf, len, &n, ", created by %s", cv_model_label(by, bb, sizeof bb));
+                cv_caption_add(buf, len, &n, ", created by %s", cv_model_label(by, bb, sizeof bb));
         }
-        add(buf, len, &n, ")");
+        cv_caption_add(buf, len, &n, ")");
         break;
     case CV_TASK_SCHEDULED:
-        add(buf, len, &n, "%s is ready again", lb);
+        cv_caption_add(buf, len, &n, "%s is ready again", lb);
         if (t != NULL && t->awaits != NULL)
-            add(buf, len, &n, " (%s is over)", t->awaits);
-        add(buf, len, &n, ": it runs when the loop gets to it");
+            cv_caption_add(buf, len, &n, " (%s is over)", t->awaits);
+        cv_caption_add(buf, len, &n, ": it runs when the loop gets to it");
         break;
     case CV_TASK_RUNNING:
-        add(buf, len, &n, t != NULL && t->nslices > 1 ? "%s resumes on the event loop"
+        cv_caption_add(buf, len, &n, t != NULL && t->nslices > 1 ? "%s resumes on the event loop"
                                                       : "%s starts running on the event loop", lb);
         if (others > 0)
-            add(buf, len, &n, "; %zu other task%s wait%s their turn or their I/O", others,
+            cv_caption_add(buf, len, &n, "; %zu other task%s wait%s their turn or their I/O", others,
                 others == 1 ? "" : "s", others == 1 ? "s" : "");
         break;
     case CV_TASK_SUSPENDED:
-        add(buf, len, &n, "%s awaits %s: the loop runs something else", lb,
+        cv_caption_add(buf, len, &n, "%s awaits %s: the loop runs something else", lb,
             e->text ? e->text : "something");
         break;
     case CV_TASK_CANCELLED:
         if (t != NULL && t->nslices == 0)
-            add(buf, len, &n, "cancel(): %s is cancelled before it ever ran", lb);
+            cv_caption_add(buf, len, &n, "cancel(): %s is cancelled before it ever ran", lb);
         else
-            add(buf, len, &n, "cancel(): CancelledError is raised at %s's await", lb);
+            cv_caption_add(buf, len, &n, "cancel(): CancelledError is raised at %s's await", lb);
         break;
     case CV_TASK_DONE:
-        add(buf, len, &n, "%s is done", lb);
+        cv_caption_add(buf, len, &n, "%s is done", lb);
         if (e->text != NULL)
-            add(buf, len, &n, ", result %s", e->text);
+            cv_caption_add(buf, len, &n, ", result %s", e->text);
         else
-            add(buf, len, &n, ", result %llu", (unsigned long long)e->ref);
+            cv_caption_add(buf, len, &n, ", result %llu", (unsigned long long)e->ref);
         break;
     case CV_TASK_FAILED:
-        add(buf, len, &n, "%s fails: %s", lb, e->text ? e->text : "error");
+        cv_caption_add(buf, len, &n, "%s fails: %s", lb, e->text ? e->text : "error");
         break;
     default:
-        add(buf, len, &n, "%s: task state %u", lb, e->state);
+        cv_caption_add(buf, len, &n, "%s: task state %u", lb, e->state);
         break;
     }
 }
@@ -94,24 +80,24 @@ static void loop_caption(const cv_model *m, const cv_event *e, double speed, cha
     size_t flying = m->ntasks - m->ntasks_done;
     switch (e->state) {
     case CV_LOOP_POLLING:
-        add(buf, len, &n, "the loop polls: no task is ready, so it sleeps ");
+        cv_caption_add(buf, len, &n, "the loop polls: no task is ready, so it sleeps ");
         if (e->ref == UINT64_MAX) {
-            add(buf, len, &n, "until I/O arrives");
+            cv_caption_add(buf, len, &n, "until I/O arrives");
         } else {
             double s = (double)e->ref / 1e6 * (speed > 0 ? speed : 1.0);
-            add(buf, len, &n, "up to %.2fs for I/O or a timer", s);
+            cv_caption_add(buf, len, &n, "up to %.2fs for I/O or a timer", s);
         }
         if (flying > 0)
-            add(buf, len, &n, " (%zu task%s in flight)", flying, flying == 1 ? "" : "s");
+            cv_caption_add(buf, len, &n, " (%zu task%s in flight)", flying, flying == 1 ? "" : "s");
         break;
     case CV_LOOP_RUNNING:
-        add(buf, len, &n, "the loop turns: it runs the callbacks and tasks that are ready");
+        cv_caption_add(buf, len, &n, "the loop turns: it runs the callbacks and tasks that are ready");
         break;
     case CV_LOOP_IDLE:
-        add(buf, len, &n, "the loop stops: nothing is left to run");
+        cv_caption_add(buf, len, &n, "the loop stops: nothing is left to run");
         break;
     default:
-        add(buf, len, &n, "the loop: state %u", e->state);
+        cv_caption_add(buf, len, &n, "the loop: state %u", e->state);
         break;
     }
 }
@@ -122,10 +108,10 @@ static void frame_caption(const cv_model *m, const cv_event *e, char *buf, size_
     bool task = e->side == CV_SIDE_TASK;
     const cv_mside *sd = &m->sides[task ? CV_SIDE_TASK : CV_SIDE_THREAD];
     if (e->text == NULL || e->text[0] == '\0')
-        add(buf, len, &n, "the %s side clears the spinner line: its spinner stopped",
+        cv_caption_add(buf, len, &n, "the %s side clears the spinner line: its spinner stopped",
             task ? "task" : "thread");
     else
-        add(buf, len, &n, "the %s spinner draws %s (frame %zu)", task ? "task" : "thread",
+        cv_caption_add(buf, len, &n, "the %s spinner draws %s (frame %zu)", task ? "task" : "thread",
             e->text, sd->frames);
 }
 
