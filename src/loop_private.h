@@ -1,10 +1,10 @@
 /*
- * What the loop keeps for tasks (task.c), private to the loop's files.  The
- * loop itself knows nothing about tasks: a live task holds a cv_loop_ref(),
- * and this record lets task.c find the live tasks again when the loop is
- * destroyed, and answer cv_task_current().  Future waits are listed here
- * because their completions come from other threads and may still be owed
- * when the loop goes away.
+ * What the loop keeps for tasks (task.c and task_future.c), private to the
+ * loop's files.  The loop itself knows nothing about tasks: a live task
+ * holds a cv_loop_ref(), and this record lets task.c find the live tasks
+ * again when the loop is destroyed, and answer cv_task_current().  Future
+ * waits (task_future.c) are listed here because their completions come
+ * from other threads and may still be owed when the loop goes away.
  */
 #ifndef CV_LOOP_PRIVATE_H
 #define CV_LOOP_PRIVATE_H
@@ -17,7 +17,8 @@ struct future_wait;
 typedef struct cv_loop_tasks {
     struct cv_task *live;    /* every task not yet done, newest first */
     struct cv_task *current; /* the task whose step is running, or NULL */
-    struct future_wait *fwaits; /* future waits whose callback is owed */
+    struct future_wait *fwaits; /* future waits whose callback is owed
+                                   (task_future.c) */
     /* Set by task.c; called first thing in cv_loop_destroy(). */
     void (*teardown)(cv_loop *loop);
 } cv_loop_tasks;

@@ -15,10 +15,11 @@
  * point set to the finally section (or to the end): the step function
  * returns CV_CORO_AGAIN and is called again right away, and its switch
  * lands there.
+ *
+ * The task record is in task_private.h, shared with task_waitq.c (the wait
+ * queues) and task_future.c (awaiting a thread-pool future), which is the
+ * only task code that meets other threads.
  */
-#include "task.h"
-
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,68 +27,9 @@
 
 #include "coro.h"
 #include "loop_private.h"
+#include "task_private.h"
 
-enum run_state { T_READY, T_RUNNING, T_SUSPENDED, T_DONE };
-enum wait_kind { W_NONE, W_SLEEP, W_YIELD, W_IO, W_QUEUE, W_FUTURE };
-
-/* A task awaiting a cv_future: the future's done callback (on whichever
- * thread completes it) posts this to the loop, and the loop wakes the task
- * if it still waits.  It lives until the post has run, even when the task
- * stops waiting first, because the callback cannot be taken back; if the
- * loop goes away first, it is detached and the callback frees it. */
-typedef struct future_wait {
-    cv_post post;
-    cv_task *task; /* retained; loop thread only */
-    cv_future *f;  /* retained */
-    pthread_mutex_t mu;
-    bool fired;    /* the callback ran (under mu) */
-    bool detached; /* the loop is gone: the callback frees (under mu) */
-    struct future_wait *prev, *next; /* the loop's owed callbacks */
-} future_wait;
-
-struct cv_task {
-    cv_loop *loop;
-    uint64_t id;
-    char *label;
-    int refs;
-    cv_task_fn fn;
-    void *state;
-    void (*free_state)(void *state);
-
-    cv_handle step; /* on the ready queue while scheduled */
-    int run;        /* enum run_state */
-    int final;      /* CV_TASK_DONE, _FAILED or _CANCELLED once done */
-
-    /* The coroutine. */
-    int pc;
-    bool in_finally;
-    bool catching;         /* the next await's exception is caught */
-    bool cancel_requested; /* cancel at the next resume or suspension */
-    bool cancelling;       /* inside cv_task_cancel (breaks await cycles) */
-    int exc;               /* being raised: 0, CV_ECANCELLED, CV_EFAILED */
-    cv_result result;
-
-    /* The current (or last) await. */
-    int wait;               /* enum wait_kind */
-    int status;             /* the outcome it resumes with */
-    int fail_code;          /* a failing status's error and words, when */
-    char fail_msg[128];     /* not from an awaited task (fail_code != 0) */
-    char what[48];          /* what it awaits, for the SUSPENDED event */
-    uint64_t what_id;       /* the task or future it awaits, or 0 */
-    cv_timer timer;
-    cv_io io;
-    int io_revents;
-    cv_waitq *waitq;
-    cv_task *awaited; /* retained while awaited */
-    future_wait *fwait;
-    cv_task *q_prev, *q_next;
-
-    cv_waitq done_waiters; /* tasks awaiting this one */
-    cv_task *live_prev, *live_next;
-    bool stop_loop_when_done;
-};
-
-/* ---- events ---- */
+/* ---- events and waking ---- */
 
 static void publish(cv_task *t, int state, const char *text, uint64_t ref, int32_t code)
 {
@@ -101,45 +43,7 @@ static void publish(cv_task *t, int state, const char *text, uint64_t ref, int32
     cv_publish(bus, &ev);
 }
 
-/* ---- wait queues ---- */
-
-void cv_waitq_init(cv_waitq *q, void (*unclaimed)(cv_waitq *q))
-{
-    q->head_ = q->tail_ = NULL;
-    q->unclaimed_ = unclaimed;
-}
-
-bool cv_waitq_empty(const cv_waitq *q)
-{
-    return q->head_ == NULL;
-}
-
-static void waitq_push(cv_waitq *q, cv_task *t)
-{
-    t->q_next = NULL;
-    t->q_prev = q->tail_;
-    if (q->tail_ != NULL)
-        q->tail_->q_next = t;
-    else
-        q->head_ = t;
-    q->tail_ = t;
-}
-
-static void waitq_unlink(cv_waitq *q, cv_task *t)
-{
-    if (t->q_prev != NULL)
-        t->q_prev->q_next = t->q_next;
-    else
-        q->head_ = t->q_next;
-    if (t->q_next != NULL)
-        t->q_next->q_prev = t->q_prev;
-    else
-        q->tail_ = t->q_prev;
-    t->q_prev = t->q_next = NULL;
-}
-
-/* A suspended task becomes ready, to resume with `status`. */
-static void wake(cv_task *t, int status)
+void cv_task__wake(cv_task *t, int status)
 {
     t->status = status;
     t->run = T_READY;
@@ -147,29 +51,11 @@ static void wake(cv_task *t, int status)
     cv_handle_schedule(&t->step);
 }
 
-bool cv_waitq_wake_one(cv_waitq *q, int status)
-{
-    cv_task *t = q->head_;
-    if (t == NULL)
-        return false;
-    waitq_unlink(q, t);
-    wake(t, status);
-    return true;
-}
-
-int cv_waitq_wake_all(cv_waitq *q, int status)
-{
-    int n = 0;
-    while (cv_waitq_wake_one(q, status))
-        n++;
-    return n;
-}
-
 /* ---- lifetime ---- */
 
 static void timer_fired(void *arg)
 {
-    wake(arg, CV_OK);
+    cv_task__wake(arg, CV_OK);
 }
 
 static void io_ready(cv_io *io, int revents, void *arg)
@@ -177,7 +63,7 @@ static void io_ready(cv_io *io, int revents, void *arg)
     cv_task *t = arg;
     cv_io_stop(io);
     t->io_revents = revents;
-    wake(t, CV_OK);
+    cv_task__wake(t, CV_OK);
 }
 
 /* Undoes the wait of a suspended task. */
@@ -186,13 +72,8 @@ static void detach(cv_task *t)
     switch (t->wait) {
     case W_SLEEP: cv_timer_stop(&t->timer); break;
     case W_IO: cv_io_stop(&t->io); break;
-    case W_QUEUE: waitq_unlink(t->waitq, t); break;
-    case W_FUTURE:
-        /* As asyncio's wrap_future: a cancelled awaiter cancels the future
-         * if it has not started; the post still comes, and is ignored. */
-        cv_future_cancel(t->fwait->f);
-        t->fwait = NULL;
-        break;
+    case W_QUEUE: cv_task__waitq_unlink(t->waitq, t); break;
+    case W_FUTURE: cv_task__future_detach(t); break;
     default: break;
     }
 }
@@ -207,17 +88,6 @@ static void live_unlink(cv_task *t)
     if (t->live_next != NULL)
         t->live_next->live_prev = t->live_prev;
     t->live_prev = t->live_next = NULL;
-}
-
-static void fwait_free(future_wait *fw)
-{
-    /* The callback posts while holding mu, so the post can land before
-     * it unlocks: wait for it to let go before the mutex goes. */
-    pthread_mutex_lock(&fw->mu);
-    pthread_mutex_unlock(&fw->mu);
-    cv_future_release(fw->f);
-    pthread_mutex_destroy(&fw->mu);
-    free(fw);
 }
 
 /* Ends every live task when the loop goes away: cancelled, not run. */
@@ -240,35 +110,7 @@ static void teardown(cv_loop *loop)
         cv_loop_unref(loop);
         cv_task_release(t);
     }
-    /* Callbacks still owed by other threads: a record whose callback has
-     * not run is detached, and the callback frees it (it must not be
-     * touched once unlocked).  One whose callback ran was posted: take it
-     * off the loop's queues and free it here. */
-    future_wait *fw = lt->fwaits, *sent = NULL;
-    lt->fwaits = NULL;
-    while (fw != NULL) {
-        pthread_mutex_lock(&fw->mu);
-        future_wait *next = fw->next;
-        cv_task *t = fw->task;
-        fw->task = NULL;
-        if (fw->fired) {
-            fw->next = sent;
-            sent = fw;
-        } else {
-            fw->detached = true;
-        }
-        pthread_mutex_unlock(&fw->mu);
-        cv_loop_unref(loop);
-        cv_task_release(t);
-        fw = next;
-    }
-    cv_loop_take_inbox_(loop);
-    while (sent != NULL) {
-        future_wait *next = sent->next;
-        cv_handle_cancel(&sent->post.handle_);
-        fwait_free(sent);
-        sent = next;
-    }
+    cv_task__future_teardown(loop);
 }
 
 static void task_step(void *arg);
@@ -378,7 +220,7 @@ bool cv_task_cancel(cv_task *t)
     } else if (t->run == T_SUSPENDED) {
         detach(t);
         t->cancel_requested = false;
-        wake(t, CV_ECANCELLED);
+        cv_task__wake(t, CV_ECANCELLED);
     } else {
         t->cancel_requested = true;
     }
@@ -420,7 +262,7 @@ static void task_step(void *arg)
         t->cancel_requested = false;
         cv_task_cancel(t);
     } else if (t->wait == W_YIELD) {
-        wake(t, CV_OK);
+        cv_task__wake(t, CV_OK);
     }
 }
 
@@ -491,7 +333,7 @@ int *cv_coro_pc_(cv_task *t)
     return &t->pc;
 }
 
-static void begin_wait(cv_task *t, int kind)
+void cv_task__begin_wait(cv_task *t, int kind)
 {
     t->wait = kind;
     t->status = CV_OK;
@@ -499,7 +341,7 @@ static void begin_wait(cv_task *t, int kind)
     t->what_id = 0;
 }
 
-static void set_failure(cv_task *t, int code, const char *msg)
+void cv_task__set_failure(cv_task *t, int code, const char *msg)
 {
     t->fail_code = code != 0 ? code : -1;
     snprintf(t->fail_msg, sizeof t->fail_msg, "%s", msg);
@@ -507,7 +349,7 @@ static void set_failure(cv_task *t, int code, const char *msg)
 
 int cv_coro_ready_(cv_task *t, int status)
 {
-    begin_wait(t, W_NONE);
+    cv_task__begin_wait(t, W_NONE);
     t->status = status;
     return 1;
 }
@@ -515,10 +357,10 @@ int cv_coro_ready_(cv_task *t, int status)
 int cv_coro_sleep_(cv_task *t, double seconds)
 {
     if (seconds > 0) {
-        begin_wait(t, W_SLEEP);
+        cv_task__begin_wait(t, W_SLEEP);
         cv_timer_start(&t->timer, seconds);
     } else {
-        begin_wait(t, W_YIELD);
+        cv_task__begin_wait(t, W_YIELD);
         seconds = 0;
     }
     snprintf(t->what, sizeof t->what, "sleep %gs", seconds * cv_loop_demo_speed(cv_task_loop(t)));
@@ -529,7 +371,7 @@ int cv_coro_task_(cv_task *t, cv_task *other)
 {
     if (other == NULL || other == t) {
         cv_coro_ready_(t, CV_EFAILED);
-        set_failure(t, CV_EINVAL, other == NULL ? "awaited no task (out of memory?)"
+        cv_task__set_failure(t, CV_EINVAL, other == NULL ? "awaited no task (out of memory?)"
                                                 : "a task cannot await itself");
         return 1;
     }
@@ -537,9 +379,9 @@ int cv_coro_task_(cv_task *t, cv_task *other)
     t->awaited = other;
     if (other->run == T_DONE)
         return cv_coro_ready_(t, outcome_status(other));
-    begin_wait(t, W_QUEUE);
+    cv_task__begin_wait(t, W_QUEUE);
     t->waitq = &other->done_waiters;
-    waitq_push(t->waitq, t);
+    cv_task__waitq_push(t->waitq, t);
     snprintf(t->what, sizeof t->what, "task %s", other->label);
     t->what_id = other->id;
     return 0;
@@ -550,112 +392,11 @@ int cv_coro_io_(cv_task *t, int fd, int events)
     events &= CV_IO_READ | CV_IO_WRITE;
     if (fd < 0 || events == 0)
         return cv_coro_ready_(t, CV_EINVAL);
-    begin_wait(t, W_IO);
+    cv_task__begin_wait(t, W_IO);
     t->io_revents = 0;
     cv_io_init(t->loop, &t->io, fd, io_ready, t);
     cv_io_start(&t->io, events);
     snprintf(t->what, sizeof t->what, "I/O fd %d", fd);
-    return 0;
-}
-
-/* The outcome of a done future as an await status, with its words. */
-static int future_status(cv_task *t, cv_future *f)
-{
-    cv_result r;
-    int rc = cv_future_result(f, 0, &r);
-    if (rc == CV_EFAILED)
-        set_failure(t, r.error, r.message);
-    return rc;
-}
-
-/* On the loop: the future is done. */
-static void future_landed(void *arg)
-{
-    future_wait *fw = arg;
-    cv_task *t = fw->task;
-    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
-    if (fw->prev != NULL)
-        fw->prev->next = fw->next;
-    else
-        lt->fwaits = fw->next;
-    if (fw->next != NULL)
-        fw->next->prev = fw->prev;
-    if (t->fwait == fw) {
-        t->fwait = NULL;
-        wake(t, future_status(t, fw->f));
-    }
-    cv_loop_unref(t->loop);
-    cv_task_release(t);
-    fwait_free(fw);
-}
-
-/* On the thread that completed or cancelled the future. */
-static void future_done(cv_future *f, void *arg)
-{
-    (void)f;
-    future_wait *fw = arg;
-    pthread_mutex_lock(&fw->mu);
-    fw->fired = true;
-    bool detached = fw->detached;
-    if (!detached)
-        cv_post_send(&fw->post);
-    pthread_mutex_unlock(&fw->mu);
-    if (detached)
-        fwait_free(fw);
-}
-
-int cv_coro_future_(cv_task *t, cv_future *f)
-{
-    if (f == NULL) {
-        cv_coro_ready_(t, CV_EFAILED);
-        set_failure(t, CV_EINVAL, "awaited no future (out of memory?)");
-        return 1;
-    }
-    if (cv_future_done(f)) {
-        begin_wait(t, W_NONE);
-        t->status = future_status(t, f);
-        return 1;
-    }
-    future_wait *fw = malloc(sizeof *fw);
-    if (fw == NULL) {
-        cv_coro_ready_(t, CV_ENOMEM);
-        return 1;
-    }
-    begin_wait(t, W_FUTURE);
-    cv_post_init(t->loop, &fw->post, future_landed, fw);
-    fw->task = t;
-    fw->f = f;
-    pthread_mutex_init(&fw->mu, NULL);
-    fw->fired = fw->detached = false;
-    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
-    fw->prev = NULL;
-    fw->next = lt->fwaits;
-    if (lt->fwaits != NULL)
-        lt->fwaits->prev = fw;
-    lt->fwaits = fw;
-    cv_task_retain(t);
-    cv_future_retain(f);
-    /* The post may arrive after the task stopped waiting: keep the loop
-     * running until it has. */
-    cv_loop_ref(t->loop);
-    t->fwait = fw;
-    snprintf(t->what, sizeof t->what, "future %s", cv_future_label(f));
-    t->what_id = cv_future_id(f);
-    if (cv_future_add_done_callback(f, future_done, fw) != CV_OK) {
-        /* Never registered: undo as if it had landed, minus the wake. */
-        t->fwait = NULL;
-        future_landed(fw);
-        return cv_coro_ready_(t, CV_ENOMEM);
-    }
-    return 0;
-}
-
-int cv_coro_waitq_(cv_task *t, cv_waitq *q, const char *what)
-{
-    begin_wait(t, W_QUEUE);
-    t->waitq = q;
-    waitq_push(q, t);
-    snprintf(t->what, sizeof t->what, "%s", what != NULL ? what : "queue");
     return 0;
 }
 

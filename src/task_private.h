@@ -1,0 +1,93 @@
+/*
+ * The task record and the few internal calls that the task files share.
+ * Tasks are one concept split over three files so that each reads in one
+ * sitting: task.c has the lifecycle, scheduling and the coroutine
+ * machinery, task_waitq.c the wait queues, and task_future.c the bridge to
+ * futures completed by other threads.  They all need the same record,
+ * because a task awaits one thing at a time and one set of fields describes
+ * that wait, so the record is defined here instead of in task.h: nothing
+ * outside the task files may include this header.
+ *
+ * Functions named cv_task__* are internal but cross-file, in the style of
+ * libuv's uv__*; everything else internal stays static in its file.
+ */
+#ifndef CV_TASK_PRIVATE_H
+#define CV_TASK_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "future.h"
+#include "loop.h"
+#include "task.h"
+
+enum run_state { T_READY, T_RUNNING, T_SUSPENDED, T_DONE };
+enum wait_kind { W_NONE, W_SLEEP, W_YIELD, W_IO, W_QUEUE, W_FUTURE };
+
+struct future_wait; /* task_future.c */
+
+struct cv_task {
+    cv_loop *loop;
+    uint64_t id;
+    char *label;
+    int refs;
+    cv_task_fn fn;
+    void *state;
+    void (*free_state)(void *state);
+
+    cv_handle step; /* on the ready queue while scheduled */
+    int run;        /* enum run_state */
+    int final;      /* CV_TASK_DONE, _FAILED or _CANCELLED once done */
+
+    /* The coroutine. */
+    int pc;
+    bool in_finally;
+    bool catching;         /* the next await's exception is caught */
+    bool cancel_requested; /* cancel at the next resume or suspension */
+    bool cancelling;       /* inside cv_task_cancel (breaks await cycles) */
+    int exc;               /* being raised: 0, CV_ECANCELLED, CV_EFAILED */
+    cv_result result;
+
+    /* The current (or last) await. */
+    int wait;               /* enum wait_kind */
+    int status;             /* the outcome it resumes with */
+    int fail_code;          /* a failing status's error and words, when */
+    char fail_msg[128];     /* not from an awaited task (fail_code != 0) */
+    char what[48];          /* what it awaits, for the SUSPENDED event */
+    uint64_t what_id;       /* the task or future it awaits, or 0 */
+    cv_timer timer;
+    cv_io io;
+    int io_revents;
+    cv_waitq *waitq;
+    cv_task *awaited; /* retained while awaited */
+    struct future_wait *fwait;
+    cv_task *q_prev, *q_next;
+
+    cv_waitq done_waiters; /* tasks awaiting this one */
+    cv_task *live_prev, *live_next;
+    bool stop_loop_when_done;
+};
+
+/* task.c */
+
+/* A suspended task becomes ready, to resume with `status`. */
+void cv_task__wake(cv_task *t, int status);
+/* Starts a wait of `kind` (enum wait_kind) with a clean outcome. */
+void cv_task__begin_wait(cv_task *t, int kind);
+/* A failing await's error and words, when no awaited task supplies them. */
+void cv_task__set_failure(cv_task *t, int code, const char *msg);
+
+/* task_waitq.c */
+
+void cv_task__waitq_push(cv_waitq *q, cv_task *t);
+void cv_task__waitq_unlink(cv_waitq *q, cv_task *t);
+
+/* task_future.c */
+
+/* Undoes a W_FUTURE wait of a suspended task (cancel or teardown). */
+void cv_task__future_detach(cv_task *t);
+/* At loop teardown, after every live task has ended: settles the future
+ * waits whose callbacks other threads still owe. */
+void cv_task__future_teardown(cv_loop *loop);
+
+#endif
