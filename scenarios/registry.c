@@ -1,3 +1,4 @@
+/* The scenarios, in the order `concviz list` shows them. */
 #include <string.h>
 
 #include "scenarios.h"

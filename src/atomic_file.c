@@ -1,3 +1,7 @@
+/*
+ * Whole-or-nothing files (see atomic_file.h): mkstemp beside the target,
+ * then rename, which is atomic within a directory.
+ */
 #include "atomic_file.h"
 
 #include <errno.h>

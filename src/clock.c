@@ -1,3 +1,7 @@
+/*
+ * Clocks (see clock.h): CLOCK_MONOTONIC for humans and deadlines, and the
+ * calibration that turns the cheap event counter into nanoseconds.
+ */
 #include "clock.h"
 
 #include <pthread.h>

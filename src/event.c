@@ -1,3 +1,7 @@
+/*
+ * The names of event kinds and states, as tables indexed by the enums, so
+ * that traces, captions and the reader agree on one spelling.
+ */
 #include "event.h"
 
 #include <stddef.h>

@@ -1,3 +1,11 @@
+/*
+ * Futures (see future.h).  Every state change happens under the future's
+ * own mutex and is published while that mutex is held, so the events of
+ * one future are stamped in the order they happened.  Waiters registered by
+ * wait() and as_completed() are told under the same mutex (lock order:
+ * future, then waiter), which lets a waiter that removes itself be freed at
+ * once; done-callbacks run after the unlock, in the completing thread.
+ */
 #include "future.h"
 
 #include <errno.h>

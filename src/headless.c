@@ -1,3 +1,7 @@
+/*
+ * Headless mode (see headless.h): follow the log as the drainer fills it
+ * and print what the Python scripts would print.
+ */
 #include "headless.h"
 
 #include <stdbool.h>

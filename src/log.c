@@ -1,3 +1,7 @@
+/*
+ * The event log (see log.h): fixed chunks that never move, a count
+ * published with release order, and readers that never lock.
+ */
 #include "log.h"
 
 #include <errno.h>

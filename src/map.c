@@ -1,3 +1,7 @@
+/*
+ * Executor.map (see map.h): all calls are submitted up front; next() waits
+ * on the next future in submission order with what is left of the timeout.
+ */
 #include "map.h"
 
 #include <stdio.h>

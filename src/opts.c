@@ -1,3 +1,7 @@
+/*
+ * The table-driven option parser (see opts.h).  It checks everything it can
+ * before a run starts, so that bad input never gets as far as a thread.
+ */
 #include "opts.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/*
+ * Creating and freeing per-thread event rings (the ring itself, and why it
+ * needs no lock, is described in ring.h).
+ */
 #include "ring.h"
 
 #include <sys/mman.h>

@@ -1,3 +1,8 @@
+/*
+ * A run (see run.h): a log, a bus and the scenario's main thread.  Sleeps
+ * are timed waits on the run's condition, so a stop request ends them at
+ * once instead of after the demo's seconds.
+ */
 #include "run.h"
 
 #include <errno.h>

@@ -1,3 +1,9 @@
+/*
+ * wait() and as_completed() (see wait.h).  A collector is registered as a
+ * waiter on every future not yet done and records completions in order;
+ * it wakes its caller only when the caller may be done waiting, so waiting
+ * for 100 000 futures costs one wake-up, not 100 000.
+ */
 #include "wait.h"
 
 #include <errno.h>
