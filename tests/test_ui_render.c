@@ -291,7 +291,9 @@ static void test_every_kind(void **state)
     cv_log_destroy(log);
 }
 
-/* Stepping back rebuilds the model: it must equal a fresh build. */
+/* Stepping back restores a checkpoint (or starts over, on a log this
+ * short): it must equal a fresh build.  test_ui_checkpoint.c tries long
+ * logs. */
 static void test_seek_back(void **state)
 {
     (void)state;

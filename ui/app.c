@@ -9,7 +9,8 @@
  * has ended, poll() blocks until a key, a resize or a new event.
  *
  * Each frame: update the playhead, bring the model to its position (forward
- * is incremental, backward rebuilds), render the canvas, blit it.
+ * is incremental, backward restores the model's nearest checkpoint and
+ * replays from there), render the canvas, blit it.
  */
 #include <curses.h>
 #include <errno.h>

@@ -1,7 +1,10 @@
 /*
  * Applying one event is a switch on its kind that updates a few records;
  * every array only grows, so pointers handed to views stay valid until the
- * next advance.  Timestamps in the log never decrease (the log clamps them),
+ * next advance or seek.  Of an array's elements only the last ever changes
+ * once appended (a span or a slice is closed), and a future changes only in
+ * an event that names it: the checkpoints (model_checkpoint.c) rely on
+ * both.  Timestamps in the log never decrease (the log clamps them),
  * which lets cv_log_index_at binary-search a playhead time.
  */
 #include "model.h"
@@ -37,11 +40,13 @@ int cv_model_init(cv_model *m, const cv_log *log)
     memset(m, 0, sizeof *m);
     m->log = log;
     m->last_touched = CV_NONE;
+    cv_model_checkpoints_init_(m);
     return 0;
 }
 
 void cv_model_free(cv_model *m)
 {
+    cv_model_checkpoints_free_(m);
     for (int i = 0; i < m->caplanes; i++) {
         free(m->lanes[i].spans);
         free(m->lanes[i].waits);
@@ -336,6 +341,8 @@ static int apply(cv_model *m, size_t i)
     m->kinds[e->kind < CV_EV_KIND_COUNT ? e->kind : CV_EV_KIND_COUNT]++;
     if (e->side != CV_SIDE_NONE && e->side < CV_SIDE_COUNT)
         cv_model_note_side_(m, e);
+    if (e->kind == CV_EV_FUTURE || e->kind == CV_EV_TASK)
+        cv_model_checkpoint_note_(m, e->id);
     switch (e->kind) {
     case CV_EV_HEADER:
         m->scenario = e->text;
@@ -380,6 +387,8 @@ int cv_model_advance(cv_model *m, size_t upto)
         if (apply(m, m->upto) != 0)
             return -1;
         m->upto++;
+        if (m->upto >= m->ckpt_next)
+            cv_model_checkpoint_take_(m);
     }
     return 0;
 }
@@ -387,7 +396,7 @@ int cv_model_advance(cv_model *m, size_t upto)
 int cv_model_seek(cv_model *m, size_t upto)
 {
     if (upto < m->upto)
-        cv_model_reset(m);
+        cv_model_checkpoint_restore_(m, upto);
     return cv_model_advance(m, upto);
 }
 

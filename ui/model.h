@@ -1,10 +1,13 @@
 /*
  * The model: what the screen shows, derived from a prefix of the event log.
  * It is built forward, one event at a time (cv_model_advance), which is all
- * a live run or a forward step needs; a backward step rebuilds from the
- * first event (cv_model_seek), which is cheap next to a human pressing a key
- * and keeps the model free of undo logic.  Texts point into the log, whose
- * events never move and live as long as it does, so the model copies none.
+ * a live run or a forward step needs.  A backward step (cv_model_seek)
+ * restores the latest checkpoint at or before the target, taken as the
+ * model went forward (model_checkpoint.c), and replays the few thousand
+ * events after it: applying an event stays the only way the model changes,
+ * and a step back fits in a frame however long the log.  Texts point into
+ * the log, whose events never move and live as long as it does, so the
+ * model copies none.
  *
  * Event-loop tasks are futures too (asyncio.Task is a Future), so they live
  * in the same array, flagged `task`, and the table and the captions find
@@ -117,17 +120,30 @@ typedef struct cv_model {
     size_t ntask_states[CV_TASK_STATE_COUNT]; /* live tasks by state */
     bool sided;         /* some event has a side: show two panes */
     cv_mside sides[CV_SIDE_COUNT];
+    /* Not the state shown but how to get back to one: the checkpoints
+     * (NULL: none kept) and the event count at which to take the next.
+     * A new array above needs its lines in model_checkpoint.c's restore. */
+    struct cv_model_checkpoints *ckpts;
+    size_t ckpt_next;
 } cv_model;
 
 int cv_model_init(cv_model *m, const cv_log *log);
 void cv_model_free(cv_model *m);
-/* Forgets everything applied (keeps the log and the memory). */
+/* Forgets everything applied (keeps the log, the memory and the
+ * checkpoints, which stay true of the log). */
 void cv_model_reset(cv_model *m);
 /* Applies events up to (not including) index upto, forward from m->upto.
  * Returns 0 or -1 without memory (the model stays consistent). */
 int cv_model_advance(cv_model *m, size_t upto);
-/* Moves to exactly upto events, rebuilding if that is a step back. */
+/* Moves to exactly upto events: a step back restores the latest checkpoint
+ * at or before upto (or starts over) and advances from there. */
 int cv_model_seek(cv_model *m, size_t upto);
+/* Takes a checkpoint every `every` events, keeping at most `max` (thinning
+ * them out to every other one, twice as far apart, when full); 0 keeps the
+ * default.  Drops those taken.  For tests: the defaults suit the UI. */
+void cv_model_set_checkpoints(cv_model *m, size_t every, size_t max);
+/* How many checkpoints are kept and how far apart, in events. */
+size_t cv_model_checkpoint_count(const cv_model *m, size_t *every);
 
 /* The future with this id, or NULL. */
 const cv_mfuture *cv_model_future(const cv_model *m, uint64_t id);

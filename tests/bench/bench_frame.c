@@ -3,8 +3,11 @@
  * lanes (with thread, wait and console events, as a big map would make),
  * rendered at 200x60 into a canvas, the frame the terminal would blit.  The
  * figure is the median of 200 frames at a playhead in the middle of the run
- * (running bars, a long queue) and at the end.  A backward step rebuilds the
- * model from the first event, so that is timed too.  A second log puts an
+ * (running bars, a long queue) and at the end.  A backward step restores
+ * the nearest checkpoint of the model and replays the events after it, so
+ * it is timed too, one event at a time back from several positions, as the
+ * left arrow key does; so is a full rebuild from the first event, which is
+ * what a step back cost before the checkpoints.  A second log puts an
  * event loop on main: 1 000 tasks running 5 000 short slices between the
  * loop's polls, as flags --mode async does, timed the same way.
  */
@@ -135,6 +138,51 @@ static double median_frame_ms(const cv_log *log, int64_t at)
     return ms[FRAMES / 2];
 }
 
+#define STEP_FROM 4
+#define STEPS 50
+
+/* The median and the worst ms of a backward step of one event, from a
+ * model that has seen the whole log (as a live run leaves it), over STEPS
+ * steps back from each of STEP_FROM positions; frame_ms also counts
+ * rendering the frame, which is what a key press costs. */
+static void step_back_ms(const cv_log *log, double *seek_ms, double *worst_ms,
+                         double *frame_ms)
+{
+    static double seek[STEP_FROM * STEPS], both[STEP_FROM * STEPS];
+    size_t count = cv_log_count(log);
+    int64_t end = cv_log_at(log, count - 1)->t_ns;
+    cv_model m;
+    cv_canvas c;
+    cv_model_init(&m, log);
+    cv_canvas_init(&c, 200, 60, false);
+    cv_model_advance(&m, count);
+    int n = 0;
+    for (int k = 1; k <= STEP_FROM; k++) {
+        size_t pos = count * (size_t)k / STEP_FROM;
+        cv_model_seek(&m, pos);
+        for (int s = 0; s < STEPS; s++) {
+            pos--;
+            int64_t t0 = cv_clock_mono_ns();
+            cv_model_seek(&m, pos);
+            int64_t t1 = cv_clock_mono_ns();
+            cv_render_opts o = {.now_ns = cv_log_at(log, pos - 1)->t_ns,
+                                .span_ns = cv_nice_span(end), .speed = 1.0,
+                                .mode = "PAUSED", .total = count};
+            cv_render(&c, &m, &o);
+            int64_t t2 = cv_clock_mono_ns();
+            seek[n] = (double)(t1 - t0) / 1e6;
+            both[n++] = (double)(t2 - t0) / 1e6;
+        }
+    }
+    qsort(seek, (size_t)n, sizeof seek[0], cmp);
+    qsort(both, (size_t)n, sizeof both[0], cmp);
+    *seek_ms = seek[n / 2];
+    *worst_ms = seek[n - 1];
+    *frame_ms = both[n / 2];
+    cv_canvas_free(&c);
+    cv_model_free(&m);
+}
+
 int main(void)
 {
     cv_log *log = synthetic_log();
@@ -143,17 +191,22 @@ int main(void)
     double mid = median_frame_ms(log, end / 2);
     double last = median_frame_ms(log, end);
 
-    /* A backward step: the model rebuilt from the first event. */
+    /* The model rebuilt from the first event, as a step back used to be. */
     cv_model m;
     cv_model_init(&m, log);
     int64_t t0 = cv_clock_mono_ns();
     cv_model_advance(&m, count);
     double rebuild = (double)(cv_clock_mono_ns() - t0) / 1e6;
     cv_model_free(&m);
+    double back, back_worst, back_frame;
+    step_back_ms(log, &back, &back_worst, &back_frame);
 
     printf("frame: %d futures, %d lanes, %zu events, 200x60: median %.3f ms (mid-run), "
            "%.3f ms (end); model rebuild %.2f ms\n",
            FUTURES, LANES, count, mid, last, rebuild);
+    printf("step back: median %.3f ms (model; worst %.3f ms), %.3f ms (model and frame), "
+           "%d steps of one event from %d positions\n",
+           back, back_worst, back_frame, STEPS, STEP_FROM);
     cv_log_destroy(log);
 
     log = task_log();
