@@ -161,7 +161,7 @@ void cv_publish(cv_bus *bus, cv_event *ev)
     cv_ring_push(ring, ev);
     /* Wake the drainer early when a ring is half full, so that a burst
      * (100 000 submits in a row) is drained before it has to drop. */
-    if (cv_ring_used_hint(ring) > (ring->mask >> 1) &&
+    if (cv_ring_used_hint(ring) > (ring->mask >> 1) && cv_ring_used(ring) > (ring->mask >> 1) &&
         !atomic_load_explicit(&bus->kicked, memory_order_relaxed))
         kick(bus);
 }

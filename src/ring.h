@@ -64,9 +64,19 @@ static inline int cv_ring_push(cv_ring *ring, const cv_event *ev)
     return 0;
 }
 
-/* Producer: events in the ring as far as the producer last saw. */
+/* Producer: events in the ring as far as the producer last saw (an upper
+ * bound: the consumer may have taken some since). */
 static inline uint64_t cv_ring_used_hint(const cv_ring *ring)
 {
+    return ring->head - ring->cached_tail;
+}
+
+/* Producer: events in the ring now, refreshing what it knows of the
+ * consumer.  Costs a read of the consumer's cache line: call it only when
+ * the hint says the ring may be filling. */
+static inline uint64_t cv_ring_used(cv_ring *ring)
+{
+    ring->cached_tail = atomic_load_explicit(&ring->tail, memory_order_acquire);
     return ring->head - ring->cached_tail;
 }
 
