@@ -38,7 +38,14 @@ struct cv_future {
     int sleepers; /* threads blocked in result(): broadcast only then */
     uint64_t id;
     cv_bus *bus;
-    cv_result result;
+    /* The outcome, kept compact: a cv_result is 200-odd bytes, mostly text
+     * that few calls use, and a pool of 100 000 futures is that much memory
+     * to fault in. */
+    long long value;
+    void *data;
+    int error;
+    char *text;    /* NULL when empty */
+    char *message; /* NULL unless failed */
     callback *callbacks;
     waiter_node *waiters;
     char label[48];
@@ -120,6 +127,8 @@ void cv_future_release(cv_future *f)
         free(w);
         w = next;
     }
+    free(f->text);
+    free(f->message);
     pthread_mutex_destroy(&f->mu);
     pthread_cond_destroy(&f->cond);
     free(f);
@@ -256,7 +265,11 @@ void cv_future_set_result(cv_future *f, const cv_result *r)
         pthread_mutex_unlock(&f->mu);
         return;
     }
-    f->result = *r;
+    f->value = r->value;
+    f->data = r->data;
+    f->error = r->error;
+    f->text = r->text[0] ? strdup(r->text) : NULL;
+    f->message = r->error ? strdup(r->message) : NULL;
     f->state = r->error ? CV_FAILED : CV_FINISHED;
     if (r->error)
         cv_publish_future(f->bus, f->id, CV_FAILED, f->lane, r->message, 0, r->error);
@@ -268,18 +281,30 @@ void cv_future_set_result(cv_future *f, const cv_result *r)
     run_callbacks(f, cbs);
 }
 
+static void copy_outcome(const cv_future *f, cv_result *out)
+{
+    if (out == NULL)
+        return;
+    memset(out, 0, sizeof *out);
+    out->value = f->value;
+    out->data = f->data;
+    out->error = f->error;
+    if (f->text != NULL)
+        snprintf(out->text, sizeof out->text, "%s", f->text);
+    if (f->message != NULL)
+        snprintf(out->message, sizeof out->message, "%s", f->message);
+}
+
 static int outcome(cv_future *f, cv_result *out)
 {
     switch (f->state) {
     case CV_CANCELLED:
         return CV_ECANCELLED;
     case CV_FAILED:
-        if (out != NULL)
-            *out = f->result;
+        copy_outcome(f, out);
         return CV_EFAILED;
     default:
-        if (out != NULL)
-            *out = f->result;
+        copy_outcome(f, out);
         return CV_OK;
     }
 }
