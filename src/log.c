@@ -9,15 +9,20 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "clock.h"
 
-/* 4096 events of 64 bytes: 256 KiB a chunk; 65536 chunks: 268 M events,
- * far beyond what a teaching run produces, with a 512 KiB chunk table that
- * never moves (so readers need no lock to find a chunk). */
-#define CHUNK_SHIFT 12
+/* 32768 events of 64 bytes: 2 MiB a chunk, the size of a huge page; 8192
+ * chunks: 268 M events, far beyond what a teaching run produces, with a
+ * 64 KiB chunk table that never moves (so readers need no lock to find a
+ * chunk).  A chunk is one huge page where the kernel allows it: a log
+ * always fills its chunks, and one page fault per 2 MiB instead of 512 is
+ * most of the cost of appending 100 000 futures' events. */
+#define CHUNK_SHIFT 15
 #define CHUNK_SIZE (1u << CHUNK_SHIFT)
-#define MAX_CHUNKS 65536u
+#define CHUNK_BYTES (CHUNK_SIZE * sizeof(cv_event))
+#define MAX_CHUNKS 8192u
 
 struct cv_log {
     _Atomic(cv_event *) chunks[MAX_CHUNKS];
@@ -52,7 +57,7 @@ void cv_log_destroy(cv_log *log)
     for (size_t i = 0; i < n; i++)
         free(((cv_event *)cv_log_at(log, i))->text);
     for (size_t c = 0; c < MAX_CHUNKS && log->chunks[c] != NULL; c++)
-        free(log->chunks[c]);
+        munmap(log->chunks[c], CHUNK_BYTES);
     pthread_mutex_destroy(&log->mu);
     pthread_cond_destroy(&log->cond);
     free(log);
@@ -68,6 +73,25 @@ const cv_log_meta *cv_log_meta_get(const cv_log *log)
     return &log->meta;
 }
 
+/* A chunk aligned to its own size, so that it can be one huge page. */
+static cv_event *alloc_chunk(void)
+{
+    size_t span = 2 * CHUNK_BYTES;
+    char *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    uintptr_t start = ((uintptr_t)p + CHUNK_BYTES - 1) & ~(uintptr_t)(CHUNK_BYTES - 1);
+    char *chunk = (char *)start;
+    if (chunk > p)
+        munmap(p, (size_t)(chunk - p));
+    if (chunk + CHUNK_BYTES < p + span)
+        munmap(chunk + CHUNK_BYTES, (size_t)(p + span - (chunk + CHUNK_BYTES)));
+#ifdef MADV_HUGEPAGE
+    madvise(chunk, CHUNK_BYTES, MADV_HUGEPAGE); /* a hint: fine if refused */
+#endif
+    return (cv_event *)chunk;
+}
+
 int cv_log_append(cv_log *log, const cv_event *ev)
 {
     size_t i = log->written;
@@ -78,7 +102,7 @@ int cv_log_append(cv_log *log, const cv_event *ev)
     }
     cv_event *chunk = atomic_load_explicit(&log->chunks[c], memory_order_relaxed);
     if (chunk == NULL) {
-        chunk = malloc(CHUNK_SIZE * sizeof *chunk);
+        chunk = alloc_chunk();
         if (chunk == NULL) {
             free(ev->text);
             return -ENOMEM;
