@@ -234,6 +234,13 @@ static bool advance(drain_slot *s, uint64_t cut)
     return moved;
 }
 
+/* Gives the slots merged so far back to their producers. */
+static void release_slots(drain_slot *slots, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        atomic_store_explicit(&slots[i].ring->tail, slots[i].pos, memory_order_release);
+}
+
 static size_t drain_locked(cv_bus *bus)
 {
     cv_clock_pair pair = cv_clock_pair_now();
@@ -287,10 +294,12 @@ static size_t drain_locked(cv_bus *bus)
         best->ring->slots[best->pos & best->ring->mask].text = NULL;
         best->pos++;
         cv_log_append(bus->log, &ev);
-        moved++;
+        /* Hand slots back as we go: a big batch takes milliseconds to
+         * merge, and a producer must not find its ring full meanwhile. */
+        if ((++moved & 1023) == 0)
+            release_slots(slots, n);
     }
-    for (size_t i = 0; i < n; i++)
-        atomic_store_explicit(&slots[i].ring->tail, slots[i].pos, memory_order_release);
+    release_slots(slots, n);
 
     /* A drop is part of the record: say how many, on which lane. */
     for (size_t i = 0; i < n; i++) {

@@ -16,9 +16,10 @@ cv_ring *cv_ring_create(size_t capacity_pow2, int16_t lane)
      * one cache line (the producer writing a slot and the drainer reading
      * the one before never share a line); zero-filled, so every mark starts
      * as "not yet written"; and backed only as pages are first touched, so
-     * a big ring that a quiet thread never fills costs address space only. */
+     * a big ring that a quiet thread never fills costs address space only
+     * (MAP_NORESERVE: nor does it count against the commit limit). */
     ring->bytes = capacity_pow2 * sizeof *ring->slots;
-    void *mem = mmap(NULL, ring->bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *mem = mmap(NULL, ring->bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (mem == MAP_FAILED) {
         free(ring);
         return NULL;
