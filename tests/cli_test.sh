@@ -5,12 +5,7 @@
 set -u
 BIN=${1:?usage: cli_test.sh path/to/concviz}
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/testlib.sh"
 
 # expect_usage_error "description" args...
 expect_usage_error() {
@@ -107,5 +102,4 @@ rc=$?
 python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$TMP/k.jsonl" && ok || bad "trace after SIGTERM is not whole"
 ls "$TMP"/k.jsonl.tmp* >/dev/null 2>&1 && bad "temporary trace left behind" || ok
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

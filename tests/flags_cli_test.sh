@@ -9,30 +9,9 @@ set -u
 BIN=${1:?usage: flags_cli_test.sh path/to/concviz}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 TMP=$(mktemp -d)
-SRV_PID=
-cleanup() {
-    if [ -n "$SRV_PID" ]; then
-        kill "$SRV_PID" 2>/dev/null
-        wait "$SRV_PID" 2>/dev/null
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-passed=0
-failed=0
+. "$(dirname "$0")/testlib.sh"
 
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-"$BIN" serve-flags --port 0 >"$TMP/server.log" 2>&1 &
-SRV_PID=$!
-URL=
-for _ in $(seq 100); do
-    URL=$(sed -n 's/^Serving flags on \([^ ]*\) .*/\1/p' "$TMP/server.log")
-    [ -n "$URL" ] && break
-    sleep 0.1
-done
-if [ -z "$URL" ]; then
+if ! start_flag_server; then
     echo "FAIL: serve-flags did not start"; cat "$TMP/server.log"
     echo "0 passed, 1 failed"
     exit 1
@@ -144,5 +123,4 @@ sys.exit(0 if p.returncode == 0 and b"2/2" in data else 1)
 PY
 then ok; else bad "no progress bar on a terminal"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -6,18 +6,7 @@
 set -u
 BIN=${1:?usage: spinner_cli_test.sh path/to/concviz}
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-# check "description" command...: passes if the command succeeds.
-check() {
-    local what=$1
-    shift
-    if "$@"; then ok; else bad "$what"; fi
-}
+. "$(dirname "$0")/testlib.sh"
 
 strip() { sed -E 's/^\[[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}\] //' "$1"; }
 
@@ -66,5 +55,4 @@ for args in "--work bogus" "--side neither" "--nap-every 0" "--speed 0"; do
     fi
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -19,6 +19,7 @@
 #include "model.h"
 #include "playhead.h"
 #include "render.h"
+#include "ui_testutil.h"
 #include "scenarios.h"
 #include "theme.h"
 #include "ui.h"
@@ -84,28 +85,6 @@ static cv_log *hand_loiter(void)
     return log;
 }
 
-/* Renders the log at time t (seconds) and returns the screen as text. */
-static char *render_at(const cv_log *log, double t, int cols, int rows, bool ascii)
-{
-    cv_model m;
-    cv_canvas c;
-    cv_model_init(&m, log);
-    assert_int_equal(cv_canvas_init(&c, cols, rows, ascii), 0);
-    size_t count = cv_log_count(log);
-    int64_t at = (int64_t)(t * 1e9);
-    assert_int_equal(cv_model_advance(&m, cv_log_index_at(log, count, at)), 0);
-    int64_t end = cv_log_at(log, count - 1)->t_ns;
-    cv_render_opts o = {.ascii = ascii, .now_ns = at, .span_ns = cv_nice_span(end),
-                        .speed = cv_log_meta_get(log)->speed, .mode = "PAUSED",
-                        .total = count};
-    cv_render(&c, &m, &o);
-    char *text = cv_canvas_dump(&c);
-    assert_non_null(text);
-    cv_canvas_free(&c);
-    cv_model_free(&m);
-    return text;
-}
-
 /* The screen line that starts with `prefix`, copied into buf. */
 static const char *line_starting(const char *screen, const char *prefix, char *buf, size_t len)
 {
@@ -154,42 +133,26 @@ static void test_hand_log_story(void **state)
     cv_log_destroy(log);
 }
 
-static void caption_of(const cv_log *log, size_t index, char *buf, size_t len)
-{
-    cv_model m;
-    cv_model_init(&m, log);
-    assert_int_equal(cv_model_advance(&m, index + 1), 0);
-    cv_caption(&m, index, buf, len);
-    cv_model_free(&m);
-}
-
 static void test_captions(void **state)
 {
     (void)state;
     cv_log *log = hand_loiter();
     char buf[512];
-    caption_of(log, 28, buf, sizeof buf);
+    caption_at(log, 28, buf, sizeof buf);
     assert_string_equal(buf, "loiter(4) starts on worker 1: worker 1 became free when "
                              "loiter(1) finished");
-    caption_of(log, 31, buf, sizeof buf);
+    caption_at(log, 31, buf, sizeof buf);
     assert_string_equal(buf, "main blocks: loiter(2) is not ready, though loiter(0) and "
                              "loiter(1) are done");
-    caption_of(log, 4, buf, sizeof buf);
+    caption_at(log, 4, buf, sizeof buf);
     assert_non_null(strstr(buf, "loiter(0) submitted"));
-    caption_of(log, 9, buf, sizeof buf);
+    caption_at(log, 9, buf, sizeof buf);
     assert_string_equal(buf, "main blocks: loiter(0) is not ready (still queued)");
-    caption_of(log, 27, buf, sizeof buf);
+    caption_at(log, 27, buf, sizeof buf);
     assert_string_equal(buf, "loiter(1) finishes on worker 1, result 10; main was waiting for it");
-    caption_of(log, 0, buf, sizeof buf);
+    caption_at(log, 0, buf, sizeof buf);
     assert_string_equal(buf, "the run of loiter begins");
     cv_log_destroy(log);
-}
-
-static void assert_ascii(const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p >= 0x80)
-            fail_msg("non-ASCII byte 0x%02x at offset %td", *p, (const char *)p - s);
 }
 
 static void test_ascii_mode(void **state)

@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "model.h"
 #include "render.h"
+#include "ui_testutil.h"
 
 #define MS 1000000LL
 
@@ -128,27 +129,6 @@ static cv_log *hand_spinner(bool block)
     return log;
 }
 
-/* Renders the log with the playhead at t seconds; returns the screen. */
-static char *render_at(const cv_log *log, double t, int cols, int rows, bool ascii)
-{
-    cv_model m;
-    cv_canvas c;
-    cv_model_init(&m, log);
-    assert_int_equal(cv_canvas_init(&c, cols, rows, ascii), 0);
-    size_t count = cv_log_count(log);
-    int64_t at = (int64_t)(t * 1e9);
-    assert_int_equal(cv_model_advance(&m, cv_log_index_at(log, count, at)), 0);
-    int64_t end = cv_log_at(log, count - 1)->t_ns;
-    cv_render_opts o = {.ascii = ascii, .now_ns = at, .span_ns = cv_nice_span(end),
-                        .speed = cv_log_meta_get(log)->speed, .mode = "PAUSED", .total = count};
-    cv_render(&c, &m, &o);
-    char *text = cv_canvas_dump(&c);
-    assert_non_null(text);
-    cv_canvas_free(&c);
-    cv_model_free(&m);
-    return text;
-}
-
 /* Row y of a screen, columns [x0, x1) (one byte per column: ASCII only). */
 static void cut(const char *screen, int y, int x0, int x1, char *buf, size_t len)
 {
@@ -175,13 +155,6 @@ static bool in_columns(const char *screen, int rows, int x0, int x1, const char 
             return true;
     }
     return false;
-}
-
-static void assert_ascii(const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p >= 0x80)
-            fail_msg("non-ASCII byte 0x%02x at offset %td", *p, (const char *)p - s);
 }
 
 /* The latest frames at 1.0 s: the thread's tenth (0.95 s, '|') and the
@@ -293,15 +266,6 @@ static void test_slices(void **state)
         fail_msg("the loop lane shows no polling and slices:\n%s", s);
     free(s);
     cv_log_destroy(log);
-}
-
-static void caption_at(const cv_log *log, size_t index, char *buf, size_t len)
-{
-    cv_model m;
-    cv_model_init(&m, log);
-    assert_int_equal(cv_model_advance(&m, index + 1), 0);
-    cv_caption(&m, index, buf, len);
-    cv_model_free(&m);
 }
 
 static void test_task_captions(void **state)

@@ -14,24 +14,9 @@ BIN=$(cd "$BUILD" && pwd)/concviz
 PY=/usr/bin/python3 # Debian's, which has python3-aiohttp
 DELAY=0.5
 TMP=$(mktemp -d)
-SRV_PID=
-cleanup() {
-    if [ -n "$SRV_PID" ]; then
-        kill "$SRV_PID" 2>/dev/null || true
-        wait "$SRV_PID" 2>/dev/null || true
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+. "$HERE/../testlib.sh"
 
-"$BIN" serve-flags --port 0 --delay "$DELAY" >"$TMP/server.log" 2>&1 &
-SRV_PID=$!
-URL=
-for _ in $(seq 100); do
-    URL=$(sed -n 's/^Serving flags on \([^ ]*\) .*/\1/p' "$TMP/server.log")
-    [ -n "$URL" ] && break
-    sleep 0.1
-done
+start_flag_server --delay "$DELAY" || true
 [ -n "$URL" ] || { echo "bench_flags: serve-flags did not start" >&2; exit 1; }
 
 # concviz MODE CONCURRENCY CODES...: the elapsed seconds.  The report
