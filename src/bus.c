@@ -201,12 +201,12 @@ void cv_publish_wait(cv_bus *bus, int state, uint64_t future_id, const char *wha
     cv_publish(bus, &ev);
 }
 
-void cv_publish_log(cv_bus *bus, const char *line)
+void cv_publish_log(cv_bus *bus, int side, const char *line)
 {
     if (bus == NULL)
         return;
     cv_event ev = {.kind = CV_EV_LOG, .lane = (int16_t)cv_bus_lane(bus),
-                   .text = dup_or_null(line)};
+                   .side = (uint16_t)side, .text = dup_or_null(line)};
     cv_publish(bus, &ev);
 }
 

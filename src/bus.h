@@ -54,6 +54,7 @@ void cv_publish_future(cv_bus *bus, uint64_t id, int state, int lane,
                        const char *text, uint64_t ref, int32_t code);
 void cv_publish_thread(cv_bus *bus, int lane, int state, const char *name);
 void cv_publish_wait(cv_bus *bus, int state, uint64_t future_id, const char *what);
-void cv_publish_log(cv_bus *bus, const char *line);
+/* side: enum cv_side, CV_SIDE_NONE for a one-sided scenario. */
+void cv_publish_log(cv_bus *bus, int side, const char *line);
 
 #endif

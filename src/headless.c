@@ -114,6 +114,14 @@ static int emit(printer *p, cv_log *log, size_t from, size_t to, FILE *trace,
     return 0;
 }
 
+void cv_headless_print_log(cv_log *log, FILE *out)
+{
+    printer p = {.out = out, .tty = isatty(fileno(out)) == 1};
+    emit(&p, log, 0, cv_log_count(log), NULL, NULL);
+    clear_spinner_line(&p);
+    fflush(out);
+}
+
 int cv_headless_follow(cv_run *run, FILE *out, FILE *trace, volatile sig_atomic_t *interrupt)
 {
     cv_trace_labels *labels = cv_trace_labels_create();

@@ -137,15 +137,8 @@ static int replay_main(int argc, char **argv)
         return status;
     }
 #endif
-    /* Not a terminal: print the console lines, as headless mode would. */
-    for (size_t i = 0; i < cv_log_count(log); i++) {
-        const cv_event *ev = cv_log_at(log, i);
-        if (ev->kind == CV_EV_LOG) {
-            char stamp[32];
-            cv_headless_stamp(log, ev->t_ns, stamp, sizeof stamp);
-            printf("%s%s\n", stamp, ev->text ? ev->text : "");
-        }
-    }
+    /* Not a terminal: print what headless mode printed. */
+    cv_headless_print_log(log, stdout);
     cv_log_destroy(log);
     return status;
 }

@@ -120,11 +120,7 @@ static void publish_line(cv_run *run, int side, const char *fmt, va_list ap)
 {
     char line[1024];
     vsnprintf(line, sizeof line, fmt, ap);
-    if (run->bus == NULL)
-        return;
-    cv_event ev = {.kind = CV_EV_LOG, .lane = (int16_t)cv_bus_lane(run->bus),
-                   .side = (uint16_t)side, .text = strdup(line)};
-    cv_publish(run->bus, &ev);
+    cv_publish_log(run->bus, side, line);
 }
 
 void cv_run_log(cv_run *run, const char *fmt, ...)

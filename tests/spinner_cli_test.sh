@@ -25,6 +25,9 @@ check "trace: thread frames" grep -q '"kind":"frame","side":"thread"' "$TMP/t.js
 check "trace: task frames" grep -q '"kind":"frame","side":"task"' "$TMP/t.jsonl"
 check "trace: spin cancelled" grep -q '"label":"spin","state":"cancelled"' "$TMP/t.jsonl"
 check "trace: supervisor done" grep -q '"label":"supervisor","state":"done"' "$TMP/t.jsonl"
+# A replayed trace prints what the live run printed, frame counts included.
+"$BIN" replay "$TMP/t.jsonl" >"$TMP/replayed" 2>/dev/null
+check "replay prints what the run printed" cmp -s "$TMP/out" "$TMP/replayed"
 
 # A blocked loop: the task spinner draws one frame and freezes there.
 "$BIN" spinner --headless --speed 10 --work block >"$TMP/out" 2>&1 || bad "block exit status"

@@ -28,7 +28,7 @@ static void test_null_bus_publishes_nothing(void **state)
     (void)state;
     cv_event ev = {.kind = CV_EV_LOG, .text = strdup("lost on purpose")};
     cv_publish(NULL, &ev); /* frees the text: ASan would report a leak */
-    cv_publish_log(NULL, "x");
+    cv_publish_log(NULL, CV_SIDE_NONE, "x");
     assert_int_equal(cv_bus_lane(NULL), CV_NO_LANE);
 }
 
@@ -116,7 +116,7 @@ static void test_time_is_close_to_the_clock(void **state)
     cv_bus_attach(bus, 0);
     test_sleep(0.2);
     int64_t before = cv_bus_now_ns(bus);
-    cv_publish_log(bus, "now");
+    cv_publish_log(bus, CV_SIDE_NONE, "now");
     int64_t after = cv_bus_now_ns(bus);
     cv_bus_flush(bus);
     const cv_event *ev = cv_log_at(log, cv_log_count(log) - 1);
