@@ -1,28 +1,45 @@
 /*
- * One mutex and one condition guard an intrusive FIFO of work items, as in
- * libuv's threadpool.  A submit wakes a sleeping worker only when the queue
- * holds more items than there are workers on their way back to it (a worker
- * that has just finished a call and will take the next item in a moment);
- * failing a sleeper it starts a new worker if the pool may still grow, or
- * leaves the item for the next worker that finishes.  So a burst of submits
- * to a pool whose workers keep up costs few system calls, while an item
- * never waits behind a long call when a worker is free.
+ * The pool's queue is an intrusive linked list that submitters append to
+ * without a lock: a submit swaps itself in as the tail with one atomic
+ * exchange and then links the old tail to it (Vyukov's MPSC queue, with a
+ * stub node so that the list is never empty).  Workers take from the head
+ * one at a time, under a mutex only they use.  So a burst of submits never
+ * waits for a worker, nor a worker preempted while holding a lock.
+ *
+ * Waking is decided from counters.  The calls queued are `pushed` minus
+ * `taken`: two counters, each written by one side only, because a counter
+ * that both sides change would move between their cores at every call.  A
+ * submit wakes a sleeping worker only when the queue holds more
+ * calls than there are workers that will look at it anyway: those on their
+ * way back from a call (`returning`), the one polling (`spinners`) and those
+ * already woken (`wakeups`).  Failing a sleeper it starts a new worker while
+ * the pool may grow.  When nobody sleeps and the pool is full, a submit
+ * reads two counters and is done: that is the steady state of a burst.
+ *
+ * No call is ever stranded, because each side writes before it reads, with
+ * sequentially consistent atomics: a worker about to sleep counts itself in
+ * `sleepers` and then looks at `pushed`; a submit counts its call in
+ * `pushed` and then looks at `sleepers`.  One of the two sees the other.
+ * Shutdown works the same way with `shutdown` and `pushed`: a submit that
+ * sees the flag only after queueing cancels its own call.
  */
 #include "pool.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "clock.h"
 
 typedef struct work {
+    struct work *_Atomic next;
     cv_future *future;
     cv_fn fn;
     void *arg;
-    struct work *next;
 } work;
 
 typedef struct worker {
@@ -37,18 +54,29 @@ struct cv_pool {
     cv_bus *bus;
     int max_workers;
     char name[32];
+    worker *workers; /* max_workers of them; written under mu */
 
-    pthread_mutex_t mu;
-    pthread_cond_t cond;
-    work *head, *tail;
-    atomic_size_t queued; /* written under mu, read by a spinning worker */
+    /* The submitters' line: every submit exchanges the tail and counts. */
+    _Alignas(64) work *_Atomic tail;
+    _Atomic uint64_t pushed; /* calls queued so far */
+
+    /* The takers' line: one worker at a time moves the head. */
+    _Alignas(64) pthread_mutex_t take_mu;
+    work *head;
+    work stub;
+    _Atomic uint64_t taken; /* calls taken so far; written under take_mu */
+
+    /* Read by every submit, written only when workers sleep, wake or start. */
+    _Alignas(64) _Atomic int sleepers; /* workers waiting on cond */
+    _Atomic int wakeups;               /* signals sent and not yet taken */
+    _Atomic int nthreads;
+    _Atomic int spinners; /* workers polling the queue before they sleep */
     atomic_bool shutdown;
-    int spinners;         /* workers polling the queue before they sleep */
-    atomic_int returning; /* workers between a call and the queue */
-    int sleepers;        /* workers waiting on cond */
-    int wakeups;         /* signals sent and not yet taken */
-    int nthreads;
-    worker *workers;     /* max_workers of them */
+    pthread_mutex_t mu; /* sleeping, waking and starting workers */
+    pthread_cond_t cond;
+
+    /* Written twice per call by every worker: a line of its own. */
+    _Alignas(64) _Atomic int returning; /* workers between a call and the queue */
 };
 
 int cv_pool_default_workers(void)
@@ -63,9 +91,10 @@ cv_pool *cv_pool_create(cv_bus *bus, int max_workers, const char *name)
 {
     if (max_workers < 0)
         return NULL;
-    cv_pool *pool = calloc(1, sizeof *pool);
+    cv_pool *pool = aligned_alloc(64, sizeof *pool);
     if (pool == NULL)
         return NULL;
+    memset(pool, 0, sizeof *pool);
     pool->bus = bus;
     pool->max_workers = max_workers ? max_workers : cv_pool_default_workers();
     pool->workers = calloc((size_t)pool->max_workers, sizeof *pool->workers);
@@ -74,13 +103,17 @@ cv_pool *cv_pool_create(cv_bus *bus, int max_workers, const char *name)
         return NULL;
     }
     snprintf(pool->name, sizeof pool->name, "%s", name ? name : "worker");
-    /* Submitters and workers hold the lock for a few instructions: spin a
-     * little before sleeping on it. */
+    atomic_init(&pool->stub.next, NULL);
+    pool->head = &pool->stub;
+    atomic_init(&pool->tail, &pool->stub);
+    /* Workers hold the take lock for a few instructions: spin a little
+     * before sleeping on it. */
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
     pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
-    pthread_mutex_init(&pool->mu, &attr);
+    pthread_mutex_init(&pool->take_mu, &attr);
     pthread_mutexattr_destroy(&attr);
+    pthread_mutex_init(&pool->mu, NULL);
     pthread_cond_init(&pool->cond, NULL);
     return pool;
 }
@@ -97,17 +130,8 @@ cv_bus *cv_pool_bus(const cv_pool *pool)
 
 int cv_pool_threads(cv_pool *pool)
 {
-    pthread_mutex_lock(&pool->mu);
-    int n = pool->nthreads;
-    pthread_mutex_unlock(&pool->mu);
-    return n;
+    return atomic_load(&pool->nthreads);
 }
-
-/* How long one idle worker polls the queue before it sleeps.  A submit
- * that finds a worker polling needs no wake-up (a system call and two
- * context switches, most of the cost of a short call).  One worker at most
- * polls, and only briefly, so an idle pool still costs no CPU. */
-#define SPIN_NS 20000
 
 static void cpu_relax(void)
 {
@@ -116,51 +140,148 @@ static void cpu_relax(void)
 #endif
 }
 
+/* Calls queued and not yet taken.  `taken` is read first, so the answer is
+ * never less than the queue held at the moment `pushed` was read (it may
+ * be more, or even negative while a call is taken before it is counted). */
+static long queued(cv_pool *pool)
+{
+    uint64_t taken = atomic_load(&pool->taken);
+    return (long)(atomic_load(&pool->pushed) - taken);
+}
+
+/* Appends w; any thread, no lock. */
+static void push(cv_pool *pool, work *w)
+{
+    atomic_store_explicit(&w->next, NULL, memory_order_relaxed);
+    work *prev = atomic_exchange_explicit(&pool->tail, w, memory_order_acq_rel);
+    /* Between the exchange and this store the list is cut at prev: a taker
+     * that reaches prev sees a call in flight and waits for this link. */
+    atomic_store_explicit(&prev->next, w, memory_order_release);
+}
+
+/* Removes the oldest call, with take_mu held.  NULL when there is none,
+ * with *in_flight set when a submit is between its two steps. */
+static work *pop(cv_pool *pool, bool *in_flight)
+{
+    work *head = pool->head;
+    work *next = atomic_load_explicit(&head->next, memory_order_acquire);
+    if (head == &pool->stub) {
+        if (next == NULL) {
+            *in_flight = atomic_load_explicit(&pool->tail, memory_order_acquire) != head;
+            return NULL;
+        }
+        pool->head = head = next;
+        next = atomic_load_explicit(&head->next, memory_order_acquire);
+    }
+    if (next != NULL) {
+        pool->head = next;
+        return head;
+    }
+    /* head is the last call: put the stub behind it so that it can go. */
+    if (atomic_load_explicit(&pool->tail, memory_order_acquire) != head) {
+        *in_flight = true;
+        return NULL;
+    }
+    push(pool, &pool->stub);
+    next = atomic_load_explicit(&head->next, memory_order_acquire);
+    if (next != NULL) {
+        pool->head = next;
+        return head;
+    }
+    *in_flight = true; /* a submit got in before the stub */
+    return NULL;
+}
+
+/* The oldest call, or NULL when the queue is empty. */
+static work *take(cv_pool *pool)
+{
+    for (unsigned spins = 1;; spins++) {
+        bool in_flight = false;
+        pthread_mutex_lock(&pool->take_mu);
+        work *w = pop(pool, &in_flight);
+        if (w != NULL)
+            atomic_store_explicit(&pool->taken, atomic_load_explicit(&pool->taken, memory_order_relaxed) + 1,
+                                  memory_order_release);
+        pthread_mutex_unlock(&pool->take_mu);
+        if (w != NULL) {
+            return w;
+        }
+        if (!in_flight)
+            return NULL;
+        /* A submit is two instructions from done; if it was preempted
+         * there, let it run. */
+        if (spins % 64 == 0)
+            sched_yield();
+        else
+            cpu_relax();
+    }
+}
+
+/* How long one idle worker polls the queue before it sleeps.  A submit
+ * that finds a worker polling needs no wake-up (a system call and two
+ * context switches, most of the cost of a short call).  The poller yields
+ * its core between looks rather than spinning on it: with more threads than
+ * cores, a spinning worker would take the core that the submitter or the
+ * worker running a call needs.  One worker at most polls, and only briefly,
+ * so an idle pool still costs no CPU. */
+#define SPIN_NS 20000
+
 static void spin_for_work(cv_pool *pool)
 {
     int64_t until = cv_clock_mono_ns() + SPIN_NS;
     for (unsigned i = 1;; i++) {
-        if (atomic_load_explicit(&pool->queued, memory_order_relaxed) > 0 ||
+        if (queued(pool) > 0 ||
             atomic_load_explicit(&pool->shutdown, memory_order_relaxed))
             return;
-        cpu_relax();
-        if ((i & 15) == 0 && cv_clock_mono_ns() > until)
+        sched_yield();
+        if ((i & 3) == 0 && cv_clock_mono_ns() > until)
             return;
     }
 }
 
-/* Takes the next item, sleeping while there is none; NULL at shutdown.
- * Called with pool->mu held. */
-static work *next_work(cv_pool *pool, worker *self, bool *was_idle)
+/* Waits until the queue may hold a call or the pool shuts down. */
+static void wait_for_work(cv_pool *pool, worker *self, bool *idle)
 {
-    while (pool->head == NULL && !pool->shutdown) {
-        if (pool->spinners == 0) {
-            pool->spinners++;
-            pthread_mutex_unlock(&pool->mu);
-            spin_for_work(pool);
-            pthread_mutex_lock(&pool->mu);
-            pool->spinners--;
-            if (pool->head != NULL || pool->shutdown)
-                break;
-        }
-        if (!*was_idle) {
-            cv_publish_thread(pool->bus, self->lane, CV_THREAD_IDLE, NULL);
-            *was_idle = true;
-        }
-        pool->sleepers++;
+    int none = 0;
+    if (atomic_compare_exchange_strong(&pool->spinners, &none, 1)) {
+        spin_for_work(pool);
+        atomic_fetch_sub(&pool->spinners, 1);
+        if (queued(pool) > 0 || atomic_load(&pool->shutdown))
+            return;
+    }
+    if (!*idle) {
+        cv_publish_thread(pool->bus, self->lane, CV_THREAD_IDLE, NULL);
+        *idle = true;
+    }
+    pthread_mutex_lock(&pool->mu);
+    atomic_fetch_add(&pool->sleepers, 1);
+    while (queued(pool) <= 0 && !atomic_load(&pool->shutdown)) {
         pthread_cond_wait(&pool->cond, &pool->mu);
-        pool->sleepers--;
-        if (pool->wakeups > 0)
-            pool->wakeups--;
+        int w = atomic_load_explicit(&pool->wakeups, memory_order_relaxed);
+        if (w > 0)
+            atomic_store_explicit(&pool->wakeups, w - 1, memory_order_relaxed);
     }
-    work *w = pool->head;
-    if (w != NULL) {
-        pool->head = w->next;
-        if (pool->head == NULL)
-            pool->tail = NULL;
-        pool->queued--;
+    atomic_fetch_sub(&pool->sleepers, 1);
+    pthread_mutex_unlock(&pool->mu);
+}
+
+static void run(cv_pool *pool, worker *self, work *w, bool *idle)
+{
+    if (cv_future_set_running(w->future, self->lane)) {
+        if (*idle) {
+            cv_publish_thread(pool->bus, self->lane, CV_THREAD_BUSY, NULL);
+            *idle = false;
+        }
+        cv_result r = {0};
+        w->fn(w->arg, &r);
+        /* Counted before the result is out, so that a caller who submits
+         * again as soon as it has the result knows this worker is coming. */
+        atomic_fetch_add(&pool->returning, 1);
+        cv_future_set_result(w->future, &r);
+    } else {
+        atomic_fetch_add(&pool->returning, 1);
     }
-    return w;
+    cv_future_release(w->future); /* w goes with it */
 }
 
 static void *worker_main(void *arg)
@@ -173,57 +294,86 @@ static void *worker_main(void *arg)
     cv_publish_thread(pool->bus, self->lane, CV_THREAD_STARTED, name);
 
     bool idle = true; /* a new worker is busy as soon as it takes work */
-    pthread_mutex_lock(&pool->mu);
+    bool returning = false;
     for (;;) {
-        work *w = next_work(pool, self, &idle);
-        if (w == NULL)
-            break;
-        pthread_mutex_unlock(&pool->mu);
-
-        if (cv_future_set_running(w->future, self->lane)) {
-            if (idle) {
-                cv_publish_thread(pool->bus, self->lane, CV_THREAD_BUSY, NULL);
-                idle = false;
-            }
-            cv_result r = {0};
-            w->fn(w->arg, &r);
-            atomic_fetch_add_explicit(&pool->returning, 1, memory_order_relaxed);
-            cv_future_set_result(w->future, &r);
-        } else {
-            atomic_fetch_add_explicit(&pool->returning, 1, memory_order_relaxed);
+        /* No longer on the way back once it looks at the queue; a submit
+         * that saw it coming queued its call before this look. */
+        if (returning) {
+            atomic_fetch_sub(&pool->returning, 1);
+            returning = false;
         }
-        cv_future_release(w->future); /* w goes with it */
-        pthread_mutex_lock(&pool->mu);
-        atomic_fetch_sub_explicit(&pool->returning, 1, memory_order_relaxed);
+        work *w = take(pool);
+        if (w != NULL) {
+            run(pool, self, w, &idle);
+            returning = true;
+            continue;
+        }
+        /* Leave only when the queue is empty after the flag was seen: a
+         * call queued before a submit saw no flag is then visible here. */
+        if (atomic_load(&pool->shutdown) && queued(pool) <= 0 &&
+            (w = take(pool)) == NULL)
+            break;
+        if (w != NULL) {
+            run(pool, self, w, &idle);
+            returning = true;
+            continue;
+        }
+        wait_for_work(pool, self, &idle);
     }
-    pthread_mutex_unlock(&pool->mu);
     cv_publish_thread(pool->bus, self->lane, CV_THREAD_STOPPED, NULL);
     return NULL;
 }
 
-/* Called with pool->mu held after queueing an item. */
-static void adjust_workers(cv_pool *pool)
+/* Takes every queued call out and cancels it; returns how many. */
+static size_t cancel_queued(cv_pool *pool)
 {
-    int returning = atomic_load_explicit(&pool->returning, memory_order_relaxed);
-    if (pool->queued <= (size_t)(returning + pool->wakeups + pool->spinners))
-        return; /* a worker coming back, woken or polling will take it */
-    if (pool->sleepers > pool->wakeups) {
-        pool->wakeups++;
+    size_t n = 0;
+    work *w;
+    while ((w = take(pool)) != NULL) {
+        cv_future_cancel(w->future);
+        cv_future_release(w->future); /* frees w too */
+        n++;
+    }
+    return n;
+}
+
+/* True when the calls queued need a worker woken or started. */
+static bool needs_worker(cv_pool *pool)
+{
+    int wakeups = atomic_load(&pool->wakeups);
+    if (atomic_load(&pool->sleepers) <= wakeups &&
+        atomic_load_explicit(&pool->nthreads, memory_order_relaxed) >= pool->max_workers)
+        return false; /* nobody left to wake and no room: the others will come */
+    long coming = atomic_load(&pool->returning) + atomic_load(&pool->spinners) + wakeups;
+    return queued(pool) > coming;
+}
+
+/* Wakes a sleeper or starts a worker. */
+static void add_worker(cv_pool *pool)
+{
+    pthread_mutex_lock(&pool->mu);
+    int n = atomic_load_explicit(&pool->nthreads, memory_order_relaxed);
+    if (atomic_load(&pool->shutdown)) {
+        /* The workers drain the queue before they leave. */
+    } else if (atomic_load(&pool->sleepers) > atomic_load(&pool->wakeups)) {
+        atomic_fetch_add(&pool->wakeups, 1);
         pthread_cond_signal(&pool->cond);
-        return;
+    } else if (n < pool->max_workers) {
+        worker *wk = &pool->workers[n];
+        wk->pool = pool;
+        wk->index = n;
+        wk->lane = cv_bus_new_lane(pool->bus);
+        /* Counted before it exists: a submit that sees what the new worker
+         * does (takes its call, say) must not conclude there is none. */
+        atomic_store(&pool->nthreads, n + 1);
+        if (pthread_create(&wk->thread, NULL, worker_main, wk) == 0)
+            wk->joinable = true;
+        else
+            atomic_store(&pool->nthreads, n);
+        /* Without a new thread the call waits for a running worker; if
+         * there is none at all, submit reports the failure. */
     }
-    if (pool->nthreads >= pool->max_workers)
-        return;
-    worker *wk = &pool->workers[pool->nthreads];
-    wk->pool = pool;
-    wk->index = pool->nthreads;
-    wk->lane = cv_bus_new_lane(pool->bus);
-    if (pthread_create(&wk->thread, NULL, worker_main, wk) == 0) {
-        wk->joinable = true;
-        pool->nthreads++;
-    }
-    /* Without a new thread the item waits for a running worker; if there
-     * is none at all, submit reports the failure. */
+    pthread_mutex_unlock(&pool->mu);
 }
 
 cv_future *cv_pool_submit(cv_pool *pool, const char *label, cv_fn fn, void *arg, int *err)
@@ -231,8 +381,6 @@ cv_future *cv_pool_submit(cv_pool *pool, const char *label, cv_fn fn, void *arg,
     int dummy;
     if (err == NULL)
         err = &dummy;
-    /* A quick look without the lock; the check under the lock below is the
-     * one that counts. */
     if (atomic_load_explicit(&pool->shutdown, memory_order_relaxed)) {
         *err = CV_ESHUTDOWN;
         return NULL;
@@ -246,36 +394,31 @@ cv_future *cv_pool_submit(cv_pool *pool, const char *label, cv_fn fn, void *arg,
         return NULL;
     }
     cv_future_retain(f); /* one for the caller, one for the queue */
-    *w = (work){f, fn, arg, NULL};
+    w->future = f;
+    w->fn = fn;
+    w->arg = arg;
+    push(pool, w);
+    atomic_fetch_add(&pool->pushed, 1);
 
-    pthread_mutex_lock(&pool->mu);
-    if (pool->shutdown) {
-        /* Shut down between the check and now: nothing will run it. */
-        pthread_mutex_unlock(&pool->mu);
-        cv_future_cancel(f);
-        cv_future_release(f);
-        cv_future_release(f);
-        *err = CV_ESHUTDOWN;
-        return NULL;
+    if (atomic_load(&pool->shutdown)) {
+        /* Shut down while we queued: perhaps no worker will look again.
+         * Cancelling fails only if a worker has already taken the call. */
+        if (cv_future_cancel(f)) {
+            cv_future_release(f);
+            *err = CV_ESHUTDOWN;
+            return NULL;
+        }
+        *err = CV_OK;
+        return f;
     }
-    if (pool->tail)
-        pool->tail->next = w;
-    else
-        pool->head = w;
-    pool->tail = w;
-    pool->queued++;
-    adjust_workers(pool);
-    bool stranded = pool->nthreads == 0;
-    if (stranded) {
-        pool->head = pool->tail = NULL;
-        pool->queued = 0;
-    }
-    pthread_mutex_unlock(&pool->mu);
-    if (stranded) {
-        cv_future_cancel(f);
+    if (needs_worker(pool))
+        add_worker(pool);
+    if (atomic_load(&pool->nthreads) == 0) {
+        /* Not a single thread started (the pool shut down meanwhile, or
+         * the system refused): nothing will ever run the queue. */
+        cancel_queued(pool);
         cv_future_release(f);
-        cv_future_release(f);
-        *err = CV_ENOMEM;
+        *err = atomic_load(&pool->shutdown) ? CV_ESHUTDOWN : CV_ENOMEM;
         return NULL;
     }
     *err = CV_OK;
@@ -284,24 +427,13 @@ cv_future *cv_pool_submit(cv_pool *pool, const char *label, cv_fn fn, void *arg,
 
 void cv_pool_shutdown(cv_pool *pool, bool wait, bool cancel_futures)
 {
-    work *cancelled = NULL;
+    atomic_store(&pool->shutdown, true);
+    if (cancel_futures)
+        cancel_queued(pool);
     pthread_mutex_lock(&pool->mu);
-    pool->shutdown = true;
-    if (cancel_futures) {
-        cancelled = pool->head;
-        pool->head = pool->tail = NULL;
-        pool->queued = 0;
-    }
     pthread_cond_broadcast(&pool->cond);
-    int n = pool->nthreads;
+    int n = atomic_load(&pool->nthreads);
     pthread_mutex_unlock(&pool->mu);
-
-    while (cancelled != NULL) {
-        work *next = cancelled->next;
-        cv_future_cancel(cancelled->future);
-        cv_future_release(cancelled->future); /* frees the node too */
-        cancelled = next;
-    }
     if (!wait)
         return;
     for (int i = 0; i < n; i++) {
@@ -317,6 +449,10 @@ void cv_pool_destroy(cv_pool *pool)
     if (pool == NULL)
         return;
     cv_pool_shutdown(pool, true, false);
+    /* Every worker has gone; a call queued in a race with shutdown may be
+     * left, already cancelled by its submit. */
+    cancel_queued(pool);
+    pthread_mutex_destroy(&pool->take_mu);
     pthread_mutex_destroy(&pool->mu);
     pthread_cond_destroy(&pool->cond);
     free(pool->workers);
