@@ -22,18 +22,22 @@
 #include "event.h"
 
 typedef struct cv_ring {
-    /* Producer side, on its own cache line. */
-    _Alignas(64) uint64_t head;  /* private to the producer */
+    /* Read by both sides and not written after the ring is set up: a line
+     * that both caches can keep.  (When `mask` and `slots` shared a line
+     * with `tail`, every hand-back of slots by the consumer cost the
+     * producer a cache miss on its next publish.) */
+    _Alignas(64) uint64_t mask;
+    cv_event *slots;
+    size_t bytes;
+    int16_t lane;         /* set when its thread attaches */
+    struct cv_ring *next; /* the bus's list of rings */
+    /* Producer side. */
+    _Alignas(64) uint64_t head; /* private to the producer */
     uint64_t cached_tail;
-    _Atomic uint64_t dropped;    /* written by the producer only */
+    _Atomic uint64_t dropped; /* written by the producer only */
     /* Consumer side. */
     _Alignas(64) _Atomic uint64_t tail;
     uint64_t dropped_reported;
-    int16_t lane;
-    uint64_t mask;
-    size_t bytes;
-    cv_event *slots;
-    struct cv_ring *next; /* the bus's list of rings */
 } cv_ring;
 
 cv_ring *cv_ring_create(size_t capacity_pow2, int16_t lane);
