@@ -11,7 +11,7 @@
  * that both sides change would move between their cores at every call.  A
  * submit wakes a sleeping worker only when the queue holds more
  * calls than there are workers that will look at it anyway: those on their
- * way back from a call (`returning`), the one polling (`spinners`) and those
+ * way back from a call (`returning`), those polling (`spinners`) and those
  * already woken (`wakeups`).  Failing a sleeper it starts a new worker while
  * the pool may grow.  When nobody sleeps and the pool is full, a submit
  * reads two counters and is done: that is the steady state of a burst.
@@ -217,13 +217,15 @@ static work *take(cv_pool *pool)
     }
 }
 
-/* How long one idle worker polls the queue before it sleeps.  A submit
+/* How long an idle worker polls the queue before it sleeps.  A submit
  * that finds a worker polling needs no wake-up (a system call and two
- * context switches, most of the cost of a short call).  The poller yields
+ * context switches, most of the cost of a short call, and on a busy machine
+ * the woken worker often takes the submitter's core).  A poller yields
  * its core between looks rather than spinning on it: with more threads than
  * cores, a spinning worker would take the core that the submitter or the
- * worker running a call needs.  One worker at most polls, and only briefly,
- * so an idle pool still costs no CPU. */
+ * worker running a call needs.  Every idle worker polls (with a single
+ * poller, the others slept and each burst of a fast submitter woke them
+ * again), but only for 20 µs, so an idle pool still costs no CPU. */
 #define SPIN_NS 20000
 
 static void spin_for_work(cv_pool *pool)
@@ -242,13 +244,11 @@ static void spin_for_work(cv_pool *pool)
 /* Waits until the queue may hold a call or the pool shuts down. */
 static void wait_for_work(cv_pool *pool, worker *self, bool *idle)
 {
-    int none = 0;
-    if (atomic_compare_exchange_strong(&pool->spinners, &none, 1)) {
-        spin_for_work(pool);
-        atomic_fetch_sub(&pool->spinners, 1);
-        if (queued(pool) > 0 || atomic_load(&pool->shutdown))
-            return;
-    }
+    atomic_fetch_add(&pool->spinners, 1);
+    spin_for_work(pool);
+    atomic_fetch_sub(&pool->spinners, 1);
+    if (queued(pool) > 0 || atomic_load(&pool->shutdown))
+        return;
     if (!*idle) {
         cv_publish_thread(pool->bus, self->lane, CV_THREAD_IDLE, NULL);
         *idle = true;
