@@ -156,9 +156,7 @@ void cv_publish(cv_bus *bus, cv_event *ev)
         free(ev->text);
         return;
     }
-    ev->t_ns = (int64_t)cv_clock_ticks();
-    ev->origin = (int16_t)tls.lane;
-    cv_ring_push(ring, ev);
+    cv_ring_push(ring, ev, cv_clock_ticks(), (int16_t)tls.lane);
     /* Wake the drainer early when a ring is half full, so that a burst
      * (100 000 submits in a row) is drained before it has to drop. */
     if (cv_ring_used_hint(ring) > (ring->mask >> 1) && cv_ring_used(ring) > (ring->mask >> 1) &&
