@@ -5,7 +5,9 @@
  * ring holds 2^20 events, more than a thread publishes in the timed pass,
  * so nothing drops and every timed publish is a real write.  A warm-up pass
  * first touches the ring's pages, because a first touch (a page fault) is a
- * one-off cost of a new thread, not of publishing.
+ * one-off cost of a new thread, not of publishing.  The cost of reading
+ * the timestamp counter alone is measured the same way and printed beside
+ * it: on a virtual machine it is most of a publish, and it drifts.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -55,8 +57,25 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* ns per bare timestamp read: median of NBATCH batches of BATCH reads. */
+static double timestamp_ns(void)
+{
+    static double batch_ns[NBATCH];
+    volatile uint64_t sink = 0;
+    for (int b = 0; b < NBATCH; b++) {
+        int64_t t0 = cv_clock_mono_ns();
+        for (int i = 0; i < BATCH; i++)
+            sink += cv_clock_ticks();
+        batch_ns[b] = (double)(cv_clock_mono_ns() - t0) / BATCH;
+    }
+    (void)sink;
+    qsort(batch_ns, NBATCH, sizeof batch_ns[0], cmp_double);
+    return batch_ns[NBATCH / 2];
+}
+
 int main(void)
 {
+    double stamp = timestamp_ns();
     cv_log *log = cv_log_create();
     cv_bus *bus = cv_bus_create(log, RING);
     producer *ps = calloc(2, sizeof *ps);
@@ -82,8 +101,9 @@ int main(void)
             all[i * NBATCH + b] = ps[i].batch_ns[b];
     qsort(all, 2 * NBATCH, sizeof *all, cmp_double);
     printf("events: %.1f ns per published event (median of %d batches of %d, 2 producers; "
-           "%zu of %d timed events logged)\n",
-           all[NBATCH], 2 * NBATCH, BATCH, timed_logged, 2 * PER_THREAD);
+           "%zu of %d timed events logged); back-to-back timestamp reads: %.1f ns each\n",
+           all[NBATCH], 2 * NBATCH, BATCH, timed_logged, 2 * PER_THREAD, stamp);
+    printf("concviz_ns_per_event=%.1f\nconcviz_ns_per_timestamp=%.1f\n", all[NBATCH], stamp);
     free(all);
     free(ps);
     pthread_barrier_destroy(&warm);

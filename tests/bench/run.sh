@@ -3,7 +3,7 @@
 set -euo pipefail
 BUILD=${1:-build}
 cd "$(dirname "$0")/../.."
-"$BUILD/tests/bench/bench_events"
+"$BUILD/tests/bench/bench_events" | grep -v '^concviz_'
 out=$("$BUILD/tests/bench/bench_futures")
 echo "$out" | grep -v '^concviz_us'
 ours=$(echo "$out" | sed -n 's/^concviz_us_per_future_events_on=//p')
