@@ -9,12 +9,12 @@
  * Waking is decided from counters.  The calls queued are `pushed` minus
  * `taken`: two counters, each written by one side only, because a counter
  * that both sides change would move between their cores at every call.  A
- * submit wakes a sleeping worker only when the queue holds more
- * calls than there are workers that will look at it anyway: those on their
- * way back from a call (`returning`), those polling (`spinners`) and those
- * already woken (`wakeups`).  Failing a sleeper it starts a new worker while
- * the pool may grow.  When nobody sleeps and the pool is full, a submit
- * reads two counters and is done: that is the steady state of a burst.
+ * submit wakes a sleeping worker only when the queue holds more calls than
+ * there are workers that will look at it anyway: those on their way back
+ * from a call (`returning`), those polling (`spinners`) and those already
+ * woken (`wakeups`).  Failing a sleeper it starts a new worker while the
+ * pool may grow.  When every sleeper has been woken and the pool is full, a
+ * submit reads three counters and is done: the steady state of a burst.
  *
  * No call is ever stranded, because each side writes before it reads, with
  * sequentially consistent atomics: a worker about to sleep counts itself in
@@ -199,15 +199,13 @@ static work *take(cv_pool *pool)
         bool in_flight = false;
         pthread_mutex_lock(&pool->take_mu);
         work *w = pop(pool, &in_flight);
-        if (w != NULL)
-            atomic_store_explicit(&pool->taken, atomic_load_explicit(&pool->taken, memory_order_relaxed) + 1,
-                                  memory_order_release);
-        pthread_mutex_unlock(&pool->take_mu);
         if (w != NULL) {
-            return w;
+            uint64_t taken = atomic_load_explicit(&pool->taken, memory_order_relaxed);
+            atomic_store_explicit(&pool->taken, taken + 1, memory_order_release);
         }
-        if (!in_flight)
-            return NULL;
+        pthread_mutex_unlock(&pool->take_mu);
+        if (w != NULL || !in_flight)
+            return w;
         /* A submit is two instructions from done; if it was preempted
          * there, let it run. */
         if (spins % 64 == 0)
@@ -303,22 +301,17 @@ static void *worker_main(void *arg)
             returning = false;
         }
         work *w = take(pool);
-        if (w != NULL) {
-            run(pool, self, w, &idle);
-            returning = true;
+        if (w == NULL) {
+            /* At shutdown, leave once nothing is queued.  `pushed` is read
+             * after the flag, so it counts every call whose submit did not
+             * see the flag (and so will not cancel it). */
+            if (atomic_load(&pool->shutdown) && queued(pool) <= 0)
+                break;
+            wait_for_work(pool, self, &idle);
             continue;
         }
-        /* Leave only when the queue is empty after the flag was seen: a
-         * call queued before a submit saw no flag is then visible here. */
-        if (atomic_load(&pool->shutdown) && queued(pool) <= 0 &&
-            (w = take(pool)) == NULL)
-            break;
-        if (w != NULL) {
-            run(pool, self, w, &idle);
-            returning = true;
-            continue;
-        }
-        wait_for_work(pool, self, &idle);
+        run(pool, self, w, &idle);
+        returning = true;
     }
     cv_publish_thread(pool->bus, self->lane, CV_THREAD_STOPPED, NULL);
     return NULL;
