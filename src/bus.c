@@ -145,7 +145,7 @@ static void kick(cv_bus *bus)
     pthread_mutex_unlock(&bus->wake_mu);
 }
 
-void cv_publish(cv_bus *bus, cv_event *ev)
+void cv_publish(cv_bus *bus, const cv_event *ev)
 {
     if (bus == NULL) {
         free(ev->text);

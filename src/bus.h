@@ -45,9 +45,10 @@ uint64_t cv_bus_new_id(cv_bus *bus);
 int64_t cv_bus_now_ns(const cv_bus *bus);
 cv_log *cv_bus_log(const cv_bus *bus);
 
-/* Publishes *ev: stamps it, sets its origin lane and hands it (with its
- * text) to the calling thread's ring.  Never blocks on the drainer. */
-void cv_publish(cv_bus *bus, cv_event *ev);
+/* Publishes a copy of *ev, stamped now and with the calling thread's lane
+ * as its origin, in the calling thread's ring; ev->text goes with it (it
+ * is freed if the event cannot be kept).  Never blocks on the drainer. */
+void cv_publish(cv_bus *bus, const cv_event *ev);
 
 /* Shorthands for the common events; text arguments are copied. */
 void cv_publish_future(cv_bus *bus, uint64_t id, int state, int lane,
