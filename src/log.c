@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include "clock.h"
+#include "hugemap.h"
 
 /* 32768 events of 64 bytes: 2 MiB a chunk, the size of a huge page; 8192
  * chunks: 268 M events, far beyond what a teaching run produces, with a
@@ -76,20 +77,13 @@ const cv_log_meta *cv_log_meta_get(const cv_log *log)
 /* A chunk aligned to its own size, so that it can be one huge page. */
 static cv_event *alloc_chunk(void)
 {
-    size_t span = 2 * CHUNK_BYTES;
-    char *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-    uintptr_t start = ((uintptr_t)p + CHUNK_BYTES - 1) & ~(uintptr_t)(CHUNK_BYTES - 1);
-    char *chunk = (char *)start;
-    if (chunk > p)
-        munmap(p, (size_t)(chunk - p));
-    if (chunk + CHUNK_BYTES < p + span)
-        munmap(chunk + CHUNK_BYTES, (size_t)(p + span - (chunk + CHUNK_BYTES)));
+    _Static_assert(CHUNK_BYTES == CV_HUGE_PAGE, "a chunk is one huge page");
+    cv_event *chunk = cv_hugemap(CHUNK_BYTES, 0);
 #ifdef MADV_HUGEPAGE
-    madvise(chunk, CHUNK_BYTES, MADV_HUGEPAGE); /* a hint: fine if refused */
+    if (chunk != NULL)
+        madvise(chunk, CHUNK_BYTES, MADV_HUGEPAGE); /* a hint: fine if refused */
 #endif
-    return (cv_event *)chunk;
+    return chunk;
 }
 
 int cv_log_append(cv_log *log, const cv_event *ev)

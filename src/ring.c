@@ -4,10 +4,9 @@
  */
 #include "ring.h"
 
-#include <stdint.h>
 #include <sys/mman.h>
 
-#define RING_HUGE_PAGE ((size_t)2 << 20)
+#include "hugemap.h"
 
 cv_ring *cv_ring_create(size_t capacity_pow2, int16_t lane)
 {
@@ -26,23 +25,15 @@ cv_ring *cv_ring_create(size_t capacity_pow2, int16_t lane)
      * (more than 32 768 events so far): back the rest with huge pages, so
      * that a burst of 100 000 events costs three page faults instead of
      * 1 500.  The first 2 MiB stay in small pages, because a thousand quiet
-     * threads (flags -m 1000) must not cost 2 MiB of memory each.  To be
-     * huge-page aligned the mapping asks for one huge page more than it
-     * needs and gives the unaligned ends back. */
-    size_t span = ring->bytes + RING_HUGE_PAGE;
-    char *raw = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (raw == MAP_FAILED) {
+     * threads (flags -m 1000) must not cost 2 MiB of memory each. */
+    char *mem = cv_hugemap(ring->bytes, 1);
+    if (mem == NULL) {
         free(ring);
         return NULL;
     }
-    char *mem = (char *)(((uintptr_t)raw + RING_HUGE_PAGE - 1) & ~(uintptr_t)(RING_HUGE_PAGE - 1));
-    if (mem > raw)
-        munmap(raw, (size_t)(mem - raw));
-    if (mem + ring->bytes < raw + span)
-        munmap(mem + ring->bytes, (size_t)(raw + span - (mem + ring->bytes)));
 #ifdef MADV_HUGEPAGE
-    if (ring->bytes > RING_HUGE_PAGE)
-        madvise(mem + RING_HUGE_PAGE, ring->bytes - RING_HUGE_PAGE, MADV_HUGEPAGE); /* a hint */
+    if (ring->bytes > CV_HUGE_PAGE)
+        madvise(mem + CV_HUGE_PAGE, ring->bytes - CV_HUGE_PAGE, MADV_HUGEPAGE); /* a hint */
 #endif
     ring->slots = (cv_event *)mem;
     return ring;
