@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "canvas.h"
+#include "logbuild.h"
 #include "model.h"
 #include "render.h"
 
@@ -29,10 +30,7 @@
 static void ev(cv_log *log, int64_t t_ns, int kind, int state, uint64_t id, uint64_t ref,
                int lane, int side, const char *text)
 {
-    cv_event e = {.t_ns = t_ns, .kind = (uint16_t)kind, .state = (uint16_t)state, .id = id,
-                  .ref = ref, .lane = (int16_t)lane, .origin = (int16_t)(lane < 0 ? 0 : lane),
-                  .side = (uint16_t)side, .text = text ? strdup(text) : NULL};
-    assert_int_equal(cv_log_append(log, &e), 0);
+    assert_int_equal(log_event(log, t_ns, kind, state, id, ref, lane, side, text), 0);
 }
 
 /* A small deterministic generator, so that a failure reproduces. */

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "canvas.h"
+#include "logbuild.h"
 #include "caption.h"
 #include "model.h"
 #include "playhead.h"
@@ -29,10 +30,7 @@
 static void ev(cv_log *log, int64_t t_ns, int kind, int state, uint64_t id, uint64_t ref,
                int lane, const char *text)
 {
-    cv_event e = {.t_ns = t_ns, .kind = (uint16_t)kind, .state = (uint16_t)state, .id = id,
-                  .ref = ref, .lane = (int16_t)lane, .origin = (int16_t)(lane < 0 ? 0 : lane),
-                  .text = text ? strdup(text) : NULL};
-    assert_int_equal(cv_log_append(log, &e), 0);
+    assert_int_equal(log_event(log, t_ns, kind, state, id, ref, lane, CV_SIDE_NONE, text), 0);
 }
 
 /* executor.map over loiter(0..4) with three workers, at speed 1: loiter(n)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "../logbuild.h"
 #include "render.h"
 
 #define FUTURES 10000
@@ -26,10 +27,7 @@
 static void ev(cv_log *log, int64_t t, int kind, int state, uint64_t id, uint64_t ref,
                int lane, const char *text)
 {
-    cv_event e = {.t_ns = t, .kind = (uint16_t)kind, .state = (uint16_t)state, .id = id,
-                  .ref = ref, .lane = (int16_t)lane, .origin = (int16_t)(lane < 0 ? 0 : lane),
-                  .text = text ? strdup(text) : NULL};
-    cv_log_append(log, &e);
+    log_event(log, t, kind, state, id, ref, lane, CV_SIDE_NONE, text);
 }
 
 static cv_log *synthetic_log(void)
