@@ -1,6 +1,6 @@
 /*
  * A step back restores a checkpoint of the model and replays from there
- * (ui/model_checkpoint.c).  Whatever the path, the screen must be the one a
+ * (ui/model/model_checkpoint.c).  Whatever the path, the screen must be the one a
  * model built from the first event shows, so these tests seek a model at
  * random, back and forth, and compare it with a fresh build: field by
  * field, and as the rendered canvas, cell by cell.  The logs are long and

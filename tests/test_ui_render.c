@@ -23,7 +23,7 @@
 #include "ui_testutil.h"
 #include "scenarios.h"
 #include "theme.h"
-#include "ui.h"
+#include "snapshot.h"
 
 #define MS 1000000LL
 

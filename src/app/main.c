@@ -19,6 +19,7 @@
 #include "serve_flags.h"
 #include "trace.h"
 #ifdef CV_HAVE_UI
+#include "snapshot.h"
 #include "ui.h"
 #endif
 

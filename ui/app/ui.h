@@ -29,10 +29,4 @@ typedef struct cv_ui_config {
  * (0 for q).  The terminal is restored on every way out. */
 int cv_ui_main(const cv_ui_config *cfg);
 
-/* Renders the screen as it would look with the playhead at `at_s` seconds
- * into `log`, at cols x rows, to path (.txt plain, .svg with colours).
- * Returns 0, or -1 with a one-line message in err. */
-int cv_ui_screenshot(const cv_log *log, double at_s, int cols, int rows, bool ascii,
-                     const char *path, char *err, size_t errlen);
-
 #endif

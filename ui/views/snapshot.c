@@ -12,8 +12,8 @@
 
 #include "atomic_file.h"
 #include "render.h"
+#include "snapshot.h"
 #include "theme.h"
-#include "ui.h"
 
 #define CELL_W 8.4
 #define CELL_H 17

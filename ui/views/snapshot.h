@@ -1,0 +1,19 @@
+/*
+ * Screenshots: a screen rendered to a file without a terminal, for the
+ * README, for `--screenshot` and for the golden screen tests.
+ */
+#ifndef CV_UI_SNAPSHOT_H
+#define CV_UI_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log.h"
+
+/* Renders the screen as it would look with the playhead at `at_s` seconds
+ * into `log`, at cols x rows, to path (.txt plain, .svg with colours).
+ * Returns 0, or -1 with a one-line message in err. */
+int cv_ui_screenshot(const cv_log *log, double at_s, int cols, int rows, bool ascii,
+                     const char *path, char *err, size_t errlen);
+
+#endif
