@@ -12,7 +12,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS ?=
 
 
-.PHONY: all deps bench-deps install-packages build run test test-asan test-tsan test-all bench screenshots clean
+.PHONY: all deps bench-deps install-packages build run test test-asan test-tsan test-all bench screenshots screenshots-record clean
 
 all: build
 
@@ -61,6 +61,9 @@ bench: build bench-deps
 
 screenshots: build
 	@cmake --build --preset default --target screenshots
+
+screenshots-record: build
+	@cmake --build --preset default --target screenshots-record
 
 clean:
 	rm -rf build build-asan build-tsan

@@ -1,48 +1,71 @@
 #!/usr/bin/env bash
-# Regenerates the README's screenshots: telling moments of the loiter demo
-# (executor.map), each as .svg (colours, for a browser) and .txt (plain).
-# The demo runs at --speed 10, so demo time 1.05 s is --at 0.105 (real
-# seconds); files are named by demo time, the time a reader thinks in.
-# Then the spinner's two sides at --speed 2, with slow() sleeping and with
-# it blocking the event loop, when the spinner scenario is built in.
+# Renders the README's screenshots from the recorded runs in
+# screenshots/traces/: telling moments of the loiter demo (executor.map) and
+# of the spinner's two sides, each as .svg (colours, for a browser) and .txt
+# (plain).  A trace renders the same screen every time, so the images are
+# golden files: tests/screenshots_test.sh renders them again and compares
+# byte for byte, and any change to what the views draw shows up there.
 #
-# usage: screenshots/make.sh BINARY OUTDIR
+# Live runs are not deterministic (real threads, real sleeps), so traces are
+# recorded only when asked: --record runs the scenarios again and replaces
+# the traces.  Loiter runs at --speed 10, so demo time 1.05 s is --at 0.105
+# (real seconds); files are named by demo time, the time a reader thinks in.
+#
+# usage: screenshots/make.sh BINARY OUTDIR [--record] [--traces DIR]
+#   OUTDIR  where the images go; DIR (default OUTDIR/traces) holds the traces
 set -euo pipefail
-BIN=${1:?usage: make.sh BINARY OUTDIR}
-OUT=${2:?usage: make.sh BINARY OUTDIR}
+BIN=${1:?usage: make.sh BINARY OUTDIR [--record] [--traces DIR]}
+OUT=${2:?usage: make.sh BINARY OUTDIR [--record] [--traces DIR]}
+shift 2
+RECORD=0
+TRACES=$OUT/traces
+while [ $# -gt 0 ]; do
+    case $1 in
+        --record) RECORD=1 ;;
+        --traces) TRACES=${2:?--traces needs a folder}; shift ;;
+        *) echo "make.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
 SIZE=${SIZE:-100x30}
 mkdir -p "$OUT"
 
-# name  real-seconds  what it shows
-MOMENTS=(
-    "loiter-0.05s 0.005 three workers take loiter(0..2); loiter(0) is done at once and loiter(3) follows"
-    "loiter-0.5s  0.05  loiter(4) waits in the queue: all three workers are busy"
-    "loiter-1.05s 0.105 loiter(4) runs on the worker loiter(1) freed; main blocks on loiter(2)"
-    "loiter-2.5s  0.25  loiter(2) done; main blocks on loiter(3), a worker idles"
-    "loiter-end   0.6   the end: results came back in submission order"
+# trace  how it is recorded
+RUNS=(
+    "loiter         loiter --speed 10"
+    "spinner-sleep  spinner --work=sleep --speed 2"
+    "spinner-block  spinner --work=block --speed 2"
 )
 
+# name  trace  real-seconds  what it shows
+MOMENTS=(
+    "loiter-0.05s     loiter        0.005 three workers take loiter(0..2); loiter(0) is done at once and loiter(3) follows"
+    "loiter-0.5s      loiter        0.05  loiter(4) waits in the queue: all three workers are busy"
+    "loiter-1.05s     loiter        0.105 loiter(4) runs on the worker loiter(1) freed; main blocks on loiter(2)"
+    "loiter-2.5s      loiter        0.25  loiter(2) done; main blocks on loiter(3), a worker idles"
+    "loiter-end       loiter        0.6   the end: results came back in submission order"
+    "spinner-2s       spinner-sleep 1.0   both spinners turn: the thread's on its own thread, spin between slow()'s awaits"
+    "spinner-block-2s spinner-block 1.0   the thread spinner turns; the task spinner is frozen: time.sleep(3) holds the loop"
+)
+
+if [ "$RECORD" = 1 ]; then
+    mkdir -p "$TRACES"
+    for r in "${RUNS[@]}"; do
+        read -r trace cmd <<<"$r"
+        # shellcheck disable=SC2086 # the command line is meant to split
+        "$BIN" $cmd --headless --trace "$TRACES/$trace.jsonl" >/dev/null
+        echo "$TRACES/$trace.jsonl: recorded from concviz $cmd"
+    done
+fi
+
 for m in "${MOMENTS[@]}"; do
-    read -r name at what <<<"$m"
+    read -r name trace at what <<<"$m"
+    if [ ! -f "$TRACES/$trace.jsonl" ]; then
+        echo "make.sh: no trace $TRACES/$trace.jsonl (make it with --record)" >&2
+        exit 1
+    fi
     for ext in svg txt; do
-        "$BIN" loiter --speed 10 --screenshot "$OUT/$name.$ext" --at "$at" --size "$SIZE"
+        "$BIN" replay "$TRACES/$trace.jsonl" --screenshot "$OUT/$name.$ext" --at "$at" --size "$SIZE"
     done
     echo "$OUT/$name.{svg,txt}: $what"
 done
-
-# name  real-seconds  options  what it shows
-SPINNER_MOMENTS=(
-    "spinner-2s       1.0 --work=sleep both spinners turn: the thread's on its own thread, spin between slow()'s awaits"
-    "spinner-block-2s 1.0 --work=block the thread spinner turns; the task spinner is frozen: time.sleep(3) holds the loop"
-)
-if "$BIN" list | grep -q '^spinner '; then
-    for m in "${SPINNER_MOMENTS[@]}"; do
-        read -r name at opt what <<<"$m"
-        for ext in svg txt; do
-            "$BIN" spinner "$opt" --speed 2 --screenshot "$OUT/$name.$ext" --at "$at" --size "$SIZE"
-        done
-        echo "$OUT/$name.{svg,txt}: $what"
-    done
-else
-    echo "no spinner scenario in $BIN: its screenshots are skipped"
-fi

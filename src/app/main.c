@@ -98,11 +98,53 @@ static int parse_size(const char *s, int *cols, int *rows)
     return *cols >= 20 && *cols <= 1000 && *rows >= 5 && *rows <= 500 ? 0 : -1;
 }
 
+/* --screenshot FILE --at SECONDS [--size COLSxROWS], checked before anything
+ * runs: a scenario's and a replay's alike. */
+struct shot {
+    const char *path; /* NULL: no screenshot */
+    double at;
+    int cols, rows;
+};
+
+static int check_screenshot(const cv_opts *opts, struct shot *shot, const char *who,
+                            const char *hint)
+{
+    *shot = (struct shot){.path = cv_opts_str(opts, "screenshot"), .at = cv_opts_num(opts, "at")};
+    if (shot->path == NULL) {
+        if (cv_opts_given(opts, "at") || cv_opts_given(opts, "size"))
+            return usage_error(who, "--at and --size go with --screenshot FILE", hint);
+        return 0;
+    }
+#ifndef CV_HAVE_UI
+    return usage_error(who, "--screenshot needs the UI, which this build lacks", NULL);
+#endif
+    const char *dot = strrchr(shot->path, '.');
+    if (dot == NULL || (strcasecmp(dot, ".txt") != 0 && strcasecmp(dot, ".svg") != 0))
+        return usage_error(who, "--screenshot FILE must end in .txt or .svg", hint);
+    if (!cv_opts_given(opts, "at"))
+        return usage_error(who, "--screenshot needs --at SECONDS", hint);
+    if (parse_size(cv_opts_str(opts, "size"), &shot->cols, &shot->rows) != 0)
+        return usage_error(who, "--size takes COLSxROWS from 20x5 to 1000x500, such as 120x40", hint);
+    /* Find out now, not after the run, that the file cannot be written. */
+    char err[256];
+    cv_atomic_file probe;
+    if (cv_atomic_file_open(&probe, shot->path, err, sizeof err) != 0)
+        return usage_error(who, err, NULL);
+    cv_atomic_file_abort(&probe);
+    return 0;
+}
+
 static int replay_main(int argc, char **argv)
 {
     static const cv_opt_spec replay_options[] = {
         {.name = "ascii", .type = CV_OPT_FLAG, .help = "draw with ASCII only"},
         {.name = "no-color", .type = CV_OPT_FLAG, .help = "no colours"},
+        {.name = "screenshot", .type = CV_OPT_STR, .metavar = "FILE",
+         .help = "write the screen at --at to FILE (.txt or .svg) instead of opening the UI"},
+        {.name = "at", .type = CV_OPT_NUM, .min = 0, .max = 86400, .metavar = "SECONDS",
+         .help = "with --screenshot: the playhead, in seconds of the run"},
+        {.name = "size", .type = CV_OPT_STR, .def = "120x40", .metavar = "COLSxROWS",
+         .help = "with --screenshot: the screen size"},
         {.name = "help", .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
         {0},
     };
@@ -112,11 +154,15 @@ static int replay_main(int argc, char **argv)
     if (cv_opts_parse(&opts, tables, argc, argv, 1, err, sizeof err) != 0)
         return usage_error("replay", err, "(usage: concviz replay FILE)");
     if (cv_opts_flag(&opts, "help")) {
-        printf("usage: concviz replay FILE [--ascii] [--no-color]\n");
+        printf("usage: concviz replay FILE [--ascii] [--no-color]\n"
+               "       concviz replay FILE --screenshot OUT --at SECONDS [--size COLSxROWS] [--ascii]\n");
         return 0;
     }
     if (opts.npos != 1)
         return usage_error("replay", "needs the trace FILE to open", "(usage: concviz replay FILE)");
+    struct shot shot;
+    if (check_screenshot(&opts, &shot, "replay", "(see: concviz replay --help)") != 0)
+        return EXIT_USAGE;
     cv_log *log = cv_log_create();
     bool warned;
     if (log == NULL || cv_trace_read(opts.pos[0], log, &warned, err, sizeof err) != 0) {
@@ -128,6 +174,17 @@ static int replay_main(int argc, char **argv)
         fprintf(stderr, "concviz replay: warning: %s: %s\n", opts.pos[0], err);
     int status = 0;
 #ifdef CV_HAVE_UI
+    if (shot.path != NULL) {
+        /* A trace renders the same screen at every run: golden screenshots
+         * (screenshots/make.sh) are made this way. */
+        if (cv_ui_screenshot(log, shot.at, shot.cols, shot.rows, cv_opts_flag(&opts, "ascii"),
+                             shot.path, err, sizeof err) != 0) {
+            fprintf(stderr, "concviz replay: %s\n", err);
+            status = 1;
+        }
+        cv_log_destroy(log);
+        return status;
+    }
     if (isatty(STDOUT_FILENO)) {
         cv_ui_config cfg = {.replay = log, .replay_path = opts.pos[0], .paused = true,
                             .ascii = cv_opts_flag(&opts, "ascii"),
@@ -219,28 +276,9 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
     if (sc->validate != NULL && sc->validate(&opts, err, sizeof err) != 0)
         return usage_error(sc->name, err, hint);
 
-    const char *shot = cv_opts_str(&opts, "screenshot");
-    int cols = 0, rows = 0;
-    double at = cv_opts_num(&opts, "at");
-    if (shot != NULL) {
-#ifndef CV_HAVE_UI
-        return usage_error(sc->name, "--screenshot needs the UI, which this build lacks", NULL);
-#endif
-        const char *dot = strrchr(shot, '.');
-        if (dot == NULL || (strcasecmp(dot, ".txt") != 0 && strcasecmp(dot, ".svg") != 0))
-            return usage_error(sc->name, "--screenshot FILE must end in .txt or .svg", hint);
-        if (!cv_opts_given(&opts, "at"))
-            return usage_error(sc->name, "--screenshot needs --at SECONDS", hint);
-        if (parse_size(cv_opts_str(&opts, "size"), &cols, &rows) != 0)
-            return usage_error(sc->name, "--size takes COLSxROWS from 20x5 to 1000x500, such as 120x40", hint);
-        /* Find out now, not after the run, that the file cannot be written. */
-        cv_atomic_file probe;
-        if (cv_atomic_file_open(&probe, shot, err, sizeof err) != 0)
-            return usage_error(sc->name, err, NULL);
-        cv_atomic_file_abort(&probe);
-    } else if (cv_opts_given(&opts, "at") || cv_opts_given(&opts, "size")) {
-        return usage_error(sc->name, "--at and --size go with --screenshot FILE", hint);
-    }
+    struct shot shot;
+    if (check_screenshot(&opts, &shot, sc->name, hint) != 0)
+        return EXIT_USAGE;
 
     double speed = cv_opts_num(&opts, "speed");
     char args[256];
@@ -251,7 +289,7 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
     if (trace_path != NULL && cv_atomic_file_open(&trace, trace_path, err, sizeof err) != 0)
         return usage_error(sc->name, err, NULL);
 
-    bool headless = cv_opts_flag(&opts, "headless") || shot != NULL || !isatty(STDOUT_FILENO);
+    bool headless = cv_opts_flag(&opts, "headless") || shot.path != NULL || !isatty(STDOUT_FILENO);
 #ifdef CV_HAVE_UI
     if (!headless) {
         if (trace.fp != NULL) /* the UI writes the trace itself, at the end */
@@ -264,7 +302,7 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
     }
 #endif
     (void)headless;
-    return run_headless(sc, &opts, speed, args, &trace, shot, at, cols, rows);
+    return run_headless(sc, &opts, speed, args, &trace, shot.path, shot.at, shot.cols, shot.rows);
 }
 
 int main(int argc, char **argv)
