@@ -9,6 +9,7 @@
  */
 #include "manpage.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
@@ -17,17 +18,23 @@
 #include "scenarios.h"
 
 /* Writes `s` escaped for roff.  `at_line_start` says whether `s` begins a
- * line of the output. */
+ * line of the output.  A word that starts with '-' is an option (or a
+ * negative number): all its dashes are minus signs. */
 static void roff_text(FILE *out, const char *s, bool at_line_start)
 {
+    bool in_option = false;
     for (const char *p = s; *p != '\0'; p++) {
-        bool word_start = p == s || p[-1] == ' ' || p[-1] == '(' || p[-1] == '[' || p[-1] == '-';
+        bool word_start = p == s || strchr(" ([|,", p[-1]) != NULL;
+        if (word_start)
+            in_option = *p == '-';
+        else if (!isalnum((unsigned char)*p) && *p != '-')
+            in_option = false;
         if (at_line_start && p == s && (*p == '.' || *p == '\''))
             fputs("\\&", out);
         if (*p == '\\')
             fputs("\\e", out);
-        else if (*p == '-' && (word_start || p[1] == '-'))
-            fputs("\\-", out); /* an option's dashes, not a hyphen */
+        else if (*p == '-' && in_option)
+            fputs("\\-", out);
         else
             fputc(*p, out);
     }
@@ -78,11 +85,13 @@ static void range(FILE *out, const cv_opt_spec *s)
  *          help. Range: 1 to 1000. Default: 3. Values: a, b. */
 static void option(FILE *out, const cv_opt_spec *s)
 {
+    char name[80];
     fputs(".TP\n", out);
     if (s->short_name)
         fprintf(out, "\\fB\\-%c\\fR, ", s->short_name);
-    fputs("\\fB\\-\\-", out);
-    roff_text(out, s->name, false);
+    snprintf(name, sizeof name, "--%s", s->name);
+    fputs("\\fB", out);
+    roff_text(out, name, false);
     fputs("\\fR", out);
     if (s->type != CV_OPT_FLAG) {
         fputs(" \\fI", out);
