@@ -1,6 +1,9 @@
 # A thin wrapper over CMake, so that two commands do all the set-up:
 #   make run    installs what is missing, builds, and runs `concviz loiter`
 #   make test   installs what is missing, builds, and runs every test
+# and, to install: `make install PREFIX=DIR` (default /usr/local) puts
+# bin/concviz, its man page and its bash completion under DIR; `make deb`
+# makes build/concviz_VERSION_ARCH.deb with CPack.
 # Missing Debian packages are installed with apt-get (as root, or through
 # sudo); without either, the exact command to run is printed.
 
@@ -8,11 +11,15 @@ DEBIAN_PACKAGES := cmake make gcc pkg-config libncurses-dev libcurl4-openssl-dev
                    libmicrohttpd-dev libgif-dev libcjson-dev libcmocka-dev tmux python3
 # Only the benchmarks need these: CPython's side of the comparison.
 BENCH_PACKAGES := python3-aiohttp
+# Only make deb needs these: dpkg-shlibdeps computes the package's Depends.
+DEB_PACKAGES := dpkg-dev
+# Where make install puts bin/concviz, the man page and the completion.
+PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS ?=
 
 
-.PHONY: all deps bench-deps install-packages build run test test-asan test-tsan test-all bench screenshots screenshots-record clean
+.PHONY: all deps bench-deps deb-deps install-packages build run test test-asan test-tsan test-all bench screenshots screenshots-record install deb clean
 
 all: build
 
@@ -21,6 +28,9 @@ deps:
 
 bench-deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BENCH_PACKAGES)"
+
+deb-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
 
 install-packages:
 	@missing=""; for p in $(PACKAGES); do \
@@ -64,6 +74,12 @@ screenshots: build
 
 screenshots-record: build
 	@cmake --build --preset default --target screenshots-record
+
+install: build
+	cmake --install build --prefix "$(PREFIX)"
+
+deb: build deb-deps
+	cd build && cpack -G DEB
 
 clean:
 	rm -rf build build-asan build-tsan

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "cli.h"
 #include "headless.h"
 #include "log.h"
 #include "opts.h"
@@ -23,44 +24,11 @@
 #include "ui.h"
 #endif
 
-#define EXIT_USAGE 2
-
-static const cv_opt_spec common_options[] = {
-    {.name = "headless", .quiet = true, .type = CV_OPT_FLAG,
-     .help = "print the console output instead of opening the UI (automatic when stdout is not a terminal)"},
-    {.name = "trace", .quiet = true, .type = CV_OPT_STR, .metavar = "FILE",
-     .help = "write every event to FILE as JSON Lines"},
-    {.name = "speed", .type = CV_OPT_NUM, .min = 0, .min_exclusive = true, .max = 1000,
-     .def = "1", .metavar = "F", .help = "run F times faster: every demo sleep is divided by F"},
-    {.name = "paused", .quiet = true, .type = CV_OPT_FLAG, .help = "open the UI paused at the first event"},
-    {.name = "ascii", .quiet = true, .type = CV_OPT_FLAG, .help = "draw with ASCII only, for terminals without Unicode"},
-    {.name = "no-color", .quiet = true, .type = CV_OPT_FLAG, .help = "no colours (also when NO_COLOR is set)"},
-    {.name = "screenshot", .quiet = true, .type = CV_OPT_STR, .metavar = "FILE",
-     .help = "run headless and write the screen at --at to FILE (.txt or .svg)"},
-    {.name = "at", .quiet = true, .type = CV_OPT_NUM, .min = 0, .max = 86400, .metavar = "SECONDS",
-     .help = "with --screenshot: the playhead, in seconds of the run"},
-    {.name = "size", .quiet = true, .type = CV_OPT_STR, .def = "120x40", .metavar = "COLSxROWS",
-     .help = "with --screenshot: the screen size"},
-    {.name = "help", .quiet = true, .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
-    {0},
-};
-
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
 {
     interrupted = sig;
-}
-
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: concviz SCENARIO [options]     run a scenario (the UI on a terminal)\n"
-            "       concviz list                   list the scenarios\n"
-            "       concviz replay FILE            open a trace written by --trace\n"
-            "       concviz serve-flags [options]  serve the flag images over HTTP\n"
-            "       concviz --help | --version\n"
-            "Run 'concviz SCENARIO --help' for a scenario's options.\n");
 }
 
 static void list_scenarios(void)
@@ -80,14 +48,14 @@ static void scenario_help(const cv_scenario *sc)
         printf("\n");
     }
     printf("common options:\n");
-    cv_opts_print_help(common_options, stdout);
+    cv_opts_print_help(cv_cli_common_options, stdout);
 }
 
 static int usage_error(const char *who, const char *msg, const char *hint)
 {
     fprintf(stderr, "concviz%s%s: %s%s%s\n", who ? " " : "", who ? who : "", msg,
             hint ? " " : "", hint ? hint : "");
-    return EXIT_USAGE;
+    return CV_EXIT_USAGE;
 }
 
 static int parse_size(const char *s, int *cols, int *rows)
@@ -136,19 +104,7 @@ static int check_screenshot(const cv_opts *opts, struct shot *shot, const char *
 
 static int replay_main(int argc, char **argv)
 {
-    static const cv_opt_spec replay_options[] = {
-        {.name = "ascii", .type = CV_OPT_FLAG, .help = "draw with ASCII only"},
-        {.name = "no-color", .type = CV_OPT_FLAG, .help = "no colours"},
-        {.name = "screenshot", .type = CV_OPT_STR, .metavar = "FILE",
-         .help = "write the screen at --at to FILE (.txt or .svg) instead of opening the UI"},
-        {.name = "at", .type = CV_OPT_NUM, .min = 0, .max = 86400, .metavar = "SECONDS",
-         .help = "with --screenshot: the playhead, in seconds of the run"},
-        {.name = "size", .type = CV_OPT_STR, .def = "120x40", .metavar = "COLSxROWS",
-         .help = "with --screenshot: the screen size"},
-        {.name = "help", .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
-        {0},
-    };
-    const cv_opt_spec *const tables[] = {replay_options, NULL};
+    const cv_opt_spec *const tables[] = {cv_cli_replay_options, NULL};
     cv_opts opts;
     char err[256];
     if (cv_opts_parse(&opts, tables, argc, argv, 1, err, sizeof err) != 0)
@@ -162,13 +118,13 @@ static int replay_main(int argc, char **argv)
         return usage_error("replay", "needs the trace FILE to open", "(usage: concviz replay FILE)");
     struct shot shot;
     if (check_screenshot(&opts, &shot, "replay", "(see: concviz replay --help)") != 0)
-        return EXIT_USAGE;
+        return CV_EXIT_USAGE;
     cv_log *log = cv_log_create();
     bool warned;
     if (log == NULL || cv_trace_read(opts.pos[0], log, &warned, err, sizeof err) != 0) {
         fprintf(stderr, "concviz replay: %s: %s\n", opts.pos[0], log ? err : "out of memory");
         cv_log_destroy(log);
-        return EXIT_USAGE;
+        return CV_EXIT_USAGE;
     }
     if (warned)
         fprintf(stderr, "concviz replay: warning: %s: %s\n", opts.pos[0], err);
@@ -260,8 +216,8 @@ static int run_headless(const cv_scenario *sc, const cv_opts *opts, double speed
 
 static int scenario_main(const cv_scenario *sc, int argc, char **argv)
 {
-    const cv_opt_spec *const tables[] = {sc->options ? sc->options : common_options + 0,
-                                         common_options, NULL};
+    const cv_opt_spec *const tables[] = {sc->options ? sc->options : cv_cli_common_options + 0,
+                                         cv_cli_common_options, NULL};
     static cv_opts opts; /* large; lives as long as the run */
     char err[256];
     char hint[96];
@@ -278,7 +234,7 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
 
     struct shot shot;
     if (check_screenshot(&opts, &shot, sc->name, hint) != 0)
-        return EXIT_USAGE;
+        return CV_EXIT_USAGE;
 
     double speed = cv_opts_num(&opts, "speed");
     char args[256];
@@ -311,7 +267,7 @@ int main(int argc, char **argv)
         return usage_error(NULL, "which scenario?", "(usage: concviz SCENARIO [options]; try: concviz list, concviz --help)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        usage(stdout);
+        cv_cli_print_usage(stdout);
         printf("\nscenarios:\n");
         list_scenarios();
         return 0;

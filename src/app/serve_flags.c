@@ -17,27 +17,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "flagserver.h"
 #include "opts.h"
 
 #define EXIT_USAGE 2
 #define MAX_DELAY 60.0
-
-static const cv_opt_spec serve_options[] = {
-    {.name = "port", .short_name = 'p', .type = CV_OPT_INT, .min = 0, .max = 65535, .def = "8000",
-     .metavar = "N", .help = "port to listen on; 0 picks a free one"},
-    {.name = "bind", .short_name = 'b', .type = CV_OPT_STR, .def = "127.0.0.1", .metavar = "ADDR",
-     .help = "address to listen on; 0.0.0.0 listens on every IPv4 address"},
-    {.name = "delay", .short_name = 'd', .type = CV_OPT_STR, .def = "0", .metavar = "MIN[:MAX]",
-     .help = "seconds each request waits, drawn uniformly from MIN to MAX"},
-    {.name = "error-rate", .short_name = 'e', .type = CV_OPT_NUM, .min = 0, .max = 1, .def = "0",
-     .metavar = "P", .help = "share of requests answered 418 I'm a Teapot"},
-    {.name = "seed", .type = CV_OPT_INT, .min = 0, .max = 9007199254740991.0, .metavar = "N",
-     .help = "seed for the delays and errors (default: from the clock)"},
-    {.name = "help", .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
-    {0},
-};
 
 static void usage(FILE *out)
 {
@@ -47,7 +33,7 @@ static void usage(FILE *out)
             "Serves the flags of Fluent Python's examples at http://ADDR:PORT/flags,\n"
             "as /flags/<cc>/<cc>.gif and /flags/<cc>/metadata.json, until Ctrl-C.\n\n"
             "options:\n");
-    cv_opts_print_help(serve_options, out);
+    cv_opts_print_help(cv_cli_serve_options, out);
 }
 
 /* Reads one number of seconds; false unless all of text is one. */
@@ -90,7 +76,7 @@ static void drain_signals(const sigset_t *set)
 
 int cv_serve_flags_main(int argc, char **argv)
 {
-    const cv_opt_spec *const tables[] = {serve_options, NULL};
+    const cv_opt_spec *const tables[] = {cv_cli_serve_options, NULL};
     cv_opts opts;
     char err[256];
     if (cv_opts_parse(&opts, tables, argc, argv, 0, err, sizeof err) != 0) {

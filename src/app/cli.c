@@ -1,0 +1,95 @@
+/*
+ * The tables of cli.h.  A new common option, a new serve-flags option or a
+ * new command goes here once; the parser, --help, the man page and the
+ * bash completion all pick it up.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+
+const cv_cli_command cv_cli_commands[] = {
+    {"SCENARIO [options]", "run a scenario (the UI on a terminal)"},
+    {"list", "list the scenarios"},
+    {"replay FILE", "open a trace written by --trace"},
+    {"serve-flags [options]", "serve the flag images over HTTP"},
+    {"--help | --version", NULL},
+    {NULL, NULL},
+};
+
+const cv_opt_spec cv_cli_common_options[] = {
+    {.name = "headless", .quiet = true, .type = CV_OPT_FLAG,
+     .help = "print the console output instead of opening the UI (automatic when stdout is not a terminal)"},
+    {.name = "trace", .quiet = true, .type = CV_OPT_STR, .metavar = "FILE",
+     .help = "write every event to FILE as JSON Lines"},
+    {.name = "speed", .type = CV_OPT_NUM, .min = 0, .min_exclusive = true, .max = 1000,
+     .def = "1", .metavar = "F", .help = "run F times faster: every demo sleep is divided by F"},
+    {.name = "paused", .quiet = true, .type = CV_OPT_FLAG, .help = "open the UI paused at the first event"},
+    {.name = "ascii", .quiet = true, .type = CV_OPT_FLAG, .help = "draw with ASCII only, for terminals without Unicode"},
+    {.name = "no-color", .quiet = true, .type = CV_OPT_FLAG, .help = "no colours (also when NO_COLOR is set)"},
+    {.name = "screenshot", .quiet = true, .type = CV_OPT_STR, .metavar = "FILE",
+     .help = "run headless and write the screen at --at to FILE (.txt or .svg)"},
+    {.name = "at", .quiet = true, .type = CV_OPT_NUM, .min = 0, .max = 86400, .metavar = "SECONDS",
+     .help = "with --screenshot: the playhead, in seconds of the run"},
+    {.name = "size", .quiet = true, .type = CV_OPT_STR, .def = "120x40", .metavar = "COLSxROWS",
+     .help = "with --screenshot: the screen size"},
+    {.name = "help", .quiet = true, .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
+    {0},
+};
+
+const cv_opt_spec cv_cli_replay_options[] = {
+    {.name = "ascii", .type = CV_OPT_FLAG, .help = "draw with ASCII only"},
+    {.name = "no-color", .type = CV_OPT_FLAG, .help = "no colours"},
+    {.name = "screenshot", .type = CV_OPT_STR, .metavar = "FILE",
+     .help = "write the screen at --at to FILE (.txt or .svg) instead of opening the UI"},
+    {.name = "at", .type = CV_OPT_NUM, .min = 0, .max = 86400, .metavar = "SECONDS",
+     .help = "with --screenshot: the playhead, in seconds of the run"},
+    {.name = "size", .type = CV_OPT_STR, .def = "120x40", .metavar = "COLSxROWS",
+     .help = "with --screenshot: the screen size"},
+    {.name = "help", .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
+    {0},
+};
+
+const cv_opt_spec cv_cli_serve_options[] = {
+    {.name = "port", .short_name = 'p', .type = CV_OPT_INT, .min = 0, .max = 65535, .def = "8000",
+     .metavar = "N", .help = "port to listen on; 0 picks a free one"},
+    {.name = "bind", .short_name = 'b', .type = CV_OPT_STR, .def = "127.0.0.1", .metavar = "ADDR",
+     .help = "address to listen on; 0.0.0.0 listens on every IPv4 address"},
+    {.name = "delay", .short_name = 'd', .type = CV_OPT_STR, .def = "0", .metavar = "MIN[:MAX]",
+     .help = "seconds each request waits, drawn uniformly from MIN to MAX"},
+    {.name = "error-rate", .short_name = 'e', .type = CV_OPT_NUM, .min = 0, .max = 1, .def = "0",
+     .metavar = "P", .help = "share of requests answered 418 I'm a Teapot"},
+    {.name = "seed", .type = CV_OPT_INT, .min = 0, .max = 9007199254740991.0, .metavar = "N",
+     .help = "seed for the delays and errors (default: from the clock)"},
+    {.name = "help", .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
+    {0},
+};
+
+/* The README's "In the UI" and the help box (ui/views/view_help.c) say the
+ * same; the UI's own tables live with the views, below this layer. */
+const cv_cli_key cv_cli_keys[] = {
+    {"space", "pause, or play from here (a live run keeps recording)"},
+    {"Right, n", "next event"},
+    {"Left, p", "previous event"},
+    {"Home", "first event"},
+    {"End", "back to live, or to the last event of a replay"},
+    {"+, -", "playback rate when not live"},
+    {"r", "restart the scenario (live runs)"},
+    {"?", "help and legend"},
+    {"q, Ctrl-C", "quit"},
+    {NULL, NULL},
+};
+
+void cv_cli_print_usage(void *file)
+{
+    FILE *out = file;
+    for (const cv_cli_command *c = cv_cli_commands; c->synopsis != NULL; c++) {
+        char line[64];
+        snprintf(line, sizeof line, "concviz %s", c->synopsis);
+        const char *lead = c == cv_cli_commands ? "usage: " : "       ";
+        if (c->what != NULL)
+            fprintf(out, "%s%-30s %s\n", lead, line, c->what);
+        else
+            fprintf(out, "%s%s\n", lead, line);
+    }
+    fprintf(out, "Run 'concviz SCENARIO --help' for a scenario's options.\n");
+}
