@@ -51,21 +51,6 @@ struct cv_future {
     char label[48];
 };
 
-const char *cv_strerror(int code)
-{
-    switch (code) {
-    case CV_OK: return "success";
-    case CV_ETIMEDOUT: return "timed out";
-    case CV_ECANCELLED: return "cancelled";
-    case CV_EFAILED: return "the call failed";
-    case CV_ENOMEM: return "out of memory";
-    case CV_ESHUTDOWN: return "cannot schedule new futures after shutdown";
-    case CV_EDONE: return "no more results";
-    case CV_EINVAL: return "invalid argument";
-    default: return "unknown error";
-    }
-}
-
 void cv_result_fail(cv_result *out, int error, const char *fmt, ...)
 {
     va_list ap;
