@@ -30,7 +30,7 @@ typedef struct cv_fetch_op {
     bool started_;
     bool done_;
     cv_waitq waitq_;
-    struct cv_fetch_op *prev_, *next_; /* the client's transfers */
+    cv_list node_; /* on the client's transfers while started */
 } cv_fetch_op;
 
 /* A client (an httpx.AsyncClient): one multi handle and its connection

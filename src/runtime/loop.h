@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "list.h"
 
 typedef struct cv_loop cv_loop;
 typedef void (*cv_loop_fn)(void *arg);
@@ -80,7 +81,7 @@ void cv_loop_unref(cv_loop *loop);
  * loop thread schedules them; other threads use a cv_post.
  */
 typedef struct cv_handle {
-    struct cv_handle *prev_, *next_; /* on a queue iff next_ != NULL */
+    cv_list node_; /* on a queue iff linked */
     cv_loop *loop_;
     cv_loop_fn fn_;
     void *arg_;
@@ -142,7 +143,7 @@ typedef void (*cv_io_fn)(cv_io *io, int revents, void *arg);
 
 struct cv_io {
     cv_handle handle_;
-    cv_io *prev_, *next_; /* the loop's started watchers */
+    cv_list watch_; /* on the loop's started watchers iff linked */
     int fd_;
     int events_;
     int revents_;

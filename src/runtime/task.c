@@ -72,7 +72,7 @@ static void detach(cv_task *t)
     switch (t->wait) {
     case W_SLEEP: cv_timer_stop(&t->timer); break;
     case W_IO: cv_io_stop(&t->io); break;
-    case W_QUEUE: cv_task__waitq_unlink(t->waitq, t); break;
+    case W_QUEUE: cv_task__waitq_unlink(t); break;
     case W_FUTURE: cv_task__future_detach(t); break;
     default: break;
     }
@@ -80,22 +80,15 @@ static void detach(cv_task *t)
 
 static void live_unlink(cv_task *t)
 {
-    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
-    if (t->live_prev != NULL)
-        t->live_prev->live_next = t->live_next;
-    else
-        lt->live = t->live_next;
-    if (t->live_next != NULL)
-        t->live_next->live_prev = t->live_prev;
-    t->live_prev = t->live_next = NULL;
+    cv_list_remove(&t->live_node);
 }
 
 /* Ends every live task when the loop goes away: cancelled, not run. */
 static void teardown(cv_loop *loop)
 {
-    cv_loop_tasks *lt = cv_loop_tasks_(loop);
-    while (lt->live != NULL) {
-        cv_task *t = lt->live;
+    cv_loop_tasks *lt = cv_loop__tasks(loop);
+    while (!cv_list_empty(&lt->live)) {
+        cv_task *t = cv_list_entry(cv_list_first(&lt->live), cv_task, live_node);
         if (t->run == T_SUSPENDED)
             detach(t);
         cv_handle_cancel(&t->step);
@@ -135,12 +128,9 @@ cv_task *cv_task_create(cv_loop *loop, const char *label, cv_task_fn step, void 
     cv_io_init(loop, &t->io, -1, io_ready, t);
     cv_waitq_init(&t->done_waiters, NULL);
 
-    cv_loop_tasks *lt = cv_loop_tasks_(loop);
+    cv_loop_tasks *lt = cv_loop__tasks(loop);
     lt->teardown = teardown;
-    t->live_next = lt->live;
-    if (lt->live != NULL)
-        lt->live->live_prev = t;
-    lt->live = t;
+    cv_list_insert_head(&lt->live, &t->live_node);
     cv_loop_ref(loop);
 
     cv_task *creator = lt->current;
@@ -244,7 +234,7 @@ static void task_step(void *arg)
             t->waitq->unclaimed_(t->waitq);
         t->status = CV_ECANCELLED;
     }
-    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
+    cv_loop_tasks *lt = cv_loop__tasks(t->loop);
     t->run = T_RUNNING;
     publish(t, CV_TASK_RUNNING, NULL, 0, 0);
     lt->current = t;
@@ -311,7 +301,7 @@ cv_loop *cv_task_loop(const cv_task *t)
 
 cv_task *cv_task_current(cv_loop *loop)
 {
-    return cv_loop_tasks_(loop)->current;
+    return cv_loop__tasks(loop)->current;
 }
 
 int cv_loop_run_until_complete(cv_loop *loop, cv_task *t, cv_result *out)

@@ -86,7 +86,7 @@ int cv_loop_run_until_complete(cv_loop *loop, cv_task *task, cv_result *out);
  */
 typedef struct cv_waitq cv_waitq;
 struct cv_waitq {
-    cv_task *head_, *tail_;
+    cv_list tasks_; /* the waiting tasks, longest waiting first */
     /* Called when a task woken from this queue with CV_OK is cancelled
      * before it could resume: what it was given (a semaphore's permit)
      * must go to someone else.  May be NULL. */

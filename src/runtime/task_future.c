@@ -29,7 +29,7 @@ typedef struct future_wait {
     pthread_mutex_t mu;
     bool fired;    /* the callback ran (under mu) */
     bool detached; /* the loop is gone: the callback frees (under mu) */
-    struct future_wait *prev, *next; /* the loop's owed callbacks */
+    cv_list node; /* on the loop's owed callbacks (or teardown's list) */
 } future_wait;
 
 static void fwait_free(future_wait *fw)
@@ -57,31 +57,29 @@ void cv_task__future_teardown(cv_loop *loop)
      * not run is detached, and the callback frees it (it must not be
      * touched once unlocked).  One whose callback ran was posted: take it
      * off the loop's queues and free it here. */
-    cv_loop_tasks *lt = cv_loop_tasks_(loop);
-    future_wait *fw = lt->fwaits, *sent = NULL;
-    lt->fwaits = NULL;
-    while (fw != NULL) {
+    cv_loop_tasks *lt = cv_loop__tasks(loop);
+    cv_list sent, *node, *tmp;
+    cv_list_init(&sent);
+    cv_list_foreach(node, tmp, &lt->fwaits) {
+        future_wait *fw = cv_list_entry(node, future_wait, node);
+        cv_list_remove(&fw->node);
         pthread_mutex_lock(&fw->mu);
-        future_wait *next = fw->next;
         cv_task *t = fw->task;
         fw->task = NULL;
-        if (fw->fired) {
-            fw->next = sent;
-            sent = fw;
-        } else {
+        if (fw->fired)
+            cv_list_insert_head(&sent, &fw->node);
+        else
             fw->detached = true;
-        }
         pthread_mutex_unlock(&fw->mu);
         cv_loop_unref(loop);
         cv_task_release(t);
-        fw = next;
     }
-    cv_loop_take_inbox_(loop);
-    while (sent != NULL) {
-        future_wait *next = sent->next;
-        cv_handle_cancel(&sent->post.handle_);
-        fwait_free(sent);
-        sent = next;
+    cv_loop__take_inbox(loop);
+    while (!cv_list_empty(&sent)) {
+        future_wait *fw = cv_list_entry(cv_list_first(&sent), future_wait, node);
+        cv_list_remove(&fw->node);
+        cv_handle_cancel(&fw->post.handle_);
+        fwait_free(fw);
     }
 }
 
@@ -100,13 +98,7 @@ static void future_landed(void *arg)
 {
     future_wait *fw = arg;
     cv_task *t = fw->task;
-    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
-    if (fw->prev != NULL)
-        fw->prev->next = fw->next;
-    else
-        lt->fwaits = fw->next;
-    if (fw->next != NULL)
-        fw->next->prev = fw->prev;
+    cv_list_remove(&fw->node);
     if (t->fwait == fw) {
         t->fwait = NULL;
         cv_task__wake(t, future_status(t, fw->f));
@@ -154,12 +146,7 @@ int cv_coro_future_(cv_task *t, cv_future *f)
     fw->f = f;
     pthread_mutex_init(&fw->mu, NULL);
     fw->fired = fw->detached = false;
-    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
-    fw->prev = NULL;
-    fw->next = lt->fwaits;
-    if (lt->fwaits != NULL)
-        lt->fwaits->prev = fw;
-    lt->fwaits = fw;
+    cv_list_insert_head(&cv_loop__tasks(t->loop)->fwaits, &fw->node);
     cv_task_retain(t);
     cv_future_retain(f);
     /* The post may arrive after the task stopped waiting: keep the loop

@@ -61,10 +61,10 @@ struct cv_task {
     cv_waitq *waitq;
     cv_task *awaited; /* retained while awaited */
     struct future_wait *fwait;
-    cv_task *q_prev, *q_next;
+    cv_list q_node; /* on waitq's list while W_QUEUE */
 
     cv_waitq done_waiters; /* tasks awaiting this one */
-    cv_task *live_prev, *live_next;
+    cv_list live_node; /* on the loop's live tasks until done */
     bool stop_loop_when_done;
 };
 
@@ -80,7 +80,7 @@ void cv_task__set_failure(cv_task *t, int code, const char *msg);
 /* task_waitq.c */
 
 void cv_task__waitq_push(cv_waitq *q, cv_task *t);
-void cv_task__waitq_unlink(cv_waitq *q, cv_task *t);
+void cv_task__waitq_unlink(cv_task *t);
 
 /* task_future.c */
 
