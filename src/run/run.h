@@ -12,6 +12,7 @@
 
 #include "bus.h"
 #include "log.h"
+#include "notice.h"
 #include "opts.h"
 
 typedef struct cv_run cv_run;
@@ -37,10 +38,8 @@ struct cv_run {
     cv_bus *bus;
     double speed; /* every demo sleep is divided by it */
     int status;   /* what scenario->run returned */
-    atomic_bool stop;
+    cv_notice stop; /* asked to stop: sleeps end at once */
     atomic_bool finished;
-    pthread_mutex_t mu;
-    pthread_cond_t cond;
     pthread_t thread;
     bool started;
 };
