@@ -137,7 +137,7 @@ static int check_dest(const char *dir, char *err, size_t errlen)
     char path[4096];
     if (dir[0] == '\0' || strlen(dir) >= sizeof path) {
         snprintf(err, errlen, "--dest needs a directory name");
-        return -1;
+        return CV_EINVAL;
     }
     snprintf(path, sizeof path, "%s", dir);
     for (;;) {
@@ -145,17 +145,17 @@ static int check_dest(const char *dir, char *err, size_t errlen)
         if (stat(path, &st) == 0) {
             if (!S_ISDIR(st.st_mode)) {
                 snprintf(err, errlen, "--dest %s: %s is not a directory", dir, path);
-                return -1;
+                return CV_EINVAL;
             }
             if (access(path, W_OK | X_OK) != 0) {
                 snprintf(err, errlen, "--dest %s: %s is not writable", dir, path);
-                return -1;
+                return CV_EINVAL;
             }
             return 0;
         }
         if (errno != ENOENT) {
             snprintf(err, errlen, "--dest %s: %s: %s", dir, path, strerror(errno));
-            return -1;
+            return CV_EINVAL;
         }
         char *slash = strrchr(path, '/');
         while (slash != NULL && slash > path && slash[1] == '\0') {
@@ -177,7 +177,7 @@ static int validate_flags(const cv_opts *opts, char *err, size_t errlen)
         if (!valid_code_arg(opts->pos[i])) {
             snprintf(err, errlen, "each CC argument must be A to Z or AA to ZZ, not '%.40s'",
                      opts->pos[i]);
-            return -1;
+            return CV_EINVAL;
         }
     const char *server = cv_opts_str(opts, "server");
     const char *label = server_label(server);
@@ -185,14 +185,14 @@ static int validate_flags(const cv_opts *opts, char *err, size_t errlen)
         snprintf(err, errlen,
                  "--server takes LOCAL, DELAY, ERROR, REMOTE or an http(s):// URL, not '%.60s'",
                  server);
-        return -1;
+        return CV_EINVAL;
     }
     if (!embedded(label) && (cv_opts_given(opts, "delay") || cv_opts_given(opts, "error-rate") ||
                              cv_opts_given(opts, "seed"))) {
         snprintf(err, errlen,
                  "--delay, --error-rate and --seed set up the embedded server "
                  "(-s LOCAL, DELAY or ERROR)");
-        return -1;
+        return CV_EINVAL;
     }
     return check_dest(cv_opts_str(opts, "dest"), err, errlen);
 }
@@ -325,7 +325,7 @@ static void raise_fd_limit(rlim_t need)
     setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-/* mkdir -p; 0 or -1 with errno set. */
+/* mkdir -p; 0, or CV_EIO with errno set. */
 static int make_dirs(const char *dir)
 {
     char path[4096];
@@ -335,17 +335,17 @@ static int make_dirs(const char *dir)
             continue;
         *p = '\0';
         if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            return -1;
+            return CV_EIO;
         *p = '/';
     }
     if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return -1;
+        return CV_EIO;
     struct stat st;
     if (stat(path, &st) != 0)
-        return -1;
+        return CV_EIO;
     if (!S_ISDIR(st.st_mode)) {
         errno = ENOTDIR;
-        return -1;
+        return CV_EIO;
     }
     return 0;
 }

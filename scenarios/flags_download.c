@@ -57,7 +57,7 @@ static void settle(flag_job *job, cv_fetch *f)
             if (f->len > 0 && fwrite(f->body, 1, f->len, af.fp) != f->len) {
                 snprintf(err, sizeof err, "cannot write %.180s: %s", path, strerror(errno));
                 cv_atomic_file_abort(&af);
-                rc = -1;
+                rc = CV_EIO;
             } else {
                 rc = cv_atomic_file_commit(&af, err, sizeof err);
             }

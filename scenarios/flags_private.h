@@ -40,8 +40,8 @@ typedef struct tally {
     bool interrupted;
 } tally;
 
-/* The three ways; each fills the tally and returns 0, or non-zero when it
- * could not start (a message is logged). */
+/* The three ways; each fills the tally and returns 0, or a CV_E* code
+ * when it could not start (a message is logged). */
 void cv_flags_sequential(const flags_ctx *ctx, flag_job *jobs, size_t n, tally *t);
 int cv_flags_threadpool(const flags_ctx *ctx, flag_job *jobs, size_t n, int concur, tally *t);
 int cv_flags_async(const flags_ctx *ctx, flag_job *jobs, size_t n, int concur, tally *t);

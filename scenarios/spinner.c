@@ -441,7 +441,7 @@ static void *loop_thread(void *arg)
     return NULL;
 }
 
-/* Starts the task side on its own thread: 0, or -1 after logging why. */
+/* Starts the task side on its own thread: 0, or CV_ENOMEM after logging why. */
 static int task_side_start(task_side *s, const spinner_cfg *cfg)
 {
     cv_run *run = cfg->run;
@@ -456,7 +456,7 @@ static int task_side_start(task_side *s, const spinner_cfg *cfg)
         cv_run_log_side(run, CV_SIDE_TASK, "error: cannot start the event loop");
         cv_loop_destroy(s->loop);
         pthread_mutex_destroy(&s->mu);
-        return -1;
+        return CV_ENOMEM;
     }
     return 0;
 }

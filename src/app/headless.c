@@ -108,7 +108,7 @@ static int emit(printer *p, cv_log *log, size_t from, size_t to, FILE *trace,
             print_frame(p, log, ev);
         }
         if (trace != NULL && cv_trace_write_event(trace, log, ev, labels) != 0)
-            return -1;
+            return CV_EIO;
     }
     fflush(p->out);
     return 0;
@@ -147,5 +147,5 @@ int cv_headless_follow(cv_run *run, FILE *out, FILE *trace, volatile sig_atomic_
     clear_spinner_line(&p);
     fflush(out);
     cv_trace_labels_destroy(labels);
-    return trace_rc != 0 ? -1 : status;
+    return trace_rc != 0 ? CV_EIO : status;
 }

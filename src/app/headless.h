@@ -19,8 +19,8 @@ void cv_headless_print_log(cv_log *log, FILE *out);
 
 /* Follows `run` until it ends, printing console lines to `out` and writing
  * every event to `trace` (may be NULL).  If *interrupt becomes non-zero the
- * run is asked to stop.  Joins the run; returns its status, or -1 if the
- * trace could not be written. */
+ * run is asked to stop.  Joins the run; returns its status (0 or 1), or
+ * CV_EIO if the trace could not be written. */
 int cv_headless_follow(cv_run *run, FILE *out, FILE *trace, volatile sig_atomic_t *interrupt);
 
 #endif

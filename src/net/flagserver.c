@@ -22,7 +22,6 @@
  */
 #include "flagserver.h"
 
-#include <errno.h>
 #include <math.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -321,16 +320,16 @@ static int check_config(const cv_flagserver_config *c, char *err, size_t errlen)
 {
     if (c->port < 0 || c->port > 65535) {
         snprintf(err, errlen, "port %d is not between 0 and 65535", c->port);
-        return -EINVAL;
+        return CV_EINVAL;
     }
     if (!(c->delay_min >= 0 && c->delay_min <= c->delay_max && c->delay_max <= MAX_DELAY_SECONDS)) {
         snprintf(err, errlen, "the delay range %g..%g s is not within 0..%g s with min <= max",
                  c->delay_min, c->delay_max, MAX_DELAY_SECONDS);
-        return -EINVAL;
+        return CV_EINVAL;
     }
     if (!(c->error_rate >= 0 && c->error_rate <= 1)) {
         snprintf(err, errlen, "the error rate %g is not between 0 and 1", c->error_rate);
-        return -EINVAL;
+        return CV_EINVAL;
     }
     return 0;
 }
@@ -347,7 +346,7 @@ static int resolve(const char *bind, int port, struct sockaddr_storage *out,
     int rc = getaddrinfo(bind, service, &hints, &res);
     if (rc != 0 || res == NULL) {
         snprintf(err, errlen, "cannot use address '%s': %s", bind, gai_strerror(rc));
-        return -EINVAL;
+        return CV_EINVAL;
     }
     memcpy(out, res->ai_addr, res->ai_addrlen);
     *outlen = res->ai_addrlen;

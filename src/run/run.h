@@ -18,15 +18,16 @@
 typedef struct cv_run cv_run;
 
 /* What a scenario is.  `run` executes on the run's main thread and returns
- * 0, or non-zero after logging what went wrong. */
+ * 0, or 1 after logging what went wrong: not a CV_E* code but an exit
+ * status, which the command line passes on and the UI shows. */
 typedef struct cv_scenario {
     const char *name;
     const char *summary;          /* one line, for `concviz list` */
     const cv_opt_spec *options;   /* its own options, NULL-name-terminated */
     size_t max_positional;        /* positional arguments it takes */
     const char *positional_usage; /* how they read in help: "[CC ...]" */
-    /* Extra checks after parsing (positionals, combinations): 0, or -1 with
-     * a one-line message.  May be NULL. */
+    /* Extra checks after parsing (positionals, combinations): 0, or
+     * CV_EINVAL with a one-line message.  May be NULL. */
     int (*validate)(const cv_opts *opts, char *err, size_t errlen);
     int (*run)(cv_run *run);
 } cv_scenario;
