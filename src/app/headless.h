@@ -11,8 +11,6 @@
 
 #include "run.h"
 
-/* Formats the stamp for an event at t_ns into buf: "[21:20:24.123] ". */
-void cv_headless_stamp(const cv_log *log, int64_t t_ns, char *buf, size_t len);
 
 /* Prints a whole log (a replayed trace) as headless mode printed it live. */
 void cv_headless_print_log(cv_log *log, FILE *out);

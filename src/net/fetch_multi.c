@@ -36,7 +36,6 @@ struct cv_fetch_multi {
     CURLM *multi;
     cv_timer timer;
     int running; /* as socket_action last counted */
-    int active;  /* ops started and not done */
     cv_list ops;   /* those ops (cv_fetch_op), newest first */
     cv_list socks; /* sock_watch, newest first */
 };
@@ -132,7 +131,6 @@ static void detach_op(cv_fetch_op *op)
     op->easy_ = NULL;
     op->done_ = true;
     cv_list_remove(&op->node_);
-    m->active--;
 }
 
 static void finish_op(cv_fetch_op *op, int curl_code)
@@ -195,11 +193,6 @@ void cv_fetch_multi_destroy(cv_fetch_multi *m)
     free(m);
 }
 
-int cv_fetch_multi_active(const cv_fetch_multi *m)
-{
-    return m->active;
-}
-
 int cv_fetch_op_start(cv_fetch_multi *m, cv_fetch_op *op)
 {
     op->multi_ = m;
@@ -219,7 +212,6 @@ int cv_fetch_op_start(cv_fetch_multi *m, cv_fetch_op *op)
         return CV_EFAILED;
     }
     cv_list_insert_head(&m->ops, &op->node_);
-    m->active++;
     return CV_OK;
 }
 
@@ -233,14 +225,9 @@ void cv_fetch_op_cancel(cv_fetch_op *op)
     cv_waitq_wake_all(&op->waitq_, CV_OK);
 }
 
-bool cv_fetch_op_done(const cv_fetch_op *op)
-{
-    return op->done_;
-}
-
-int cv_fetch_await_(cv_task *t, cv_fetch_op *op)
+int cv_fetch__await(cv_task *t, cv_fetch_op *op)
 {
     if (!op->started_ || op->done_)
-        return cv_coro_ready_(t, CV_OK);
-    return cv_coro_waitq_(t, &op->waitq_, "download");
+        return cv_coro__ready(t, CV_OK);
+    return cv_coro__waitq(t, &op->waitq_, "download");
 }

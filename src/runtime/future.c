@@ -162,14 +162,6 @@ bool cv_future_cancelled(cv_future *f)
     return cv_future_state(f) == CV_CANCELLED;
 }
 
-int cv_future_lane(cv_future *f)
-{
-    pthread_mutex_lock(&f->mu);
-    int lane = f->lane;
-    pthread_mutex_unlock(&f->mu);
-    return lane;
-}
-
 /* Called with f->mu held when f has just become done.  Waiters hear it now,
  * under the lock, so that a waiter that removes itself (under the same lock)
  * can be freed at once; callbacks are taken out to run after the unlock. */

@@ -52,8 +52,6 @@ bool cv_future_done(cv_future *f);
 bool cv_future_running(cv_future *f);
 bool cv_future_cancelled(cv_future *f);
 cv_bus *cv_future_bus(const cv_future *f);
-/* The lane it ran on, CV_NO_LANE if it never ran. */
-int cv_future_lane(cv_future *f);
 
 /* Cancels a pending future.  False if it is running or done; true if it is
  * (now or already) cancelled. */

@@ -96,7 +96,7 @@ void cv_handle_cancel(cv_handle *h)
         cv_list_remove(&h->node_);
 }
 
-bool cv_handle_scheduled(const cv_handle *h)
+static bool handle_scheduled(const cv_handle *h)
 {
     return cv_list_linked(&h->node_);
 }
@@ -119,15 +119,6 @@ static posted *new_posted(cv_loop *loop, cv_loop_fn fn, void *arg)
     p->fn = fn;
     p->arg = arg;
     return p;
-}
-
-int cv_loop_call_soon(cv_loop *loop, cv_loop_fn fn, void *arg)
-{
-    posted *p = new_posted(loop, fn, arg);
-    if (p == NULL)
-        return CV_ENOMEM;
-    cv_handle_schedule(&p->post.handle_);
-    return CV_OK;
 }
 
 static void wake(cv_loop *loop)
@@ -299,7 +290,7 @@ void cv_timer_start_at(cv_timer *t, double when)
 
 bool cv_timer_active(const cv_timer *t)
 {
-    return t->heap_index_ != SIZE_MAX || cv_handle_scheduled(&t->handle_);
+    return t->heap_index_ != SIZE_MAX || handle_scheduled(&t->handle_);
 }
 
 /* Expired timers join the ready queue in deadline order. */

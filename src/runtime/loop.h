@@ -92,12 +92,9 @@ void cv_handle_init(cv_loop *loop, cv_handle *h, cv_loop_fn fn, void *arg);
 void cv_handle_schedule(cv_handle *h);
 /* Takes h off the ready queue if it is there. */
 void cv_handle_cancel(cv_handle *h);
-bool cv_handle_scheduled(const cv_handle *h);
 
-/* Calls fn(arg) on a later turn (loop thread).  0 or CV_ENOMEM. */
-int cv_loop_call_soon(cv_loop *loop, cv_loop_fn fn, void *arg);
-/* The same from any thread: queues the call and wakes the loop through its
- * eventfd.  0 or CV_ENOMEM. */
+/* Calls fn(arg) on a later turn, from any thread: queues the call and wakes
+ * the loop through its eventfd.  0 or CV_ENOMEM. */
 int cv_loop_call_soon_threadsafe(cv_loop *loop, cv_loop_fn fn, void *arg);
 
 /* A thread-safe call in caller-owned memory, for code that must not fail

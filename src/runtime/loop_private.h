@@ -2,7 +2,7 @@
  * What the loop keeps for tasks (task.c and task_future.c), private to the
  * loop's files.  The loop itself knows nothing about tasks: a live task
  * holds a cv_loop_ref(), and this record lets task.c find the live tasks
- * again when the loop is destroyed, and answer cv_task_current().  Future
+ * again when the loop is destroyed, and name the task that creates another.  Future
  * waits (task_future.c) are listed here because their completions come
  * from other threads and may still be owed when the loop goes away.
  */

@@ -149,15 +149,8 @@ void cv_task_release(cv_task *t)
 {
     if (t == NULL || --t->refs > 0)
         return;
-    if (t->free_state != NULL)
-        t->free_state(t->state);
     free(t->label);
     free(t);
-}
-
-void cv_task_set_state_free(cv_task *t, void (*free_state)(void *state))
-{
-    t->free_state = free_state;
 }
 
 /* The status an awaiter of a finished task resumes with. */
@@ -279,29 +272,14 @@ int cv_task_result(const cv_task *t, cv_result *out)
     return t->final == CV_TASK_DONE ? CV_OK : CV_EFAILED;
 }
 
-const char *cv_task_label(const cv_task *t)
-{
-    return t->label;
-}
-
 uint64_t cv_task_id(const cv_task *t)
 {
     return t->id;
 }
 
-void *cv_task_state(const cv_task *t)
-{
-    return t->state;
-}
-
 cv_loop *cv_task_loop(const cv_task *t)
 {
     return t->loop;
-}
-
-cv_task *cv_task_current(cv_loop *loop)
-{
-    return cv_loop__tasks(loop)->current;
 }
 
 int cv_loop_run_until_complete(cv_loop *loop, cv_task *t, cv_result *out)
@@ -318,7 +296,7 @@ int cv_loop_run_until_complete(cv_loop *loop, cv_task *t, cv_result *out)
 
 /* ---- the machinery behind coro.h ---- */
 
-int *cv_coro_pc_(cv_task *t)
+int *cv_coro__pc(cv_task *t)
 {
     return &t->pc;
 }
@@ -337,14 +315,14 @@ void cv_task__set_failure(cv_task *t, int code, const char *msg)
     snprintf(t->fail_msg, sizeof t->fail_msg, "%s", msg);
 }
 
-int cv_coro_ready_(cv_task *t, int status)
+int cv_coro__ready(cv_task *t, int status)
 {
     cv_task__begin_wait(t, W_NONE);
     t->status = status;
     return 1;
 }
 
-int cv_coro_sleep_(cv_task *t, double seconds)
+int cv_coro__sleep(cv_task *t, double seconds)
 {
     if (seconds > 0) {
         cv_task__begin_wait(t, W_SLEEP);
@@ -357,10 +335,10 @@ int cv_coro_sleep_(cv_task *t, double seconds)
     return 0;
 }
 
-int cv_coro_task_(cv_task *t, cv_task *other)
+int cv_coro__task(cv_task *t, cv_task *other)
 {
     if (other == NULL || other == t) {
-        cv_coro_ready_(t, CV_EFAILED);
+        cv_coro__ready(t, CV_EFAILED);
         cv_task__set_failure(t, CV_EINVAL, other == NULL ? "awaited no task (out of memory?)"
                                                 : "a task cannot await itself");
         return 1;
@@ -368,7 +346,7 @@ int cv_coro_task_(cv_task *t, cv_task *other)
     cv_task_retain(other);
     t->awaited = other;
     if (other->run == T_DONE)
-        return cv_coro_ready_(t, outcome_status(other));
+        return cv_coro__ready(t, outcome_status(other));
     cv_task__begin_wait(t, W_QUEUE);
     t->waitq = &other->done_waiters;
     cv_task__waitq_push(t->waitq, t);
@@ -377,11 +355,11 @@ int cv_coro_task_(cv_task *t, cv_task *other)
     return 0;
 }
 
-int cv_coro_io_(cv_task *t, int fd, int events)
+int cv_coro__io(cv_task *t, int fd, int events)
 {
     events &= CV_IO_READ | CV_IO_WRITE;
     if (fd < 0 || events == 0)
-        return cv_coro_ready_(t, CV_EINVAL);
+        return cv_coro__ready(t, CV_EINVAL);
     cv_task__begin_wait(t, W_IO);
     t->io_revents = 0;
     cv_io_init(t->loop, &t->io, fd, io_ready, t);
@@ -398,7 +376,7 @@ static void raise_status(cv_task *t, int status)
     t->pc = t->in_finally ? CV_CORO_PC_END : CV_CORO_PC_FINALLY;
 }
 
-bool cv_coro_resumed_(cv_task *t)
+bool cv_coro__resumed(cv_task *t)
 {
     int status = t->status;
     bool catching = t->catching;
@@ -428,17 +406,17 @@ bool cv_coro_resumed_(cv_task *t)
     return true;
 }
 
-void cv_coro_catch_(cv_task *t)
+void cv_coro__catch(cv_task *t)
 {
     t->catching = true;
 }
 
-int cv_coro_status_(const cv_task *t)
+int cv_coro__status(const cv_task *t)
 {
     return t->status;
 }
 
-void cv_coro_reraise_(cv_task *t)
+void cv_coro__reraise(cv_task *t)
 {
     if (t->status == CV_OK) {
         cv_result_fail(&t->result, CV_EINVAL, "nothing to re-raise");
@@ -448,22 +426,22 @@ void cv_coro_reraise_(cv_task *t)
     raise_status(t, t->status);
 }
 
-int cv_coro_raised_(const cv_task *t)
+int cv_coro__raised(const cv_task *t)
 {
     return t->exc;
 }
 
-int cv_coro_io_revents_(const cv_task *t)
+int cv_coro__io_revents(const cv_task *t)
 {
     return t->io_revents;
 }
 
-void cv_coro_enter_finally_(cv_task *t)
+void cv_coro__enter_finally(cv_task *t)
 {
     t->in_finally = true;
 }
 
-void cv_coro_return_(cv_task *t, long long value, const char *text)
+void cv_coro__return(cv_task *t, long long value, const char *text)
 {
     t->exc = 0;
     t->result.value = value;
@@ -473,7 +451,7 @@ void cv_coro_return_(cv_task *t, long long value, const char *text)
     t->pc = t->in_finally ? CV_CORO_PC_END : CV_CORO_PC_FINALLY;
 }
 
-void cv_coro_fail_(cv_task *t, int code, const char *fmt, ...)
+void cv_coro__fail(cv_task *t, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -123,10 +123,10 @@ static void future_done(cv_future *f, void *arg)
         fwait_free(fw);
 }
 
-int cv_coro_future_(cv_task *t, cv_future *f)
+int cv_coro__future(cv_task *t, cv_future *f)
 {
     if (f == NULL) {
-        cv_coro_ready_(t, CV_EFAILED);
+        cv_coro__ready(t, CV_EFAILED);
         cv_task__set_failure(t, CV_EINVAL, "awaited no future (out of memory?)");
         return 1;
     }
@@ -137,7 +137,7 @@ int cv_coro_future_(cv_task *t, cv_future *f)
     }
     future_wait *fw = malloc(sizeof *fw);
     if (fw == NULL) {
-        cv_coro_ready_(t, CV_ENOMEM);
+        cv_coro__ready(t, CV_ENOMEM);
         return 1;
     }
     cv_task__begin_wait(t, W_FUTURE);
@@ -159,7 +159,7 @@ int cv_coro_future_(cv_task *t, cv_future *f)
         /* Never registered: undo as if it had landed, minus the wake. */
         t->fwait = NULL;
         future_landed(fw);
-        return cv_coro_ready_(t, CV_ENOMEM);
+        return cv_coro__ready(t, CV_ENOMEM);
     }
     return 0;
 }

@@ -33,7 +33,6 @@ struct cv_task {
     int refs;
     cv_task_fn fn;
     void *state;
-    void (*free_state)(void *state);
 
     cv_handle step; /* on the ready queue while scheduled */
     int run;        /* enum run_state */

@@ -53,7 +53,7 @@ int cv_waitq_wake_all(cv_waitq *q, int status)
     return n;
 }
 
-int cv_coro_waitq_(cv_task *t, cv_waitq *q, const char *what)
+int cv_coro__waitq(cv_task *t, cv_waitq *q, const char *what)
 {
     cv_task__begin_wait(t, W_QUEUE);
     t->waitq = q;

@@ -74,16 +74,3 @@ void cv_atomic_file_abort(cv_atomic_file *af)
     *af = (cv_atomic_file){0};
 }
 
-int cv_atomic_file_write(const char *path, const void *data, size_t len, char *err, size_t errlen)
-{
-    cv_atomic_file af;
-    int rc = cv_atomic_file_open(&af, path, err, errlen);
-    if (rc != CV_OK)
-        return rc;
-    if (fwrite(data, 1, len, af.fp) != len) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        cv_atomic_file_abort(&af);
-        return CV_EIO;
-    }
-    return cv_atomic_file_commit(&af, err, errlen);
-}

@@ -25,7 +25,5 @@ int cv_atomic_file_open(cv_atomic_file *af, const char *path, char *err, size_t 
 int cv_atomic_file_commit(cv_atomic_file *af, char *err, size_t errlen);
 /* Closes and removes the temporary file. */
 void cv_atomic_file_abort(cv_atomic_file *af);
-/* Writes `len` bytes to `path` atomically: as open and commit. */
-int cv_atomic_file_write(const char *path, const void *data, size_t len, char *err, size_t errlen);
 
 #endif
