@@ -46,7 +46,7 @@ static void publish(cv_task *t, int state, const char *text, uint64_t ref, int32
 void cv_task__wake(cv_task *t, int status)
 {
     t->status = status;
-    t->run = T_READY;
+    t->run = CV_TASK__R_READY;
     publish(t, CV_TASK_SCHEDULED, NULL, 0, 0);
     cv_handle_schedule(&t->step);
 }
@@ -70,10 +70,10 @@ static void io_ready(cv_io *io, int revents, void *arg)
 static void detach(cv_task *t)
 {
     switch (t->wait) {
-    case W_SLEEP: cv_timer_stop(&t->timer); break;
-    case W_IO: cv_io_stop(&t->io); break;
-    case W_QUEUE: cv_task__waitq_unlink(t); break;
-    case W_FUTURE: cv_task__future_detach(t); break;
+    case CV_TASK__W_SLEEP: cv_timer_stop(&t->timer); break;
+    case CV_TASK__W_IO: cv_io_stop(&t->io); break;
+    case CV_TASK__W_QUEUE: cv_task__waitq_unlink(t); break;
+    case CV_TASK__W_FUTURE: cv_task__future_detach(t); break;
     default: break;
     }
 }
@@ -89,7 +89,7 @@ static void teardown(cv_loop *loop)
     cv_loop_tasks *lt = cv_loop__tasks(loop);
     while (!cv_list_empty(&lt->live)) {
         cv_task *t = cv_list_entry(cv_list_first(&lt->live), cv_task, live_node);
-        if (t->run == T_SUSPENDED)
+        if (t->run == CV_TASK__R_SUSPENDED)
             detach(t);
         cv_handle_cancel(&t->step);
         if (t->awaited != NULL) {
@@ -97,7 +97,7 @@ static void teardown(cv_loop *loop)
             t->awaited = NULL;
         }
         live_unlink(t);
-        t->run = T_DONE;
+        t->run = CV_TASK__R_DONE;
         t->final = CV_TASK_CANCELLED;
         publish(t, CV_TASK_CANCELLED, NULL, 0, 0);
         cv_loop_unref(loop);
@@ -135,7 +135,7 @@ cv_task *cv_task_create(cv_loop *loop, const char *label, cv_task_fn step, void 
 
     cv_task *creator = lt->current;
     publish(t, CV_TASK_CREATED, t->label, creator != NULL ? creator->id : 0, 0);
-    t->run = T_READY;
+    t->run = CV_TASK__R_READY;
     cv_handle_schedule(&t->step);
     return t;
 }
@@ -178,7 +178,7 @@ static void finish(cv_task *t)
         t->result.message[0] = '\0';
         publish(t, CV_TASK_DONE, t->result.text, (uint64_t)t->result.value, 0);
     }
-    t->run = T_DONE;
+    t->run = CV_TASK__R_DONE;
     t->cancel_requested = false;
     live_unlink(t);
     cv_waitq_wake_all(&t->done_waiters, outcome_status(t));
@@ -190,9 +190,10 @@ static void finish(cv_task *t)
 
 bool cv_task_cancel(cv_task *t)
 {
-    if (t->run == T_DONE)
+    if (t->run == CV_TASK__R_DONE)
         return false;
-    if (t->run == T_SUSPENDED && t->wait == W_QUEUE && t->awaited != NULL && !t->cancelling) {
+    if (t->run == CV_TASK__R_SUSPENDED && t->wait == CV_TASK__W_QUEUE && t->awaited != NULL &&
+        !t->cancelling) {
         /* Cancel what we await; we hear of it when it ends.  If it is
          * already on its way out, cancel ourselves at our next resume.  A
          * cycle of awaits comes back here and is cancelled directly. */
@@ -200,7 +201,7 @@ bool cv_task_cancel(cv_task *t)
         if (!cv_task_cancel(t->awaited))
             t->cancel_requested = true;
         t->cancelling = false;
-    } else if (t->run == T_SUSPENDED) {
+    } else if (t->run == CV_TASK__R_SUSPENDED) {
         detach(t);
         t->cancel_requested = false;
         cv_task__wake(t, CV_ECANCELLED);
@@ -223,12 +224,12 @@ static void task_step(void *arg)
         }
         /* It was woken, but is cancelled at that await all the same; if it
          * was handed something (a permit), hand it on. */
-        if (t->status == CV_OK && t->wait == W_QUEUE && t->waitq->unclaimed_ != NULL)
+        if (t->status == CV_OK && t->wait == CV_TASK__W_QUEUE && t->waitq->unclaimed_ != NULL)
             t->waitq->unclaimed_(t->waitq);
         t->status = CV_ECANCELLED;
     }
     cv_loop_tasks *lt = cv_loop__tasks(t->loop);
-    t->run = T_RUNNING;
+    t->run = CV_TASK__R_RUNNING;
     publish(t, CV_TASK_RUNNING, NULL, 0, 0);
     lt->current = t;
     int rc;
@@ -239,12 +240,12 @@ static void task_step(void *arg)
         finish(t);
         return;
     }
-    t->run = T_SUSPENDED;
+    t->run = CV_TASK__R_SUSPENDED;
     publish(t, CV_TASK_SUSPENDED, t->what, t->what_id, 0);
     if (t->cancel_requested) {
         t->cancel_requested = false;
         cv_task_cancel(t);
-    } else if (t->wait == W_YIELD) {
+    } else if (t->wait == CV_TASK__W_YIELD) {
         cv_task__wake(t, CV_OK);
     }
 }
@@ -253,17 +254,17 @@ static void task_step(void *arg)
 
 bool cv_task_done(const cv_task *t)
 {
-    return t->run == T_DONE;
+    return t->run == CV_TASK__R_DONE;
 }
 
 bool cv_task_cancelled(const cv_task *t)
 {
-    return t->run == T_DONE && t->final == CV_TASK_CANCELLED;
+    return t->run == CV_TASK__R_DONE && t->final == CV_TASK_CANCELLED;
 }
 
 int cv_task_result(const cv_task *t, cv_result *out)
 {
-    if (t->run != T_DONE)
+    if (t->run != CV_TASK__R_DONE)
         return CV_EINVAL;
     if (t->final == CV_TASK_CANCELLED)
         return CV_ECANCELLED;
@@ -284,7 +285,7 @@ cv_loop *cv_task_loop(const cv_task *t)
 
 int cv_loop_run_until_complete(cv_loop *loop, cv_task *t, cv_result *out)
 {
-    if (t->run != T_DONE) {
+    if (t->run != CV_TASK__R_DONE) {
         t->stop_loop_when_done = true;
         int rc = cv_loop_run(loop);
         t->stop_loop_when_done = false;
@@ -317,7 +318,7 @@ void cv_task__set_failure(cv_task *t, int code, const char *msg)
 
 int cv_coro__ready(cv_task *t, int status)
 {
-    cv_task__begin_wait(t, W_NONE);
+    cv_task__begin_wait(t, CV_TASK__W_NONE);
     t->status = status;
     return 1;
 }
@@ -325,10 +326,10 @@ int cv_coro__ready(cv_task *t, int status)
 int cv_coro__sleep(cv_task *t, double seconds)
 {
     if (seconds > 0) {
-        cv_task__begin_wait(t, W_SLEEP);
+        cv_task__begin_wait(t, CV_TASK__W_SLEEP);
         cv_timer_start(&t->timer, seconds);
     } else {
-        cv_task__begin_wait(t, W_YIELD);
+        cv_task__begin_wait(t, CV_TASK__W_YIELD);
         seconds = 0;
     }
     snprintf(t->what, sizeof t->what, "sleep %gs", seconds * cv_loop_demo_speed(cv_task_loop(t)));
@@ -345,9 +346,9 @@ int cv_coro__task(cv_task *t, cv_task *other)
     }
     cv_task_retain(other);
     t->awaited = other;
-    if (other->run == T_DONE)
+    if (other->run == CV_TASK__R_DONE)
         return cv_coro__ready(t, outcome_status(other));
-    cv_task__begin_wait(t, W_QUEUE);
+    cv_task__begin_wait(t, CV_TASK__W_QUEUE);
     t->waitq = &other->done_waiters;
     cv_task__waitq_push(t->waitq, t);
     snprintf(t->what, sizeof t->what, "task %s", other->label);
@@ -360,7 +361,7 @@ int cv_coro__io(cv_task *t, int fd, int events)
     events &= CV_IO_READ | CV_IO_WRITE;
     if (fd < 0 || events == 0)
         return cv_coro__ready(t, CV_EINVAL);
-    cv_task__begin_wait(t, W_IO);
+    cv_task__begin_wait(t, CV_TASK__W_IO);
     t->io_revents = 0;
     cv_io_init(t->loop, &t->io, fd, io_ready, t);
     cv_io_start(&t->io, events);
@@ -383,9 +384,9 @@ bool cv_coro__resumed(cv_task *t)
     cv_task *awaited = t->awaited;
     t->catching = false;
     t->awaited = NULL;
-    if (t->wait == W_QUEUE)
+    if (t->wait == CV_TASK__W_QUEUE)
         t->waitq = NULL;
-    t->wait = W_NONE;
+    t->wait = CV_TASK__W_NONE;
 
     /* A failure's words travel with it, caught or not. */
     if (status != CV_OK && status != CV_ECANCELLED) {

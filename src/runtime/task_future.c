@@ -4,7 +4,7 @@
  * threads, which is why it lives apart: everything else in the task files
  * runs on the loop thread and needs no lock.
  *
- * A task awaiting a future gets a future_wait record.  The future's done
+ * A task awaiting a future gets a cv_task__fwait record.  The future's done
  * callback runs on whichever thread completes it and posts the record to
  * the loop, and the loop wakes the task if it still waits.  The record
  * lives until the post has run, even when the task stops waiting first,
@@ -22,7 +22,7 @@
 #include "loop_private.h"
 #include "task_private.h"
 
-typedef struct future_wait {
+typedef struct cv_task__fwait {
     cv_post post;
     cv_task *task; /* retained; loop thread only */
     cv_future *f;  /* retained */
@@ -30,9 +30,9 @@ typedef struct future_wait {
     bool fired;    /* the callback ran (under mu) */
     bool detached; /* the loop is gone: the callback frees (under mu) */
     cv_list node; /* on the loop's owed callbacks (or teardown's list) */
-} future_wait;
+} cv_task__fwait;
 
-static void fwait_free(future_wait *fw)
+static void fwait_free(cv_task__fwait *fw)
 {
     /* The callback posts while holding mu, so the post can land before
      * it unlocks: wait for it to let go before the mutex goes. */
@@ -61,7 +61,7 @@ void cv_task__future_teardown(cv_loop *loop)
     cv_list sent, *node, *tmp;
     cv_list_init(&sent);
     cv_list_foreach(node, tmp, &lt->fwaits) {
-        future_wait *fw = cv_list_entry(node, future_wait, node);
+        cv_task__fwait *fw = cv_list_entry(node, cv_task__fwait, node);
         cv_list_remove(&fw->node);
         pthread_mutex_lock(&fw->mu);
         cv_task *t = fw->task;
@@ -76,7 +76,7 @@ void cv_task__future_teardown(cv_loop *loop)
     }
     cv_loop__take_inbox(loop);
     while (!cv_list_empty(&sent)) {
-        future_wait *fw = cv_list_entry(cv_list_first(&sent), future_wait, node);
+        cv_task__fwait *fw = cv_list_entry(cv_list_first(&sent), cv_task__fwait, node);
         cv_list_remove(&fw->node);
         cv_handle_cancel(&fw->post.handle_);
         fwait_free(fw);
@@ -96,7 +96,7 @@ static int future_status(cv_task *t, cv_future *f)
 /* On the loop: the future is done. */
 static void future_landed(void *arg)
 {
-    future_wait *fw = arg;
+    cv_task__fwait *fw = arg;
     cv_task *t = fw->task;
     cv_list_remove(&fw->node);
     if (t->fwait == fw) {
@@ -112,7 +112,7 @@ static void future_landed(void *arg)
 static void future_done(cv_future *f, void *arg)
 {
     (void)f;
-    future_wait *fw = arg;
+    cv_task__fwait *fw = arg;
     pthread_mutex_lock(&fw->mu);
     fw->fired = true;
     bool detached = fw->detached;
@@ -131,16 +131,16 @@ int cv_coro__future(cv_task *t, cv_future *f)
         return 1;
     }
     if (cv_future_done(f)) {
-        cv_task__begin_wait(t, W_NONE);
+        cv_task__begin_wait(t, CV_TASK__W_NONE);
         t->status = future_status(t, f);
         return 1;
     }
-    future_wait *fw = malloc(sizeof *fw);
+    cv_task__fwait *fw = malloc(sizeof *fw);
     if (fw == NULL) {
         cv_coro__ready(t, CV_ENOMEM);
         return 1;
     }
-    cv_task__begin_wait(t, W_FUTURE);
+    cv_task__begin_wait(t, CV_TASK__W_FUTURE);
     cv_post_init(t->loop, &fw->post, future_landed, fw);
     fw->task = t;
     fw->f = f;

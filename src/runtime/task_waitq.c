@@ -55,7 +55,7 @@ int cv_waitq_wake_all(cv_waitq *q, int status)
 
 int cv_coro__waitq(cv_task *t, cv_waitq *q, const char *what)
 {
-    cv_task__begin_wait(t, W_QUEUE);
+    cv_task__begin_wait(t, CV_TASK__W_QUEUE);
     t->waitq = q;
     cv_task__waitq_push(q, t);
     snprintf(t->what, sizeof t->what, "%s", what != NULL ? what : "queue");
