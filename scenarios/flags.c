@@ -137,7 +137,7 @@ static int check_dest(const char *dir, char *err, size_t errlen)
     char path[4096];
     if (dir[0] == '\0' || strlen(dir) >= sizeof path) {
         snprintf(err, errlen, "--dest needs a directory name");
-        return -1;
+        return CV_EINVAL;
     }
     snprintf(path, sizeof path, "%s", dir);
     for (;;) {
@@ -145,17 +145,17 @@ static int check_dest(const char *dir, char *err, size_t errlen)
         if (stat(path, &st) == 0) {
             if (!S_ISDIR(st.st_mode)) {
                 snprintf(err, errlen, "--dest %s: %s is not a directory", dir, path);
-                return -1;
+                return CV_EINVAL;
             }
             if (access(path, W_OK | X_OK) != 0) {
                 snprintf(err, errlen, "--dest %s: %s is not writable", dir, path);
-                return -1;
+                return CV_EINVAL;
             }
             return 0;
         }
         if (errno != ENOENT) {
             snprintf(err, errlen, "--dest %s: %s: %s", dir, path, strerror(errno));
-            return -1;
+            return CV_EINVAL;
         }
         char *slash = strrchr(path, '/');
         while (slash != NULL && slash > path && slash[1] == '\0') {
@@ -177,7 +177,7 @@ static int validate_flags(const cv_opts *opts, char *err, size_t errlen)
         if (!valid_code_arg(opts->pos[i])) {
             snprintf(err, errlen, "each CC argument must be A to Z or AA to ZZ, not '%.40s'",
                      opts->pos[i]);
-            return -1;
+            return CV_EINVAL;
         }
     const char *server = cv_opts_str(opts, "server");
     const char *label = server_label(server);
@@ -185,14 +185,14 @@ static int validate_flags(const cv_opts *opts, char *err, size_t errlen)
         snprintf(err, errlen,
                  "--server takes LOCAL, DELAY, ERROR, REMOTE or an http(s):// URL, not '%.60s'",
                  server);
-        return -1;
+        return CV_EINVAL;
     }
     if (!embedded(label) && (cv_opts_given(opts, "delay") || cv_opts_given(opts, "error-rate") ||
                              cv_opts_given(opts, "seed"))) {
         snprintf(err, errlen,
                  "--delay, --error-rate and --seed set up the embedded server "
                  "(-s LOCAL, DELAY or ERROR)");
-        return -1;
+        return CV_EINVAL;
     }
     return check_dest(cv_opts_str(opts, "dest"), err, errlen);
 }
@@ -251,7 +251,7 @@ static int actual_req(const cv_opts *opts, enum mode m, size_t n)
     return req < 1 ? 1 : (int)req;
 }
 
-static void initial_report(const flags_ctx *ctx, char (*codes)[3], size_t n, int req)
+static void initial_report(const cv_flags__ctx *ctx, char (*codes)[3], size_t n, int req)
 {
     cv_run_log(ctx->run, "%s site: %s", ctx->label, ctx->base_url);
     char msg[64];
@@ -270,7 +270,7 @@ static void initial_report(const flags_ctx *ctx, char (*codes)[3], size_t n, int
         cv_run_log(ctx->run, "%d concurrent connections will be used.", req);
 }
 
-static void final_report(const flags_ctx *ctx, const tally *t)
+static void final_report(const cv_flags__ctx *ctx, const cv_flags__tally *t)
 {
     cv_run_log(ctx->run, "--------------------");
     cv_run_log(ctx->run, "%3d flag%s downloaded.", t->ok, t->ok != 1 ? "s" : "");
@@ -282,24 +282,25 @@ static void final_report(const flags_ctx *ctx, const tally *t)
 }
 
 /* Runs one mode over the codes with the book's reports around it. */
-static int run_mode(const flags_ctx *ctx, enum mode m, char (*codes)[3], size_t n, tally *t)
+static int run_mode(const cv_flags__ctx *ctx, enum mode m, char (*codes)[3], size_t n,
+                    cv_flags__tally *t)
 {
     int req = actual_req(ctx->run->opts, m, n);
     initial_report(ctx, codes, n, req);
-    flag_job *jobs = calloc(n, sizeof *jobs);
+    cv_flags__job *jobs = calloc(n, sizeof *jobs);
     if (jobs == NULL)
         return CV_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         jobs[i].ctx = ctx;
         memcpy(jobs[i].cc, codes[i], 3);
     }
-    *t = (tally){0};
+    *t = (cv_flags__tally){0};
     int64_t t0 = cv_clock_mono_ns();
     int rc = CV_OK;
     switch (m) {
-    case MODE_SEQUENTIAL: cv_flags_sequential(ctx, jobs, n, t); break;
-    case MODE_THREADPOOL: rc = cv_flags_threadpool(ctx, jobs, n, req, t); break;
-    default: rc = cv_flags_async(ctx, jobs, n, req, t); break;
+    case MODE_SEQUENTIAL: cv_flags__sequential(ctx, jobs, n, t); break;
+    case MODE_THREADPOOL: rc = cv_flags__threadpool(ctx, jobs, n, req, t); break;
+    default: rc = cv_flags__async(ctx, jobs, n, req, t); break;
     }
     t->elapsed = (double)(cv_clock_mono_ns() - t0) / 1e9;
     if (ctx->bar && t->done < n)
@@ -325,7 +326,7 @@ static void raise_fd_limit(rlim_t need)
     setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-/* mkdir -p; 0 or -1 with errno set. */
+/* mkdir -p; 0, or CV_EIO with errno set. */
 static int make_dirs(const char *dir)
 {
     char path[4096];
@@ -335,17 +336,17 @@ static int make_dirs(const char *dir)
             continue;
         *p = '\0';
         if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            return -1;
+            return CV_EIO;
         *p = '/';
     }
     if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return -1;
+        return CV_EIO;
     struct stat st;
     if (stat(path, &st) != 0)
-        return -1;
+        return CV_EIO;
     if (!S_ISDIR(st.st_mode)) {
         errno = ENOTDIR;
-        return -1;
+        return CV_EIO;
     }
     return 0;
 }
@@ -370,7 +371,7 @@ static cv_flagserver *start_server(const cv_opts *opts, const char *label, char 
 }
 
 /* The run after the codes are known: the server, the mode(s), the end. */
-static int run_codes(flags_ctx *ctx, char (*codes)[3], size_t n)
+static int run_codes(cv_flags__ctx *ctx, char (*codes)[3], size_t n)
 {
     cv_run *run = ctx->run;
     const cv_opts *opts = run->opts;
@@ -408,7 +409,7 @@ static int run_codes(flags_ctx *ctx, char (*codes)[3], size_t n)
     const char *mode = cv_opts_str(opts, "mode");
     int status = 0;
     if (strcasecmp(mode, "compare") == 0) {
-        tally t[MODE_COUNT] = {0};
+        cv_flags__tally t[MODE_COUNT] = {0};
         int ran = 0;
         for (int m = 0; m < MODE_COUNT && !cv_run_stopping(run); m++, ran++) {
             cv_run_log(run, "*** %s ***", mode_names[m]);
@@ -427,7 +428,7 @@ static int run_codes(flags_ctx *ctx, char (*codes)[3], size_t n)
         for (int k = 0; k < MODE_COUNT; k++)
             if (strcasecmp(mode, mode_names[k]) == 0)
                 m = (enum mode)k;
-        tally t;
+        cv_flags__tally t;
         if (run_mode(ctx, m, codes, n, &t) != CV_OK)
             status = 1;
     }
@@ -438,7 +439,7 @@ static int run_codes(flags_ctx *ctx, char (*codes)[3], size_t n)
 static int run_flags(cv_run *run)
 {
     const cv_opts *opts = run->opts;
-    flags_ctx ctx = {.run = run, .dest = cv_opts_str(opts, "dest"),
+    cv_flags__ctx ctx = {.run = run, .dest = cv_opts_str(opts, "dest"),
                      .timeout = cv_opts_num(opts, "timeout"),
                      .verbose = cv_opts_flag(opts, "verbose")};
     bool headless = cv_opts_flag(opts, "headless") || !isatty(STDOUT_FILENO);

@@ -32,7 +32,7 @@ static bool run_stopping(void *arg)
     return cv_run_stopping(arg);
 }
 
-static void flag_url(const flags_ctx *ctx, const char *cc, char *buf, size_t len)
+static void flag_url(const cv_flags__ctx *ctx, const char *cc, char *buf, size_t len)
 {
     char lower[3] = {(char)(cc[0] | 0x20), (char)(cc[1] | 0x20), '\0'};
     snprintf(buf, len, "%s/%s/%s.gif", ctx->base_url, lower, lower);
@@ -40,9 +40,9 @@ static void flag_url(const flags_ctx *ctx, const char *cc, char *buf, size_t len
 
 /* Saves a downloaded flag and fills in the job from the fetch; the book's
  * download_one prints OK and not found here, errors at the collector. */
-static void settle(flag_job *job, cv_fetch *f)
+static void settle(cv_flags__job *job, cv_fetch *f)
 {
-    const flags_ctx *ctx = job->ctx;
+    const cv_flags__ctx *ctx = job->ctx;
     job->outcome = f->outcome;
     job->status = f->status;
     job->bytes = f->len;
@@ -57,7 +57,7 @@ static void settle(flag_job *job, cv_fetch *f)
             if (f->len > 0 && fwrite(f->body, 1, f->len, af.fp) != f->len) {
                 snprintf(err, sizeof err, "cannot write %.180s: %s", path, strerror(errno));
                 cv_atomic_file_abort(&af);
-                rc = -1;
+                rc = CV_EIO;
             } else {
                 rc = cv_atomic_file_commit(&af, err, sizeof err);
             }
@@ -74,7 +74,7 @@ static void settle(flag_job *job, cv_fetch *f)
 }
 
 /* The job's outcome as a future's or task's result. */
-static void job_result(const flag_job *job, cv_result *out)
+static void job_result(const cv_flags__job *job, cv_result *out)
 {
     memset(out, 0, sizeof *out);
     if (job->outcome == CV_FETCH_OK) {
@@ -92,9 +92,9 @@ static void job_result(const flag_job *job, cv_result *out)
 }
 
 /* A download on the calling thread, as download_one does. */
-static void download_one(flag_job *job)
+static void download_one(cv_flags__job *job)
 {
-    const flags_ctx *ctx = job->ctx;
+    const cv_flags__ctx *ctx = job->ctx;
     char url[600];
     flag_url(ctx, job->cc, url, sizeof url);
     cv_fetch f;
@@ -113,7 +113,7 @@ static void download_one(flag_job *job)
 
 /* ---- counting and the progress bar ---- */
 
-static void progress(const flags_ctx *ctx, size_t done, size_t total)
+static void progress(const cv_flags__ctx *ctx, size_t done, size_t total)
 {
     if (!ctx->bar)
         return;
@@ -130,7 +130,8 @@ static void progress(const flags_ctx *ctx, size_t done, size_t total)
 }
 
 /* Counts one finished job, and prints its error when verbose. */
-static void count(const flags_ctx *ctx, tally *t, const flag_job *job, size_t total)
+static void count(const cv_flags__ctx *ctx, cv_flags__tally *t, const cv_flags__job *job,
+                  size_t total)
 {
     if (job->outcome == CV_FETCH_OK)
         t->ok++;
@@ -146,7 +147,8 @@ static void count(const flags_ctx *ctx, tally *t, const flag_job *job, size_t to
 
 /* ---- sequential: one after another on the main thread ---- */
 
-void cv_flags_sequential(const flags_ctx *ctx, flag_job *jobs, size_t n, tally *t)
+void cv_flags__sequential(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n,
+                          cv_flags__tally *t)
 {
     cv_bus *bus = ctx->run->bus;
     for (size_t i = 0; i < n; i++) {
@@ -176,13 +178,13 @@ void cv_flags_sequential(const flags_ctx *ctx, flag_job *jobs, size_t n, tally *
 
 static void pool_download(void *arg, cv_result *out)
 {
-    flag_job *job = arg;
+    cv_flags__job *job = arg;
     download_one(job);
     job_result(job, out);
 }
 
-int cv_flags_threadpool(const flags_ctx *ctx, flag_job *jobs, size_t n, int concur,
-                               tally *t)
+int cv_flags__threadpool(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n, int concur,
+                         cv_flags__tally *t)
 {
     cv_pool *pool = cv_pool_create(ctx->run->bus, concur, "worker");
     cv_future **to_do = calloc(n, sizeof *to_do);
@@ -232,7 +234,7 @@ typedef struct aio aio;
 /* A download task's frame (download_one in flags2_asyncio). */
 typedef struct dl_frame {
     aio *a;
-    flag_job *job;
+    cv_flags__job *job;
     size_t index;
     cv_task *task;
     cv_fetch_op op;
@@ -243,8 +245,8 @@ typedef struct dl_frame {
 
 /* The supervisor's frame, and what the download tasks share. */
 struct aio {
-    const flags_ctx *ctx;
-    tally *t;
+    const cv_flags__ctx *ctx;
+    cv_flags__tally *t;
     size_t n;
     cv_loop *loop;
     cv_fetch_multi *client;
@@ -354,7 +356,8 @@ static int supervisor_task(cv_task *t, void *arg)
     CV_CORO_END(t);
 }
 
-int cv_flags_async(const flags_ctx *ctx, flag_job *jobs, size_t n, int concur, tally *t)
+int cv_flags__async(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n, int concur,
+                    cv_flags__tally *t)
 {
     aio a = {.ctx = ctx, .t = t, .n = n};
     int rc = CV_ENOMEM;

@@ -12,7 +12,7 @@
 #include "run.h"
 
 /* What every download of a run shares. */
-typedef struct flags_ctx {
+typedef struct cv_flags__ctx {
     cv_run *run;
     char label[16];    /* LOCAL, DELAY, ERROR, REMOTE or URL */
     char base_url[512];
@@ -20,30 +20,33 @@ typedef struct flags_ctx {
     double timeout;
     bool verbose;
     bool bar; /* draw a progress bar on stderr */
-} flags_ctx;
+} cv_flags__ctx;
 
 /* One code's download and its outcome. */
-typedef struct flag_job {
-    const flags_ctx *ctx;
+typedef struct cv_flags__job {
+    const cv_flags__ctx *ctx;
     char cc[3];
     int outcome; /* enum cv_fetch_outcome */
     long status;
     size_t bytes;
     char error[192];
-} flag_job;
+} cv_flags__job;
 
 /* The book's Counter[DownloadStatus], plus how long it took. */
-typedef struct tally {
+typedef struct cv_flags__tally {
     int ok, not_found, errors;
     size_t done;
     double elapsed;
     bool interrupted;
-} tally;
+} cv_flags__tally;
 
-/* The three ways; each fills the tally and returns 0, or non-zero when it
- * could not start (a message is logged). */
-void cv_flags_sequential(const flags_ctx *ctx, flag_job *jobs, size_t n, tally *t);
-int cv_flags_threadpool(const flags_ctx *ctx, flag_job *jobs, size_t n, int concur, tally *t);
-int cv_flags_async(const flags_ctx *ctx, flag_job *jobs, size_t n, int concur, tally *t);
+/* The three ways; each fills the tally and returns 0, or a CV_E* code
+ * when it could not start (a message is logged). */
+void cv_flags__sequential(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n,
+                          cv_flags__tally *t);
+int cv_flags__threadpool(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n, int concur,
+                         cv_flags__tally *t);
+int cv_flags__async(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n, int concur,
+                    cv_flags__tally *t);
 
 #endif

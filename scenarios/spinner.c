@@ -33,6 +33,7 @@
 #include <strings.h>
 
 #include "clock.h"
+#include "notice.h"
 #include "coro.h"
 #include "loop.h"
 #include "scenarios.h"
@@ -180,50 +181,9 @@ static uint64_t pick_prime(double speed)
 
 /* ---- the thread side: spinner_thread.py ---- */
 
-/* threading.Event, as much of it as spin() needs. */
-typedef struct event {
-    pthread_mutex_t mu;
-    pthread_cond_t cond;
-    bool flag;
-} event;
-
-static void event_init(event *e)
-{
-    pthread_mutex_init(&e->mu, NULL);
-    cv_clock_cond_init(&e->cond);
-    e->flag = false;
-}
-
-static void event_destroy(event *e)
-{
-    pthread_mutex_destroy(&e->mu);
-    pthread_cond_destroy(&e->cond);
-}
-
-static void event_set(event *e)
-{
-    pthread_mutex_lock(&e->mu);
-    e->flag = true;
-    pthread_cond_broadcast(&e->cond);
-    pthread_mutex_unlock(&e->mu);
-}
-
-/* done.wait(seconds): true as soon as the flag is set, false on timeout. */
-static bool event_wait(event *e, double seconds)
-{
-    struct timespec deadline = cv_clock_deadline(seconds);
-    pthread_mutex_lock(&e->mu);
-    while (!e->flag)
-        if (pthread_cond_timedwait(&e->cond, &e->mu, &deadline) == ETIMEDOUT)
-            break;
-    bool flag = e->flag;
-    pthread_mutex_unlock(&e->mu);
-    return flag;
-}
-
 typedef struct thread_spinner {
     cv_run *run;
-    event *done;
+    cv_notice *done; /* threading.Event */
     int lane;
 } thread_spinner;
 
@@ -238,7 +198,7 @@ static void *spin_thread(void *arg)
     for (;;) {                                              /* for char in itertools.cycle(r'\|/-'): */
         n++;                                                /*     print(f'\r{char} {msg}', */
         frame(run, CV_SIDE_THREAD, n, glyphs[(n - 1) % 4]); /*           end='', flush=True) */
-        if (event_wait(sp->done, 0.1 / run->speed))         /*     if done.wait(.1): */
+        if (cv_notice_wait_for(sp->done, 0.1 / run->speed)) /*     if done.wait(.1): */
             break;                                          /*         break */
     }
     frame(run, CV_SIDE_THREAD, n + 1, "");                  /* print(f'\r{blanks}\r', end='') */
@@ -275,8 +235,8 @@ static long long slow_thread(const spinner_cfg *cfg)
 static int thread_side(const spinner_cfg *cfg)
 {
     cv_run *run = cfg->run;
-    event done;
-    event_init(&done);                                      /* done = Event() */
+    cv_notice done;
+    cv_notice_init(&done);                                  /* done = Event() */
     thread_spinner sp = {run, &done, cv_bus_new_lane(run->bus)};
     /* spinner = Thread(target=spin, args=('thinking!', done)) */
     mark(run, CV_SIDE_THREAD, "Thread created: it will not run until start()");
@@ -285,18 +245,18 @@ static int thread_side(const spinner_cfg *cfg)
     pthread_t thread;
     if (pthread_create(&thread, NULL, spin_thread, &sp) != 0) { /* spinner.start() */
         cv_run_log_side(run, CV_SIDE_THREAD, "error: cannot start the spinner thread");
-        event_destroy(&done);
+        cv_notice_destroy(&done);
         return 1;
     }
     long long result = slow_thread(cfg);                    /* result = slow() */
     mark(run, CV_SIDE_THREAD,
          "done.set(): the spinner thread is asked to stop, since no one can kill a thread from outside");
-    event_set(&done);                                       /* done.set() */
+    cv_notice_set(&done);                                   /* done.set() */
     mark(run, CV_SIDE_THREAD, "join(): main waits for the spinner thread to finish");
     pthread_join(thread, NULL);                             /* spinner.join() */
     if (!cv_run_stopping(run))
         cv_run_log_side(run, CV_SIDE_THREAD, "Answer: %lld", result); /* print(f'Answer: {result}') */
-    event_destroy(&done);
+    cv_notice_destroy(&done);
     return 0;
 }
 
@@ -481,7 +441,7 @@ static void *loop_thread(void *arg)
     return NULL;
 }
 
-/* Starts the task side on its own thread: 0, or -1 after logging why. */
+/* Starts the task side on its own thread: 0, or CV_ENOMEM after logging why. */
 static int task_side_start(task_side *s, const spinner_cfg *cfg)
 {
     cv_run *run = cfg->run;
@@ -496,7 +456,7 @@ static int task_side_start(task_side *s, const spinner_cfg *cfg)
         cv_run_log_side(run, CV_SIDE_TASK, "error: cannot start the event loop");
         cv_loop_destroy(s->loop);
         pthread_mutex_destroy(&s->mu);
-        return -1;
+        return CV_ENOMEM;
     }
     return 0;
 }

@@ -348,7 +348,7 @@ static void test_code_arguments(void **state)
         char *argv[] = {"CN", (char *)bad[i]};
         cv_opts opts;
         assert_int_equal(cv_opts_parse(&opts, tables, 2, argv, 1024, err, sizeof err), 0);
-        assert_int_equal(cv_scenario_flags.validate(&opts, err, sizeof err), -1);
+        assert_int_equal(cv_scenario_flags.validate(&opts, err, sizeof err), CV_EINVAL);
         assert_non_null(strstr(err, "AA to ZZ"));
     }
     char *good[] = {"cn", "B", "Us", "--dest", tmpdir};
@@ -357,17 +357,17 @@ static void test_code_arguments(void **state)
     assert_int_equal(cv_scenario_flags.validate(&opts, err, sizeof err), 0);
     char *url[] = {"-s", "ftp://example.com", "--dest", tmpdir};
     assert_int_equal(cv_opts_parse(&opts, tables, 4, url, 1024, err, sizeof err), 0);
-    assert_int_equal(cv_scenario_flags.validate(&opts, err, sizeof err), -1);
+    assert_int_equal(cv_scenario_flags.validate(&opts, err, sizeof err), CV_EINVAL);
     char *pinned[] = {"-s", "http://127.0.0.1:9/flags", "--delay", "1", "--dest", tmpdir};
     assert_int_equal(cv_opts_parse(&opts, tables, 6, pinned, 1024, err, sizeof err), 0);
-    assert_int_equal(cv_scenario_flags.validate(&opts, err, sizeof err), -1);
+    assert_int_equal(cv_scenario_flags.validate(&opts, err, sizeof err), CV_EINVAL);
     char file[128];
     snprintf(file, sizeof file, "%s/a-file", tmpdir);
     FILE *fp = fopen(file, "w");
     fclose(fp);
     char *dest[] = {"--dest", file};
     assert_int_equal(cv_opts_parse(&opts, tables, 2, dest, 1024, err, sizeof err), 0);
-    assert_int_equal(cv_scenario_flags.validate(&opts, err, sizeof err), -1);
+    assert_int_equal(cv_scenario_flags.validate(&opts, err, sizeof err), CV_EINVAL);
     assert_non_null(strstr(err, "not a directory"));
 }
 

@@ -371,7 +371,7 @@ static void test_draw_uses_the_table(void **state)
     assert_int_equal(cv_flag_draw(cv_flag_find("JP"), pix, W, H), 0);
     assert_int_equal(pix[0], CV_WHITE);
     assert_int_equal(pix[10 * W + 15], CV_RED);
-    assert_int_equal(cv_flag_draw(NULL, pix, W, H), -EINVAL);
+    assert_int_equal(cv_flag_draw(NULL, pix, W, H), CV_EINVAL);
 }
 
 /* ---- the server ------------------------------------------------------- */

@@ -11,7 +11,8 @@
 
 #include "trace.h"
 
-void cv_headless_stamp(const cv_log *log, int64_t t_ns, char *buf, size_t len)
+/* Formats the stamp for an event at t_ns into buf: "[21:20:24.123] ". */
+static void format_stamp(const cv_log *log, int64_t t_ns, char *buf, size_t len)
 {
     int64_t wall = cv_log_meta_get(log)->wall_start_ns + t_ns;
     time_t secs = (time_t)(wall / 1000000000);
@@ -80,7 +81,7 @@ static void print_frame(printer *p, const cv_log *log, const cv_event *ev)
         p->spinning[s] = false;
         if (!p->tty) {
             char stamp[32];
-            cv_headless_stamp(log, ev->t_ns, stamp, sizeof stamp);
+            format_stamp(log, ev->t_ns, stamp, sizeof stamp);
             fprintf(p->out, "%s(%s side drew %lu frame%s)\n", stamp, cv_side_name(s),
                     p->frames[s], p->frames[s] == 1 ? "" : "s");
         }
@@ -98,7 +99,7 @@ static int emit(printer *p, cv_log *log, size_t from, size_t to, FILE *trace,
         const cv_event *ev = cv_log_at(log, i);
         if (ev->kind == CV_EV_LOG) {
             char stamp[32];
-            cv_headless_stamp(log, ev->t_ns, stamp, sizeof stamp);
+            format_stamp(log, ev->t_ns, stamp, sizeof stamp);
             bool redraw = p->shown > 0;
             clear_spinner_line(p);
             fprintf(p->out, "%s%s\n", stamp, ev->text ? ev->text : "");
@@ -108,7 +109,7 @@ static int emit(printer *p, cv_log *log, size_t from, size_t to, FILE *trace,
             print_frame(p, log, ev);
         }
         if (trace != NULL && cv_trace_write_event(trace, log, ev, labels) != 0)
-            return -1;
+            return CV_EIO;
     }
     fflush(p->out);
     return 0;
@@ -147,5 +148,5 @@ int cv_headless_follow(cv_run *run, FILE *out, FILE *trace, volatile sig_atomic_
     clear_spinner_line(&p);
     fflush(out);
     cv_trace_labels_destroy(labels);
-    return trace_rc != 0 ? -1 : status;
+    return trace_rc != 0 ? CV_EIO : status;
 }

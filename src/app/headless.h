@@ -11,16 +11,14 @@
 
 #include "run.h"
 
-/* Formats the stamp for an event at t_ns into buf: "[21:20:24.123] ". */
-void cv_headless_stamp(const cv_log *log, int64_t t_ns, char *buf, size_t len);
 
 /* Prints a whole log (a replayed trace) as headless mode printed it live. */
 void cv_headless_print_log(cv_log *log, FILE *out);
 
 /* Follows `run` until it ends, printing console lines to `out` and writing
  * every event to `trace` (may be NULL).  If *interrupt becomes non-zero the
- * run is asked to stop.  Joins the run; returns its status, or -1 if the
- * trace could not be written. */
+ * run is asked to stop.  Joins the run; returns its status (0 or 1), or
+ * CV_EIO if the trace could not be written. */
 int cv_headless_follow(cv_run *run, FILE *out, FILE *trace, volatile sig_atomic_t *interrupt);
 
 #endif

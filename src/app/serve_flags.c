@@ -49,7 +49,7 @@ static bool parse_seconds(const char *text, size_t len, double *out)
     return *end == '\0' && errno == 0 && isfinite(*out);
 }
 
-/* "0.5" or "0.5:1.5" into min and max; 0 or -1 with a message. */
+/* "0.5" or "0.5:1.5" into min and max; 0, or CV_EINVAL with a message. */
 static int parse_delay(const char *text, double *min, double *max, char *err, size_t errlen)
 {
     const char *colon = strchr(text, ':');
@@ -60,7 +60,7 @@ static int parse_delay(const char *text, double *min, double *max, char *err, si
         snprintf(err, errlen,
                  "--delay takes seconds as MIN or MIN:MAX with 0 <= MIN <= MAX <= %g, not '%s'",
                  MAX_DELAY, text);
-        return -1;
+        return CV_EINVAL;
     }
     return 0;
 }

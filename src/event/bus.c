@@ -78,11 +78,6 @@ static size_t round_pow2(size_t n)
     return p;
 }
 
-cv_log *cv_bus_log(const cv_bus *bus)
-{
-    return bus->log;
-}
-
 int64_t cv_bus_now_ns(const cv_bus *bus)
 {
     return bus == NULL ? 0 : cv_clock_mono_ns() - bus->start_ns;

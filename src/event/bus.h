@@ -43,7 +43,6 @@ int cv_bus_new_lane(cv_bus *bus);
 uint64_t cv_bus_new_id(cv_bus *bus);
 /* Nanoseconds since the run started (CLOCK_MONOTONIC). */
 int64_t cv_bus_now_ns(const cv_bus *bus);
-cv_log *cv_bus_log(const cv_bus *bus);
 
 /* Publishes a copy of *ev, stamped now and with the calling thread's lane
  * as its origin, in the calling thread's ring; ev->text goes with it (it

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "monocond.h" /* cv_clock_cond_init(), cv_clock_deadline() */
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 #define CV_CLOCK_TSC 1
@@ -45,16 +47,5 @@ double cv_clock_ns_per_tick(void);
 void cv_clock_refine(cv_clock_pair later);
 /* The monotonic ns that `ticks` stands for, from anchor and the rate. */
 int64_t cv_clock_ticks_to_ns(uint64_t ticks, cv_clock_pair anchor);
-
-/* Initialises a condition variable whose timed waits use CLOCK_MONOTONIC,
- * so that a timeout is not fooled by the wall clock being set.  Every
- * cv_clock_deadline() is meant for such a condition. */
-int cv_clock_cond_init(pthread_cond_t *cond);
-
-/* Adds seconds to a CLOCK_MONOTONIC timespec (for timed condition waits
- * on condition variables set to CLOCK_MONOTONIC). */
-struct timespec cv_clock_deadline(double seconds);
-/* Seconds left until a monotonic deadline, 0 if past. */
-double cv_clock_seconds_until(const struct timespec *deadline);
 
 #endif

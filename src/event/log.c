@@ -92,14 +92,14 @@ int cv_log_append(cv_log *log, const cv_event *ev)
     size_t c = i >> CHUNK_SHIFT;
     if (c >= MAX_CHUNKS) {
         free(ev->text);
-        return -ENOMEM;
+        return CV_ENOMEM;
     }
     cv_event *chunk = atomic_load_explicit(&log->chunks[c], memory_order_relaxed);
     if (chunk == NULL) {
         chunk = alloc_chunk();
         if (chunk == NULL) {
             free(ev->text);
-            return -ENOMEM;
+            return CV_ENOMEM;
         }
         atomic_store_explicit(&log->chunks[c], chunk, memory_order_release);
     }

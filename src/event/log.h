@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "event.h"
 
 typedef struct cv_log cv_log;
@@ -32,7 +33,7 @@ const cv_log_meta *cv_log_meta_get(const cv_log *log);
 
 /* Appends a copy of *ev, taking ownership of ev->text; assigns ev->seq.
  * t_ns is clamped so that time never runs backwards in the log.  Only one
- * thread may append.  Returns 0, or -ENOMEM (the text is freed). */
+ * thread may append.  Returns 0, or CV_ENOMEM (the text is freed). */
 int cv_log_append(cv_log *log, const cv_event *ev);
 /* Tells waiters that a batch of appends is complete. */
 void cv_log_publish(cv_log *log);

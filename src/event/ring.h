@@ -43,9 +43,9 @@ cv_ring *cv_ring_create(size_t capacity_pow2, int16_t lane);
 void cv_ring_destroy(cv_ring *ring);
 
 /* Producer: writes *ev into the ring, stamped with `ticks` and `origin`;
- * on a full ring frees ev->text and counts a drop.  Returns 0, or -1 when
- * dropped. */
-static inline int cv_ring_push(cv_ring *ring, const cv_event *ev, uint64_t ticks, int16_t origin)
+ * on a full ring frees ev->text and counts a drop.  Returns false when it
+ * dropped the event. */
+static inline bool cv_ring_push(cv_ring *ring, const cv_event *ev, uint64_t ticks, int16_t origin)
 {
     uint64_t head = ring->head;
     if (head - ring->cached_tail > ring->mask) {
@@ -54,7 +54,7 @@ static inline int cv_ring_push(cv_ring *ring, const cv_event *ev, uint64_t ticks
             uint64_t dropped = atomic_load_explicit(&ring->dropped, memory_order_relaxed);
             atomic_store_explicit(&ring->dropped, dropped + 1, memory_order_relaxed);
             free(ev->text);
-            return -1;
+            return false;
         }
     }
     /* Field by field, each read exactly as wide as the caller wrote it.  A
@@ -85,7 +85,7 @@ static inline int cv_ring_push(cv_ring *ring, const cv_event *ev, uint64_t ticks
     ring->head = head + 1;
     /* Ask for a later slot's line now, so that its write does not wait. */
     __builtin_prefetch(&ring->slots[(head + 8) & ring->mask], 1, 3);
-    return 0;
+    return true;
 }
 
 /* Producer: events in the ring as far as the producer last saw (an upper

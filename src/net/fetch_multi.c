@@ -28,7 +28,7 @@ typedef struct sock_watch {
     cv_io io;
     curl_socket_t fd;
     cv_fetch_multi *m;
-    struct sock_watch *prev, *next; /* the client's sockets */
+    cv_list node; /* on the client's sockets */
 } sock_watch;
 
 struct cv_fetch_multi {
@@ -36,22 +36,16 @@ struct cv_fetch_multi {
     CURLM *multi;
     cv_timer timer;
     int running; /* as socket_action last counted */
-    int active;  /* ops started and not done */
-    cv_fetch_op *ops; /* those ops */
-    sock_watch *socks;
+    cv_list ops;   /* those ops (cv_fetch_op), newest first */
+    cv_list socks; /* sock_watch, newest first */
 };
 
 static void collect_done(cv_fetch_multi *m);
 
-static void sock_free(cv_fetch_multi *m, sock_watch *k)
+static void sock_free(sock_watch *k)
 {
     cv_io_stop(&k->io);
-    if (k->prev != NULL)
-        k->prev->next = k->next;
-    else
-        m->socks = k->next;
-    if (k->next != NULL)
-        k->next->prev = k->prev;
+    cv_list_remove(&k->node);
     free(k);
 }
 
@@ -87,7 +81,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *
     sock_watch *k = socketp;
     if (what == CURL_POLL_REMOVE) {
         if (k != NULL)
-            sock_free(m, k);
+            sock_free(k);
         return 0;
     }
     if (k == NULL) {
@@ -96,10 +90,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *
             return -1; /* libcurl fails the transfers on this socket */
         k->fd = fd;
         k->m = m;
-        k->next = m->socks;
-        if (m->socks != NULL)
-            m->socks->prev = k;
-        m->socks = k;
+        cv_list_insert_head(&m->socks, &k->node);
         cv_io_init(m->loop, &k->io, fd, on_io, k);
         curl_multi_assign(m->multi, fd, k);
     }
@@ -139,14 +130,7 @@ static void detach_op(cv_fetch_op *op)
     curl_easy_cleanup(op->easy_);
     op->easy_ = NULL;
     op->done_ = true;
-    if (op->prev_ != NULL)
-        op->prev_->next_ = op->next_;
-    else
-        m->ops = op->next_;
-    if (op->next_ != NULL)
-        op->next_->prev_ = op->prev_;
-    op->prev_ = op->next_ = NULL;
-    m->active--;
+    cv_list_remove(&op->node_);
 }
 
 static void finish_op(cv_fetch_op *op, int curl_code)
@@ -176,6 +160,8 @@ cv_fetch_multi *cv_fetch_multi_create(cv_loop *loop)
     if (m == NULL)
         return NULL;
     m->loop = loop;
+    cv_list_init(&m->ops);
+    cv_list_init(&m->socks);
     m->multi = curl_multi_init();
     if (m->multi == NULL) {
         free(m);
@@ -194,22 +180,17 @@ void cv_fetch_multi_destroy(cv_fetch_multi *m)
     if (m == NULL)
         return;
     /* Transfers still going would be orphaned: their ops are told. */
-    while (m->ops != NULL)
-        cv_fetch_op_cancel(m->ops);
+    while (!cv_list_empty(&m->ops))
+        cv_fetch_op_cancel(cv_list_entry(cv_list_first(&m->ops), cv_fetch_op, node_));
     /* From here libcurl may still close cached connections; it need not
      * tell us, since every watcher is stopped and freed here. */
     curl_multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, NULL);
     curl_multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, NULL);
-    while (m->socks != NULL)
-        sock_free(m, m->socks);
+    while (!cv_list_empty(&m->socks))
+        sock_free(cv_list_entry(cv_list_first(&m->socks), sock_watch, node));
     cv_timer_stop(&m->timer);
     curl_multi_cleanup(m->multi);
     free(m);
-}
-
-int cv_fetch_multi_active(const cv_fetch_multi *m)
-{
-    return m->active;
 }
 
 int cv_fetch_op_start(cv_fetch_multi *m, cv_fetch_op *op)
@@ -230,12 +211,7 @@ int cv_fetch_op_start(cv_fetch_multi *m, cv_fetch_op *op)
         snprintf(op->fetch.error, sizeof op->fetch.error, "libcurl refused the transfer");
         return CV_EFAILED;
     }
-    op->prev_ = NULL;
-    op->next_ = m->ops;
-    if (m->ops != NULL)
-        m->ops->prev_ = op;
-    m->ops = op;
-    m->active++;
+    cv_list_insert_head(&m->ops, &op->node_);
     return CV_OK;
 }
 
@@ -249,14 +225,9 @@ void cv_fetch_op_cancel(cv_fetch_op *op)
     cv_waitq_wake_all(&op->waitq_, CV_OK);
 }
 
-bool cv_fetch_op_done(const cv_fetch_op *op)
-{
-    return op->done_;
-}
-
-int cv_fetch_await_(cv_task *t, cv_fetch_op *op)
+int cv_fetch__await(cv_task *t, cv_fetch_op *op)
 {
     if (!op->started_ || op->done_)
-        return cv_coro_ready_(t, CV_OK);
-    return cv_coro_waitq_(t, &op->waitq_, "download");
+        return cv_coro__ready(t, CV_OK);
+    return cv_coro__waitq(t, &op->waitq_, "download");
 }

@@ -30,7 +30,7 @@ typedef struct cv_fetch_op {
     bool started_;
     bool done_;
     cv_waitq waitq_;
-    struct cv_fetch_op *prev_, *next_; /* the client's transfers */
+    cv_list node_; /* on the client's transfers while started */
 } cv_fetch_op;
 
 /* A client (an httpx.AsyncClient): one multi handle and its connection
@@ -39,8 +39,6 @@ cv_fetch_multi *cv_fetch_multi_create(cv_loop *loop);
 /* Ends every transfer still going (their ops become done with an error)
  * and frees the client.  No task may still await one of its ops. */
 void cv_fetch_multi_destroy(cv_fetch_multi *m);
-/* Transfers started and not yet done. */
-int cv_fetch_multi_active(const cv_fetch_multi *m);
 
 /* Starts op's transfer.  CV_OK, or CV_ENOMEM / CV_EFAILED, and then op is
  * already done with the reason in op->fetch.error. */
@@ -48,12 +46,11 @@ int cv_fetch_op_start(cv_fetch_multi *m, cv_fetch_op *op);
 /* Ends op's transfer if it is still going; its outcome becomes an error
  * "cancelled".  For the finally section of a task cancelled meanwhile. */
 void cv_fetch_op_cancel(cv_fetch_op *op);
-bool cv_fetch_op_done(const cv_fetch_op *op);
 
 /* await the transfer: resumes when op is done; then op->fetch holds the
  * outcome (a failed download is an outcome, not an exception). */
-#define CV_AWAIT_FETCH(t, op) CV_AWAIT_(t, cv_fetch_await_(t, op))
+#define CV_AWAIT_FETCH(t, op) CV__AWAIT(t, cv_fetch__await(t, op))
 /* The machinery behind CV_AWAIT_FETCH. */
-int cv_fetch_await_(cv_task *t, cv_fetch_op *op);
+int cv_fetch__await(cv_task *t, cv_fetch_op *op);
 
 #endif

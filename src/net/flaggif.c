@@ -11,7 +11,6 @@
  */
 #include "flaggif.h"
 
-#include <errno.h>
 #include <gif_lib.h>
 #include <math.h>
 #include <stdbool.h>
@@ -124,7 +123,7 @@ static bool in_mark(const cv_flag_info *f, const geom *g, double x, double y)
 int cv_flag_draw(const cv_flag_info *f, unsigned char *pix, int w, int h)
 {
     if (f == NULL || pix == NULL || w <= 0 || h <= 0)
-        return -EINVAL;
+        return CV_EINVAL;
     int n = cv_flag_stripe_count(f);
     geom g = {.w = w, .h = h, .canton_w = w * 0.4, .canton_h = h * 0.5, .grow = h * 0.05};
     /* With five or more stripes the canton covers the upper half of them,
@@ -179,7 +178,7 @@ static int write_mem(GifFileType *gif, const GifByteType *bytes, int n)
     return n;
 }
 
-/* Writes the screen, the image and its rows; returns 0 or -EIO. */
+/* Writes the screen, the image and its rows; returns 0 or CV_EIO. */
 static int encode(GifFileType *gif, unsigned char *pix)
 {
     GifColorType colors[16] = {{0, 0, 0}};
@@ -189,28 +188,28 @@ static int encode(GifFileType *gif, unsigned char *pix)
      * straight after. */
     ColorMapObject *map = GifMakeMapObject(16, colors);
     if (map == NULL)
-        return -EIO;
+        return CV_EIO;
     EGifSetGifVersion(gif, true);
     int rc = EGifPutScreenDesc(gif, CV_FLAG_GIF_WIDTH, CV_FLAG_GIF_HEIGHT, 4, 0, map);
     GifFreeMapObject(map);
     if (rc != GIF_OK)
-        return -EIO;
+        return CV_EIO;
     if (EGifPutImageDesc(gif, 0, 0, CV_FLAG_GIF_WIDTH, CV_FLAG_GIF_HEIGHT, false, NULL) != GIF_OK)
-        return -EIO;
+        return CV_EIO;
     for (int y = 0; y < CV_FLAG_GIF_HEIGHT; y++)
         if (EGifPutLine(gif, pix + (size_t)y * CV_FLAG_GIF_WIDTH, CV_FLAG_GIF_WIDTH) != GIF_OK)
-            return -EIO;
+            return CV_EIO;
     return 0;
 }
 
 int cv_flag_gif(const cv_flag_info *f, unsigned char **out, size_t *len)
 {
     if (out == NULL || len == NULL)
-        return -EINVAL;
+        return CV_EINVAL;
     *out = NULL;
     *len = 0;
     if (f == NULL)
-        return -EINVAL;
+        return CV_EINVAL;
     unsigned char pix[CV_FLAG_GIF_WIDTH * CV_FLAG_GIF_HEIGHT];
     cv_flag_draw(f, pix, CV_FLAG_GIF_WIDTH, CV_FLAG_GIF_HEIGHT);
 
@@ -218,11 +217,11 @@ int cv_flag_gif(const cv_flag_info *f, unsigned char **out, size_t *len)
     int gif_err = 0;
     GifFileType *gif = EGifOpen(&m, write_mem, &gif_err);
     if (gif == NULL)
-        return gif_err == E_GIF_ERR_NOT_ENOUGH_MEM ? -ENOMEM : -EIO;
+        return gif_err == E_GIF_ERR_NOT_ENOUGH_MEM ? CV_ENOMEM : CV_EIO;
     int rc = encode(gif, pix);
     /* Closing writes the trailer and frees gif whatever happened before. */
     if (EGifCloseFile(gif, &gif_err) != GIF_OK && rc == 0)
-        rc = -EIO;
+        rc = CV_EIO;
     if (rc != 0) {
         free(m.data);
         return rc;

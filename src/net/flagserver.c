@@ -7,8 +7,8 @@
  * the few dozen connections a demo opens.  Suspend/resume with a timer
  * thread would scale further but would split each request in two.
  *
- * Delays are waits on one condition variable (on CLOCK_MONOTONIC) that
- * stop() broadcasts, so stopping never waits for a delay to run out: a
+ * Delays are timed waits on one notice (notice.h) that stop() sets, so
+ * stopping never waits for a delay to run out: a
  * woken request is dropped, and MHD_stop_daemon() then closes the sockets
  * and joins the threads.
  *
@@ -22,7 +22,6 @@
  */
 #include "flagserver.h"
 
-#include <errno.h>
 #include <math.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -40,6 +39,7 @@
 #include "clock.h"
 #include "flagdata.h"
 #include "flaggif.h"
+#include "notice.h"
 
 #define HTTP_TEAPOT 418
 #define MAX_DELAY_SECONDS 3600.0
@@ -58,10 +58,8 @@ struct cv_flagserver {
     void (*on_request)(void *ctx, const cv_flagserver_request *r);
     void *on_request_ctx;
 
-    /* Guards `stopping`; requests wait out their delay on `wake`. */
-    pthread_mutex_t mu;
-    pthread_cond_t wake;
-    bool stopping;
+    /* Set by stop(); requests wait out their delay on it. */
+    cv_notice stopping;
 
     /* Guards the start-up error text that MHD's logger fills in. */
     pthread_mutex_t err_mu;
@@ -98,14 +96,7 @@ static double draw(uint64_t seed, uint64_t n, uint64_t stream)
 /* Waits `seconds` unless stop() comes first; false if it did. */
 static bool wait_unless_stopping(cv_flagserver *s, double seconds)
 {
-    struct timespec deadline = cv_clock_deadline(seconds);
-    pthread_mutex_lock(&s->mu);
-    while (!s->stopping)
-        if (pthread_cond_timedwait(&s->wake, &s->mu, &deadline) == ETIMEDOUT)
-            break;
-    bool go_on = !s->stopping;
-    pthread_mutex_unlock(&s->mu);
-    return go_on;
+    return !cv_notice_wait_for(&s->stopping, seconds);
 }
 
 /* The cached GIF for f, encoding it on first use.  Returns 0 or the
@@ -329,16 +320,16 @@ static int check_config(const cv_flagserver_config *c, char *err, size_t errlen)
 {
     if (c->port < 0 || c->port > 65535) {
         snprintf(err, errlen, "port %d is not between 0 and 65535", c->port);
-        return -EINVAL;
+        return CV_EINVAL;
     }
     if (!(c->delay_min >= 0 && c->delay_min <= c->delay_max && c->delay_max <= MAX_DELAY_SECONDS)) {
         snprintf(err, errlen, "the delay range %g..%g s is not within 0..%g s with min <= max",
                  c->delay_min, c->delay_max, MAX_DELAY_SECONDS);
-        return -EINVAL;
+        return CV_EINVAL;
     }
     if (!(c->error_rate >= 0 && c->error_rate <= 1)) {
         snprintf(err, errlen, "the error rate %g is not between 0 and 1", c->error_rate);
-        return -EINVAL;
+        return CV_EINVAL;
     }
     return 0;
 }
@@ -355,7 +346,7 @@ static int resolve(const char *bind, int port, struct sockaddr_storage *out,
     int rc = getaddrinfo(bind, service, &hints, &res);
     if (rc != 0 || res == NULL) {
         snprintf(err, errlen, "cannot use address '%s': %s", bind, gai_strerror(rc));
-        return -EINVAL;
+        return CV_EINVAL;
     }
     memcpy(out, res->ai_addr, res->ai_addrlen);
     *outlen = res->ai_addrlen;
@@ -385,8 +376,7 @@ static void destroy(cv_flagserver *s)
             free(s->gif[i]);
     free(s->gif);
     free(s->gif_len);
-    pthread_mutex_destroy(&s->mu);
-    pthread_cond_destroy(&s->wake);
+    cv_notice_destroy(&s->stopping);
     pthread_mutex_destroy(&s->err_mu);
     pthread_mutex_destroy(&s->log_mu);
     pthread_mutex_destroy(&s->cache_mu);
@@ -427,8 +417,7 @@ cv_flagserver *cv_flagserver_start(const cv_flagserver_config *cfg, char *err, s
     atomic_init(&s->other, 0);
     atomic_init(&s->aborted, 0);
 
-    cv_clock_cond_init(&s->wake);
-    pthread_mutex_init(&s->mu, NULL);
+    cv_notice_init(&s->stopping);
     pthread_mutex_init(&s->err_mu, NULL);
     pthread_mutex_init(&s->log_mu, NULL);
     pthread_mutex_init(&s->cache_mu, NULL);
@@ -506,10 +495,7 @@ void cv_flagserver_stop(cv_flagserver *s)
 {
     if (s == NULL)
         return;
-    pthread_mutex_lock(&s->mu);
-    s->stopping = true;
-    pthread_cond_broadcast(&s->wake);
-    pthread_mutex_unlock(&s->mu);
+    cv_notice_set(&s->stopping);
     /* Closes the listening socket and every connection, and joins their
      * threads; the ones that were waiting have just been woken. */
     MHD_stop_daemon(s->daemon);

@@ -52,11 +52,11 @@ static int check_value(const cv_opt_spec *s, const char *v, char *err, size_t er
         }
         if (bad) {
             snprintf(err, errlen, "--%s takes %s, not '%s'", s->name, range, v);
-            return -1;
+            return CV_EINVAL;
         }
         if (d < s->min || d > s->max || (s->min_exclusive && d <= s->min)) {
             snprintf(err, errlen, "--%s takes %s, not %s", s->name, range, v);
-            return -1;
+            return CV_EINVAL;
         }
         return 0;
     }
@@ -69,7 +69,7 @@ static int check_value(const cv_opt_spec *s, const char *v, char *err, size_t er
             snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *c);
         }
         snprintf(err, errlen, "--%s takes one of %s, not '%s'", s->name, list, v);
-        return -1;
+        return CV_EINVAL;
     }
     return 0;
 }
@@ -111,20 +111,20 @@ int cv_opts_parse(cv_opts *o, const cv_opt_spec *const *tables, int argc, char *
                     snprintf(err, errlen, "unexpected argument '%s'", a);
                 else
                     snprintf(err, errlen, "too many arguments (at most %zu)", max_pos);
-                return -1;
+                return CV_EINVAL;
             }
             o->pos[o->npos++] = a;
             continue;
         }
         if (idx < 0) {
             snprintf(err, errlen, "unknown option '%s'", shown);
-            return -1;
+            return CV_EINVAL;
         }
         const cv_opt_spec *s = o->spec[idx];
         if (s->type == CV_OPT_FLAG) {
             if (inline_value != NULL) {
                 snprintf(err, errlen, "--%s takes no value", s->name);
-                return -1;
+                return CV_EINVAL;
             }
             o->value[idx] = "1";
             o->given[idx] = true;
@@ -137,12 +137,12 @@ int cv_opts_parse(cv_opts *o, const cv_opt_spec *const *tables, int argc, char *
                 if (s->type == CV_OPT_INT || s->type == CV_OPT_NUM)
                     range_text(s, range, sizeof range);
                 snprintf(err, errlen, "--%s needs %s", s->name, range);
-                return -1;
+                return CV_EINVAL;
             }
             v = argv[++i];
         }
         if (check_value(s, v, err, errlen) != 0)
-            return -1;
+            return CV_EINVAL;
         o->value[idx] = v;
         o->given[idx] = true;
     }

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "error.h"
+
 typedef enum cv_opt_type {
     CV_OPT_FLAG, /* no value */
     CV_OPT_INT,  /* a whole number in [min, max] */
@@ -44,7 +46,7 @@ typedef struct cv_opts {
 
 /* Parses argv[0..argc) (no program or command name) against the tables
  * (a NULL-terminated list of NULL-name-terminated arrays).  Positionals are
- * allowed only if max_pos > 0.  Returns 0, or -1 with a one-line message in
+ * allowed only if max_pos > 0.  Returns 0, or CV_EINVAL with a one-line message in
  * err that names the offending option. */
 int cv_opts_parse(cv_opts *o, const cv_opt_spec *const *tables, int argc, char **argv,
                   size_t max_pos, char *err, size_t errlen);

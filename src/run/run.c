@@ -1,11 +1,10 @@
 /*
  * A run (see run.h): a log, a bus and the scenario's main thread.  Sleeps
- * are timed waits on the run's condition, so a stop request ends them at
+ * are timed waits on the run's stop notice, so a stop request ends them at
  * once instead of after the demo's seconds.
  */
 #include "run.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +33,7 @@ cv_run *cv_run_start(const cv_scenario *scenario, const cv_opts *opts, double sp
     run->scenario = scenario;
     run->opts = opts;
     run->speed = speed > 0 ? speed : 1.0;
-    pthread_mutex_init(&run->mu, NULL);
-    cv_clock_cond_init(&run->cond);
+    cv_notice_init(&run->stop);
 
     run->log = cv_log_create();
     if (run->log == NULL)
@@ -54,8 +52,7 @@ cv_run *cv_run_start(const cv_scenario *scenario, const cv_opts *opts, double sp
 fail:
     cv_bus_destroy(run->bus);
     cv_log_destroy(run->log);
-    pthread_mutex_destroy(&run->mu);
-    pthread_cond_destroy(&run->cond);
+    cv_notice_destroy(&run->stop);
     free(run);
     return NULL;
 }
@@ -74,15 +71,12 @@ int cv_run_join(cv_run *run)
 
 void cv_run_request_stop(cv_run *run)
 {
-    pthread_mutex_lock(&run->mu);
-    atomic_store(&run->stop, true);
-    pthread_cond_broadcast(&run->cond);
-    pthread_mutex_unlock(&run->mu);
+    cv_notice_set(&run->stop);
 }
 
 bool cv_run_stopping(cv_run *run)
 {
-    return atomic_load(&run->stop);
+    return cv_notice_is_set(&run->stop);
 }
 
 bool cv_run_finished(cv_run *run)
@@ -98,22 +92,13 @@ void cv_run_destroy(cv_run *run)
         cv_run_request_stop(run);
     cv_run_join(run);
     cv_log_destroy(run->log);
-    pthread_mutex_destroy(&run->mu);
-    pthread_cond_destroy(&run->cond);
+    cv_notice_destroy(&run->stop);
     free(run);
 }
 
 bool cv_run_sleep(cv_run *run, double demo_seconds)
 {
-    struct timespec deadline = cv_clock_deadline(demo_seconds / run->speed);
-    pthread_mutex_lock(&run->mu);
-    while (!atomic_load(&run->stop)) {
-        if (pthread_cond_timedwait(&run->cond, &run->mu, &deadline) == ETIMEDOUT)
-            break;
-    }
-    bool ok = !atomic_load(&run->stop);
-    pthread_mutex_unlock(&run->mu);
-    return ok;
+    return !cv_notice_wait_for(&run->stop, demo_seconds / run->speed);
 }
 
 static void publish_line(cv_run *run, int side, const char *fmt, va_list ap)

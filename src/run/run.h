@@ -12,20 +12,22 @@
 
 #include "bus.h"
 #include "log.h"
+#include "notice.h"
 #include "opts.h"
 
 typedef struct cv_run cv_run;
 
 /* What a scenario is.  `run` executes on the run's main thread and returns
- * 0, or non-zero after logging what went wrong. */
+ * 0, or 1 after logging what went wrong: not a CV_E* code but an exit
+ * status, which the command line passes on and the UI shows. */
 typedef struct cv_scenario {
     const char *name;
     const char *summary;          /* one line, for `concviz list` */
     const cv_opt_spec *options;   /* its own options, NULL-name-terminated */
     size_t max_positional;        /* positional arguments it takes */
     const char *positional_usage; /* how they read in help: "[CC ...]" */
-    /* Extra checks after parsing (positionals, combinations): 0, or -1 with
-     * a one-line message.  May be NULL. */
+    /* Extra checks after parsing (positionals, combinations): 0, or
+     * CV_EINVAL with a one-line message.  May be NULL. */
     int (*validate)(const cv_opts *opts, char *err, size_t errlen);
     int (*run)(cv_run *run);
 } cv_scenario;
@@ -37,10 +39,8 @@ struct cv_run {
     cv_bus *bus;
     double speed; /* every demo sleep is divided by it */
     int status;   /* what scenario->run returned */
-    atomic_bool stop;
+    cv_notice stop; /* asked to stop: sleeps end at once */
     atomic_bool finished;
-    pthread_mutex_t mu;
-    pthread_cond_t cond;
     pthread_t thread;
     bool started;
 };

@@ -44,19 +44,19 @@
 
 #define CV_CORO_PC_FINALLY (-1)
 #define CV_CORO_PC_END (-2)
-#define CV_FALLTHROUGH_ __attribute__((fallthrough))
+#define CV__FALLTHROUGH __attribute__((fallthrough))
 
-#define CV_CORO_BEGIN(t) switch (*cv_coro_pc_(t)) { case 0:
+#define CV_CORO_BEGIN(t) switch (*cv_coro__pc(t)) { case 0:
 
 /* Cleanup that runs however the body ends: normally, by CV_RETURN or
  * CV_FAIL, or by an exception raised at an await (try ... finally). */
 #define CV_CORO_FINALLY(t)        \
-    CV_FALLTHROUGH_;              \
+    CV__FALLTHROUGH;              \
     case CV_CORO_PC_FINALLY:      \
-        cv_coro_enter_finally_(t)
+        cv_coro__enter_finally(t)
 
 #define CV_CORO_END(t) \
-    CV_FALLTHROUGH_;   \
+    CV__FALLTHROUGH;   \
     default:           \
         break;         \
     }                  \
@@ -64,88 +64,90 @@
 
 /* The general await: `begin` starts the wait and returns 0 to suspend, or
  * 1 when the outcome is already known. */
-#define CV_AWAIT_(t, begin)                     \
+#define CV__AWAIT(t, begin)                     \
     do {                                        \
         if ((begin) == 0) {                     \
-            *cv_coro_pc_(t) = __LINE__;         \
+            *cv_coro__pc(t) = __LINE__;         \
             return CV_CORO_SUSPENDED;           \
         case __LINE__:;                         \
         }                                       \
-        if (cv_coro_resumed_(t))                \
+        if (cv_coro__resumed(t))                \
             return CV_CORO_AGAIN;               \
     } while (0)
 
 /* await asyncio.sleep(seconds); zero yields to the other ready tasks. */
-#define CV_AWAIT_SLEEP(t, seconds) CV_AWAIT_(t, cv_coro_sleep_(t, seconds))
+#define CV_AWAIT_SLEEP(t, seconds) CV__AWAIT(t, cv_coro__sleep(t, seconds))
 #define CV_YIELD(t) CV_AWAIT_SLEEP(t, 0)
 /* await other: afterwards cv_task_result(other, &r) holds its result. */
-#define CV_AWAIT_TASK(t, other) CV_AWAIT_(t, cv_coro_task_(t, other))
+#define CV_AWAIT_TASK(t, other) CV__AWAIT(t, cv_coro__task(t, other))
 /* Until fd is ready for events (CV_IO_READ | CV_IO_WRITE); then
  * CV_IO_REVENTS(t) says what it is ready for. */
-#define CV_AWAIT_IO(t, fd, events) CV_AWAIT_(t, cv_coro_io_(t, fd, events))
-#define CV_IO_REVENTS(t) cv_coro_io_revents_(t)
+#define CV_AWAIT_IO(t, fd, events) CV__AWAIT(t, cv_coro__io(t, fd, events))
+#define CV_IO_REVENTS(t) cv_coro__io_revents(t)
 /* await asyncio.wrap_future(f): a cv_future from the thread pool (as
  * run_in_executor gives).  Fails with the future's error and message;
  * cancelling the task cancels the future if it has not started.  Read the
  * value afterwards with cv_future_result(f, 0, &r). */
-#define CV_AWAIT_FUTURE(t, f) CV_AWAIT_(t, cv_coro_future_(t, f))
+#define CV_AWAIT_FUTURE(t, f) CV__AWAIT(t, cv_coro__future(t, f))
 /* Until someone calls cv_waitq_wake_*(q); `what` is shown while waiting. */
-#define CV_AWAIT_QUEUE(t, q, what) CV_AWAIT_(t, cv_coro_waitq_(t, q, what))
+#define CV_AWAIT_QUEUE(t, q, what) CV__AWAIT(t, cv_coro__waitq(t, q, what))
 
 /* Catch the exception of the one await it wraps. */
 #define CV_TRY_AWAIT(t, await_stmt) \
     do {                            \
-        cv_coro_catch_(t);          \
+        cv_coro__catch(t);          \
         await_stmt;                 \
     } while (0)
 /* The outcome of the last await: CV_OK, CV_ECANCELLED, CV_EFAILED, ... */
-#define CV_AWAIT_STATUS(t) cv_coro_status_(t)
-#define CV_CANCELLED_AT_AWAIT(t) (cv_coro_status_(t) == CV_ECANCELLED)
+#define CV_AWAIT_STATUS(t) cv_coro__status(t)
+#define CV_CANCELLED_AT_AWAIT(t) (cv_coro__status(t) == CV_ECANCELLED)
 /* Raise the caught outcome again (a bare `raise` in an except clause). */
 #define CV_RERAISE(t)                \
     do {                             \
-        cv_coro_reraise_(t);         \
+        cv_coro__reraise(t);         \
         return CV_CORO_AGAIN;        \
     } while (0)
 /* In the finally section: the exception being raised (0 if none). */
-#define CV_RAISED(t) cv_coro_raised_(t)
+#define CV_RAISED(t) cv_coro__raised(t)
 
 /* return value; CV_RETURN_TEXT also says how the value reads. */
 #define CV_RETURN(t, value)                     \
     do {                                        \
-        cv_coro_return_(t, value, NULL);        \
+        cv_coro__return(t, value, NULL);        \
         return CV_CORO_AGAIN;                   \
     } while (0)
 #define CV_RETURN_TEXT(t, value, text)          \
     do {                                        \
-        cv_coro_return_(t, value, text);        \
+        cv_coro__return(t, value, text);        \
         return CV_CORO_AGAIN;                   \
     } while (0)
 /* raise: the task fails with error code and a printf-style message. */
 #define CV_FAIL(t, code, ...)                   \
     do {                                        \
-        cv_coro_fail_(t, code, __VA_ARGS__);    \
+        cv_coro__fail(t, code, __VA_ARGS__);    \
         return CV_CORO_AGAIN;                   \
     } while (0)
 
-/* The machinery behind the macros (task.c); not for direct use. */
-int *cv_coro_pc_(cv_task *t);
-int cv_coro_sleep_(cv_task *t, double seconds);
-int cv_coro_task_(cv_task *t, cv_task *other);
-int cv_coro_io_(cv_task *t, int fd, int events);
-int cv_coro_future_(cv_task *t, cv_future *f);
-int cv_coro_waitq_(cv_task *t, cv_waitq *q, const char *what);
+/* The machinery behind the macros (task.c, task_waitq.c, task_future.c):
+ * cv_x__y names, like every internal, because nothing but the macros and
+ * the awaitables built on them (loopsem.c, fetch_multi.c) may call them. */
+int *cv_coro__pc(cv_task *t);
+int cv_coro__sleep(cv_task *t, double seconds);
+int cv_coro__task(cv_task *t, cv_task *other);
+int cv_coro__io(cv_task *t, int fd, int events);
+int cv_coro__future(cv_task *t, cv_future *f);
+int cv_coro__waitq(cv_task *t, cv_waitq *q, const char *what);
 /* For awaitables that complete at once (a free semaphore): returns 1. */
-int cv_coro_ready_(cv_task *t, int status);
-bool cv_coro_resumed_(cv_task *t);
-void cv_coro_catch_(cv_task *t);
-int cv_coro_status_(const cv_task *t);
-void cv_coro_reraise_(cv_task *t);
-int cv_coro_raised_(const cv_task *t);
-int cv_coro_io_revents_(const cv_task *t);
-void cv_coro_enter_finally_(cv_task *t);
-void cv_coro_return_(cv_task *t, long long value, const char *text);
-void cv_coro_fail_(cv_task *t, int code, const char *fmt, ...)
+int cv_coro__ready(cv_task *t, int status);
+bool cv_coro__resumed(cv_task *t);
+void cv_coro__catch(cv_task *t);
+int cv_coro__status(const cv_task *t);
+void cv_coro__reraise(cv_task *t);
+int cv_coro__raised(const cv_task *t);
+int cv_coro__io_revents(const cv_task *t);
+void cv_coro__enter_finally(cv_task *t);
+void cv_coro__return(cv_task *t, long long value, const char *text);
+void cv_coro__fail(cv_task *t, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 #endif

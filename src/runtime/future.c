@@ -51,21 +51,6 @@ struct cv_future {
     char label[48];
 };
 
-const char *cv_strerror(int code)
-{
-    switch (code) {
-    case CV_OK: return "success";
-    case CV_ETIMEDOUT: return "timed out";
-    case CV_ECANCELLED: return "cancelled";
-    case CV_EFAILED: return "the call failed";
-    case CV_ENOMEM: return "out of memory";
-    case CV_ESHUTDOWN: return "cannot schedule new futures after shutdown";
-    case CV_EDONE: return "no more results";
-    case CV_EINVAL: return "invalid argument";
-    default: return "unknown error";
-    }
-}
-
 void cv_result_fail(cv_result *out, int error, const char *fmt, ...)
 {
     va_list ap;
@@ -175,14 +160,6 @@ bool cv_future_running(cv_future *f)
 bool cv_future_cancelled(cv_future *f)
 {
     return cv_future_state(f) == CV_CANCELLED;
-}
-
-int cv_future_lane(cv_future *f)
-{
-    pthread_mutex_lock(&f->mu);
-    int lane = f->lane;
-    pthread_mutex_unlock(&f->mu);
-    return lane;
 }
 
 /* Called with f->mu held when f has just become done.  Waiters hear it now,

@@ -13,20 +13,8 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "error.h"
 
-/* Return codes: 0 is success. */
-enum {
-    CV_OK = 0,
-    CV_ETIMEDOUT = -1,  /* the timeout passed first */
-    CV_ECANCELLED = -2, /* the future was cancelled */
-    CV_EFAILED = -3,    /* the call failed; cv_result says how */
-    CV_ENOMEM = -4,
-    CV_ESHUTDOWN = -5,  /* the executor no longer accepts calls */
-    CV_EDONE = -6,      /* an iterator has nothing more */
-    CV_EINVAL = -7,
-};
-/* Words for a return code, for the edges (CLI, UI). */
-const char *cv_strerror(int code);
 
 /* What a call produces: a value (and optional pointer) when it succeeds, an
  * error code and message when it fails. */
@@ -64,8 +52,6 @@ bool cv_future_done(cv_future *f);
 bool cv_future_running(cv_future *f);
 bool cv_future_cancelled(cv_future *f);
 cv_bus *cv_future_bus(const cv_future *f);
-/* The lane it ran on, CV_NO_LANE if it never ran. */
-int cv_future_lane(cv_future *f);
 
 /* Cancels a pending future.  False if it is running or done; true if it is
  * (now or already) cancelled. */

@@ -42,14 +42,14 @@ struct cv_loop {
     int lane;
     double demo_speed; /* how much faster than the demo's clock it runs */
 
-    cv_handle ready; /* sentinel: callbacks for the next turn */
-    cv_handle batch; /* sentinel: callbacks of the turn being run */
+    cv_list ready; /* cv_handles: callbacks for the next turn */
+    cv_list batch; /* cv_handles: callbacks of the turn being run */
 
     cv_timer **heap; /* min-heap by (deadline, seq) */
     size_t nheap, heap_cap;
     uint64_t timer_seq;
 
-    cv_io watchers; /* sentinel of the started watchers */
+    cv_list watchers; /* the started cv_ios */
     size_t nio;
     struct pollfd *pfds; /* rebuilt each turn: [0] is the eventfd */
     cv_io **pio;
@@ -79,23 +79,6 @@ static void publish_loop(cv_loop *loop, int state, uint64_t ref)
 
 /* ---- handles and the ready queue ---- */
 
-static void queue_init(cv_handle *sentinel)
-{
-    sentinel->prev_ = sentinel->next_ = sentinel;
-}
-
-static bool queue_empty(const cv_handle *sentinel)
-{
-    return sentinel->next_ == sentinel;
-}
-
-static void queue_unlink(cv_handle *h)
-{
-    h->prev_->next_ = h->next_;
-    h->next_->prev_ = h->prev_;
-    h->prev_ = h->next_ = NULL;
-}
-
 void cv_handle_init(cv_loop *loop, cv_handle *h, cv_loop_fn fn, void *arg)
 {
     *h = (cv_handle){.loop_ = loop, .fn_ = fn, .arg_ = arg};
@@ -103,24 +86,19 @@ void cv_handle_init(cv_loop *loop, cv_handle *h, cv_loop_fn fn, void *arg)
 
 void cv_handle_schedule(cv_handle *h)
 {
-    if (h->next_ != NULL)
-        return;
-    cv_handle *q = &h->loop_->ready;
-    h->prev_ = q->prev_;
-    h->next_ = q;
-    q->prev_->next_ = h;
-    q->prev_ = h;
+    if (!cv_list_linked(&h->node_))
+        cv_list_insert_tail(&h->loop_->ready, &h->node_);
 }
 
 void cv_handle_cancel(cv_handle *h)
 {
-    if (h->next_ != NULL)
-        queue_unlink(h);
+    if (cv_list_linked(&h->node_))
+        cv_list_remove(&h->node_);
 }
 
-bool cv_handle_scheduled(const cv_handle *h)
+static bool handle_scheduled(const cv_handle *h)
 {
-    return h->next_ != NULL;
+    return cv_list_linked(&h->node_);
 }
 
 static void run_posted(void *arg)
@@ -141,15 +119,6 @@ static posted *new_posted(cv_loop *loop, cv_loop_fn fn, void *arg)
     p->fn = fn;
     p->arg = arg;
     return p;
-}
-
-int cv_loop_call_soon(cv_loop *loop, cv_loop_fn fn, void *arg)
-{
-    posted *p = new_posted(loop, fn, arg);
-    if (p == NULL)
-        return CV_ENOMEM;
-    cv_handle_schedule(&p->post.handle_);
-    return CV_OK;
 }
 
 static void wake(cv_loop *loop)
@@ -195,7 +164,7 @@ int cv_loop_call_soon_threadsafe(cv_loop *loop, cv_loop_fn fn, void *arg)
 /* Moves what other threads posted onto the ready queue, in their order.
  * The flag is cleared before the inbox is taken, so a post that misses
  * this take writes the eventfd again. */
-void cv_loop_take_inbox_(cv_loop *loop)
+void cv_loop__take_inbox(cv_loop *loop)
 {
     atomic_store(&loop->woken, false);
     uint64_t count;
@@ -321,7 +290,7 @@ void cv_timer_start_at(cv_timer *t, double when)
 
 bool cv_timer_active(const cv_timer *t)
 {
-    return t->heap_index_ != SIZE_MAX || cv_handle_scheduled(&t->handle_);
+    return t->heap_index_ != SIZE_MAX || handle_scheduled(&t->handle_);
 }
 
 /* Expired timers join the ready queue in deadline order. */
@@ -348,7 +317,7 @@ static void io_dispatch(void *arg)
 void cv_io_init(cv_loop *loop, cv_io *io, int fd, cv_io_fn fn, void *arg)
 {
     cv_handle_init(loop, &io->handle_, io_dispatch, io);
-    io->prev_ = io->next_ = NULL;
+    io->watch_ = (cv_list){NULL, NULL};
     io->fd_ = fd;
     io->events_ = 0;
     io->revents_ = 0;
@@ -358,10 +327,8 @@ void cv_io_init(cv_loop *loop, cv_io *io, int fd, cv_io_fn fn, void *arg)
 
 void cv_io_stop(cv_io *io)
 {
-    if (io->next_ != NULL) {
-        io->prev_->next_ = io->next_;
-        io->next_->prev_ = io->prev_;
-        io->prev_ = io->next_ = NULL;
+    if (cv_list_linked(&io->watch_)) {
+        cv_list_remove(&io->watch_);
         io->handle_.loop_->nio--;
     }
     io->events_ = 0;
@@ -377,20 +344,16 @@ void cv_io_start(cv_io *io, int events)
         return;
     }
     io->events_ = events;
-    if (io->next_ == NULL) {
+    if (!cv_list_linked(&io->watch_)) {
         cv_loop *loop = io->handle_.loop_;
-        cv_io *head = &loop->watchers;
-        io->prev_ = head->prev_;
-        io->next_ = head;
-        head->prev_->next_ = io;
-        head->prev_ = io;
+        cv_list_insert_tail(&loop->watchers, &io->watch_);
         loop->nio++;
     }
 }
 
 bool cv_io_active(const cv_io *io)
 {
-    return io->next_ != NULL;
+    return cv_list_linked(&io->watch_);
 }
 
 int cv_io_fd(const cv_io *io)
@@ -428,14 +391,16 @@ static int poll_once(cv_loop *loop, int64_t timeout_ns)
     }
     loop->pfds[0] = (struct pollfd){.fd = loop->wakefd, .events = POLLIN};
     size_t i = 1;
-    for (cv_io *io = loop->watchers.next_; io != &loop->watchers; io = io->next_, i++) {
+    cv_list *node, *tmp;
+    cv_list_foreach(node, tmp, &loop->watchers) {
+        cv_io *io = cv_list_entry(node, cv_io, watch_);
         short ev = 0;
         if (io->events_ & CV_IO_READ)
             ev |= POLLIN;
         if (io->events_ & CV_IO_WRITE)
             ev |= POLLOUT;
         loop->pfds[i] = (struct pollfd){.fd = io->fd_, .events = ev};
-        loop->pio[i] = io;
+        loop->pio[i++] = io;
     }
 
     struct timespec ts, *tsp = NULL;
@@ -463,7 +428,7 @@ static int poll_once(cv_loop *loop, int64_t timeout_ns)
         }
     }
     if (loop->pfds[0].revents != 0)
-        cv_loop_take_inbox_(loop);
+        cv_loop__take_inbox(loop);
     return CV_OK;
 }
 
@@ -481,9 +446,11 @@ cv_loop *cv_loop_create(cv_bus *bus, int lane)
     }
     loop->bus = bus;
     loop->lane = lane;
-    queue_init(&loop->ready);
-    queue_init(&loop->batch);
-    loop->watchers.prev_ = loop->watchers.next_ = &loop->watchers;
+    cv_list_init(&loop->ready);
+    cv_list_init(&loop->batch);
+    cv_list_init(&loop->watchers);
+    cv_list_init(&loop->tasks.live);
+    cv_list_init(&loop->tasks.fwaits);
     pthread_mutex_init(&loop->inbox_mu, NULL);
     atomic_init(&loop->woken, false);
     atomic_init(&loop->stop, false);
@@ -492,11 +459,11 @@ cv_loop *cv_loop_create(cv_bus *bus, int lane)
 
 /* Empties a queue, freeing the calls the loop owns and leaving the
  * caller's handles unscheduled. */
-static void drop_queue(cv_handle *q)
+static void drop_queue(cv_list *q)
 {
-    while (!queue_empty(q)) {
-        cv_handle *h = q->next_;
-        queue_unlink(h);
+    while (!cv_list_empty(q)) {
+        cv_handle *h = cv_list_entry(cv_list_first(q), cv_handle, node_);
+        cv_list_remove(&h->node_);
         if (h->fn_ == run_posted)
             free(h->arg_);
     }
@@ -512,8 +479,8 @@ void cv_loop_destroy(cv_loop *loop)
     drop_queue(&loop->ready);
     for (size_t i = 0; i < loop->nheap; i++)
         loop->heap[i]->heap_index_ = SIZE_MAX;
-    while (loop->watchers.next_ != &loop->watchers)
-        cv_io_stop(loop->watchers.next_);
+    while (!cv_list_empty(&loop->watchers))
+        cv_io_stop(cv_list_entry(cv_list_first(&loop->watchers), cv_io, watch_));
     cv_post *p = loop->inbox_head;
     while (p != NULL) {
         cv_post *next = p->next_;
@@ -531,7 +498,7 @@ void cv_loop_destroy(cv_loop *loop)
 
 bool cv_loop_alive(const cv_loop *loop)
 {
-    return loop->refs > 0 || !queue_empty(&loop->ready) || loop->nheap > 0 ||
+    return loop->refs > 0 || !cv_list_empty(&loop->ready) || loop->nheap > 0 ||
            loop->nio > 0 || atomic_load(&((cv_loop *)loop)->woken);
 }
 
@@ -577,7 +544,7 @@ int cv_loop_lane(const cv_loop *loop)
     return loop->lane;
 }
 
-cv_loop_tasks *cv_loop_tasks_(cv_loop *loop)
+cv_loop_tasks *cv_loop__tasks(cv_loop *loop)
 {
     return &loop->tasks;
 }
@@ -586,7 +553,7 @@ cv_loop_tasks *cv_loop_tasks_(cv_loop *loop)
  * nearest deadline with timers, else until something wakes the loop. */
 static int64_t poll_timeout_ns(cv_loop *loop)
 {
-    if (!queue_empty(&loop->ready) || atomic_load(&loop->stop))
+    if (!cv_list_empty(&loop->ready) || atomic_load(&loop->stop))
         return 0;
     if (loop->nheap == 0)
         return -1;
@@ -597,17 +564,13 @@ static int64_t poll_timeout_ns(cv_loop *loop)
 /* Runs the callbacks that were ready when the turn began. */
 static void run_batch(cv_loop *loop)
 {
-    if (queue_empty(&loop->ready))
+    if (cv_list_empty(&loop->ready))
         return;
-    cv_handle *b = &loop->batch;
-    b->next_ = loop->ready.next_;
-    b->prev_ = loop->ready.prev_;
-    b->next_->prev_ = b;
-    b->prev_->next_ = b;
-    queue_init(&loop->ready);
-    while (!queue_empty(b)) {
-        cv_handle *h = b->next_;
-        queue_unlink(h);
+    cv_list *b = &loop->batch;
+    cv_list_move(&loop->ready, b);
+    while (!cv_list_empty(b)) {
+        cv_handle *h = cv_list_entry(cv_list_first(b), cv_handle, node_);
+        cv_list_remove(&h->node_);
         h->fn_(h->arg_);
     }
 }

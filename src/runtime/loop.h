@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "list.h"
 
 typedef struct cv_loop cv_loop;
 typedef void (*cv_loop_fn)(void *arg);
@@ -80,7 +81,7 @@ void cv_loop_unref(cv_loop *loop);
  * loop thread schedules them; other threads use a cv_post.
  */
 typedef struct cv_handle {
-    struct cv_handle *prev_, *next_; /* on a queue iff next_ != NULL */
+    cv_list node_; /* on a queue iff linked */
     cv_loop *loop_;
     cv_loop_fn fn_;
     void *arg_;
@@ -91,12 +92,9 @@ void cv_handle_init(cv_loop *loop, cv_handle *h, cv_loop_fn fn, void *arg);
 void cv_handle_schedule(cv_handle *h);
 /* Takes h off the ready queue if it is there. */
 void cv_handle_cancel(cv_handle *h);
-bool cv_handle_scheduled(const cv_handle *h);
 
-/* Calls fn(arg) on a later turn (loop thread).  0 or CV_ENOMEM. */
-int cv_loop_call_soon(cv_loop *loop, cv_loop_fn fn, void *arg);
-/* The same from any thread: queues the call and wakes the loop through its
- * eventfd.  0 or CV_ENOMEM. */
+/* Calls fn(arg) on a later turn, from any thread: queues the call and wakes
+ * the loop through its eventfd.  0 or CV_ENOMEM. */
 int cv_loop_call_soon_threadsafe(cv_loop *loop, cv_loop_fn fn, void *arg);
 
 /* A thread-safe call in caller-owned memory, for code that must not fail
@@ -142,7 +140,7 @@ typedef void (*cv_io_fn)(cv_io *io, int revents, void *arg);
 
 struct cv_io {
     cv_handle handle_;
-    cv_io *prev_, *next_; /* the loop's started watchers */
+    cv_list watch_; /* on the loop's started watchers iff linked */
     int fd_;
     int events_;
     int revents_;

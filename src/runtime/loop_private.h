@@ -2,7 +2,7 @@
  * What the loop keeps for tasks (task.c and task_future.c), private to the
  * loop's files.  The loop itself knows nothing about tasks: a live task
  * holds a cv_loop_ref(), and this record lets task.c find the live tasks
- * again when the loop is destroyed, and answer cv_task_current().  Future
+ * again when the loop is destroyed, and name the task that creates another.  Future
  * waits (task_future.c) are listed here because their completions come
  * from other threads and may still be owed when the loop goes away.
  */
@@ -12,19 +12,18 @@
 #include "loop.h"
 
 struct cv_task;
-struct future_wait;
 
 typedef struct cv_loop_tasks {
-    struct cv_task *live;    /* every task not yet done, newest first */
+    cv_list live;            /* every task not yet done, newest first */
     struct cv_task *current; /* the task whose step is running, or NULL */
-    struct future_wait *fwaits; /* future waits whose callback is owed
-                                   (task_future.c) */
+    cv_list fwaits;          /* future waits whose callback is owed
+                                (task_future.c), newest first */
     /* Set by task.c; called first thing in cv_loop_destroy(). */
     void (*teardown)(cv_loop *loop);
 } cv_loop_tasks;
 
-cv_loop_tasks *cv_loop_tasks_(cv_loop *loop);
+cv_loop_tasks *cv_loop__tasks(cv_loop *loop);
 /* Moves what other threads posted onto the ready queue (loop thread). */
-void cv_loop_take_inbox_(cv_loop *loop);
+void cv_loop__take_inbox(cv_loop *loop);
 
 #endif

@@ -39,24 +39,24 @@ void cv_loop_sem_destroy(cv_loop_sem *sem)
     free(sem);
 }
 
-bool cv_loop_sem_locked(const cv_loop_sem *sem)
+static bool sem_locked(const cv_loop_sem *sem)
 {
     return sem->value == 0 || !cv_waitq_empty(&sem->waiters);
 }
 
-bool cv_loop_sem_try_acquire(cv_loop_sem *sem)
+static bool sem_try_acquire(cv_loop_sem *sem)
 {
-    if (cv_loop_sem_locked(sem))
+    if (sem_locked(sem))
         return false;
     sem->value--;
     return true;
 }
 
-int cv_loop_sem_acquire_(cv_task *t, cv_loop_sem *sem)
+int cv_loop_sem__acquire(cv_task *t, cv_loop_sem *sem)
 {
-    if (cv_loop_sem_try_acquire(sem))
-        return cv_coro_ready_(t, CV_OK);
-    return cv_coro_waitq_(t, &sem->waiters, "semaphore");
+    if (sem_try_acquire(sem))
+        return cv_coro__ready(t, CV_OK);
+    return cv_coro__waitq(t, &sem->waiters, "semaphore");
 }
 
 void cv_loop_sem_release(cv_loop_sem *sem)

@@ -22,17 +22,13 @@ void cv_loop_sem_destroy(cv_loop_sem *sem);
  * when no permit is free or others already wait.  A task cancelled while
  * waiting gets no permit; one cancelled after it was handed a permit but
  * before it resumed passes the permit on. */
-#define CV_AWAIT_SEM(t, sem) CV_AWAIT_(t, cv_loop_sem_acquire_(t, sem))
-/* Takes a permit without waiting; false if none is free. */
-bool cv_loop_sem_try_acquire(cv_loop_sem *sem);
+#define CV_AWAIT_SEM(t, sem) CV__AWAIT(t, cv_loop_sem__acquire(t, sem))
 /* Gives a permit back: to the first waiter, or to the count. */
 void cv_loop_sem_release(cv_loop_sem *sem);
 /* Free permits now. */
 int cv_loop_sem_value(const cv_loop_sem *sem);
-/* True if an acquire would have to wait. */
-bool cv_loop_sem_locked(const cv_loop_sem *sem);
 
 /* The machinery behind CV_AWAIT_SEM. */
-int cv_loop_sem_acquire_(cv_task *t, cv_loop_sem *sem);
+int cv_loop_sem__acquire(cv_task *t, cv_loop_sem *sem);
 
 #endif

@@ -77,11 +77,6 @@ int cv_map_next(cv_map *m, cv_result *out)
     return rc;
 }
 
-size_t cv_map_position(const cv_map *m)
-{
-    return m->next;
-}
-
 const char *cv_map_repr(const cv_map *m)
 {
     return m->repr;

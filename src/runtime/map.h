@@ -30,8 +30,6 @@ cv_map *cv_map_start(cv_pool *pool, const cv_call *calls, size_t n, double timeo
  * error ends the iteration, as an exception ends Python's generator, and
  * cancels the calls not started. */
 int cv_map_next(cv_map *m, cv_result *out);
-/* Index (in submission order) of the result next() returns next. */
-size_t cv_map_position(const cv_map *m);
 /* How the iterator reads in the console, like Python's repr of it:
  * "<generator object Executor.map.<locals>.result_iterator at 0x...>". */
 const char *cv_map_repr(const cv_map *m);

@@ -123,11 +123,6 @@ int cv_pool_max_workers(const cv_pool *pool)
     return pool->max_workers;
 }
 
-cv_bus *cv_pool_bus(const cv_pool *pool)
-{
-    return pool->bus;
-}
-
 int cv_pool_threads(cv_pool *pool)
 {
     return atomic_load(&pool->nthreads);

@@ -34,6 +34,5 @@ void cv_pool_shutdown(cv_pool *pool, bool wait, bool cancel_futures);
 int cv_pool_max_workers(const cv_pool *pool);
 /* Workers started so far. */
 int cv_pool_threads(cv_pool *pool);
-cv_bus *cv_pool_bus(const cv_pool *pool);
 
 #endif

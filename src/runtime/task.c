@@ -46,7 +46,7 @@ static void publish(cv_task *t, int state, const char *text, uint64_t ref, int32
 void cv_task__wake(cv_task *t, int status)
 {
     t->status = status;
-    t->run = T_READY;
+    t->run = CV_TASK__R_READY;
     publish(t, CV_TASK_SCHEDULED, NULL, 0, 0);
     cv_handle_schedule(&t->step);
 }
@@ -70,33 +70,26 @@ static void io_ready(cv_io *io, int revents, void *arg)
 static void detach(cv_task *t)
 {
     switch (t->wait) {
-    case W_SLEEP: cv_timer_stop(&t->timer); break;
-    case W_IO: cv_io_stop(&t->io); break;
-    case W_QUEUE: cv_task__waitq_unlink(t->waitq, t); break;
-    case W_FUTURE: cv_task__future_detach(t); break;
+    case CV_TASK__W_SLEEP: cv_timer_stop(&t->timer); break;
+    case CV_TASK__W_IO: cv_io_stop(&t->io); break;
+    case CV_TASK__W_QUEUE: cv_task__waitq_unlink(t); break;
+    case CV_TASK__W_FUTURE: cv_task__future_detach(t); break;
     default: break;
     }
 }
 
 static void live_unlink(cv_task *t)
 {
-    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
-    if (t->live_prev != NULL)
-        t->live_prev->live_next = t->live_next;
-    else
-        lt->live = t->live_next;
-    if (t->live_next != NULL)
-        t->live_next->live_prev = t->live_prev;
-    t->live_prev = t->live_next = NULL;
+    cv_list_remove(&t->live_node);
 }
 
 /* Ends every live task when the loop goes away: cancelled, not run. */
 static void teardown(cv_loop *loop)
 {
-    cv_loop_tasks *lt = cv_loop_tasks_(loop);
-    while (lt->live != NULL) {
-        cv_task *t = lt->live;
-        if (t->run == T_SUSPENDED)
+    cv_loop_tasks *lt = cv_loop__tasks(loop);
+    while (!cv_list_empty(&lt->live)) {
+        cv_task *t = cv_list_entry(cv_list_first(&lt->live), cv_task, live_node);
+        if (t->run == CV_TASK__R_SUSPENDED)
             detach(t);
         cv_handle_cancel(&t->step);
         if (t->awaited != NULL) {
@@ -104,7 +97,7 @@ static void teardown(cv_loop *loop)
             t->awaited = NULL;
         }
         live_unlink(t);
-        t->run = T_DONE;
+        t->run = CV_TASK__R_DONE;
         t->final = CV_TASK_CANCELLED;
         publish(t, CV_TASK_CANCELLED, NULL, 0, 0);
         cv_loop_unref(loop);
@@ -135,17 +128,14 @@ cv_task *cv_task_create(cv_loop *loop, const char *label, cv_task_fn step, void 
     cv_io_init(loop, &t->io, -1, io_ready, t);
     cv_waitq_init(&t->done_waiters, NULL);
 
-    cv_loop_tasks *lt = cv_loop_tasks_(loop);
+    cv_loop_tasks *lt = cv_loop__tasks(loop);
     lt->teardown = teardown;
-    t->live_next = lt->live;
-    if (lt->live != NULL)
-        lt->live->live_prev = t;
-    lt->live = t;
+    cv_list_insert_head(&lt->live, &t->live_node);
     cv_loop_ref(loop);
 
     cv_task *creator = lt->current;
     publish(t, CV_TASK_CREATED, t->label, creator != NULL ? creator->id : 0, 0);
-    t->run = T_READY;
+    t->run = CV_TASK__R_READY;
     cv_handle_schedule(&t->step);
     return t;
 }
@@ -159,15 +149,8 @@ void cv_task_release(cv_task *t)
 {
     if (t == NULL || --t->refs > 0)
         return;
-    if (t->free_state != NULL)
-        t->free_state(t->state);
     free(t->label);
     free(t);
-}
-
-void cv_task_set_state_free(cv_task *t, void (*free_state)(void *state))
-{
-    t->free_state = free_state;
 }
 
 /* The status an awaiter of a finished task resumes with. */
@@ -195,7 +178,7 @@ static void finish(cv_task *t)
         t->result.message[0] = '\0';
         publish(t, CV_TASK_DONE, t->result.text, (uint64_t)t->result.value, 0);
     }
-    t->run = T_DONE;
+    t->run = CV_TASK__R_DONE;
     t->cancel_requested = false;
     live_unlink(t);
     cv_waitq_wake_all(&t->done_waiters, outcome_status(t));
@@ -207,9 +190,10 @@ static void finish(cv_task *t)
 
 bool cv_task_cancel(cv_task *t)
 {
-    if (t->run == T_DONE)
+    if (t->run == CV_TASK__R_DONE)
         return false;
-    if (t->run == T_SUSPENDED && t->wait == W_QUEUE && t->awaited != NULL && !t->cancelling) {
+    if (t->run == CV_TASK__R_SUSPENDED && t->wait == CV_TASK__W_QUEUE && t->awaited != NULL &&
+        !t->cancelling) {
         /* Cancel what we await; we hear of it when it ends.  If it is
          * already on its way out, cancel ourselves at our next resume.  A
          * cycle of awaits comes back here and is cancelled directly. */
@@ -217,7 +201,7 @@ bool cv_task_cancel(cv_task *t)
         if (!cv_task_cancel(t->awaited))
             t->cancel_requested = true;
         t->cancelling = false;
-    } else if (t->run == T_SUSPENDED) {
+    } else if (t->run == CV_TASK__R_SUSPENDED) {
         detach(t);
         t->cancel_requested = false;
         cv_task__wake(t, CV_ECANCELLED);
@@ -240,12 +224,12 @@ static void task_step(void *arg)
         }
         /* It was woken, but is cancelled at that await all the same; if it
          * was handed something (a permit), hand it on. */
-        if (t->status == CV_OK && t->wait == W_QUEUE && t->waitq->unclaimed_ != NULL)
+        if (t->status == CV_OK && t->wait == CV_TASK__W_QUEUE && t->waitq->unclaimed_ != NULL)
             t->waitq->unclaimed_(t->waitq);
         t->status = CV_ECANCELLED;
     }
-    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
-    t->run = T_RUNNING;
+    cv_loop_tasks *lt = cv_loop__tasks(t->loop);
+    t->run = CV_TASK__R_RUNNING;
     publish(t, CV_TASK_RUNNING, NULL, 0, 0);
     lt->current = t;
     int rc;
@@ -256,12 +240,12 @@ static void task_step(void *arg)
         finish(t);
         return;
     }
-    t->run = T_SUSPENDED;
+    t->run = CV_TASK__R_SUSPENDED;
     publish(t, CV_TASK_SUSPENDED, t->what, t->what_id, 0);
     if (t->cancel_requested) {
         t->cancel_requested = false;
         cv_task_cancel(t);
-    } else if (t->wait == W_YIELD) {
+    } else if (t->wait == CV_TASK__W_YIELD) {
         cv_task__wake(t, CV_OK);
     }
 }
@@ -270,17 +254,17 @@ static void task_step(void *arg)
 
 bool cv_task_done(const cv_task *t)
 {
-    return t->run == T_DONE;
+    return t->run == CV_TASK__R_DONE;
 }
 
 bool cv_task_cancelled(const cv_task *t)
 {
-    return t->run == T_DONE && t->final == CV_TASK_CANCELLED;
+    return t->run == CV_TASK__R_DONE && t->final == CV_TASK_CANCELLED;
 }
 
 int cv_task_result(const cv_task *t, cv_result *out)
 {
-    if (t->run != T_DONE)
+    if (t->run != CV_TASK__R_DONE)
         return CV_EINVAL;
     if (t->final == CV_TASK_CANCELLED)
         return CV_ECANCELLED;
@@ -289,19 +273,9 @@ int cv_task_result(const cv_task *t, cv_result *out)
     return t->final == CV_TASK_DONE ? CV_OK : CV_EFAILED;
 }
 
-const char *cv_task_label(const cv_task *t)
-{
-    return t->label;
-}
-
 uint64_t cv_task_id(const cv_task *t)
 {
     return t->id;
-}
-
-void *cv_task_state(const cv_task *t)
-{
-    return t->state;
 }
 
 cv_loop *cv_task_loop(const cv_task *t)
@@ -309,14 +283,9 @@ cv_loop *cv_task_loop(const cv_task *t)
     return t->loop;
 }
 
-cv_task *cv_task_current(cv_loop *loop)
-{
-    return cv_loop_tasks_(loop)->current;
-}
-
 int cv_loop_run_until_complete(cv_loop *loop, cv_task *t, cv_result *out)
 {
-    if (t->run != T_DONE) {
+    if (t->run != CV_TASK__R_DONE) {
         t->stop_loop_when_done = true;
         int rc = cv_loop_run(loop);
         t->stop_loop_when_done = false;
@@ -328,7 +297,7 @@ int cv_loop_run_until_complete(cv_loop *loop, cv_task *t, cv_result *out)
 
 /* ---- the machinery behind coro.h ---- */
 
-int *cv_coro_pc_(cv_task *t)
+int *cv_coro__pc(cv_task *t)
 {
     return &t->pc;
 }
@@ -347,39 +316,39 @@ void cv_task__set_failure(cv_task *t, int code, const char *msg)
     snprintf(t->fail_msg, sizeof t->fail_msg, "%s", msg);
 }
 
-int cv_coro_ready_(cv_task *t, int status)
+int cv_coro__ready(cv_task *t, int status)
 {
-    cv_task__begin_wait(t, W_NONE);
+    cv_task__begin_wait(t, CV_TASK__W_NONE);
     t->status = status;
     return 1;
 }
 
-int cv_coro_sleep_(cv_task *t, double seconds)
+int cv_coro__sleep(cv_task *t, double seconds)
 {
     if (seconds > 0) {
-        cv_task__begin_wait(t, W_SLEEP);
+        cv_task__begin_wait(t, CV_TASK__W_SLEEP);
         cv_timer_start(&t->timer, seconds);
     } else {
-        cv_task__begin_wait(t, W_YIELD);
+        cv_task__begin_wait(t, CV_TASK__W_YIELD);
         seconds = 0;
     }
     snprintf(t->what, sizeof t->what, "sleep %gs", seconds * cv_loop_demo_speed(cv_task_loop(t)));
     return 0;
 }
 
-int cv_coro_task_(cv_task *t, cv_task *other)
+int cv_coro__task(cv_task *t, cv_task *other)
 {
     if (other == NULL || other == t) {
-        cv_coro_ready_(t, CV_EFAILED);
+        cv_coro__ready(t, CV_EFAILED);
         cv_task__set_failure(t, CV_EINVAL, other == NULL ? "awaited no task (out of memory?)"
                                                 : "a task cannot await itself");
         return 1;
     }
     cv_task_retain(other);
     t->awaited = other;
-    if (other->run == T_DONE)
-        return cv_coro_ready_(t, outcome_status(other));
-    cv_task__begin_wait(t, W_QUEUE);
+    if (other->run == CV_TASK__R_DONE)
+        return cv_coro__ready(t, outcome_status(other));
+    cv_task__begin_wait(t, CV_TASK__W_QUEUE);
     t->waitq = &other->done_waiters;
     cv_task__waitq_push(t->waitq, t);
     snprintf(t->what, sizeof t->what, "task %s", other->label);
@@ -387,12 +356,12 @@ int cv_coro_task_(cv_task *t, cv_task *other)
     return 0;
 }
 
-int cv_coro_io_(cv_task *t, int fd, int events)
+int cv_coro__io(cv_task *t, int fd, int events)
 {
     events &= CV_IO_READ | CV_IO_WRITE;
     if (fd < 0 || events == 0)
-        return cv_coro_ready_(t, CV_EINVAL);
-    cv_task__begin_wait(t, W_IO);
+        return cv_coro__ready(t, CV_EINVAL);
+    cv_task__begin_wait(t, CV_TASK__W_IO);
     t->io_revents = 0;
     cv_io_init(t->loop, &t->io, fd, io_ready, t);
     cv_io_start(&t->io, events);
@@ -408,16 +377,16 @@ static void raise_status(cv_task *t, int status)
     t->pc = t->in_finally ? CV_CORO_PC_END : CV_CORO_PC_FINALLY;
 }
 
-bool cv_coro_resumed_(cv_task *t)
+bool cv_coro__resumed(cv_task *t)
 {
     int status = t->status;
     bool catching = t->catching;
     cv_task *awaited = t->awaited;
     t->catching = false;
     t->awaited = NULL;
-    if (t->wait == W_QUEUE)
+    if (t->wait == CV_TASK__W_QUEUE)
         t->waitq = NULL;
-    t->wait = W_NONE;
+    t->wait = CV_TASK__W_NONE;
 
     /* A failure's words travel with it, caught or not. */
     if (status != CV_OK && status != CV_ECANCELLED) {
@@ -438,17 +407,17 @@ bool cv_coro_resumed_(cv_task *t)
     return true;
 }
 
-void cv_coro_catch_(cv_task *t)
+void cv_coro__catch(cv_task *t)
 {
     t->catching = true;
 }
 
-int cv_coro_status_(const cv_task *t)
+int cv_coro__status(const cv_task *t)
 {
     return t->status;
 }
 
-void cv_coro_reraise_(cv_task *t)
+void cv_coro__reraise(cv_task *t)
 {
     if (t->status == CV_OK) {
         cv_result_fail(&t->result, CV_EINVAL, "nothing to re-raise");
@@ -458,22 +427,22 @@ void cv_coro_reraise_(cv_task *t)
     raise_status(t, t->status);
 }
 
-int cv_coro_raised_(const cv_task *t)
+int cv_coro__raised(const cv_task *t)
 {
     return t->exc;
 }
 
-int cv_coro_io_revents_(const cv_task *t)
+int cv_coro__io_revents(const cv_task *t)
 {
     return t->io_revents;
 }
 
-void cv_coro_enter_finally_(cv_task *t)
+void cv_coro__enter_finally(cv_task *t)
 {
     t->in_finally = true;
 }
 
-void cv_coro_return_(cv_task *t, long long value, const char *text)
+void cv_coro__return(cv_task *t, long long value, const char *text)
 {
     t->exc = 0;
     t->result.value = value;
@@ -483,7 +452,7 @@ void cv_coro_return_(cv_task *t, long long value, const char *text)
     t->pc = t->in_finally ? CV_CORO_PC_END : CV_CORO_PC_FINALLY;
 }
 
-void cv_coro_fail_(cv_task *t, int code, const char *fmt, ...)
+void cv_coro__fail(cv_task *t, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -11,8 +11,7 @@
  * Ownership: cv_task_create() returns a reference the caller owns and must
  * give back with cv_task_release() (at once, for fire and forget); the loop
  * holds its own reference until the task is done.  State passed to
- * cv_task_create() is the caller's unless cv_task_set_state_free() hands
- * it over.  Tasks belong to their loop's thread: call these functions from
+ * cv_task_create() stays the caller's.  Tasks belong to their loop's thread: call these functions from
  * a task or callback on that loop (or before the loop runs); other threads
  * go through cv_loop_call_soon_threadsafe().
  *
@@ -53,8 +52,6 @@ enum {
 cv_task *cv_task_create(cv_loop *loop, const char *label, cv_task_fn step, void *state);
 void cv_task_retain(cv_task *task);
 void cv_task_release(cv_task *task);
-/* free_state(state) is called when the task is freed. */
-void cv_task_set_state_free(cv_task *task, void (*free_state)(void *state));
 
 /* Requests cancellation.  False if the task is already done.  A task
  * suspended at an await is scheduled and resumes there with CV_ECANCELLED;
@@ -67,12 +64,8 @@ bool cv_task_cancelled(const cv_task *task);
 /* CV_OK with *out filled (out may be NULL), CV_EFAILED with out->error and
  * out->message, CV_ECANCELLED, or CV_EINVAL if the task is not done. */
 int cv_task_result(const cv_task *task, cv_result *out);
-const char *cv_task_label(const cv_task *task);
 uint64_t cv_task_id(const cv_task *task);
-void *cv_task_state(const cv_task *task);
 cv_loop *cv_task_loop(const cv_task *task);
-/* The task whose step is running on this loop, or NULL in a callback. */
-cv_task *cv_task_current(cv_loop *loop);
 
 /* Runs the loop until `task` is done (asyncio's run_until_complete) and
  * returns its outcome as cv_task_result() does: CV_EINVAL if the loop
@@ -86,7 +79,7 @@ int cv_loop_run_until_complete(cv_loop *loop, cv_task *task, cv_result *out);
  */
 typedef struct cv_waitq cv_waitq;
 struct cv_waitq {
-    cv_task *head_, *tail_;
+    cv_list tasks_; /* the waiting tasks, longest waiting first */
     /* Called when a task woken from this queue with CV_OK is cancelled
      * before it could resume: what it was given (a semaphore's permit)
      * must go to someone else.  May be NULL. */

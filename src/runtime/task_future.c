@@ -4,7 +4,7 @@
  * threads, which is why it lives apart: everything else in the task files
  * runs on the loop thread and needs no lock.
  *
- * A task awaiting a future gets a future_wait record.  The future's done
+ * A task awaiting a future gets a cv_task__fwait record.  The future's done
  * callback runs on whichever thread completes it and posts the record to
  * the loop, and the loop wakes the task if it still waits.  The record
  * lives until the post has run, even when the task stops waiting first,
@@ -22,17 +22,17 @@
 #include "loop_private.h"
 #include "task_private.h"
 
-typedef struct future_wait {
+typedef struct cv_task__fwait {
     cv_post post;
     cv_task *task; /* retained; loop thread only */
     cv_future *f;  /* retained */
     pthread_mutex_t mu;
     bool fired;    /* the callback ran (under mu) */
     bool detached; /* the loop is gone: the callback frees (under mu) */
-    struct future_wait *prev, *next; /* the loop's owed callbacks */
-} future_wait;
+    cv_list node; /* on the loop's owed callbacks (or teardown's list) */
+} cv_task__fwait;
 
-static void fwait_free(future_wait *fw)
+static void fwait_free(cv_task__fwait *fw)
 {
     /* The callback posts while holding mu, so the post can land before
      * it unlocks: wait for it to let go before the mutex goes. */
@@ -57,31 +57,29 @@ void cv_task__future_teardown(cv_loop *loop)
      * not run is detached, and the callback frees it (it must not be
      * touched once unlocked).  One whose callback ran was posted: take it
      * off the loop's queues and free it here. */
-    cv_loop_tasks *lt = cv_loop_tasks_(loop);
-    future_wait *fw = lt->fwaits, *sent = NULL;
-    lt->fwaits = NULL;
-    while (fw != NULL) {
+    cv_loop_tasks *lt = cv_loop__tasks(loop);
+    cv_list sent, *node, *tmp;
+    cv_list_init(&sent);
+    cv_list_foreach(node, tmp, &lt->fwaits) {
+        cv_task__fwait *fw = cv_list_entry(node, cv_task__fwait, node);
+        cv_list_remove(&fw->node);
         pthread_mutex_lock(&fw->mu);
-        future_wait *next = fw->next;
         cv_task *t = fw->task;
         fw->task = NULL;
-        if (fw->fired) {
-            fw->next = sent;
-            sent = fw;
-        } else {
+        if (fw->fired)
+            cv_list_insert_head(&sent, &fw->node);
+        else
             fw->detached = true;
-        }
         pthread_mutex_unlock(&fw->mu);
         cv_loop_unref(loop);
         cv_task_release(t);
-        fw = next;
     }
-    cv_loop_take_inbox_(loop);
-    while (sent != NULL) {
-        future_wait *next = sent->next;
-        cv_handle_cancel(&sent->post.handle_);
-        fwait_free(sent);
-        sent = next;
+    cv_loop__take_inbox(loop);
+    while (!cv_list_empty(&sent)) {
+        cv_task__fwait *fw = cv_list_entry(cv_list_first(&sent), cv_task__fwait, node);
+        cv_list_remove(&fw->node);
+        cv_handle_cancel(&fw->post.handle_);
+        fwait_free(fw);
     }
 }
 
@@ -98,15 +96,9 @@ static int future_status(cv_task *t, cv_future *f)
 /* On the loop: the future is done. */
 static void future_landed(void *arg)
 {
-    future_wait *fw = arg;
+    cv_task__fwait *fw = arg;
     cv_task *t = fw->task;
-    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
-    if (fw->prev != NULL)
-        fw->prev->next = fw->next;
-    else
-        lt->fwaits = fw->next;
-    if (fw->next != NULL)
-        fw->next->prev = fw->prev;
+    cv_list_remove(&fw->node);
     if (t->fwait == fw) {
         t->fwait = NULL;
         cv_task__wake(t, future_status(t, fw->f));
@@ -120,7 +112,7 @@ static void future_landed(void *arg)
 static void future_done(cv_future *f, void *arg)
 {
     (void)f;
-    future_wait *fw = arg;
+    cv_task__fwait *fw = arg;
     pthread_mutex_lock(&fw->mu);
     fw->fired = true;
     bool detached = fw->detached;
@@ -131,35 +123,30 @@ static void future_done(cv_future *f, void *arg)
         fwait_free(fw);
 }
 
-int cv_coro_future_(cv_task *t, cv_future *f)
+int cv_coro__future(cv_task *t, cv_future *f)
 {
     if (f == NULL) {
-        cv_coro_ready_(t, CV_EFAILED);
+        cv_coro__ready(t, CV_EFAILED);
         cv_task__set_failure(t, CV_EINVAL, "awaited no future (out of memory?)");
         return 1;
     }
     if (cv_future_done(f)) {
-        cv_task__begin_wait(t, W_NONE);
+        cv_task__begin_wait(t, CV_TASK__W_NONE);
         t->status = future_status(t, f);
         return 1;
     }
-    future_wait *fw = malloc(sizeof *fw);
+    cv_task__fwait *fw = malloc(sizeof *fw);
     if (fw == NULL) {
-        cv_coro_ready_(t, CV_ENOMEM);
+        cv_coro__ready(t, CV_ENOMEM);
         return 1;
     }
-    cv_task__begin_wait(t, W_FUTURE);
+    cv_task__begin_wait(t, CV_TASK__W_FUTURE);
     cv_post_init(t->loop, &fw->post, future_landed, fw);
     fw->task = t;
     fw->f = f;
     pthread_mutex_init(&fw->mu, NULL);
     fw->fired = fw->detached = false;
-    cv_loop_tasks *lt = cv_loop_tasks_(t->loop);
-    fw->prev = NULL;
-    fw->next = lt->fwaits;
-    if (lt->fwaits != NULL)
-        lt->fwaits->prev = fw;
-    lt->fwaits = fw;
+    cv_list_insert_head(&cv_loop__tasks(t->loop)->fwaits, &fw->node);
     cv_task_retain(t);
     cv_future_retain(f);
     /* The post may arrive after the task stopped waiting: keep the loop
@@ -172,7 +159,7 @@ int cv_coro_future_(cv_task *t, cv_future *f)
         /* Never registered: undo as if it had landed, minus the wake. */
         t->fwait = NULL;
         future_landed(fw);
-        return cv_coro_ready_(t, CV_ENOMEM);
+        return cv_coro__ready(t, CV_ENOMEM);
     }
     return 0;
 }

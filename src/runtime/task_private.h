@@ -8,7 +8,7 @@
  * that wait, so the record is defined here instead of in task.h: nothing
  * outside the task files may include this header.
  *
- * Functions named cv_task__* are internal but cross-file, in the style of
+ * Names cv_task__* are internal but cross-file, in the style of
  * libuv's uv__*; everything else internal stays static in its file.
  */
 #ifndef CV_TASK_PRIVATE_H
@@ -21,10 +21,18 @@
 #include "loop.h"
 #include "task.h"
 
-enum run_state { T_READY, T_RUNNING, T_SUSPENDED, T_DONE };
-enum wait_kind { W_NONE, W_SLEEP, W_YIELD, W_IO, W_QUEUE, W_FUTURE };
+/* Where a task is in its life (t->run), and what it awaits (t->wait). */
+enum cv_task__run { CV_TASK__R_READY, CV_TASK__R_RUNNING, CV_TASK__R_SUSPENDED, CV_TASK__R_DONE };
+enum cv_task__wait {
+    CV_TASK__W_NONE,
+    CV_TASK__W_SLEEP,
+    CV_TASK__W_YIELD,
+    CV_TASK__W_IO,
+    CV_TASK__W_QUEUE,
+    CV_TASK__W_FUTURE,
+};
 
-struct future_wait; /* task_future.c */
+struct cv_task__fwait; /* task_future.c */
 
 struct cv_task {
     cv_loop *loop;
@@ -33,10 +41,9 @@ struct cv_task {
     int refs;
     cv_task_fn fn;
     void *state;
-    void (*free_state)(void *state);
 
     cv_handle step; /* on the ready queue while scheduled */
-    int run;        /* enum run_state */
+    int run;        /* enum cv_task__run */
     int final;      /* CV_TASK_DONE, _FAILED or _CANCELLED once done */
 
     /* The coroutine. */
@@ -49,7 +56,7 @@ struct cv_task {
     cv_result result;
 
     /* The current (or last) await. */
-    int wait;               /* enum wait_kind */
+    int wait;               /* enum cv_task__wait */
     int status;             /* the outcome it resumes with */
     int fail_code;          /* a failing status's error and words, when */
     char fail_msg[128];     /* not from an awaited task (fail_code != 0) */
@@ -60,11 +67,11 @@ struct cv_task {
     int io_revents;
     cv_waitq *waitq;
     cv_task *awaited; /* retained while awaited */
-    struct future_wait *fwait;
-    cv_task *q_prev, *q_next;
+    struct cv_task__fwait *fwait;
+    cv_list q_node; /* on waitq's list while CV_TASK__W_QUEUE */
 
     cv_waitq done_waiters; /* tasks awaiting this one */
-    cv_task *live_prev, *live_next;
+    cv_list live_node; /* on the loop's live tasks until done */
     bool stop_loop_when_done;
 };
 
@@ -72,7 +79,7 @@ struct cv_task {
 
 /* A suspended task becomes ready, to resume with `status`. */
 void cv_task__wake(cv_task *t, int status);
-/* Starts a wait of `kind` (enum wait_kind) with a clean outcome. */
+/* Starts a wait of `kind` (enum cv_task__wait) with a clean outcome. */
 void cv_task__begin_wait(cv_task *t, int kind);
 /* A failing await's error and words, when no awaited task supplies them. */
 void cv_task__set_failure(cv_task *t, int code, const char *msg);
@@ -80,11 +87,11 @@ void cv_task__set_failure(cv_task *t, int code, const char *msg);
 /* task_waitq.c */
 
 void cv_task__waitq_push(cv_waitq *q, cv_task *t);
-void cv_task__waitq_unlink(cv_waitq *q, cv_task *t);
+void cv_task__waitq_unlink(cv_task *t);
 
 /* task_future.c */
 
-/* Undoes a W_FUTURE wait of a suspended task (cancel or teardown). */
+/* Undoes a CV_TASK__W_FUTURE wait of a suspended task (cancel or teardown). */
 void cv_task__future_detach(cv_task *t);
 /* At loop teardown, after every live task has ended: settles the future
  * waits whose callbacks other threads still owe. */

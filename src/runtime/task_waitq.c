@@ -2,7 +2,7 @@
  * Wait queues: the one primitive that awaitables outside the task files
  * (the semaphore, a libcurl transfer's completion) and a task awaiting
  * another task are built on.  A queue is an intrusive FIFO list threaded
- * through the waiting tasks' own q_prev/q_next fields, so waiting and
+ * through the waiting tasks' own q_node fields, so waiting and
  * waking never allocate and a cancelled waiter unlinks itself in constant
  * time.  Waking only records the outcome and schedules the task; what the
  * task was given is the waker's business, which is why the queue carries
@@ -16,45 +16,31 @@
 
 void cv_waitq_init(cv_waitq *q, void (*unclaimed)(cv_waitq *q))
 {
-    q->head_ = q->tail_ = NULL;
+    cv_list_init(&q->tasks_);
     q->unclaimed_ = unclaimed;
 }
 
 bool cv_waitq_empty(const cv_waitq *q)
 {
-    return q->head_ == NULL;
+    return cv_list_empty(&q->tasks_);
 }
 
 void cv_task__waitq_push(cv_waitq *q, cv_task *t)
 {
-    t->q_next = NULL;
-    t->q_prev = q->tail_;
-    if (q->tail_ != NULL)
-        q->tail_->q_next = t;
-    else
-        q->head_ = t;
-    q->tail_ = t;
+    cv_list_insert_tail(&q->tasks_, &t->q_node);
 }
 
-void cv_task__waitq_unlink(cv_waitq *q, cv_task *t)
+void cv_task__waitq_unlink(cv_task *t)
 {
-    if (t->q_prev != NULL)
-        t->q_prev->q_next = t->q_next;
-    else
-        q->head_ = t->q_next;
-    if (t->q_next != NULL)
-        t->q_next->q_prev = t->q_prev;
-    else
-        q->tail_ = t->q_prev;
-    t->q_prev = t->q_next = NULL;
+    cv_list_remove(&t->q_node);
 }
 
 bool cv_waitq_wake_one(cv_waitq *q, int status)
 {
-    cv_task *t = q->head_;
-    if (t == NULL)
+    if (cv_list_empty(&q->tasks_))
         return false;
-    cv_task__waitq_unlink(q, t);
+    cv_task *t = cv_list_entry(cv_list_first(&q->tasks_), cv_task, q_node);
+    cv_task__waitq_unlink(t);
     cv_task__wake(t, status);
     return true;
 }
@@ -67,9 +53,9 @@ int cv_waitq_wake_all(cv_waitq *q, int status)
     return n;
 }
 
-int cv_coro_waitq_(cv_task *t, cv_waitq *q, const char *what)
+int cv_coro__waitq(cv_task *t, cv_waitq *q, const char *what)
 {
-    cv_task__begin_wait(t, W_QUEUE);
+    cv_task__begin_wait(t, CV_TASK__W_QUEUE);
     t->waitq = q;
     cv_task__waitq_push(q, t);
     snprintf(t->what, sizeof t->what, "%s", what != NULL ? what : "queue");

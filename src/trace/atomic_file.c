@@ -18,7 +18,7 @@ int cv_atomic_file_open(cv_atomic_file *af, const char *path, char *err, size_t 
     if (af->path == NULL || af->tmp_path == NULL) {
         cv_atomic_file_abort(af);
         snprintf(err, errlen, "out of memory");
-        return -1;
+        return CV_ENOMEM;
     }
     snprintf(af->tmp_path, len, "%s.tmpXXXXXX", path);
     int fd = mkstemp(af->tmp_path);
@@ -27,14 +27,14 @@ int cv_atomic_file_open(cv_atomic_file *af, const char *path, char *err, size_t 
         free(af->tmp_path);
         af->tmp_path = NULL;
         cv_atomic_file_abort(af);
-        return -1;
+        return CV_EIO;
     }
     af->fp = fdopen(fd, "w");
     if (af->fp == NULL) {
         close(fd);
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         cv_atomic_file_abort(af);
-        return -1;
+        return CV_EIO;
     }
     return 0;
 }
@@ -44,16 +44,16 @@ int cv_atomic_file_commit(cv_atomic_file *af, char *err, size_t errlen)
     int rc = 0;
     if (fflush(af->fp) != 0 || ferror(af->fp)) {
         snprintf(err, errlen, "cannot write %s: %s", af->path, strerror(errno));
-        rc = -1;
+        rc = CV_EIO;
     }
     if (fclose(af->fp) != 0 && rc == 0) {
         snprintf(err, errlen, "cannot write %s: %s", af->path, strerror(errno));
-        rc = -1;
+        rc = CV_EIO;
     }
     af->fp = NULL;
     if (rc == 0 && rename(af->tmp_path, af->path) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", af->path, strerror(errno));
-        rc = -1;
+        rc = CV_EIO;
     }
     if (rc != 0)
         unlink(af->tmp_path);
@@ -74,15 +74,3 @@ void cv_atomic_file_abort(cv_atomic_file *af)
     *af = (cv_atomic_file){0};
 }
 
-int cv_atomic_file_write(const char *path, const void *data, size_t len, char *err, size_t errlen)
-{
-    cv_atomic_file af;
-    if (cv_atomic_file_open(&af, path, err, errlen) != 0)
-        return -1;
-    if (fwrite(data, 1, len, af.fp) != len) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        cv_atomic_file_abort(&af);
-        return -1;
-    }
-    return cv_atomic_file_commit(&af, err, errlen);
-}

@@ -1,0 +1,20 @@
+/*
+ * Words for the return codes (see error.h).
+ */
+#include "error.h"
+
+const char *cv_strerror(int code)
+{
+    switch (code) {
+    case CV_OK: return "success";
+    case CV_ETIMEDOUT: return "timed out";
+    case CV_ECANCELLED: return "cancelled";
+    case CV_EFAILED: return "the call failed";
+    case CV_ENOMEM: return "out of memory";
+    case CV_ESHUTDOWN: return "cannot schedule new futures after shutdown";
+    case CV_EDONE: return "no more results";
+    case CV_EINVAL: return "invalid argument";
+    case CV_EIO: return "input/output error";
+    default: return "unknown error";
+    }
+}
