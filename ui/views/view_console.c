@@ -4,11 +4,13 @@
  * line the last event printed is marked, so a step shows where it landed.
  * On a two-sided screen each pane has a console of its own side's lines.
  */
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
-void cv_view_console(cv_canvas *c, cv_rect r, const cv_model *m, const cv_focus *f, int side)
+static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *f, int side)
 {
+    (void)o;
     int end = r.x + r.w;
     const size_t *lines = m->console;
     size_t n = m->nconsole;
@@ -32,3 +34,12 @@ void cv_view_console(cv_canvas *c, cv_rect r, const cv_model *m, const cv_focus 
         cv_canvas_text(c, r.x + 1, y, end, st, t);
     }
 }
+
+const cv_pane cv_pane__console = {
+    .name = "console", .where = CV_PANE_BODY, .priority = 3, .min_rows = 2, .fill = true,
+    .beside = true, .draw = draw,
+};
+
+const cv_pane cv_pane__side_console = {
+    .name = "side console", .where = CV_PANE_SIDE, .min_rows = 2, .fill = true, .draw = draw,
+};

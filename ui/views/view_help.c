@@ -4,7 +4,7 @@
  * test card for the terminal's colours.
  */
 
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
 typedef struct legend_item {
@@ -13,7 +13,7 @@ typedef struct legend_item {
     const char *text;
 } legend_item;
 
-void cv_view_help(cv_canvas *c, const cv_render_opts *o)
+void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
 {
     const cv_glyphs *g = cv_glyphs_get(o->ascii);
     static const char *const keys[] = {

@@ -11,14 +11,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
 #define LABEL_W 10
+#define MAX_SIDE_LANES 6
 
 typedef cv_axis axis;
 
-int cv_axis_col(const cv_axis *a, int64_t t)
+int cv_lanes__axis_col(const cv_axis *a, int64_t t)
 {
     if (t <= 0)
         return a->x0;
@@ -29,7 +30,7 @@ int cv_axis_col(const cv_axis *a, int64_t t)
 
 static int col_of(const axis *a, int64_t t)
 {
-    return cv_axis_col(a, t);
+    return cv_lanes__axis_col(a, t);
 }
 
 static int64_t end_of(const axis *a, int64_t t1)
@@ -204,7 +205,7 @@ static bool shown_on(const cv_mlane *l, int side)
     return side == CV_ALL_SIDES || cv_pane_of_side(l->side) == side;
 }
 
-int cv_lanes_count(const cv_model *m, int side)
+static int lanes_count(const cv_model *m, int side)
 {
     int n = 0;
     for (int i = 0; i < m->nlanes; i++)
@@ -212,9 +213,10 @@ int cv_lanes_count(const cv_model *m, int side)
     return n;
 }
 
-void cv_view_lanes(cv_canvas *c, cv_rect r, int shown, const cv_model *m,
-                   const cv_render_opts *o, const cv_focus *f, int side)
+static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *f, int side)
 {
+    int shown = r.h - 1; /* the axis takes a row */
     const cv_glyphs *g = cv_glyphs_get(o->ascii);
     int lw = label_width(m, side, r.w);
     axis a = {.x0 = r.x + lw, .w = r.w - lw, .now = o->now_ns};
@@ -222,7 +224,7 @@ void cv_view_lanes(cv_canvas *c, cv_rect r, int shown, const cv_model *m,
     if (a.span < a.now)
         a.span = cv_nice_span(a.now);
 
-    int present = cv_lanes_count(m, side);
+    int present = lanes_count(m, side);
     draw_axis(c, r.x, r.y, &a, o, m, present > shown ? present - shown : 0);
 
     int y = r.y + 1;
@@ -236,7 +238,7 @@ void cv_view_lanes(cv_canvas *c, cv_rect r, int shown, const cv_model *m,
         draw_thread(c, y, &a, l, g);
         draw_frames(c, y, &a, m, l);
         if (l->loop)
-            cv_view_slices(c, y, &a, m, l, o, f);
+            cv_slices__draw(c, y, &a, m, l, o, f);
         for (size_t i = 0; i < l->nfuts; i++) {
             const cv_mfuture *fu = &m->futs[l->futs[i]];
             if (fu->t_start <= a.now)
@@ -253,3 +255,26 @@ void cv_view_lanes(cv_canvas *c, cv_rect r, int shown, const cv_model *m,
         y++;
     }
 }
+
+/* As many rows as lanes (one at least), and the axis. */
+static int rows(const cv_model *m, int side)
+{
+    int n = lanes_count(m, side);
+    return (n < 1 ? 1 : n) + 1;
+}
+
+/* On a side of a two-sided screen, a few lanes leave room for the rest. */
+static int side_rows(const cv_model *m, int side)
+{
+    int n = lanes_count(m, side);
+    return (n < 1 ? 1 : n > MAX_SIDE_LANES ? MAX_SIDE_LANES : n) + 1;
+}
+
+const cv_pane cv_pane__lanes = {
+    .name = "lanes", .where = CV_PANE_BODY, .priority = 1, .min_rows = 2, .share = 40,
+    .rows = rows, .draw = draw,
+};
+
+const cv_pane cv_pane__side_lanes = {
+    .name = "side lanes", .where = CV_PANE_SIDE, .min_rows = 2, .rows = side_rows, .draw = draw,
+};

@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
-void cv_view_queue(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o)
+static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *focus, int side)
 {
+    (void)focus, (void)side;
     const cv_glyphs *g = cv_glyphs_get(o->ascii);
     int end = r.x + r.w;
     int x = cv_canvas_printf(c, r.x, r.y, end, CV_ST_TITLE, "queue %zu", m->npending);
@@ -40,3 +42,14 @@ void cv_view_queue(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_o
         left--;
     }
 }
+
+/* The queue's row, until an event loop's tasks take it over (view_tasks.c). */
+static bool applies(const cv_model *m, int side)
+{
+    (void)side;
+    return !(m->ntasks > 0 && m->npending == 0);
+}
+
+const cv_pane cv_pane__queue = {
+    .name = "queue", .where = CV_PANE_BODY, .min_rows = 1, .applies = applies, .draw = draw,
+};

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
 #define ART_H 5
@@ -52,9 +52,10 @@ static int spin_state(const cv_mside *sd, int64_t now, double speed)
     return now - sd->t_frame > limit ? SPIN_FROZEN : SPIN_TURNING;
 }
 
-void cv_view_spinner(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
-                     int side)
+static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *f, int side)
 {
+    (void)f;
     const cv_glyphs *g = cv_glyphs_get(o->ascii);
     const cv_mside *sd = &m->sides[side];
     int state = spin_state(sd, o->now_ns, o->speed);
@@ -83,7 +84,7 @@ void cv_view_spinner(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render
         x = tx, y++;
     else
         x += 2;
-    cv_fmt_demo(o->now_ns - sd->t_frame, o->speed, age, sizeof age);
+    cv_render__fmt_demo(o->now_ns - sd->t_frame, o->speed, age, sizeof age);
     switch (state) {
     case SPIN_NONE:
         snprintf(what, sizeof what, "no frame yet");
@@ -104,3 +105,14 @@ void cv_view_spinner(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render
                        side == CV_SIDE_TASK ? "the event loop is not turning"
                                             : "the spinner thread gets no time");
 }
+
+/* Big, with the glyph drawn ART_H rows high. */
+static int rows(const cv_model *m, int side)
+{
+    (void)m, (void)side;
+    return ART_H;
+}
+
+const cv_pane cv_pane__spinner = {
+    .name = "spinner", .where = CV_PANE_SIDE, .min_rows = 1, .rows = rows, .draw = draw,
+};

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
 /* Column starts, relative to the pane; the result takes the rest.  The
@@ -24,7 +24,7 @@ static void fmt_time(int64_t t, double speed, char *buf, size_t len)
     if (t < 0)
         snprintf(buf, len, "-");
     else
-        cv_fmt_demo(t, speed, buf, len);
+        cv_render__fmt_demo(t, speed, buf, len);
 }
 
 static size_t window_start(const cv_model *m, const cv_focus *f, int h)
@@ -49,9 +49,10 @@ static size_t window_start(const cv_model *m, const cv_focus *f, int h)
     return start;
 }
 
-void cv_view_table(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
-                   const cv_focus *f)
+static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *f, int side)
 {
+    (void)side;
     const cv_glyphs *g = cv_glyphs_get(o->ascii);
     int end = r.x + r.w, y = r.y;
     bool took = r.w >= TOOK_MIN_W;
@@ -128,3 +129,15 @@ void cv_view_table(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_o
         }
     }
 }
+
+/* A row per future (one at least) and the titles, up to a thousand. */
+static int rows(const cv_model *m, int side)
+{
+    (void)side;
+    return 1 + (m->nfuts > 0 ? (int)(m->nfuts < 1000 ? m->nfuts : 1000) : 1);
+}
+
+const cv_pane cv_pane__table = {
+    .name = "table", .where = CV_PANE_BODY, .priority = 2, .min_rows = 3, .share = 50,
+    .rows = rows, .draw = draw,
+};

@@ -11,10 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
 #define MAX_GROUPS 8
+#define MAX_SIDE_TASKS 5
 
 typedef struct group {
     unsigned tstate;
@@ -135,9 +136,10 @@ static void list(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     }
 }
 
-void cv_view_tasks(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
-                   const cv_focus *f)
+static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *f, int side)
 {
+    (void)side;
     if (r.h <= 0 || r.w <= 0)
         return;
     if (r.h == 1)
@@ -145,3 +147,33 @@ void cv_view_tasks(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_o
     else
         list(c, r, m, o, f);
 }
+
+/* The queue's row tells the executor's story; once nothing is queued and
+ * tasks exist, it tells the event loop's: what is in flight. */
+static bool applies(const cv_model *m, int side)
+{
+    (void)side;
+    return m->ntasks > 0 && m->npending == 0;
+}
+
+/* On the task side of a two-sided screen: the list, a row per live task. */
+static bool side_applies(const cv_model *m, int side)
+{
+    return side == CV_SIDE_TASK && m->ntasks > 0;
+}
+
+static int side_rows(const cv_model *m, int side)
+{
+    (void)side;
+    size_t live_n = m->ntasks - m->ntasks_done;
+    return 1 + (live_n > MAX_SIDE_TASKS ? MAX_SIDE_TASKS : (int)live_n);
+}
+
+const cv_pane cv_pane__tasks = {
+    .name = "tasks", .where = CV_PANE_BODY, .min_rows = 1, .applies = applies, .draw = draw,
+};
+
+const cv_pane cv_pane__side_tasks = {
+    .name = "side tasks", .where = CV_PANE_SIDE, .min_rows = 1, .applies = side_applies,
+    .rows = side_rows, .draw = draw,
+};
