@@ -13,6 +13,10 @@
  *     ./build/tests/test_ui_panes --dump DIR   every screen as text, with a
  *                                              letter per cell for its style
  * A failure prints the first screens that differ, with their style rows.
+ *
+ * Then the layout's rules, on the registry and on registries made here:
+ * where each pane of a real run goes, and that a new pane needs nothing
+ * but its descriptor and a line in a registry.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,8 +29,10 @@
 #include <cmocka.h>
 
 #include "canvas.h"
+#include "layout.h"
 #include "logbuild.h"
 #include "model.h"
+#include "pane.h"
 #include "render.h"
 #include "theme.h"
 #include "trace.h"
@@ -318,6 +324,174 @@ static void test_screens_match_golden(void **state)
     assert_int_equal(golden_lines, ck.screens);
 }
 
+/* ---- the layout -------------------------------------------------------- */
+
+/* The rectangle of the pane named `name` (on `side`), or fails. */
+static cv_rect rect_of(const cv_layout *l, const char *name, int side)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->at[i].pane != NULL && strcmp(l->at[i].pane->name, name) == 0 &&
+            l->at[i].side == side)
+            return l->at[i].r;
+    fail_msg("no pane %s (side %d) in the layout", name, side);
+    return (cv_rect){0};
+}
+
+static bool placed(const cv_layout *l, const char *name)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->at[i].pane != NULL && strcmp(l->at[i].pane->name, name) == 0)
+            return true;
+    return false;
+}
+
+static void assert_rect(cv_rect r, int x, int y, int w, int h)
+{
+    if (r.x != x || r.y != y || r.w != w || r.h != h)
+        fail_msg("rect %d,%d %dx%d, expected %d,%d %dx%d", r.x, r.y, r.w, r.h, x, y, w, h);
+}
+
+/* loiter's end: 4 lanes, 5 futures; the rules of the stacked screen and
+ * of the wide one, where table and console stand side by side. */
+static void test_layout_one_sided(void **state)
+{
+    (void)state;
+    cv_log *log = trace_log("loiter");
+    cv_model m;
+    cv_model_init(&m, log);
+    assert_int_equal(cv_model_advance(&m, cv_log_count(log)), 0);
+    cv_layout l;
+    cv_layout__compute(&l, cv_pane__registry, &m, 100, 30);
+    assert_false(l.too_small);
+    assert_rect(rect_of(&l, "header", CV_ALL_SIDES), 0, 0, 100, 1);
+    assert_rect(rect_of(&l, "caption", CV_ALL_SIDES), 0, 1, 100, 1);
+    assert_rect(rect_of(&l, "lanes", CV_ALL_SIDES), 0, 2, 100, 5);  /* 4 lanes, the axis */
+    assert_rect(rect_of(&l, "queue", CV_ALL_SIDES), 0, 7, 100, 1);
+    assert_rect(rect_of(&l, "table", CV_ALL_SIDES), 0, 8, 100, 6);  /* 5 futures, titles */
+    assert_rect(rect_of(&l, "console", CV_ALL_SIDES), 0, 14, 100, 15);
+    assert_rect(rect_of(&l, "keys", CV_ALL_SIDES), 0, 29, 100, 1);
+    assert_false(placed(&l, "tasks"));
+    assert_false(placed(&l, "spinner"));
+
+    /* 24 rows: the lanes get at most 40% of the 20 free rows. */
+    cv_layout__compute(&l, cv_pane__registry, &m, 80, 24);
+    assert_rect(rect_of(&l, "lanes", CV_ALL_SIDES), 0, 2, 80, 5);
+    cv_layout__compute(&l, cv_pane__registry, &m, 150, 40);
+    assert_rect(rect_of(&l, "table", CV_ALL_SIDES), 0, 8, 82, 31);
+    assert_rect(rect_of(&l, "console", CV_ALL_SIDES), 83, 8, 67, 31);
+    cv_layout__compute(&l, cv_pane__registry, &m, 79, 40);
+    assert_true(l.too_small);
+    assert_int_equal(l.n, 0);
+    cv_model_free(&m);
+    cv_log_destroy(log);
+}
+
+/* The spinner: two columns of side panes, a rule between them. */
+static void test_layout_two_sided(void **state)
+{
+    (void)state;
+    cv_log *log = trace_log("spin_block");
+    cv_model m;
+    cv_model_init(&m, log);
+    assert_int_equal(cv_model_advance(&m, cv_log_count(log) / 2), 0);
+    assert_true(m.sided);
+    cv_layout l;
+    cv_layout__compute(&l, cv_pane__registry, &m, 121, 40);
+    assert_rect(rect_of(&l, "side", CV_SIDE_THREAD), 0, 2, 60, 1);
+    assert_rect(rect_of(&l, "spinner", CV_SIDE_THREAD), 0, 3, 60, 5);
+    assert_rect(rect_of(&l, "side", CV_SIDE_TASK), 61, 2, 60, 1);
+    assert_rect(rect_of(&l, "spinner", CV_SIDE_TASK), 61, 3, 60, 5);
+    assert_rect(rect_of(&l, "keys", CV_ALL_SIDES), 0, 39, 121, 1);
+    bool rule = false;
+    for (int i = 0; i < l.n; i++)
+        if (l.at[i].pane == NULL && l.at[i].r.x == 60 && l.at[i].r.y == 2 && l.at[i].r.h == 37)
+            rule = true;
+    assert_true(rule);
+    /* The tasks in flight only on the task side; no one-sided pane. */
+    cv_rect t = rect_of(&l, "side tasks", CV_SIDE_TASK);
+    assert_int_equal(t.x, 61);
+    for (int i = 0; i < l.n; i++)
+        if (l.at[i].pane != NULL) {
+            assert_int_not_equal(l.at[i].pane->where, CV_PANE_BODY);
+            if (strcmp(l.at[i].pane->name, "side tasks") == 0)
+                assert_int_equal(l.at[i].side, CV_SIDE_TASK);
+        }
+    cv_model_free(&m);
+    cv_log_destroy(log);
+}
+
+/* A pane made here: a card of the last event, four rows, shown only when
+ * there are futures.  Its descriptor and a registry line are all it takes. */
+static void draw_card(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                      const cv_focus *f, int side)
+{
+    (void)o, (void)side;
+    cv_canvas_printf(c, r.x, r.y, r.x + r.w, CV_ST_TITLE, "card: %zu futures, event %zu",
+                     m->nfuts, f->event);
+    for (int y = r.y + 1; y < r.y + r.h; y++)
+        cv_canvas_text(c, r.x, y, r.x + r.w, CV_ST_NORMAL, "card line");
+}
+
+static bool card_applies(const cv_model *m, int side)
+{
+    (void)side;
+    return m->nfuts > 0;
+}
+
+static int card_rows(const cv_model *m, int side)
+{
+    (void)m, (void)side;
+    return 4;
+}
+
+static const cv_pane card = {
+    .name = "card", .where = CV_PANE_BODY, .priority = 1, .min_rows = 2,
+    .applies = card_applies, .rows = card_rows, .draw = draw_card,
+};
+
+static void test_new_pane(void **state)
+{
+    (void)state;
+    extern const cv_pane cv_pane__header, cv_pane__console, cv_pane__keys;
+    const cv_pane *const registry[] = {&cv_pane__header, &card, &cv_pane__console,
+                                       &cv_pane__keys, NULL};
+    cv_log *log = trace_log("loiter");
+    cv_model m;
+    cv_model_init(&m, log);
+    assert_int_equal(cv_model_advance(&m, cv_log_count(log)), 0);
+    cv_layout l;
+    cv_layout__compute(&l, registry, &m, 100, 30);
+    assert_rect(rect_of(&l, "header", CV_ALL_SIDES), 0, 0, 100, 1);
+    assert_rect(rect_of(&l, "card", CV_ALL_SIDES), 0, 1, 100, 4);
+    assert_rect(rect_of(&l, "console", CV_ALL_SIDES), 0, 5, 100, 24);
+    assert_rect(rect_of(&l, "keys", CV_ALL_SIDES), 0, 29, 100, 1);
+
+    /* Drawn in place: the same walk cv_render makes. */
+    cv_canvas c;
+    assert_int_equal(cv_canvas_init(&c, 100, 30, false), 0);
+    cv_render_opts o = {.now_ns = 1, .speed = 1.0};
+    cv_focus f = {.event = 7, .lane = -1};
+    for (int i = 0; i < l.n; i++)
+        l.at[i].pane->draw(&c, l.at[i].r, &m, &o, &f, l.at[i].side);
+    char row[512];
+    cv_canvas_row(&c, 1, row, sizeof row);
+    assert_string_equal(row, "card: 5 futures, event 7");
+    cv_canvas_row(&c, 4, row, sizeof row);
+    assert_string_equal(row, "card line");
+    cv_canvas_row(&c, 5, row, sizeof row);
+    assert_string_equal(row, "console");
+    cv_canvas_free(&c);
+
+    /* Before any future it does not apply: the console takes its rows. */
+    cv_model_reset(&m);
+    assert_int_equal(cv_model_advance(&m, 1), 0);
+    cv_layout__compute(&l, registry, &m, 100, 30);
+    assert_false(placed(&l, "card"));
+    assert_rect(rect_of(&l, "console", CV_ALL_SIDES), 0, 1, 100, 28);
+    cv_model_free(&m);
+    cv_log_destroy(log);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--update") == 0) {
@@ -336,7 +510,8 @@ int main(int argc, char **argv)
         return 0;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_screens_match_golden),
+        cmocka_unit_test(test_screens_match_golden), cmocka_unit_test(test_layout_one_sided),
+        cmocka_unit_test(test_layout_two_sided),     cmocka_unit_test(test_new_pane),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
