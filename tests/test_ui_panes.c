@@ -426,10 +426,10 @@ static void draw_card(cv_canvas *c, cv_rect r, const cv_model *m, const cv_rende
                       const cv_focus *f, int side)
 {
     (void)o, (void)side;
-    cv_canvas_printf(c, r.x, r.y, r.x + r.w, CV_ST_TITLE, "card: %zu futures, event %zu",
+    cv_canvas__printf(c, r.x, r.y, r.x + r.w, CV_ST_TITLE, "card: %zu futures, event %zu",
                      m->nfuts, f->event);
     for (int y = r.y + 1; y < r.y + r.h; y++)
-        cv_canvas_text(c, r.x, y, r.x + r.w, CV_ST_NORMAL, "card line");
+        cv_canvas__text(c, r.x, y, r.x + r.w, CV_ST_NORMAL, "card line");
 }
 
 static bool card_applies(const cv_model *m, int side)

@@ -89,9 +89,9 @@ static void too_small(cv_canvas *c)
     const char *lines[] = {l1, l2, l3};
     int y0 = c->rows / 2 - 1;
     for (int i = 0; i < 3; i++) {
-        int w = cv_text_width(lines[i]);
+        int w = cv_canvas__text_width(lines[i]);
         int x = (c->cols - w) / 2;
-        cv_canvas_text(c, x < 0 ? 0 : x, y0 + i, c->cols, i == 0 ? CV_ST_CAPTION : CV_ST_NORMAL,
+        cv_canvas__text(c, x < 0 ? 0 : x, y0 + i, c->cols, i == 0 ? CV_ST_CAPTION : CV_ST_NORMAL,
                        lines[i]);
     }
 }
@@ -99,7 +99,7 @@ static void too_small(cv_canvas *c)
 void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o)
 {
     cv_layout l;
-    cv_canvas_clear(c);
+    cv_canvas__clear(c);
     cv_layout__compute(&l, cv_pane__registry, m, c->cols, c->rows);
     if (l.too_small) {
         too_small(c);
@@ -107,7 +107,7 @@ void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o)
     }
     cv_focus f;
     focus_of(m, &f);
-    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     for (int i = 0; i < l.n; i++) {
         const cv_placed *p = &l.at[i];
         if (p->pane != NULL) {
@@ -115,7 +115,7 @@ void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o)
             continue;
         }
         for (int y = p->r.y; y < p->r.y + p->r.h; y++)
-            cv_canvas_put(c, p->r.x, y, g->vline, CV_ST_DIM);
+            cv_canvas__put(c, p->r.x, y, g->vline, CV_ST_DIM);
     }
     if (o->help)
         cv_help__draw(c, o);

@@ -11,16 +11,16 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
 {
     (void)f, (void)side;
     char text[512];
-    cv_canvas_fill(c, r.x, r.y, r.w, ' ', CV_ST_NORMAL);
+    cv_canvas__fill(c, r.x, r.y, r.w, ' ', CV_ST_NORMAL);
     if (m->upto == 0) {
-        cv_canvas_text(c, r.x + 1, r.y, r.x + r.w, CV_ST_DIM, "waiting for the first event");
+        cv_canvas__text(c, r.x + 1, r.y, r.x + r.w, CV_ST_DIM, "waiting for the first event");
         return;
     }
     cv_caption(m, m->upto - 1, text, sizeof text);
-    int x = cv_canvas_text(c, r.x, r.y, r.x + r.w, CV_ST_CAPTION, o->ascii ? "> " : "\xe2\x96\xb8 ");
-    int end = cv_canvas_text(c, x, r.y, r.x + r.w, CV_ST_CAPTION, text);
-    if (end >= r.x + r.w && cv_text_width(text) > r.x + r.w - x)
-        cv_canvas_put(c, r.x + r.w - 1, r.y, o->ascii ? '>' : 0x2026, CV_ST_CAPTION);
+    int x = cv_canvas__text(c, r.x, r.y, r.x + r.w, CV_ST_CAPTION, o->ascii ? "> " : "\xe2\x96\xb8 ");
+    int end = cv_canvas__text(c, x, r.y, r.x + r.w, CV_ST_CAPTION, text);
+    if (end >= r.x + r.w && cv_canvas__text_width(text) > r.x + r.w - x)
+        cv_canvas__put(c, r.x + r.w - 1, r.y, o->ascii ? '>' : 0x2026, CV_ST_CAPTION);
 }
 
 const cv_pane cv_pane__caption = {

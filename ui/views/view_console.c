@@ -18,7 +18,7 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
         lines = m->sides[side].console;
         n = m->sides[side].nconsole;
     }
-    cv_canvas_printf(c, r.x, r.y, end, CV_ST_TITLE, "console");
+    cv_canvas__printf(c, r.x, r.y, end, CV_ST_TITLE, "console");
     int h = r.h - 1;
     if (h <= 0)
         return;
@@ -30,8 +30,8 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
         const char *t = e->text ? e->text : "";
         int st = hot ? CV_ST_ROW_HOT : CV_ST_NORMAL;
         if (hot)
-            cv_canvas_fill(c, r.x, y, r.w, ' ', st);
-        cv_canvas_text(c, r.x + 1, y, end, st, t);
+            cv_canvas__fill(c, r.x, y, r.w, ' ', st);
+        cv_canvas__text(c, r.x + 1, y, end, st, t);
     }
 }
 

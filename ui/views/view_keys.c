@@ -22,7 +22,7 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
         {"+/-", "rate"}, {"r", "restart"}, {"?", "help"}, {"q", "quit"}, {NULL, NULL},
     };
     const char *const (*set)[2] = r.w >= 92 ? wide : narrow;
-    cv_canvas_fill(c, r.x, r.y, r.w, ' ', CV_ST_KEYLINE);
+    cv_canvas__fill(c, r.x, r.y, r.w, ' ', CV_ST_KEYLINE);
     int x = r.x + 1, end = r.x + r.w;
     for (size_t i = 0; set[i][0] != NULL; i++) {
         const char *k = set[i][0], *what = set[i][1];
@@ -38,8 +38,8 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
             what = "last";
         if (o->replay && strcmp(what, "first/live") == 0)
             what = "first/last";
-        x = cv_canvas_text(c, x, r.y, end, CV_ST_KEY, k);
-        x = cv_canvas_printf(c, x, r.y, end, CV_ST_KEYLINE, set == wide ? " %s  " : " %s ", what);
+        x = cv_canvas__text(c, x, r.y, end, CV_ST_KEY, k);
+        x = cv_canvas__printf(c, x, r.y, end, CV_ST_KEYLINE, set == wide ? " %s  " : " %s ", what);
     }
 }
 

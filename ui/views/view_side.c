@@ -16,7 +16,7 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
                  const cv_focus *f, int side)
 {
     (void)m, (void)o, (void)f;
-    cv_canvas_text(c, r.x, r.y, r.x + r.w, CV_ST_TITLE,
+    cv_canvas__text(c, r.x, r.y, r.x + r.w, CV_ST_TITLE,
                    side == CV_SIDE_TASK ? "task side: a coroutine on an event loop"
                                         : "thread side: a spinner thread");
 }

@@ -46,7 +46,7 @@ static void draw_loop_state(cv_canvas *c, int y, const cv_axis *a, const cv_mlan
         int64_t t1 = s->t1 < 0 ? a->now : s->t1;
         int x0 = cv_lanes__axis_col(a, s->t0), x1 = cv_lanes__axis_col(a, t1);
         bool poll = s->kind == CV_SPAN_POLL;
-        cv_canvas_fill(c, x0, y, x1 - x0 + 1, poll ? g->poll : g->busy,
+        cv_canvas__fill(c, x0, y, x1 - x0 + 1, poll ? g->poll : g->busy,
                        poll ? CV_ST_POLL : CV_ST_BUSY);
     }
 }
@@ -54,7 +54,7 @@ static void draw_loop_state(cv_canvas *c, int y, const cv_axis *a, const cv_mlan
 void cv_slices__draw(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, const cv_mlane *l,
                      const cv_render_opts *o, const cv_focus *f)
 {
-    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     draw_loop_state(c, y, a, l, g);
     int xend = a->x0 + a->w;
     for (size_t i = 0; i < l->nslices; i++) {
@@ -67,7 +67,7 @@ void cv_slices__draw(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, c
         uint32_t body;
         int st, bar;
         slice_look(g, open ? CV_TASK_RUNNING : s->end, &body, &st, &bar);
-        cv_canvas_fill(c, x0, y, x1 - x0 + 1, body, st);
+        cv_canvas__fill(c, x0, y, x1 - x0 + 1, body, st);
         const cv_mfuture *task = &m->futs[s->fut];
         bool hot = f->future == task->id && i + 1 == l->nslices;
         if (x1 - x0 < 2 && !open && !hot)
@@ -78,8 +78,8 @@ void cv_slices__draw(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, c
         /* Inside the slice, leaving its first and last cells, which may be
          * shared with its neighbours: two names must never touch. */
         if (x1 - x0 - 1 >= len)
-            cv_canvas_text(c, x0 + 1, y, x1, bar, lb);
+            cv_canvas__text(c, x0 + 1, y, x1, bar, lb);
         else if (open && x1 + 2 + len <= xend)
-            cv_canvas_text(c, x1 + 2, y, xend, st, lb);
+            cv_canvas__text(c, x1 + 2, y, xend, st, lb);
     }
 }
