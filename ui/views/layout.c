@@ -11,7 +11,7 @@
 
 #include <limits.h>
 
-#define MAX_UNITS 16
+#define MAX_UNITS 16 /* per column; panes beyond are left out */
 
 typedef struct unit {
     const cv_pane *pane[2]; /* pane[1]: right of pane[0] */
