@@ -170,7 +170,7 @@ static void test_ascii_mode(void **state)
     assert_int_equal(cv_canvas_init(&c, 80, 24, true), 0);
     cv_render_opts o = {.ascii = true, .help = true, .now_ns = MS, .speed = 1, .mode = "LIVE"};
     cv_render(&c, &m, &o);
-    cv_canvas_text(&c, 0, 0, 80, 0, "caf\xc3\xa9 \xe2\x96\xb6");
+    cv_canvas__text(&c, 0, 0, 80, 0, "caf\xc3\xa9 \xe2\x96\xb6");
     char *s = cv_canvas_dump(&c);
     assert_ascii(s);
     assert_non_null(strstr(s, "help"));

@@ -1,18 +1,20 @@
 /*
- * The terminal front end: the only file that touches curses.  One thread
- * (the caller's) owns the screen and sleeps in poll() on two descriptors:
- * the terminal, and a self-pipe written by the log's waker (a batch of
- * events arrived) and by the signal handlers (SIGINT, SIGTERM, SIGHUP), so
- * no curses call ever happens in a handler and no state is shared with one
- * beyond a pipe.  Frames are paced at ~30 per second only while something
- * moves on its own (a live run's clock, playback); paused, or once the run
- * has ended, poll() blocks until a key, a resize or a new event.
+ * The front end's loop, as htop's ScreenManager_run: one thread (the
+ * caller's) owns the screen (terminal.c) and sleeps in poll() on two
+ * descriptors: the terminal, and a self-pipe written by the log's waker (a
+ * batch of events arrived) and by the signal handlers (SIGINT, SIGTERM,
+ * SIGHUP), so no curses call ever happens in a handler and no state is
+ * shared with one beyond a pipe.  Frames are paced at ~30 per second only
+ * while something moves on its own (a live run's clock, playback); paused,
+ * or once the run has ended, poll() blocks until a key, a resize or a new
+ * event.
  *
  * Each frame: update the playhead, bring the model to its position (forward
  * is incremental, backward restores the model's nearest checkpoint and
- * replays from there), render the canvas, blit it.
+ * replays from there), render the canvas, blit it.  cv_ui_main is the three
+ * steps: set up (the run, the pipe, the signals, the terminal), the loop,
+ * and the teardown, which every way out goes through.
  */
-#include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
@@ -20,16 +22,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <wchar.h>
 
 #include "atomic_file.h"
 #include "clock.h"
 #include "playhead.h"
 #include "render.h"
-#include "theme.h"
+#include "terminal.h"
 #include "trace.h"
 #include "ui.h"
 
@@ -64,62 +64,15 @@ typedef struct app {
     cv_model model;
     cv_canvas canvas;
     cv_playhead ph;
-    bool help, color, ascii;
+    bool help, ascii;
     int quit;           /* -1: keep going; else the exit status */
     char notice[96];    /* a one-off message for the header */
     int64_t notice_until;
     int64_t last_frame;
     int64_t span;       /* the timeline's span; frozen while not live */
     int pipe_r;
+    struct sigaction old_signals[3]; /* SIGINT, SIGTERM, SIGHUP before us */
 } app;
-
-/* ---- curses ---------------------------------------------------------- */
-
-static attr_t attrs_of(unsigned bits)
-{
-    attr_t a = A_NORMAL;
-    if (bits & CV_ATTR_BOLD)
-        a |= A_BOLD;
-    if (bits & CV_ATTR_DIM)
-        a |= A_DIM;
-    if (bits & CV_ATTR_REVERSE)
-        a |= A_REVERSE;
-    if (bits & CV_ATTR_UNDERLINE)
-        a |= A_UNDERLINE;
-    return a;
-}
-
-static void init_colors(app *a)
-{
-    if (!a->color || !has_colors()) {
-        a->color = false;
-        return;
-    }
-    start_color();
-    use_default_colors();
-    for (int s = 0; s < CV_ST_COUNT; s++)
-        init_pair((short)(s + 1), cv_styles[s].fg, cv_styles[s].bg);
-}
-
-static void blit(app *a)
-{
-    const cv_canvas *c = &a->canvas;
-    for (int y = 0; y < c->rows; y++) {
-        for (int x = 0; x < c->cols; x++) {
-            const cv_cell *cell = cv_canvas_get(c, x, y);
-            const cv_style_def *s = &cv_styles[cell->style];
-            wchar_t wc[2] = {(wchar_t)cell->ch, 0};
-            cchar_t cc;
-            if (a->color)
-                setcchar(&cc, wc, attrs_of(s->attr), (short)(cell->style + 1), NULL);
-            else
-                setcchar(&cc, wc, attrs_of(s->mono), 0, NULL);
-            mvadd_wch(y, x, &cc); /* the bottom-right cell may report ERR */
-        }
-    }
-    wnoutrefresh(stdscr);
-    doupdate();
-}
 
 /* ---- the run ----------------------------------------------------------- */
 
@@ -197,12 +150,13 @@ static void frame(app *a)
      * the clock and the frame pacing. */
     if (a->run != NULL && cv_run_finished(a->run) && !cv_log_closed(a->log))
         cv_run_join(a->run);
-    int cols = COLS, rows = LINES;
+    int cols, rows;
+    cv_term__size(&cols, &rows);
     if (a->canvas.cols != cols || a->canvas.rows != rows) {
         cv_canvas_free(&a->canvas);
         if (cv_canvas_init(&a->canvas, cols, rows, a->ascii) != 0)
             return;
-        clearok(curscr, TRUE);
+        cv_term__redraw();
     }
     cv_playhead_update(&a->ph, a->log, live_now(a), clock);
     if (cv_model_seek(&a->model, a->ph.pos) != 0)
@@ -241,7 +195,7 @@ static void frame(app *a)
         .mode = mode, .args = cv_log_meta_get(a->log)->args, .status = st, .total = count,
     };
     cv_render(&a->canvas, &a->model, &o);
-    blit(a);
+    cv_term__blit(&a->canvas);
     a->last_frame = clock;
 }
 
@@ -256,7 +210,7 @@ static void notice(app *a, const char *text)
 static void key(app *a, int ch)
 {
     int64_t clock = cv_clock_mono_ns();
-    if (a->help && ch != KEY_RESIZE) {
+    if (a->help && ch != CV_KEY_RESIZE) {
         a->help = false; /* any key closes the help */
         if (ch != 'q' && ch != 'Q')
             return;
@@ -275,23 +229,23 @@ static void key(app *a, int ch)
         else
             cv_playhead_pause(&a->ph);
         break;
-    case KEY_RIGHT:
+    case CV_KEY_RIGHT:
     case 'n':
     case 'l':
         cv_playhead_step(&a->ph, a->log, 1);
         break;
-    case KEY_LEFT:
+    case CV_KEY_LEFT:
     case 'p':
     case 'h':
         if (a->ph.mode == CV_PLAY_LIVE)
             a->ph.pos = cv_log_count(a->log);
         cv_playhead_step(&a->ph, a->log, -1);
         break;
-    case KEY_HOME:
+    case CV_KEY_HOME:
     case 'g':
         cv_playhead_first(&a->ph, a->log);
         break;
-    case KEY_END:
+    case CV_KEY_END:
     case 'G':
         cv_playhead_live(&a->ph);
         break;
@@ -318,14 +272,17 @@ static void key(app *a, int ch)
         a->span = 0;
         break;
     case 12: /* Ctrl-L */
-        clearok(curscr, TRUE);
+        cv_term__redraw();
         break;
     default:
         break;
     }
 }
 
-/* ---- the main loop ----------------------------------------------------- */
+/* ---- set-up, loop, teardown -------------------------------------------- */
+
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
 
 static int setup_pipe(app *a)
 {
@@ -341,117 +298,119 @@ static int setup_pipe(app *a)
     return 0;
 }
 
-int cv_ui_main(const cv_ui_config *cfg)
+/* Everything before the first frame: the locale, the stop signals into
+ * the pipe, the run, the playhead, the terminal.  Returns 0, or 1 with a
+ * message on stderr (what was set up is undone by tear_down). */
+static int set_up(app *a)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    struct sigaction old[3];
-    app a = {.cfg = cfg, .color = cfg->color, .ascii = cfg->ascii, .quit = -1, .pipe_r = -1};
-
+    const cv_ui_config *cfg = a->cfg;
     setlocale(LC_ALL, "");
     /* Without a UTF-8 locale the terminal cannot show the glyphs. */
     if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
-        a.ascii = true;
-    if (setup_pipe(&a) != 0) {
-        fprintf(stderr, "concviz: cannot create a pipe: %s\n", strerror(errno));
-        return 1;
-    }
+        a->ascii = true;
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
-    for (int i = 0; i < 3; i++)
-        sigaction(sigs[i], &sa, &old[i]);
+    for (size_t i = 0; i < NSTOP; i++)
+        sigaction(stop_signals[i], &sa, &a->old_signals[i]);
 
-    cv_model_init(&a.model, NULL);
-    int status = 0;
-    if (start_run(&a) != 0) {
+    cv_model_init(&a->model, NULL);
+    if (start_run(a) != 0) {
         fprintf(stderr, "concviz %s: cannot start the run (out of memory or threads)\n",
                 cfg->scenario ? cfg->scenario->name : "");
-        status = 1;
-        goto out;
+        return 1;
     }
-    cv_playhead_init(&a.ph, cfg->paused || cfg->replay != NULL);
-
-    /* newterm, not initscr: initscr exits the process on a bad TERM, which
-     * would leave the run's threads going and skip this function's exits. */
-    SCREEN *screen = newterm(NULL, stdout, stdin);
-    if (screen == NULL) {
-        fprintf(stderr, "concviz: cannot use the terminal (TERM=%s)\n",
-                getenv("TERM") ? getenv("TERM") : "");
-        status = 1;
-        goto out;
+    cv_playhead_init(&a->ph, cfg->paused || cfg->replay != NULL);
+    char err[160];
+    if (cv_term__init(cfg->color, err, sizeof err) != 0) {
+        fprintf(stderr, "concviz: %s\n", err);
+        return 1;
     }
-    set_term(screen);
-    cbreak();
-    noecho();
-    nonl();
-    keypad(stdscr, TRUE);
-    nodelay(stdscr, TRUE);
-    set_escdelay(25);
-    curs_set(0);
-    init_colors(&a);
+    return 0;
+}
 
+/* Frames, keys and wake-ups until a quit; returns the exit status. */
+static int run_loop(app *a)
+{
     bool dirty = true;
-    while (a.quit < 0) {
+    while (a->quit < 0) {
         int64_t now = cv_clock_mono_ns();
         int timeout = -1;
-        if (dirty || (animating(&a) && now - a.last_frame >= FRAME_NS)) {
-            frame(&a);
+        if (dirty || (animating(a) && now - a->last_frame >= FRAME_NS)) {
+            frame(a);
             dirty = false;
             now = cv_clock_mono_ns();
         }
-        if (animating(&a)) {
-            int64_t left = a.last_frame + FRAME_NS - now;
+        if (animating(a)) {
+            int64_t left = a->last_frame + FRAME_NS - now;
             timeout = left > 0 ? (int)(left / 1000000) + 1 : 0;
-        } else if (a.notice_until > now && a.notice_until != INT64_MAX) {
-            timeout = (int)((a.notice_until - now) / 1000000) + 1;
+        } else if (a->notice_until > now && a->notice_until != INT64_MAX) {
+            timeout = (int)((a->notice_until - now) / 1000000) + 1;
         }
         struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
-                                {.fd = a.pipe_r, .events = POLLIN}};
+                                {.fd = a->pipe_r, .events = POLLIN}};
         int n = poll(fds, 2, timeout);
         if (n < 0 && errno != EINTR)
             break;
-        if (n == 0 && !animating(&a))
+        if (n == 0 && !animating(a))
             dirty = true; /* a notice expired */
         unsigned char buf[64];
         ssize_t got;
         bool batch = false;
-        while ((got = read(a.pipe_r, buf, sizeof buf)) > 0) {
+        while ((got = read(a->pipe_r, buf, sizeof buf)) > 0) {
             for (ssize_t i = 0; i < got; i++) {
                 if (buf[i] != 0)
-                    a.quit = 128 + buf[i];
+                    a->quit = 128 + buf[i];
                 else
                     batch = true;
             }
         }
         /* New events: show them at the next frame slot, not at once, so a
          * burst of batches costs one frame. */
-        if (batch && !animating(&a))
+        if (batch && !animating(a))
             dirty = true;
-        if (batch && a.ph.mode == CV_PLAY_LIVE && now - a.last_frame >= FRAME_NS)
+        if (batch && a->ph.mode == CV_PLAY_LIVE && now - a->last_frame >= FRAME_NS)
             dirty = true;
         int ch;
-        while (a.quit < 0 && (ch = getch()) != ERR) {
-            key(&a, ch);
+        while (a->quit < 0 && (ch = cv_term__key()) != CV_KEY_NONE) {
+            key(a, ch);
             dirty = true;
         }
         if (fds[0].revents & (POLLHUP | POLLERR))
-            a.quit = 128 + SIGHUP; /* the terminal went away */
+            a->quit = 128 + SIGHUP; /* the terminal went away */
     }
-    status = a.quit;
-    endwin();
-    delscreen(screen);
+    return a->quit;
+}
 
-out:;
+/* After the terminal is given back: the trace (--trace), the run, the
+ * memory, the signals and the pipe. */
+static void tear_down(app *a)
+{
     char err[256];
-    write_trace(&a, err, sizeof err);
+    write_trace(a, err, sizeof err);
     if (err[0] != '\0')
         fprintf(stderr, "concviz: %s\n", err);
-    stop_run(&a);
-    cv_model_free(&a.model);
-    cv_canvas_free(&a.canvas);
-    for (int i = 0; i < 3; i++)
-        sigaction(sigs[i], &old[i], NULL);
-    close(a.pipe_r);
+    stop_run(a);
+    cv_model_free(&a->model);
+    cv_canvas_free(&a->canvas);
+    for (size_t i = 0; i < NSTOP; i++)
+        sigaction(stop_signals[i], &a->old_signals[i], NULL);
+    close(a->pipe_r);
     close(wake_fd);
     wake_fd = -1;
+}
+
+int cv_ui_main(const cv_ui_config *cfg)
+{
+    app a = {.cfg = cfg, .ascii = cfg->ascii, .quit = -1, .pipe_r = -1};
+    if (setup_pipe(&a) != 0) {
+        fprintf(stderr, "concviz: cannot create a pipe: %s\n", strerror(errno));
+        return 1;
+    }
+    int status = set_up(&a);
+    if (status == 0) {
+        status = run_loop(&a);
+        cv_term__done();
+    }
+    tear_down(&a);
     return status;
 }

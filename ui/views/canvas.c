@@ -22,7 +22,7 @@ int cv_canvas_init(cv_canvas *c, int cols, int rows, bool ascii)
         c->cols = c->rows = 0;
         return -1;
     }
-    cv_canvas_clear(c);
+    cv_canvas__clear(c);
     return 0;
 }
 
@@ -33,14 +33,14 @@ void cv_canvas_free(cv_canvas *c)
     c->cols = c->rows = 0;
 }
 
-void cv_canvas_clear(cv_canvas *c)
+void cv_canvas__clear(cv_canvas *c)
 {
     size_t n = (size_t)c->cols * (size_t)c->rows;
     for (size_t i = 0; i < n; i++)
         c->cells[i] = (cv_cell){' ', 0};
 }
 
-cv_cell *cv_canvas_at(cv_canvas *c, int x, int y)
+cv_cell *cv_canvas__at(cv_canvas *c, int x, int y)
 {
     if (x < 0 || y < 0 || x >= c->cols || y >= c->rows)
         return NULL;
@@ -49,12 +49,12 @@ cv_cell *cv_canvas_at(cv_canvas *c, int x, int y)
 
 const cv_cell *cv_canvas_get(const cv_canvas *c, int x, int y)
 {
-    return cv_canvas_at((cv_canvas *)c, x, y);
+    return cv_canvas__at((cv_canvas *)c, x, y);
 }
 
-void cv_canvas_put(cv_canvas *c, int x, int y, uint32_t ch, int style)
+void cv_canvas__put(cv_canvas *c, int x, int y, uint32_t ch, int style)
 {
-    cv_cell *cell = cv_canvas_at(c, x, y);
+    cv_cell *cell = cv_canvas__at(c, x, y);
     if (cell == NULL)
         return;
     if (ch < 0x20 || (ch >= 0x7f && ch < 0xa0) || (c->ascii && ch > 0x7e))
@@ -63,22 +63,14 @@ void cv_canvas_put(cv_canvas *c, int x, int y, uint32_t ch, int style)
     cell->style = (uint8_t)style;
 }
 
-void cv_canvas_fill(cv_canvas *c, int x, int y, int w, uint32_t ch, int style)
+void cv_canvas__fill(cv_canvas *c, int x, int y, int w, uint32_t ch, int style)
 {
     for (int i = 0; i < w; i++)
-        cv_canvas_put(c, x + i, y, ch, style);
+        cv_canvas__put(c, x + i, y, ch, style);
 }
 
-void cv_canvas_restyle(cv_canvas *c, int x, int y, int w, int style)
-{
-    for (int i = 0; i < w; i++) {
-        cv_cell *cell = cv_canvas_at(c, x + i, y);
-        if (cell != NULL)
-            cell->style = (uint8_t)style;
-    }
-}
-
-uint32_t cv_utf8_next(const char **s)
+/* Decodes one code point from s (advancing it); invalid bytes give '?'. */
+static uint32_t utf8_next(const char **s)
 {
     const unsigned char *p = (const unsigned char *)*s;
     uint32_t cp;
@@ -110,7 +102,7 @@ uint32_t cv_utf8_next(const char **s)
     return cp;
 }
 
-size_t cv_utf8_put(uint32_t cp, char *out)
+size_t cv_canvas__utf8_put(uint32_t cp, char *out)
 {
     if (cp < 0x80) {
         out[0] = (char)cp;
@@ -132,39 +124,39 @@ size_t cv_utf8_put(uint32_t cp, char *out)
     return 4;
 }
 
-int cv_canvas_text(cv_canvas *c, int x, int y, int x_end, int style, const char *utf8)
+int cv_canvas__text(cv_canvas *c, int x, int y, int x_end, int style, const char *utf8)
 {
     int col = x;
     if (utf8 == NULL)
         return col;
     while (*utf8 != '\0' && col < x_end) {
-        uint32_t cp = cv_utf8_next(&utf8);
+        uint32_t cp = utf8_next(&utf8);
         if (cp == '\t') {
             int next = x + ((col - x) / 8 + 1) * 8;
             while (col < next && col < x_end)
-                cv_canvas_put(c, col++, y, ' ', style);
+                cv_canvas__put(c, col++, y, ' ', style);
             continue;
         }
-        cv_canvas_put(c, col++, y, cp, style);
+        cv_canvas__put(c, col++, y, cp, style);
     }
     return col;
 }
 
-int cv_canvas_printf(cv_canvas *c, int x, int y, int x_end, int style, const char *fmt, ...)
+int cv_canvas__printf(cv_canvas *c, int x, int y, int x_end, int style, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    return cv_canvas_text(c, x, y, x_end, style, buf);
+    return cv_canvas__text(c, x, y, x_end, style, buf);
 }
 
-int cv_text_width(const char *utf8)
+int cv_canvas__text_width(const char *utf8)
 {
     int col = 0;
     while (utf8 != NULL && *utf8 != '\0') {
-        uint32_t cp = cv_utf8_next(&utf8);
+        uint32_t cp = utf8_next(&utf8);
         col = cp == '\t' ? (col / 8 + 1) * 8 : col + 1;
     }
     return col;
@@ -177,7 +169,7 @@ size_t cv_canvas_row(const cv_canvas *c, int y, char *buf, size_t len)
         return 0;
     for (int x = 0; y >= 0 && y < c->rows && x < c->cols; x++) {
         char enc[4];
-        size_t k = cv_utf8_put(cv_canvas_get(c, x, y)->ch, enc);
+        size_t k = cv_canvas__utf8_put(cv_canvas_get(c, x, y)->ch, enc);
         if (n + k >= len)
             break;
         memcpy(buf + n, enc, k);

@@ -26,36 +26,33 @@ typedef struct cv_canvas {
 /* A canvas of cols x rows blank cells.  Returns 0 or -1 (no memory). */
 int cv_canvas_init(cv_canvas *c, int cols, int rows, bool ascii);
 void cv_canvas_free(cv_canvas *c);
-void cv_canvas_clear(cv_canvas *c);
 
 /* The cell at (x, y), or NULL outside the canvas. */
-cv_cell *cv_canvas_at(cv_canvas *c, int x, int y);
 const cv_cell *cv_canvas_get(const cv_canvas *c, int x, int y);
+/* Row y as UTF-8 without trailing blanks, NUL-terminated in buf. */
+size_t cv_canvas_row(const cv_canvas *c, int y, char *buf, size_t len);
+/* The whole canvas as text, one line per row; malloc'ed, NULL on failure. */
+char *cv_canvas_dump(const cv_canvas *c);
 
-void cv_canvas_put(cv_canvas *c, int x, int y, uint32_t ch, int style);
-void cv_canvas_fill(cv_canvas *c, int x, int y, int w, uint32_t ch, int style);
-/* Changes the style of w cells, keeping their characters. */
-void cv_canvas_restyle(cv_canvas *c, int x, int y, int w, int style);
+/* ---- drawing, for the panes (inside ui/views) ------------------------- */
+
+void cv_canvas__clear(cv_canvas *c);
+/* The cell at (x, y), or NULL outside the canvas. */
+cv_cell *cv_canvas__at(cv_canvas *c, int x, int y);
+void cv_canvas__put(cv_canvas *c, int x, int y, uint32_t ch, int style);
+void cv_canvas__fill(cv_canvas *c, int x, int y, int w, uint32_t ch, int style);
 
 /* Draws UTF-8 text from (x, y), stopping before column x_end.  Tabs move to
  * the next multiple of 8 columns counted from x (as a terminal would show a
  * console line); other control characters and invalid bytes become '?'.
  * Returns the column after the last one written. */
-int cv_canvas_text(cv_canvas *c, int x, int y, int x_end, int style, const char *utf8);
-int cv_canvas_printf(cv_canvas *c, int x, int y, int x_end, int style, const char *fmt, ...)
+int cv_canvas__text(cv_canvas *c, int x, int y, int x_end, int style, const char *utf8);
+int cv_canvas__printf(cv_canvas *c, int x, int y, int x_end, int style, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-/* The columns UTF-8 text takes when drawn with cv_canvas_text (tabs from 0). */
-int cv_text_width(const char *utf8);
-
-/* Decodes one code point from s (advancing it); invalid bytes give '?'. */
-uint32_t cv_utf8_next(const char **s);
+/* The columns UTF-8 text takes when drawn with cv_canvas__text (tabs from 0). */
+int cv_canvas__text_width(const char *utf8);
 /* Encodes cp into out (at least 4 bytes); returns the bytes written. */
-size_t cv_utf8_put(uint32_t cp, char *out);
-
-/* Row y as UTF-8 without trailing blanks, NUL-terminated in buf. */
-size_t cv_canvas_row(const cv_canvas *c, int y, char *buf, size_t len);
-/* The whole canvas as text, one line per row; malloc'ed, NULL on failure. */
-char *cv_canvas_dump(const cv_canvas *c);
+size_t cv_canvas__utf8_put(uint32_t cp, char *out);
 
 #endif

@@ -1,43 +1,151 @@
 /*
- * The lanes are the heart of the screen, so they get rows first (up to 40%
- * of the height); the table gets what its futures need up to half the rest,
- * and the console everything left, because its newest lines tell the story
- * in the script's own words.
+ * The rows go by priority, not by position, because what matters most
+ * should not depend on where it sits: the lanes are the heart of the screen
+ * and get theirs first (up to 40% of the height), the table what its
+ * futures need up to half of the rest, the console everything left, since
+ * its newest lines tell the story in the script's own words.  A unit is
+ * what gets rows: one pane, two panes side by side on a wide screen (the
+ * more generous one sizes both), or the columns of a two-sided screen.
  */
 #include "layout.h"
 
-void cv_layout_compute(cv_layout *l, int cols, int rows, int nlanes, size_t nfutures)
+#include <limits.h>
+
+#define MAX_UNITS 16 /* per column; panes beyond are left out */
+
+typedef struct unit {
+    const cv_pane *pane[2]; /* pane[1]: right of pane[0] */
+    int n;                  /* panes; 0: the two columns of the side panes */
+    int priority, min, want, share;
+    bool fill;
+    int h;
+} unit;
+
+static void add(cv_layout *l, const cv_pane *p, cv_rect r, int side)
+{
+    if (l->n < CV_LAYOUT_MAX)
+        l->at[l->n++] = (cv_placed){.pane = p, .r = r, .side = side};
+}
+
+static unit unit_of(const cv_pane *p, const cv_model *m, int side)
+{
+    int want = p->rows ? p->rows(m, side) : p->min_rows;
+    return (unit){.pane = {p, NULL}, .n = 1, .priority = p->priority, .min = p->min_rows,
+                  .want = want, .share = p->share ? p->share : 100, .fill = p->fill};
+}
+
+static int max_of(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+/* Gives each unit its rows out of h, by priority, then by position. */
+static void share_rows(unit *u, int n, int h)
+{
+    bool done[MAX_UNITS] = {false};
+    int free_rows = h;
+    for (int k = 0; k < n; k++) {
+        int next = -1;
+        for (int i = 0; i < n; i++)
+            if (!done[i] && (next < 0 || u[i].priority < u[next].priority))
+                next = i;
+        done[next] = true;
+        int reserve = 0;
+        for (int i = 0; i < n; i++)
+            reserve += done[i] ? 0 : u[i].min;
+        unit *x = &u[next];
+        int avail = free_rows - reserve;
+        int rows = x->fill ? avail : x->want;
+        int cap = free_rows * x->share / 100;
+        rows = rows < cap ? rows : cap;
+        rows = rows < avail ? rows : avail;
+        if (rows < x->min)
+            rows = avail >= x->min ? x->min : 0;
+        x->h = rows;
+        free_rows -= rows;
+    }
+}
+
+/* The panes of one column (or of the whole screen, side CV_ALL_SIDES)
+ * that apply; the columns of a two-sided screen become one unit. */
+static int units_of(unit *u, const cv_pane *const *panes, const cv_model *m, int side, bool wide)
+{
+    int n = 0;
+    bool columns = false;
+    for (const cv_pane *const *pp = panes; *pp != NULL && n < MAX_UNITS; pp++) {
+        const cv_pane *p = *pp;
+        if (side == CV_ALL_SIDES && p->where == CV_PANE_SIDE && m->sided && !columns) {
+            columns = true;
+            u[n++] = (unit){.n = 0, .priority = INT_MAX, .fill = true, .share = 100};
+            continue;
+        }
+        bool here = side == CV_ALL_SIDES
+                        ? p->where == CV_PANE_EDGE || (p->where == CV_PANE_BODY && !m->sided)
+                        : p->where == CV_PANE_SIDE;
+        if (!here || (p->applies != NULL && !p->applies(m, side)))
+            continue;
+        unit x = unit_of(p, m, side);
+        if (p->beside && wide && n > 0 && u[n - 1].n == 1) {
+            unit *left = &u[n - 1];
+            left->pane[1] = p;
+            left->n = 2;
+            left->priority = x.priority < left->priority ? x.priority : left->priority;
+            left->min = max_of(left->min, x.min);
+            left->want = max_of(left->want, x.want);
+            left->share = max_of(left->share, x.share);
+            left->fill |= x.fill;
+            continue;
+        }
+        u[n++] = x;
+    }
+    return n;
+}
+
+static void place(cv_layout *l, const cv_pane *const *panes, const cv_model *m, cv_rect r,
+                  int side);
+
+/* The thread side left, the task side right, a rule between. */
+static void place_columns(cv_layout *l, const cv_pane *const *panes, const cv_model *m, cv_rect r)
+{
+    int lw = (r.w - 1) / 2;
+    place(l, panes, m, (cv_rect){r.x, r.y, lw, r.h}, CV_SIDE_THREAD);
+    add(l, NULL, (cv_rect){r.x + lw, r.y, 1, r.h}, CV_ALL_SIDES);
+    place(l, panes, m, (cv_rect){r.x + lw + 1, r.y, r.w - lw - 1, r.h}, CV_SIDE_TASK);
+}
+
+static void place(cv_layout *l, const cv_pane *const *panes, const cv_model *m, cv_rect r,
+                  int side)
+{
+    unit u[MAX_UNITS];
+    int n = units_of(u, panes, m, side, side == CV_ALL_SIDES && r.w >= CV_WIDE_COLS);
+    share_rows(u, n, r.h);
+    int y = r.y;
+    for (int i = 0; i < n; i++) {
+        cv_rect band = {r.x, y, r.w, u[i].h};
+        y += u[i].h;
+        if (band.h <= 0)
+            continue;
+        if (u[i].n == 0) {
+            place_columns(l, panes, m, band);
+        } else if (u[i].n == 1) {
+            add(l, u[i].pane[0], band, side);
+        } else {
+            int lw = band.w * 11 / 20;
+            add(l, u[i].pane[0], (cv_rect){band.x, band.y, lw, band.h}, side);
+            add(l, NULL, (cv_rect){band.x + lw, band.y, 1, band.h}, side);
+            add(l, u[i].pane[1], (cv_rect){band.x + lw + 1, band.y, band.w - lw - 1, band.h},
+                side);
+        }
+    }
+}
+
+void cv_layout__compute(cv_layout *l, const cv_pane *const *panes, const cv_model *m, int cols,
+                        int rows)
 {
     *l = (cv_layout){0};
     if (cols < CV_MIN_COLS || rows < CV_MIN_ROWS) {
         l->too_small = true;
         return;
     }
-    l->header = (cv_rect){0, 0, cols, 1};
-    l->caption = (cv_rect){0, 1, cols, 1};
-    l->keys = (cv_rect){0, rows - 1, cols, 1};
-    int body = rows - 4; /* header, caption, queue, keys */
-    int cap = body * 2 / 5;
-    int shown = nlanes < 1 ? 1 : nlanes;
-    if (shown > cap - 1)
-        shown = cap - 1;
-    l->lanes_shown = shown;
-    l->lanes = (cv_rect){0, 2, cols, shown + 1};
-    l->queue = (cv_rect){0, l->lanes.y + l->lanes.h, cols, 1};
-    int y = l->queue.y + 1;
-    int rest = rows - 1 - y;
-    if (cols >= 150) {
-        int tw = cols * 11 / 20;
-        l->table = (cv_rect){0, y, tw, rest};
-        l->console = (cv_rect){tw + 1, y, cols - tw - 1, rest};
-        return;
-    }
-    int want = 1 + (nfutures > 0 ? (int)(nfutures < 1000 ? nfutures : 1000) : 1);
-    int th = rest / 2;
-    if (want < th)
-        th = want;
-    if (th < 3)
-        th = 3;
-    l->table = (cv_rect){0, y, cols, th};
-    l->console = (cv_rect){0, y + th, cols, rest - th};
+    place(l, panes, m, (cv_rect){0, 0, cols, rows}, CV_ALL_SIDES);
 }

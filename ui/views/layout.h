@@ -1,29 +1,40 @@
 /*
- * Layout: where each pane goes for a screen size.  Fixed rows (header,
- * caption, queue, key line) first; the lanes get one row per thread up to a
- * share of the height; the futures table and the console share the rest,
- * stacked, or side by side on wide screens.  Below the minimum size there is
- * no layout, only a message.
+ * Layout: the panes that apply to a run, placed on a screen of a given
+ * size (see pane.h for how rows are shared).  The screen is one stack of
+ * panes, top to bottom in the registry's order; on a two-sided run the
+ * side panes make two columns, the thread side left, the task side right,
+ * in the rows the stack leaves them.  A wide screen (CV_WIDE_COLS) puts a
+ * `beside` pane to the right of the pane above it.  Below the minimum size
+ * there is no layout, only a message.
  */
 #ifndef CV_UI_LAYOUT_H
 #define CV_UI_LAYOUT_H
 
 #include <stdbool.h>
-#include <stddef.h>
+
+#include "pane.h"
 
 #define CV_MIN_COLS 80
 #define CV_MIN_ROWS 24
+#define CV_WIDE_COLS 150
+#define CV_LAYOUT_MAX 32
 
-typedef struct cv_rect {
-    int x, y, w, h;
-} cv_rect;
+/* A pane in its rectangle, or (pane NULL) a rule between two columns. */
+typedef struct cv_placed {
+    const cv_pane *pane;
+    cv_rect r;
+    int side; /* CV_ALL_SIDES, or the side of a column's pane */
+} cv_placed;
 
+/* The placed panes in drawing order. */
 typedef struct cv_layout {
     bool too_small;
-    cv_rect header, caption, lanes, queue, table, console, keys;
-    int lanes_shown; /* lane rows that fit (the axis row is extra) */
+    int n;
+    cv_placed at[CV_LAYOUT_MAX];
 } cv_layout;
 
-void cv_layout_compute(cv_layout *l, int cols, int rows, int nlanes, size_t nfutures);
+/* Places the NULL-terminated `panes` that apply to m on cols x rows. */
+void cv_layout__compute(cv_layout *l, const cv_pane *const *panes, const cv_model *m, int cols,
+                        int rows);
 
 #endif

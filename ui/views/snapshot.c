@@ -25,7 +25,7 @@ static void svg_escape(FILE *out, uint32_t ch)
     case '&': fputs("&amp;", out); return;
     case '<': fputs("&lt;", out); return;
     case '>': fputs("&gt;", out); return;
-    default: fwrite(enc, 1, cv_utf8_put(ch, enc), out); return;
+    default: fwrite(enc, 1, cv_canvas__utf8_put(ch, enc), out); return;
     }
 }
 
@@ -33,11 +33,11 @@ static void svg_escape(FILE *out, uint32_t ch)
 static void style_colors(int style, const char **fg, const char **bg)
 {
     const cv_style_def *s = &cv_styles[style];
-    *fg = cv_color_hex(s->fg, true);
-    *bg = s->bg >= 0 ? cv_color_hex(s->bg, false) : NULL;
+    *fg = cv_theme__color_hex(s->fg, true);
+    *bg = s->bg >= 0 ? cv_theme__color_hex(s->bg, false) : NULL;
     if (s->attr & CV_ATTR_REVERSE) {
         const char *t = *fg;
-        *fg = *bg ? *bg : cv_color_hex(-1, false);
+        *fg = *bg ? *bg : cv_theme__color_hex(-1, false);
         *bg = t;
     }
 }
@@ -47,7 +47,7 @@ static void write_svg(FILE *out, const cv_canvas *c)
     double w = c->cols * CELL_W, h = c->rows * CELL_H;
     fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%d\" "
                  "viewBox=\"0 0 %.1f %d\">\n", w, c->rows * CELL_H, w, c->rows * CELL_H);
-    fprintf(out, "<rect width=\"100%%\" height=\"100%%\" fill=\"%s\"/>\n", cv_color_hex(-1, false));
+    fprintf(out, "<rect width=\"100%%\" height=\"100%%\" fill=\"%s\"/>\n", cv_theme__color_hex(-1, false));
     (void)h;
     /* Backgrounds first, as runs of cells sharing a background. */
     for (int y = 0; y < c->rows; y++) {

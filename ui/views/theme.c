@@ -51,7 +51,7 @@ static const char *const palette[8] = {
     [CV_COL_CYAN] = "#56b6c2",  [CV_COL_WHITE] = "#e8e8e8",
 };
 
-const char *cv_color_hex(short color, bool foreground)
+const char *cv_theme__color_hex(short color, bool foreground)
 {
     if (color < 0 || color > 7)
         return foreground ? "#d0d0d0" : "#1e1e1e";
@@ -94,12 +94,12 @@ static const cv_glyphs ascii_glyphs = {
     .arrow = "->", .times = "x",
 };
 
-const cv_glyphs *cv_glyphs_get(bool ascii)
+const cv_glyphs *cv_theme__glyphs(bool ascii)
 {
     return ascii ? &ascii_glyphs : &unicode_glyphs;
 }
 
-uint32_t cv_glyph_for_state(const cv_glyphs *g, unsigned future_state)
+uint32_t cv_theme__state_glyph(const cv_glyphs *g, unsigned future_state)
 {
     switch (future_state) {
     case CV_PENDING: return g->pending;
@@ -111,7 +111,7 @@ uint32_t cv_glyph_for_state(const cv_glyphs *g, unsigned future_state)
     }
 }
 
-int cv_style_for_state(unsigned future_state)
+int cv_theme__state_style(unsigned future_state)
 {
     switch (future_state) {
     case CV_PENDING: return CV_ST_PENDING;

@@ -70,7 +70,7 @@ typedef struct cv_style_def {
 extern const cv_style_def cv_styles[CV_ST_COUNT];
 
 /* "#rrggbb" for a colour in screenshots (dark background). */
-const char *cv_color_hex(short color, bool foreground);
+const char *cv_theme__color_hex(short color, bool foreground);
 
 /* What each state looks like, as one-column code points. */
 typedef struct cv_glyphs {
@@ -85,10 +85,10 @@ typedef struct cv_glyphs {
     const char *times; /* "×" or "x" */
 } cv_glyphs;
 
-const cv_glyphs *cv_glyphs_get(bool ascii);
+const cv_glyphs *cv_theme__glyphs(bool ascii);
 
 /* The glyph and style marking a future state (table, queue, legend). */
-uint32_t cv_glyph_for_state(const cv_glyphs *g, unsigned future_state);
-int cv_style_for_state(unsigned future_state);
+uint32_t cv_theme__state_glyph(const cv_glyphs *g, unsigned future_state);
+int cv_theme__state_style(unsigned future_state);
 
 #endif

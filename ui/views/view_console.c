@@ -4,11 +4,13 @@
  * line the last event printed is marked, so a step shows where it landed.
  * On a two-sided screen each pane has a console of its own side's lines.
  */
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
-void cv_view_console(cv_canvas *c, cv_rect r, const cv_model *m, const cv_focus *f, int side)
+static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *f, int side)
 {
+    (void)o;
     int end = r.x + r.w;
     const size_t *lines = m->console;
     size_t n = m->nconsole;
@@ -16,7 +18,7 @@ void cv_view_console(cv_canvas *c, cv_rect r, const cv_model *m, const cv_focus 
         lines = m->sides[side].console;
         n = m->sides[side].nconsole;
     }
-    cv_canvas_printf(c, r.x, r.y, end, CV_ST_TITLE, "console");
+    cv_canvas__printf(c, r.x, r.y, end, CV_ST_TITLE, "console");
     int h = r.h - 1;
     if (h <= 0)
         return;
@@ -28,7 +30,16 @@ void cv_view_console(cv_canvas *c, cv_rect r, const cv_model *m, const cv_focus 
         const char *t = e->text ? e->text : "";
         int st = hot ? CV_ST_ROW_HOT : CV_ST_NORMAL;
         if (hot)
-            cv_canvas_fill(c, r.x, y, r.w, ' ', st);
-        cv_canvas_text(c, r.x + 1, y, end, st, t);
+            cv_canvas__fill(c, r.x, y, r.w, ' ', st);
+        cv_canvas__text(c, r.x + 1, y, end, st, t);
     }
 }
+
+const cv_pane cv_pane__console = {
+    .name = "console", .where = CV_PANE_BODY, .priority = 3, .min_rows = 2, .fill = true,
+    .beside = true, .draw = draw,
+};
+
+const cv_pane cv_pane__side_console = {
+    .name = "side console", .where = CV_PANE_SIDE, .min_rows = 2, .fill = true, .draw = draw,
+};

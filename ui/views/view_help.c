@@ -4,7 +4,7 @@
  * test card for the terminal's colours.
  */
 
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
 typedef struct legend_item {
@@ -13,9 +13,9 @@ typedef struct legend_item {
     const char *text;
 } legend_item;
 
-void cv_view_help(cv_canvas *c, const cv_render_opts *o)
+void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
 {
-    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     static const char *const keys[] = {
         "space      pause / play from here (the run keeps recording)",
         "->  n      next event          <-  p      previous event",
@@ -47,20 +47,20 @@ void cv_view_help(cv_canvas *c, const cv_render_opts *o)
         h = c->rows - 2;
     int x0 = (c->cols - w) / 2, y0 = (c->rows - h) / 2;
     for (int y = y0; y < y0 + h; y++) {
-        cv_canvas_fill(c, x0, y, w, ' ', CV_ST_HELP);
-        cv_canvas_put(c, x0, y, g->vline, CV_ST_DIM);
-        cv_canvas_put(c, x0 + w - 1, y, g->vline, CV_ST_DIM);
+        cv_canvas__fill(c, x0, y, w, ' ', CV_ST_HELP);
+        cv_canvas__put(c, x0, y, g->vline, CV_ST_DIM);
+        cv_canvas__put(c, x0 + w - 1, y, g->vline, CV_ST_DIM);
     }
-    cv_canvas_fill(c, x0, y0, w, g->hline, CV_ST_DIM);
-    cv_canvas_fill(c, x0, y0 + h - 1, w, g->hline, CV_ST_DIM);
-    cv_canvas_text(c, x0 + 2, y0, x0 + w - 1, CV_ST_TITLE, " help: keys and legend (any key closes) ");
+    cv_canvas__fill(c, x0, y0, w, g->hline, CV_ST_DIM);
+    cv_canvas__fill(c, x0, y0 + h - 1, w, g->hline, CV_ST_DIM);
+    cv_canvas__text(c, x0 + 2, y0, x0 + w - 1, CV_ST_TITLE, " help: keys and legend (any key closes) ");
     int y = y0 + 1, end = x0 + w - 1;
     for (size_t i = 0; i < nkeys && y < y0 + h - 1; i++, y++)
-        cv_canvas_text(c, x0 + 2, y, end, CV_ST_HELP, keys[i]);
+        cv_canvas__text(c, x0 + 2, y, end, CV_ST_HELP, keys[i]);
     y++;
     for (size_t i = 0; i < nleg && y < y0 + h - 1; i++, y++) {
         for (int k = 0; k < 3; k++)
-            cv_canvas_put(c, x0 + 2 + k, y, legend[i].glyph[k], legend[i].style);
-        cv_canvas_text(c, x0 + 7, y, end, CV_ST_HELP, legend[i].text);
+            cv_canvas__put(c, x0 + 2 + k, y, legend[i].glyph[k], legend[i].style);
+        cv_canvas__text(c, x0 + 7, y, end, CV_ST_HELP, legend[i].text);
     }
 }

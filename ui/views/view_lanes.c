@@ -11,14 +11,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
 #define LABEL_W 10
+#define MAX_SIDE_LANES 6
 
 typedef cv_axis axis;
 
-int cv_axis_col(const cv_axis *a, int64_t t)
+int cv_lanes__axis_col(const cv_axis *a, int64_t t)
 {
     if (t <= 0)
         return a->x0;
@@ -29,7 +30,7 @@ int cv_axis_col(const cv_axis *a, int64_t t)
 
 static int col_of(const axis *a, int64_t t)
 {
-    return cv_axis_col(a, t);
+    return cv_lanes__axis_col(a, t);
 }
 
 static int64_t end_of(const axis *a, int64_t t1)
@@ -40,11 +41,11 @@ static int64_t end_of(const axis *a, int64_t t1)
 static void draw_axis(cv_canvas *c, int x0, int y, const axis *a, const cv_render_opts *o,
                       const cv_model *m, int hidden)
 {
-    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     (void)m;
-    cv_canvas_text(c, x0, y, a->x0, CV_ST_TITLE, "lanes");
+    cv_canvas__text(c, x0, y, a->x0, CV_ST_TITLE, "lanes");
     if (hidden > 0)
-        cv_canvas_printf(c, x0 + 6, y, a->x0, CV_ST_DIM, "+%d", hidden);
+        cv_canvas__printf(c, x0 + 6, y, a->x0, CV_ST_DIM, "+%d", hidden);
     double speed = o->speed > 0 ? o->speed : 1.0;
     double demo_span = (double)a->span / 1e9 * speed;
     /* A tick at least every 10 columns, on a round demo-time step. */
@@ -66,13 +67,13 @@ static void draw_axis(cv_canvas *c, int x0, int y, const axis *a, const cv_rende
         snprintf(lb, sizeof lb, "%gs", d);
         if (x <= last || (x <= xp && xp <= x + (int)strlen(lb)))
             continue; /* no room, or the playhead's mark is there */
-        cv_canvas_put(c, x, y, g->tick, CV_ST_DIM);
+        cv_canvas__put(c, x, y, g->tick, CV_ST_DIM);
         if (x + 1 + (int)strlen(lb) <= a->x0 + a->w)
-            last = cv_canvas_text(c, x + 1, y, a->x0 + a->w, CV_ST_DIM, lb);
+            last = cv_canvas__text(c, x + 1, y, a->x0 + a->w, CV_ST_DIM, lb);
         else
             last = x;
     }
-    cv_canvas_put(c, xp, y, g->playhead_top, CV_ST_PLAYHEAD);
+    cv_canvas__put(c, xp, y, g->playhead_top, CV_ST_PLAYHEAD);
 }
 
 static void draw_thread(cv_canvas *c, int y, const axis *a, const cv_mlane *l,
@@ -84,7 +85,7 @@ static void draw_thread(cv_canvas *c, int y, const axis *a, const cv_mlane *l,
             break;
         int x0 = col_of(a, s->t0), x1 = col_of(a, end_of(a, s->t1));
         bool busy = s->kind == CV_SPAN_BUSY;
-        cv_canvas_fill(c, x0, y, x1 - x0 + 1, busy ? g->busy : g->idle,
+        cv_canvas__fill(c, x0, y, x1 - x0 + 1, busy ? g->busy : g->idle,
                        busy ? CV_ST_BUSY : CV_ST_IDLE);
     }
 }
@@ -100,7 +101,7 @@ static void draw_frames(cv_canvas *c, int y, const axis *a, const cv_model *m,
         if (e->t_ns > a->now)
             break;
         if (e->text != NULL && e->text[0] != '\0')
-            cv_canvas_put(c, col_of(a, e->t_ns), y, (unsigned char)e->text[0], CV_ST_SPINNER);
+            cv_canvas__put(c, col_of(a, e->t_ns), y, (unsigned char)e->text[0], CV_ST_SPINNER);
     }
 }
 
@@ -118,8 +119,8 @@ static void draw_bar(cv_canvas *c, int y, const axis *a, const cv_mfuture *f,
     } else if (f->state == CV_CANCELLED) {
         body = g->cancelled, tip = g->cancelled, st = CV_ST_CANCELLED, bar = CV_ST_CANCELLED;
     }
-    cv_canvas_fill(c, x0, y, x1 - x0, body, st);
-    cv_canvas_put(c, x1, y, tip, st);
+    cv_canvas__fill(c, x0, y, x1 - x0, body, st);
+    cv_canvas__put(c, x1, y, tip, st);
     /* The label goes on the bar, keeping its first and end glyphs, when it
      * fits whole (a cut label reads as a different name).  A running bar ends at the
      * playhead, with nothing but the future to its right, so a label that
@@ -136,9 +137,9 @@ static void draw_bar(cv_canvas *c, int y, const axis *a, const cv_mfuture *f,
     /* One cell in: the bar's first cell may be where the previous bar on
      * the lane ended, and two labels must never touch. */
     if (x1 - x0 - 1 >= len)
-        cv_canvas_text(c, x0 + 1, y, x1, bar, lb);
+        cv_canvas__text(c, x0 + 1, y, x1, bar, lb);
     else if (f->state == CV_RUNNING || hot)
-        cv_canvas_text(c, x1 + 1, y, x1 + 1 + len, st, lb);
+        cv_canvas__text(c, x1 + 1, y, x1 + 1 + len, st, lb);
 }
 
 static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
@@ -149,7 +150,7 @@ static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
         if (s->t0 > a->now)
             break;
         int x0 = col_of(a, s->t0), x1 = col_of(a, end_of(a, s->t1));
-        cv_canvas_fill(c, x0, y, x1 - x0 + 1, g->blocked, CV_ST_BLOCKED);
+        cv_canvas__fill(c, x0, y, x1 - x0 + 1, g->blocked, CV_ST_BLOCKED);
         if (s->t1 >= 0 && x1 - x0 < 6)
             continue; /* too short for any label */
         char text[96], lb[64];
@@ -165,21 +166,21 @@ static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
             int x = xp + 2 + w <= a->x0 + a->w ? xp + 2 : a->x0 + a->w - w;
             if (x < x0)
                 x = x0;
-            cv_canvas_text(c, x, y, a->x0 + a->w, CV_ST_BAR_BLOCKED, text);
+            cv_canvas__text(c, x, y, a->x0 + a->w, CV_ST_BAR_BLOCKED, text);
         } else if (x1 - x0 > w) {
-            cv_canvas_text(c, x0, y, x1, CV_ST_BAR_BLOCKED, text);
+            cv_canvas__text(c, x0, y, x1, CV_ST_BAR_BLOCKED, text);
         } else if (f != NULL && x1 - x0 > (int)strlen(lb)) {
-            cv_canvas_text(c, x0, y, x1, CV_ST_BAR_BLOCKED, lb);
+            cv_canvas__text(c, x0, y, x1, CV_ST_BAR_BLOCKED, lb);
         }
     }
 }
 
 static void draw_playhead(cv_canvas *c, int y, const axis *a, const cv_glyphs *g)
 {
-    cv_cell *cell = cv_canvas_at(c, col_of(a, a->now), y);
+    cv_cell *cell = cv_canvas__at(c, col_of(a, a->now), y);
     if (cell != NULL && (cell->ch == ' ' || cell->style == CV_ST_IDLE || cell->style == CV_ST_BUSY ||
                          cell->style == CV_ST_POLL))
-        cv_canvas_put(c, col_of(a, a->now), y, g->playhead, CV_ST_PLAYHEAD);
+        cv_canvas__put(c, col_of(a, a->now), y, g->playhead, CV_ST_PLAYHEAD);
 }
 
 static bool shown_on(const cv_mlane *l, int side);
@@ -192,7 +193,7 @@ static int label_width(const cv_model *m, int side, int w)
     for (int i = 0; i < m->nlanes; i++) {
         const cv_mlane *l = &m->lanes[i];
         if (l->present && shown_on(l, side) && l->name != NULL) {
-            int n = cv_text_width(l->name) + 1;
+            int n = cv_canvas__text_width(l->name) + 1;
             want = n > want ? n : want;
         }
     }
@@ -204,7 +205,7 @@ static bool shown_on(const cv_mlane *l, int side)
     return side == CV_ALL_SIDES || cv_pane_of_side(l->side) == side;
 }
 
-int cv_lanes_count(const cv_model *m, int side)
+static int lanes_count(const cv_model *m, int side)
 {
     int n = 0;
     for (int i = 0; i < m->nlanes; i++)
@@ -212,17 +213,18 @@ int cv_lanes_count(const cv_model *m, int side)
     return n;
 }
 
-void cv_view_lanes(cv_canvas *c, cv_rect r, int shown, const cv_model *m,
-                   const cv_render_opts *o, const cv_focus *f, int side)
+static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *f, int side)
 {
-    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    int shown = r.h - 1; /* the axis takes a row */
+    const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     int lw = label_width(m, side, r.w);
     axis a = {.x0 = r.x + lw, .w = r.w - lw, .now = o->now_ns};
     a.span = o->span_ns > 0 ? o->span_ns : cv_nice_span(o->now_ns > 0 ? o->now_ns : 1);
     if (a.span < a.now)
         a.span = cv_nice_span(a.now);
 
-    int present = cv_lanes_count(m, side);
+    int present = lanes_count(m, side);
     draw_axis(c, r.x, r.y, &a, o, m, present > shown ? present - shown : 0);
 
     int y = r.y + 1;
@@ -232,11 +234,11 @@ void cv_view_lanes(cv_canvas *c, cv_rect r, int shown, const cv_model *m,
             continue;
         char name[48];
         cv_model_lane_name(m, lane, name, sizeof name);
-        cv_canvas_text(c, r.x, y, a.x0 - 1, f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE, name);
+        cv_canvas__text(c, r.x, y, a.x0 - 1, f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE, name);
         draw_thread(c, y, &a, l, g);
         draw_frames(c, y, &a, m, l);
         if (l->loop)
-            cv_view_slices(c, y, &a, m, l, o, f);
+            cv_slices__draw(c, y, &a, m, l, o, f);
         for (size_t i = 0; i < l->nfuts; i++) {
             const cv_mfuture *fu = &m->futs[l->futs[i]];
             if (fu->t_start <= a.now)
@@ -253,3 +255,26 @@ void cv_view_lanes(cv_canvas *c, cv_rect r, int shown, const cv_model *m,
         y++;
     }
 }
+
+/* As many rows as lanes (one at least), and the axis. */
+static int rows(const cv_model *m, int side)
+{
+    int n = lanes_count(m, side);
+    return (n < 1 ? 1 : n) + 1;
+}
+
+/* On a side of a two-sided screen, a few lanes leave room for the rest. */
+static int side_rows(const cv_model *m, int side)
+{
+    int n = lanes_count(m, side);
+    return (n < 1 ? 1 : n > MAX_SIDE_LANES ? MAX_SIDE_LANES : n) + 1;
+}
+
+const cv_pane cv_pane__lanes = {
+    .name = "lanes", .where = CV_PANE_BODY, .priority = 1, .min_rows = 2, .share = 40,
+    .rows = rows, .draw = draw,
+};
+
+const cv_pane cv_pane__side_lanes = {
+    .name = "side lanes", .where = CV_PANE_SIDE, .min_rows = 2, .rows = side_rows, .draw = draw,
+};

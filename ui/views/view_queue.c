@@ -6,17 +6,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
-void cv_view_queue(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o)
+static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *focus, int side)
 {
-    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    (void)focus, (void)side;
+    const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     int end = r.x + r.w;
-    int x = cv_canvas_printf(c, r.x, r.y, end, CV_ST_TITLE, "queue %zu", m->npending);
+    int x = cv_canvas__printf(c, r.x, r.y, end, CV_ST_TITLE, "queue %zu", m->npending);
     x = r.x + 10 > x + 1 ? r.x + 10 : x + 1;
     if (m->npending == 0) {
-        cv_canvas_text(c, x, r.y, end, CV_ST_DIM,
+        cv_canvas__text(c, x, r.y, end, CV_ST_DIM,
                        m->nfuts ? "empty: every future submitted has been taken by a worker"
                                 : "empty: nothing submitted yet");
         return;
@@ -32,11 +34,22 @@ void cv_view_queue(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_o
         int need = 2 + (int)strlen(lb) + 1;
         /* Keep room to say how many did not fit. */
         if (x + need + (left > 1 ? (int)strlen(more) + 1 : 0) > end) {
-            cv_canvas_text(c, x, r.y, end, CV_ST_PENDING, more);
+            cv_canvas__text(c, x, r.y, end, CV_ST_PENDING, more);
             return;
         }
-        cv_canvas_put(c, x, r.y, g->pending, CV_ST_PENDING);
-        x = cv_canvas_text(c, x + 2, r.y, end, CV_ST_PENDING, lb) + 1;
+        cv_canvas__put(c, x, r.y, g->pending, CV_ST_PENDING);
+        x = cv_canvas__text(c, x + 2, r.y, end, CV_ST_PENDING, lb) + 1;
         left--;
     }
 }
+
+/* The queue's row, until an event loop's tasks take it over (view_tasks.c). */
+static bool applies(const cv_model *m, int side)
+{
+    (void)side;
+    return !(m->ntasks > 0 && m->npending == 0);
+}
+
+const cv_pane cv_pane__queue = {
+    .name = "queue", .where = CV_PANE_BODY, .min_rows = 1, .applies = applies, .draw = draw,
+};

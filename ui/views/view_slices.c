@@ -12,7 +12,7 @@
  */
 #include <string.h>
 
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
 static void slice_look(const cv_glyphs *g, unsigned end, uint32_t *body, int *st, int *bar)
@@ -44,17 +44,17 @@ static void draw_loop_state(cv_canvas *c, int y, const cv_axis *a, const cv_mlan
         if (s->t0 > a->now)
             break;
         int64_t t1 = s->t1 < 0 ? a->now : s->t1;
-        int x0 = cv_axis_col(a, s->t0), x1 = cv_axis_col(a, t1);
+        int x0 = cv_lanes__axis_col(a, s->t0), x1 = cv_lanes__axis_col(a, t1);
         bool poll = s->kind == CV_SPAN_POLL;
-        cv_canvas_fill(c, x0, y, x1 - x0 + 1, poll ? g->poll : g->busy,
+        cv_canvas__fill(c, x0, y, x1 - x0 + 1, poll ? g->poll : g->busy,
                        poll ? CV_ST_POLL : CV_ST_BUSY);
     }
 }
 
-void cv_view_slices(cv_canvas *c, int y, const cv_axis *a, const cv_model *m,
-                    const cv_mlane *l, const cv_render_opts *o, const cv_focus *f)
+void cv_slices__draw(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, const cv_mlane *l,
+                     const cv_render_opts *o, const cv_focus *f)
 {
-    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     draw_loop_state(c, y, a, l, g);
     int xend = a->x0 + a->w;
     for (size_t i = 0; i < l->nslices; i++) {
@@ -63,11 +63,11 @@ void cv_view_slices(cv_canvas *c, int y, const cv_axis *a, const cv_model *m,
             break;
         bool open = s->t1 < 0 || s->t1 > a->now;
         int64_t t1 = open ? a->now : s->t1;
-        int x0 = cv_axis_col(a, s->t0), x1 = cv_axis_col(a, t1);
+        int x0 = cv_lanes__axis_col(a, s->t0), x1 = cv_lanes__axis_col(a, t1);
         uint32_t body;
         int st, bar;
         slice_look(g, open ? CV_TASK_RUNNING : s->end, &body, &st, &bar);
-        cv_canvas_fill(c, x0, y, x1 - x0 + 1, body, st);
+        cv_canvas__fill(c, x0, y, x1 - x0 + 1, body, st);
         const cv_mfuture *task = &m->futs[s->fut];
         bool hot = f->future == task->id && i + 1 == l->nslices;
         if (x1 - x0 < 2 && !open && !hot)
@@ -78,8 +78,8 @@ void cv_view_slices(cv_canvas *c, int y, const cv_axis *a, const cv_model *m,
         /* Inside the slice, leaving its first and last cells, which may be
          * shared with its neighbours: two names must never touch. */
         if (x1 - x0 - 1 >= len)
-            cv_canvas_text(c, x0 + 1, y, x1, bar, lb);
+            cv_canvas__text(c, x0 + 1, y, x1, bar, lb);
         else if (open && x1 + 2 + len <= xend)
-            cv_canvas_text(c, x1 + 2, y, xend, st, lb);
+            cv_canvas__text(c, x1 + 2, y, xend, st, lb);
     }
 }

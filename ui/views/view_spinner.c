@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
 #define ART_H 5
@@ -52,10 +52,11 @@ static int spin_state(const cv_mside *sd, int64_t now, double speed)
     return now - sd->t_frame > limit ? SPIN_FROZEN : SPIN_TURNING;
 }
 
-void cv_view_spinner(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
-                     int side)
+static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *f, int side)
 {
-    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    (void)f;
+    const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     const cv_mside *sd = &m->sides[side];
     int state = spin_state(sd, o->now_ns, o->speed);
     const char *const *art = art_of(sd->glyph);
@@ -67,23 +68,23 @@ void cv_view_spinner(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render
         for (int row = 0; row < ART_H; row++)
             for (int col = 0; col < ART_W; col++)
                 if (art[row][col] == '#')
-                    cv_canvas_fill(c, r.x + 1 + 2 * col, r.y + row, 2, g->block, st);
+                    cv_canvas__fill(c, r.x + 1 + 2 * col, r.y + row, 2, g->block, st);
 
     char age[32], what[96];
     int y = r.y + (big ? 1 : 0);
     const char *glyph = state == SPIN_TURNING || state == SPIN_FROZEN ? sd->glyph : " ";
-    int x = cv_canvas_text(c, tx, y, end, st, glyph);
-    x = cv_canvas_text(c, x + 1, y, end, CV_ST_CAPTION, "thinking!");
+    int x = cv_canvas__text(c, tx, y, end, st, glyph);
+    x = cv_canvas__text(c, x + 1, y, end, CV_ST_CAPTION, "thinking!");
     if (big)
         x = tx, y++;
     else
         x += 2;
-    x = cv_canvas_printf(c, x, y, end, CV_ST_NORMAL, "frame %zu", sd->frames);
+    x = cv_canvas__printf(c, x, y, end, CV_ST_NORMAL, "frame %zu", sd->frames);
     if (big)
         x = tx, y++;
     else
         x += 2;
-    cv_fmt_demo(o->now_ns - sd->t_frame, o->speed, age, sizeof age);
+    cv_render__fmt_demo(o->now_ns - sd->t_frame, o->speed, age, sizeof age);
     switch (state) {
     case SPIN_NONE:
         snprintf(what, sizeof what, "no frame yet");
@@ -98,9 +99,20 @@ void cv_view_spinner(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render
         snprintf(what, sizeof what, "stopped: the line was cleared");
         break;
     }
-    cv_canvas_text(c, x, y, end, state == SPIN_FROZEN ? CV_ST_FROZEN : CV_ST_DIM, what);
+    cv_canvas__text(c, x, y, end, state == SPIN_FROZEN ? CV_ST_FROZEN : CV_ST_DIM, what);
     if (big && state == SPIN_FROZEN)
-        cv_canvas_text(c, tx, y + 1, end, CV_ST_FROZEN,
+        cv_canvas__text(c, tx, y + 1, end, CV_ST_FROZEN,
                        side == CV_SIDE_TASK ? "the event loop is not turning"
                                             : "the spinner thread gets no time");
 }
+
+/* Big, with the glyph drawn ART_H rows high. */
+static int rows(const cv_model *m, int side)
+{
+    (void)m, (void)side;
+    return ART_H;
+}
+
+const cv_pane cv_pane__spinner = {
+    .name = "spinner", .where = CV_PANE_SIDE, .min_rows = 1, .rows = rows, .draw = draw,
+};

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
 /* Column starts, relative to the pane; the result takes the rest.  The
@@ -24,7 +24,7 @@ static void fmt_time(int64_t t, double speed, char *buf, size_t len)
     if (t < 0)
         snprintf(buf, len, "-");
     else
-        cv_fmt_demo(t, speed, buf, len);
+        cv_render__fmt_demo(t, speed, buf, len);
 }
 
 static size_t window_start(const cv_model *m, const cv_focus *f, int h)
@@ -49,10 +49,11 @@ static size_t window_start(const cv_model *m, const cv_focus *f, int h)
     return start;
 }
 
-void cv_view_table(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
-                   const cv_focus *f)
+static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *f, int side)
 {
-    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    (void)side;
+    const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     int end = r.x + r.w, y = r.y;
     bool took = r.w >= TOOK_MIN_W;
     int c_result = took ? C_RESULT_WIDE : C_RESULT;
@@ -65,7 +66,7 @@ void cv_view_table(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_o
     };
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         if (cols[i].x >= 0)
-            cv_canvas_text(c, r.x + cols[i].x, y, end, CV_ST_TITLE, cols[i].name);
+            cv_canvas__text(c, r.x + cols[i].x, y, end, CV_ST_TITLE, cols[i].name);
     char sum[96];
     if (only_tasks)
         snprintf(sum, sizeof sum, "%zu tasks %zu in flight %zu done", m->ntasks,
@@ -75,7 +76,7 @@ void cv_view_table(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_o
                  m->nrunning + m->ntasks - m->ntasks_done, m->ndone + m->ntasks_done);
     int sw = (int)strlen(sum);
     if (r.w >= c_result + 8 + sw)
-        cv_canvas_text(c, end - sw - 1, y, end, CV_ST_DIM, sum);
+        cv_canvas__text(c, end - sw - 1, y, end, CV_ST_DIM, sum);
     int h = r.h - 1;
     if (h <= 0)
         return;
@@ -86,45 +87,57 @@ void cv_view_table(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_o
         bool hot = f->future == fu->id;
         int base = hot ? CV_ST_ROW_HOT : CV_ST_NORMAL;
         if (hot)
-            cv_canvas_fill(c, r.x, y, r.w, ' ', base);
+            cv_canvas__fill(c, r.x, y, r.w, ' ', base);
         char buf[96], lane[48];
-        cv_canvas_printf(c, r.x + C_ID, y, r.x + C_LABEL - 1, base, "%llu",
+        cv_canvas__printf(c, r.x + C_ID, y, r.x + C_LABEL - 1, base, "%llu",
                          (unsigned long long)fu->id);
-        cv_canvas_text(c, r.x + C_LABEL, y, r.x + C_STATE - 1, base,
+        cv_canvas__text(c, r.x + C_LABEL, y, r.x + C_STATE - 1, base,
                        cv_model_label(fu, buf, sizeof buf));
         bool flying = fu->task && fu->state == CV_RUNNING;
         bool susp = flying && fu->tstate != CV_TASK_RUNNING;
-        int st = hot ? base : susp ? CV_ST_SUSPENDED : cv_style_for_state(fu->state);
-        cv_canvas_put(c, r.x + C_STATE, y, susp ? g->pending : cv_glyph_for_state(g, fu->state),
+        int st = hot ? base : susp ? CV_ST_SUSPENDED : cv_theme__state_style(fu->state);
+        cv_canvas__put(c, r.x + C_STATE, y, susp ? g->pending : cv_theme__state_glyph(g, fu->state),
                       st);
         const char *sn = flying ? cv_event_state_name(CV_EV_TASK, fu->tstate)
                                 : cv_event_state_name(CV_EV_FUTURE, fu->state);
-        cv_canvas_text(c, r.x + C_STATE + 2, y, r.x + C_LANE - 1, st, sn ? sn : "?");
+        cv_canvas__text(c, r.x + C_STATE + 2, y, r.x + C_LANE - 1, st, sn ? sn : "?");
         if (fu->lane >= 0)
-            cv_canvas_text(c, r.x + C_LANE, y, r.x + C_SUB - 1, base,
+            cv_canvas__text(c, r.x + C_LANE, y, r.x + C_SUB - 1, base,
                            cv_model_lane_name(m, fu->lane, lane, sizeof lane));
         fmt_time(fu->t_submit, o->speed, buf, sizeof buf);
-        cv_canvas_text(c, r.x + C_SUB, y, r.x + C_START - 1, hot ? base : CV_ST_DIM, buf);
+        cv_canvas__text(c, r.x + C_SUB, y, r.x + C_START - 1, hot ? base : CV_ST_DIM, buf);
         fmt_time(fu->t_start, o->speed, buf, sizeof buf);
-        cv_canvas_text(c, r.x + C_START, y, r.x + C_END - 1, hot ? base : CV_ST_DIM, buf);
+        cv_canvas__text(c, r.x + C_START, y, r.x + C_END - 1, hot ? base : CV_ST_DIM, buf);
         fmt_time(fu->t_end, o->speed, buf, sizeof buf);
-        cv_canvas_text(c, r.x + C_END, y, r.x + C_TOOK - 1, hot ? base : CV_ST_DIM, buf);
+        cv_canvas__text(c, r.x + C_END, y, r.x + C_TOOK - 1, hot ? base : CV_ST_DIM, buf);
         if (took && fu->t_end >= 0 && fu->t_start >= 0) {
             fmt_time(fu->t_end - fu->t_start, o->speed, buf, sizeof buf);
-            cv_canvas_text(c, r.x + C_TOOK, y, r.x + c_result - 1, base, buf);
+            cv_canvas__text(c, r.x + C_TOOK, y, r.x + c_result - 1, base, buf);
         }
         if (fu->state == CV_FINISHED) {
             if (fu->result != NULL)
-                cv_canvas_text(c, r.x + c_result, y, end, base, fu->result);
+                cv_canvas__text(c, r.x + c_result, y, end, base, fu->result);
             else
-                cv_canvas_printf(c, r.x + c_result, y, end, base, "%llu",
+                cv_canvas__printf(c, r.x + c_result, y, end, base, "%llu",
                                  (unsigned long long)fu->value);
         } else if (fu->state == CV_FAILED) {
-            cv_canvas_text(c, r.x + c_result, y, end, hot ? base : CV_ST_FAILED,
+            cv_canvas__text(c, r.x + c_result, y, end, hot ? base : CV_ST_FAILED,
                            fu->error ? fu->error : "error");
         } else if (fu->tstate == CV_TASK_SUSPENDED && fu->awaits != NULL) {
-            cv_canvas_printf(c, r.x + c_result, y, end, hot ? base : CV_ST_SUSPENDED, "awaits %s",
+            cv_canvas__printf(c, r.x + c_result, y, end, hot ? base : CV_ST_SUSPENDED, "awaits %s",
                              fu->awaits);
         }
     }
 }
+
+/* A row per future (one at least) and the titles, up to a thousand. */
+static int rows(const cv_model *m, int side)
+{
+    (void)side;
+    return 1 + (m->nfuts > 0 ? (int)(m->nfuts < 1000 ? m->nfuts : 1000) : 1);
+}
+
+const cv_pane cv_pane__table = {
+    .name = "table", .where = CV_PANE_BODY, .priority = 2, .min_rows = 3, .share = 50,
+    .rows = rows, .draw = draw,
+};

@@ -11,10 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render.h"
+#include "pane.h"
 #include "theme.h"
 
 #define MAX_GROUPS 8
+#define MAX_SIDE_TASKS 5
 
 typedef struct group {
     unsigned tstate;
@@ -73,13 +74,13 @@ static void one_row(cv_canvas *c, cv_rect r, const cv_model *m)
     size_t others, live_n = m->ntasks - m->ntasks_done;
     size_t n = census(m, gs, &others);
     int end = r.x + r.w;
-    int x = cv_canvas_printf(c, r.x, r.y, end, CV_ST_TITLE, "tasks %zu", m->ntasks);
+    int x = cv_canvas__printf(c, r.x, r.y, end, CV_ST_TITLE, "tasks %zu", m->ntasks);
     x = r.x + 10 > x + 1 ? r.x + 10 : x + 1;
     if (live_n == 0) {
-        cv_canvas_printf(c, x, r.y, end, CV_ST_DIM, "none in flight: all %zu done", m->ntasks_done);
+        cv_canvas__printf(c, x, r.y, end, CV_ST_DIM, "none in flight: all %zu done", m->ntasks_done);
         return;
     }
-    x = cv_canvas_printf(c, x, r.y, end, CV_ST_NORMAL, "in flight %zu:", live_n);
+    x = cv_canvas__printf(c, x, r.y, end, CV_ST_NORMAL, "in flight %zu:", live_n);
     for (size_t k = 0; k < n; k++) {
         const group *gp = &gs[k];
         char lb[64], text[160];
@@ -90,25 +91,25 @@ static void one_row(cv_canvas *c, cv_rect r, const cv_model *m)
         else
             snprintf(text, sizeof text, "%zu %s%s%s", gp->count, doing(gp->tstate, false),
                      gp->awaits ? " " : "", gp->awaits ? gp->awaits : "");
-        x = cv_canvas_text(c, x + 1, r.y, end, st, text);
+        x = cv_canvas__text(c, x + 1, r.y, end, st, text);
         if (k + 1 < n)
-            x = cv_canvas_text(c, x, r.y, end, CV_ST_NORMAL, ",");
+            x = cv_canvas__text(c, x, r.y, end, CV_ST_NORMAL, ",");
     }
     if (others > 0)
-        x = cv_canvas_printf(c, x, r.y, end, CV_ST_NORMAL, ", %zu more", others);
+        x = cv_canvas__printf(c, x, r.y, end, CV_ST_NORMAL, ", %zu more", others);
     if (m->ntasks_done > 0)
-        cv_canvas_printf(c, x, r.y, end, CV_ST_DIM, "; %zu done", m->ntasks_done);
+        cv_canvas__printf(c, x, r.y, end, CV_ST_DIM, "; %zu done", m->ntasks_done);
 }
 
 static void list(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
                  const cv_focus *f)
 {
-    const cv_glyphs *g = cv_glyphs_get(o->ascii);
+    const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     int end = r.x + r.w;
     size_t live_n = m->ntasks - m->ntasks_done;
-    cv_canvas_printf(c, r.x, r.y, end, CV_ST_TITLE, "in flight %zu", live_n);
+    cv_canvas__printf(c, r.x, r.y, end, CV_ST_TITLE, "in flight %zu", live_n);
     if (m->ntasks_done > 0)
-        cv_canvas_printf(c, r.x + 14, r.y, end, CV_ST_DIM, "%zu done", m->ntasks_done);
+        cv_canvas__printf(c, r.x + 14, r.y, end, CV_ST_DIM, "%zu done", m->ntasks_done);
     int y = r.y + 1;
     size_t shown = 0;
     for (size_t i = 0; i < m->nfuts && y < r.y + r.h; i++) {
@@ -116,28 +117,29 @@ static void list(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
         if (!live(t))
             continue;
         if (y == r.y + r.h - 1 && live_n - shown > 1) {
-            cv_canvas_printf(c, r.x + 2, y, end, CV_ST_DIM, "+%zu more", live_n - shown);
+            cv_canvas__printf(c, r.x + 2, y, end, CV_ST_DIM, "+%zu more", live_n - shown);
             break;
         }
         bool hot = f->future == t->id;
         bool susp = t->tstate == CV_TASK_SUSPENDED;
         int st = hot ? CV_ST_ROW_HOT : susp ? CV_ST_SUSPENDED : CV_ST_RUNNING;
         if (hot)
-            cv_canvas_fill(c, r.x, y, r.w, ' ', st);
-        cv_canvas_put(c, r.x, y, susp ? g->pending : g->run_head, st);
+            cv_canvas__fill(c, r.x, y, r.w, ' ', st);
+        cv_canvas__put(c, r.x, y, susp ? g->pending : g->run_head, st);
         char lb[64];
-        int x = cv_canvas_text(c, r.x + 2, y, end, hot ? st : CV_ST_LANE,
+        int x = cv_canvas__text(c, r.x + 2, y, end, hot ? st : CV_ST_LANE,
                                cv_model_label(t, lb, sizeof lb));
         x = r.x + 14 > x + 1 ? r.x + 14 : x + 1;
-        cv_canvas_printf(c, x, y, end, st, "%s%s%s", doing(t->tstate, true),
+        cv_canvas__printf(c, x, y, end, st, "%s%s%s", doing(t->tstate, true),
                          susp && t->awaits ? " " : "", susp && t->awaits ? t->awaits : "");
         y++, shown++;
     }
 }
 
-void cv_view_tasks(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
-                   const cv_focus *f)
+static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *f, int side)
 {
+    (void)side;
     if (r.h <= 0 || r.w <= 0)
         return;
     if (r.h == 1)
@@ -145,3 +147,33 @@ void cv_view_tasks(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_o
     else
         list(c, r, m, o, f);
 }
+
+/* The queue's row tells the executor's story; once nothing is queued and
+ * tasks exist, it tells the event loop's: what is in flight. */
+static bool applies(const cv_model *m, int side)
+{
+    (void)side;
+    return m->ntasks > 0 && m->npending == 0;
+}
+
+/* On the task side of a two-sided screen: the list, a row per live task. */
+static bool side_applies(const cv_model *m, int side)
+{
+    return side == CV_SIDE_TASK && m->ntasks > 0;
+}
+
+static int side_rows(const cv_model *m, int side)
+{
+    (void)side;
+    size_t live_n = m->ntasks - m->ntasks_done;
+    return 1 + (live_n > MAX_SIDE_TASKS ? MAX_SIDE_TASKS : (int)live_n);
+}
+
+const cv_pane cv_pane__tasks = {
+    .name = "tasks", .where = CV_PANE_BODY, .min_rows = 1, .applies = applies, .draw = draw,
+};
+
+const cv_pane cv_pane__side_tasks = {
+    .name = "side tasks", .where = CV_PANE_SIDE, .min_rows = 1, .applies = side_applies,
+    .rows = side_rows, .draw = draw,
+};

@@ -1,0 +1,88 @@
+/*
+ * A pane is a descriptor, like one of htop's meter classes: its name, the
+ * rows it needs and wants, when it gets them, whether it applies to this
+ * run, and how it draws.  Each pane's file defines its descriptor
+ * (cv_pane__NAME) and keeps everything else static; panes.c lists them in
+ * screen order, top to bottom; the layout (layout.h) turns the panes that
+ * apply into rectangles, and cv_render draws them.  Adding a pane is one
+ * file and one line in panes.c.
+ *
+ * Where a pane goes:
+ *   CV_PANE_EDGE  on every screen, across its whole width (header, keys)
+ *   CV_PANE_BODY  on a one-sided screen (loiter, flags)
+ *   CV_PANE_SIDE  in each of the two columns of a two-sided screen (the
+ *                 spinner), drawn once per side with that side's number
+ *
+ * How rows are shared: panes get their rows in `priority` order (lower
+ * first; equal ones top to bottom), each the rows it wants (`rows`, or
+ * min_rows), at most `share` percent of the rows still free at its turn,
+ * always leaving the minimum of the panes still to come; a `fill` pane takes
+ * every row still free.  A pane that cannot get min_rows is left out.
+ */
+#ifndef CV_UI_PANE_H
+#define CV_UI_PANE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "canvas.h"
+#include "model.h"
+#include "render.h"
+
+typedef struct cv_rect {
+    int x, y, w, h;
+} cv_rect;
+
+/* What the last event touched, so that panes can point at it. */
+typedef struct cv_focus {
+    size_t event;       /* index of the last applied event, or CV_NONE */
+    int lane;           /* -1: none */
+    uint64_t future;    /* 0: none */
+    bool console;       /* the last event is a console line */
+} cv_focus;
+
+/* The side a pane draws: a CV_SIDE_* on a two-sided screen, else this. */
+#define CV_ALL_SIDES (-1)
+
+enum cv_pane_where { CV_PANE_EDGE, CV_PANE_BODY, CV_PANE_SIDE };
+
+typedef struct cv_pane {
+    const char *name;
+    int where;        /* enum cv_pane_where */
+    int priority;     /* lower gets its rows first */
+    int min_rows;     /* fewer, and the pane is left out */
+    int share;        /* percent of the free rows it may take; 0: any */
+    bool fill;        /* takes every row left */
+    bool beside;      /* wide screens: right of the pane above, same rows */
+    /* Whether the pane shows for this model; NULL: always. */
+    bool (*applies)(const cv_model *m, int side);
+    /* The rows it would like; NULL: min_rows. */
+    int (*rows)(const cv_model *m, int side);
+    void (*draw)(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *f, int side);
+} cv_pane;
+
+/* The registry, in screen order, NULL-terminated (panes.c). */
+extern const cv_pane *const cv_pane__registry[];
+
+/* ---- shared by panes ---------------------------------------------------- */
+
+/* "1.05s" in demo time (real ns x speed), into buf. */
+const char *cv_render__fmt_demo(int64_t t_ns, double speed, char *buf, size_t len);
+
+/* A timeline: columns [x0, x0 + w) show times [0, span]. */
+typedef struct cv_axis {
+    int x0, w;
+    int64_t span, now;
+} cv_axis;
+
+/* The column of time t on the axis, clamped to it. */
+int cv_lanes__axis_col(const cv_axis *a, int64_t t);
+/* An event loop's row: its polling, then the slices its tasks ran in. */
+void cv_slices__draw(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, const cv_mlane *l,
+                     const cv_render_opts *o, const cv_focus *f);
+/* The help box over the whole screen (not a pane: it covers them). */
+void cv_help__draw(cv_canvas *c, const cv_render_opts *o);
+
+#endif

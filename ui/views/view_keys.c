@@ -1,0 +1,48 @@
+/*
+ * The key line, always on screen (as in tokio-console): the keys and what
+ * they do, in words fitted to the width and to a replay.
+ */
+#include <string.h>
+
+#include "pane.h"
+#include "theme.h"
+
+static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
+                 const cv_focus *f, int side)
+{
+    (void)m, (void)f, (void)side;
+    /* Two sets: the long one reads better, the short one fits 80 columns. */
+    static const char *const wide[][2] = {
+        {"space", "pause"}, {"\xe2\x86\x90/p", "prev"}, {"\xe2\x86\x92/n", "next"},
+        {"Home", "first"}, {"End", "live"}, {"+/-", "rate"}, {"r", "restart"},
+        {"?", "help"}, {"q", "quit"}, {NULL, NULL},
+    };
+    static const char *const narrow[][2] = {
+        {"space", "pause"}, {"\xe2\x86\x90\xe2\x86\x92", "step"}, {"Home/End", "first/live"},
+        {"+/-", "rate"}, {"r", "restart"}, {"?", "help"}, {"q", "quit"}, {NULL, NULL},
+    };
+    const char *const (*set)[2] = r.w >= 92 ? wide : narrow;
+    cv_canvas__fill(c, r.x, r.y, r.w, ' ', CV_ST_KEYLINE);
+    int x = r.x + 1, end = r.x + r.w;
+    for (size_t i = 0; set[i][0] != NULL; i++) {
+        const char *k = set[i][0], *what = set[i][1];
+        if (o->replay && strcmp(k, "r") == 0)
+            continue;
+        if (o->ascii && strncmp(k, "\xe2\x86\x90\xe2", 4) == 0)
+            k = "<- ->";
+        else if (o->ascii && strncmp(k, "\xe2\x86\x90", 3) == 0)
+            k = "<-/p";
+        else if (o->ascii && strncmp(k, "\xe2\x86\x92", 3) == 0)
+            k = "->/n";
+        if (o->replay && strcmp(what, "live") == 0)
+            what = "last";
+        if (o->replay && strcmp(what, "first/live") == 0)
+            what = "first/last";
+        x = cv_canvas__text(c, x, r.y, end, CV_ST_KEY, k);
+        x = cv_canvas__printf(c, x, r.y, end, CV_ST_KEYLINE, set == wide ? " %s  " : " %s ", what);
+    }
+}
+
+const cv_pane cv_pane__keys = {
+    .name = "keys", .where = CV_PANE_EDGE, .min_rows = 1, .draw = draw,
+};
