@@ -19,7 +19,7 @@
 /* Ids beyond this are looked up by a linear search instead of a table. */
 #define MAX_DIRECT_ID (1u << 22)
 
-int cv_model_grow_(void **arr, size_t *cap, size_t need, size_t size)
+int cv_model__grow(void **arr, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return 0;
@@ -40,13 +40,13 @@ int cv_model_init(cv_model *m, const cv_log *log)
     memset(m, 0, sizeof *m);
     m->log = log;
     m->last_touched = CV_NONE;
-    cv_model_checkpoints_init_(m);
+    cv_model__checkpoints_init(m);
     return 0;
 }
 
 void cv_model_free(cv_model *m)
 {
-    cv_model_checkpoints_free_(m);
+    cv_model__checkpoints_free(m);
     for (int i = 0; i < m->caplanes; i++) {
         free(m->lanes[i].spans);
         free(m->lanes[i].waits);
@@ -164,14 +164,14 @@ int cv_event_lane_of(const cv_event *e)
 }
 
 /* The future with this id, created (as unseen) if new. */
-cv_mfuture *cv_model_future_get_(cv_model *m, uint64_t id, int64_t t)
+cv_mfuture *cv_model__future_get(cv_model *m, uint64_t id, int64_t t)
 {
     size_t i = cv_model_future_index(m, id);
     if (i != CV_NONE)
         return &m->futs[i];
-    if (id < MAX_DIRECT_ID && cv_model_grow_((void **)&m->by_id, &m->capids, id + 1, sizeof *m->by_id))
+    if (id < MAX_DIRECT_ID && cv_model__grow((void **)&m->by_id, &m->capids, id + 1, sizeof *m->by_id))
         return NULL;
-    if (cv_model_grow_((void **)&m->futs, &m->capfuts, m->nfuts + 1, sizeof *m->futs))
+    if (cv_model__grow((void **)&m->futs, &m->capfuts, m->nfuts + 1, sizeof *m->futs))
         return NULL;
     cv_mfuture *f = &m->futs[m->nfuts];
     *f = (cv_mfuture){.id = id, .t_submit = t, .t_start = -1, .t_end = -1,
@@ -183,13 +183,13 @@ cv_mfuture *cv_model_future_get_(cv_model *m, uint64_t id, int64_t t)
     return f;
 }
 
-cv_mlane *cv_model_lane_get_(cv_model *m, int lane)
+cv_mlane *cv_model__lane_get(cv_model *m, int lane)
 {
     if (lane < 0 || lane >= MAX_LANES)
         return NULL;
     if (lane >= m->caplanes) {
         size_t cap = (size_t)m->caplanes;
-        if (cv_model_grow_((void **)&m->lanes, &cap, (size_t)lane + 1, sizeof *m->lanes))
+        if (cv_model__grow((void **)&m->lanes, &cap, (size_t)lane + 1, sizeof *m->lanes))
             return NULL;
         m->caplanes = (int)cap;
     }
@@ -210,16 +210,16 @@ cv_mlane *cv_model_lane_get_(cv_model *m, int lane)
 }
 
 /* Closes the open span at the end of the list (if any) at time t. */
-void cv_model_close_span_(cv_span *spans, size_t n, int64_t t)
+void cv_model__close_span(cv_span *spans, size_t n, int64_t t)
 {
     if (n > 0 && spans[n - 1].t1 < 0)
         spans[n - 1].t1 = t;
 }
 
-int cv_model_open_span_(cv_span **spans, size_t *n, size_t *cap, cv_span s)
+int cv_model__open_span(cv_span **spans, size_t *n, size_t *cap, cv_span s)
 {
-    cv_model_close_span_(*spans, *n, s.t0);
-    if (cv_model_grow_((void **)spans, cap, *n + 1, sizeof **spans))
+    cv_model__close_span(*spans, *n, s.t0);
+    if (cv_model__grow((void **)spans, cap, *n + 1, sizeof **spans))
         return -1;
     (*spans)[(*n)++] = s;
     return 0;
@@ -241,7 +241,7 @@ static void set_state(cv_model *m, cv_mfuture *f, unsigned state)
 
 static int apply_future(cv_model *m, const cv_event *e)
 {
-    cv_mfuture *f = cv_model_future_get_(m, e->id, e->t_ns);
+    cv_mfuture *f = cv_model__future_get(m, e->id, e->t_ns);
     if (f == NULL)
         return -1;
     size_t fi = (size_t)(f - m->futs);
@@ -253,13 +253,13 @@ static int apply_future(cv_model *m, const cv_event *e)
         f->t_submit = e->t_ns;
         break;
     case CV_RUNNING: {
-        cv_mlane *l = cv_model_lane_get_(m, e->lane != CV_NO_LANE ? e->lane : e->origin);
+        cv_mlane *l = cv_model__lane_get(m, e->lane != CV_NO_LANE ? e->lane : e->origin);
         set_state(m, f, CV_RUNNING);
         f->t_start = e->t_ns;
         if (l != NULL) {
             f->lane = (int)(l - m->lanes);
             f->prev_on_lane = l->nfuts > 0 ? l->futs[l->nfuts - 1] : CV_NONE;
-            if (cv_model_grow_((void **)&l->futs, &l->capfuts, l->nfuts + 1, sizeof *l->futs))
+            if (cv_model__grow((void **)&l->futs, &l->capfuts, l->nfuts + 1, sizeof *l->futs))
                 return -1;
             l->futs[l->nfuts++] = fi;
             l->running = fi;
@@ -296,7 +296,7 @@ static int apply_future(cv_model *m, const cv_event *e)
 
 static int apply_thread(cv_model *m, const cv_event *e)
 {
-    cv_mlane *l = cv_model_lane_get_(m, cv_event_lane_of(e));
+    cv_mlane *l = cv_model__lane_get(m, cv_event_lane_of(e));
     if (l == NULL)
         return 0;
     l->state = e->state;
@@ -304,17 +304,17 @@ static int apply_thread(cv_model *m, const cv_event *e)
     case CV_THREAD_STARTED:
         if (e->text != NULL)
             l->name = e->text;
-        return cv_model_open_span_(&l->spans, &l->nspans, &l->capspans,
+        return cv_model__open_span(&l->spans, &l->nspans, &l->capspans,
                          (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_IDLE});
     case CV_THREAD_BUSY:
-        return cv_model_open_span_(&l->spans, &l->nspans, &l->capspans,
+        return cv_model__open_span(&l->spans, &l->nspans, &l->capspans,
                          (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_BUSY});
     case CV_THREAD_IDLE:
-        return cv_model_open_span_(&l->spans, &l->nspans, &l->capspans,
+        return cv_model__open_span(&l->spans, &l->nspans, &l->capspans,
                          (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_IDLE});
     case CV_THREAD_STOPPED:
-        cv_model_close_span_(l->spans, l->nspans, e->t_ns);
-        cv_model_close_span_(l->waits, l->nwaits, e->t_ns);
+        cv_model__close_span(l->spans, l->nspans, e->t_ns);
+        cv_model__close_span(l->waits, l->nwaits, e->t_ns);
         return 0;
     default:
         return 0;
@@ -323,14 +323,14 @@ static int apply_thread(cv_model *m, const cv_event *e)
 
 static int apply_wait(cv_model *m, const cv_event *e)
 {
-    cv_mlane *l = cv_model_lane_get_(m, cv_event_lane_of(e));
+    cv_mlane *l = cv_model__lane_get(m, cv_event_lane_of(e));
     if (l == NULL)
         return 0;
     if (e->state == CV_WAIT_BLOCK)
-        return cv_model_open_span_(&l->waits, &l->nwaits, &l->capwaits,
+        return cv_model__open_span(&l->waits, &l->nwaits, &l->capwaits,
                          (cv_span){.t0 = e->t_ns, .t1 = -1, .ref = e->ref, .what = e->text,
                                    .kind = CV_SPAN_BLOCKED});
-    cv_model_close_span_(l->waits, l->nwaits, e->t_ns);
+    cv_model__close_span(l->waits, l->nwaits, e->t_ns);
     return 0;
 }
 
@@ -340,9 +340,9 @@ static int apply(cv_model *m, size_t i)
     m->t_last = e->t_ns;
     m->kinds[e->kind < CV_EV_KIND_COUNT ? e->kind : CV_EV_KIND_COUNT]++;
     if (e->side != CV_SIDE_NONE && e->side < CV_SIDE_COUNT)
-        cv_model_note_side_(m, e);
+        cv_model__note_side(m, e);
     if (e->kind == CV_EV_FUTURE || e->kind == CV_EV_TASK)
-        cv_model_checkpoint_note_(m, e->id);
+        cv_model__checkpoint_note(m, e->id);
     switch (e->kind) {
     case CV_EV_HEADER:
         m->scenario = e->text;
@@ -354,22 +354,22 @@ static int apply(cv_model *m, size_t i)
     case CV_EV_WAIT:
         return apply_wait(m, e);
     case CV_EV_LOG: {
-        if (cv_model_grow_((void **)&m->console, &m->capconsole, m->nconsole + 1, sizeof *m->console))
+        if (cv_model__grow((void **)&m->console, &m->capconsole, m->nconsole + 1, sizeof *m->console))
             return -1;
         m->console[m->nconsole++] = i;
         cv_mside *sd = &m->sides[cv_pane_of_side(e->side)];
-        if (cv_model_grow_((void **)&sd->console, &sd->capconsole, sd->nconsole + 1,
+        if (cv_model__grow((void **)&sd->console, &sd->capconsole, sd->nconsole + 1,
                            sizeof *sd->console))
             return -1;
         sd->console[sd->nconsole++] = i;
         return 0;
     }
     case CV_EV_TASK:
-        return cv_model_apply_task_(m, e);
+        return cv_model__apply_task(m, e);
     case CV_EV_LOOP:
-        return cv_model_apply_loop_(m, e);
+        return cv_model__apply_loop(m, e);
     case CV_EV_FRAME:
-        return cv_model_apply_frame_(m, e, i);
+        return cv_model__apply_frame(m, e, i);
     case CV_EV_DROP:
         m->dropped += e->ref;
         return 0;
@@ -388,7 +388,7 @@ int cv_model_advance(cv_model *m, size_t upto)
             return -1;
         m->upto++;
         if (m->upto >= m->ckpt_next)
-            cv_model_checkpoint_take_(m);
+            cv_model__checkpoint_take(m);
     }
     return 0;
 }
@@ -396,7 +396,7 @@ int cv_model_advance(cv_model *m, size_t upto)
 int cv_model_seek(cv_model *m, size_t upto)
 {
     if (upto < m->upto)
-        cv_model_checkpoint_restore_(m, upto);
+        cv_model__checkpoint_restore(m, upto);
     return cv_model_advance(m, upto);
 }
 
