@@ -1,5 +1,6 @@
 /*
- * Applying one event is a switch on its kind that updates a few records;
+ * Applying one event is a call through the kind's line in the model's
+ * table (model_kinds.c) that updates a few records;
  * every array only grows, so pointers handed to views stay valid until the
  * next advance or seek.  Of an array's elements only the last ever changes
  * once appended (a span or a slice is closed), and a future changes only in
@@ -8,6 +9,7 @@
  * which lets cv_log_index_at binary-search a playhead time.
  */
 #include "model.h"
+#include "model_kinds.h"
 #include "model_private.h"
 
 #include <stdio.h>
@@ -239,8 +241,10 @@ static void set_state(cv_model *m, cv_mfuture *f, unsigned state)
         m->first_pending++;
 }
 
-static int apply_future(cv_model *m, const cv_event *e)
+int cv_model__apply_future(cv_model *m, const cv_event *e, size_t index)
 {
+    (void)index;
+    cv_model__checkpoint_note(m, e->id);
     cv_mfuture *f = cv_model__future_get(m, e->id, e->t_ns);
     if (f == NULL)
         return -1;
@@ -294,8 +298,9 @@ static int apply_future(cv_model *m, const cv_event *e)
     return 0;
 }
 
-static int apply_thread(cv_model *m, const cv_event *e)
+int cv_model__apply_thread(cv_model *m, const cv_event *e, size_t index)
 {
+    (void)index;
     cv_mlane *l = cv_model__lane_get(m, cv_event_lane_of(e));
     if (l == NULL)
         return 0;
@@ -321,8 +326,9 @@ static int apply_thread(cv_model *m, const cv_event *e)
     }
 }
 
-static int apply_wait(cv_model *m, const cv_event *e)
+int cv_model__apply_wait(cv_model *m, const cv_event *e, size_t index)
 {
+    (void)index;
     cv_mlane *l = cv_model__lane_get(m, cv_event_lane_of(e));
     if (l == NULL)
         return 0;
@@ -334,6 +340,33 @@ static int apply_wait(cv_model *m, const cv_event *e)
     return 0;
 }
 
+int cv_model__apply_header(cv_model *m, const cv_event *e, size_t index)
+{
+    (void)index;
+    m->scenario = e->text;
+    return 0;
+}
+
+int cv_model__apply_log(cv_model *m, const cv_event *e, size_t index)
+{
+    if (cv_model__grow((void **)&m->console, &m->capconsole, m->nconsole + 1, sizeof *m->console))
+        return -1;
+    m->console[m->nconsole++] = index;
+    cv_mside *sd = &m->sides[cv_pane_of_side(e->side)];
+    if (cv_model__grow((void **)&sd->console, &sd->capconsole, sd->nconsole + 1,
+                       sizeof *sd->console))
+        return -1;
+    sd->console[sd->nconsole++] = index;
+    return 0;
+}
+
+int cv_model__apply_drop(cv_model *m, const cv_event *e, size_t index)
+{
+    (void)index;
+    m->dropped += e->ref;
+    return 0;
+}
+
 static int apply(cv_model *m, size_t i)
 {
     const cv_event *e = cv_log_at(m->log, i);
@@ -341,41 +374,8 @@ static int apply(cv_model *m, size_t i)
     m->kinds[e->kind < CV_EV_KIND_COUNT ? e->kind : CV_EV_KIND_COUNT]++;
     if (e->side != CV_SIDE_NONE && e->side < CV_SIDE_COUNT)
         cv_model__note_side(m, e);
-    if (e->kind == CV_EV_FUTURE || e->kind == CV_EV_TASK)
-        cv_model__checkpoint_note(m, e->id);
-    switch (e->kind) {
-    case CV_EV_HEADER:
-        m->scenario = e->text;
-        return 0;
-    case CV_EV_FUTURE:
-        return apply_future(m, e);
-    case CV_EV_THREAD:
-        return apply_thread(m, e);
-    case CV_EV_WAIT:
-        return apply_wait(m, e);
-    case CV_EV_LOG: {
-        if (cv_model__grow((void **)&m->console, &m->capconsole, m->nconsole + 1, sizeof *m->console))
-            return -1;
-        m->console[m->nconsole++] = i;
-        cv_mside *sd = &m->sides[cv_pane_of_side(e->side)];
-        if (cv_model__grow((void **)&sd->console, &sd->capconsole, sd->nconsole + 1,
-                           sizeof *sd->console))
-            return -1;
-        sd->console[sd->nconsole++] = i;
-        return 0;
-    }
-    case CV_EV_TASK:
-        return cv_model__apply_task(m, e);
-    case CV_EV_LOOP:
-        return cv_model__apply_loop(m, e);
-    case CV_EV_FRAME:
-        return cv_model__apply_frame(m, e, i);
-    case CV_EV_DROP:
-        m->dropped += e->ref;
-        return 0;
-    default:
-        return 0; /* counted above (marks: the caption reads the event) */
-    }
+    const cv_model_kind *k = cv_model__kind(e->kind);
+    return k != NULL && k->apply != NULL ? k->apply(m, e, i) : 0;
 }
 
 int cv_model_advance(cv_model *m, size_t upto)

@@ -18,10 +18,6 @@ cv_mfuture *cv_model__future_get(cv_model *m, uint64_t id, int64_t t);
 int cv_model__open_span(cv_span **spans, size_t *n, size_t *cap, cv_span s);
 void cv_model__close_span(cv_span *spans, size_t n, int64_t t);
 
-/* Applies a TASK, LOOP or FRAME event (model_tasks.c). */
-int cv_model__apply_task(cv_model *m, const cv_event *e);
-int cv_model__apply_loop(cv_model *m, const cv_event *e);
-int cv_model__apply_frame(cv_model *m, const cv_event *e, size_t index);
 /* Notes the side of e's lane and a two-sided log (model_tasks.c). */
 void cv_model__note_side(cv_model *m, const cv_event *e);
 

@@ -7,6 +7,7 @@
  * lane shows the short stretches in which each task really ran, between
  * the loop's own polling.  Spinner frames are counted per side.
  */
+#include "model_kinds.h"
 #include "model_private.h"
 
 static bool ended(unsigned tstate)
@@ -81,8 +82,10 @@ static int open_slice(cv_model *m, cv_mfuture *f, const cv_event *e)
     return 0;
 }
 
-int cv_model__apply_task(cv_model *m, const cv_event *e)
+int cv_model__apply_task(cv_model *m, const cv_event *e, size_t index)
 {
+    (void)index;
+    cv_model__checkpoint_note(m, e->id);
     cv_mfuture *f = task_get(m, e);
     if (f == NULL)
         return -1;
@@ -135,8 +138,9 @@ int cv_model__apply_task(cv_model *m, const cv_event *e)
     return 0;
 }
 
-int cv_model__apply_loop(cv_model *m, const cv_event *e)
+int cv_model__apply_loop(cv_model *m, const cv_event *e, size_t index)
 {
+    (void)index;
     cv_mlane *l = cv_model__lane_get(m, cv_event_lane_of(e));
     if (l == NULL)
         return 0;
