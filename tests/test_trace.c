@@ -67,6 +67,11 @@ static void test_round_trip(void **state)
         assert_int_equal(a->ref, b->ref);
         assert_int_equal(a->lane, b->lane);
         assert_int_equal(a->origin, b->origin);
+        if (a->kind == CV_EV_THREAD && a->state == CV_THREAD_STARTED) {
+            /* The runtime says what each thread is for. */
+            assert_int_equal(a->code, a->lane == CV_MAIN_LANE ? CV_ROLE_MAIN : CV_ROLE_WORKER);
+            assert_int_equal(a->code, b->code);
+        }
         assert_true(llabs(a->t_ns - b->t_ns) <= 1000); /* µs resolution */
         if (a->text != NULL || b->text != NULL) {
             assert_non_null(a->text);

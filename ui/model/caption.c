@@ -121,11 +121,13 @@ void cv_caption__thread(const cv_model *m, const cv_event *e, char *buf, size_t 
     char ln[48];
     int lane = cv_event_lane_of(e);
     cv_model_lane_name(m, lane, ln, sizeof ln);
-    bool main_lane = lane == CV_MAIN_LANE;
-    /* Pool threads are named "worker N"; others (a spinner thread, an
-     * event loop's thread) are told by what they did. */
+    /* What a thread is for comes from its started event's role, never
+     * from its name; a thread of unknown role (an old trace) is a plain
+     * thread, told by what it did (an event loop's). */
     const cv_mlane *l = cv_model_lane(m, lane);
-    bool pool = strncmp(ln, "worker", 6) == 0 || (l != NULL && l->nfuts > 0 && !main_lane);
+    int role = l != NULL ? l->role : CV_ROLE_UNKNOWN;
+    bool main_lane = lane == CV_MAIN_LANE || role == CV_ROLE_MAIN;
+    bool pool = role == CV_ROLE_WORKER;
     switch (e->state) {
     case CV_THREAD_STARTED:
         cv_caption_add(buf, len, &n, main_lane ? "%s starts: the thread that runs the script"
@@ -143,7 +145,7 @@ void cv_caption__thread(const cv_model *m, const cv_event *e, char *buf, size_t 
             cv_caption_add(buf, len, &n, "%s stops: the script is over", ln);
         else if (pool)
             cv_caption_add(buf, len, &n, "%s stops: the pool shuts down", ln);
-        else if (l != NULL && l->loop)
+        else if (role == CV_ROLE_LOOP || (l != NULL && l->loop))
             cv_caption_add(buf, len, &n, "%s stops: its event loop has nothing left to run", ln);
         else
             cv_caption_add(buf, len, &n, "%s stops: its function returned", ln);

@@ -203,6 +203,7 @@ cv_mlane *cv_model__lane_get(cv_model *m, int lane)
         l->last_done = CV_NONE;
         l->nspans = l->nwaits = l->nfuts = l->nloops = l->nslices = l->nframes = 0;
         l->name = NULL;
+        l->role = CV_ROLE_UNKNOWN;
         l->side = CV_SIDE_NONE;
         l->loop = false;
     }
@@ -277,6 +278,7 @@ int cv_model__apply_future(cv_model *m, const cv_event *e, size_t index)
             m->ndone++;
         set_state(m, f, e->state);
         f->t_end = e->t_ns;
+        f->code = e->code;
         if (e->state == CV_FINISHED) {
             f->result = e->text;
             f->value = e->ref;
@@ -309,6 +311,9 @@ int cv_model__apply_thread(cv_model *m, const cv_event *e, size_t index)
     case CV_THREAD_STARTED:
         if (e->text != NULL)
             l->name = e->text;
+        /* The role is said, never guessed: an old trace has none. */
+        if (e->code > CV_ROLE_UNKNOWN && e->code < CV_ROLE_COUNT)
+            l->role = e->code;
         return cv_model__open_span(&l->spans, &l->nspans, &l->capspans,
                          (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_IDLE});
     case CV_THREAD_BUSY:

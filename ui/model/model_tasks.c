@@ -119,6 +119,7 @@ int cv_model__apply_task(cv_model *m, const cv_event *e, size_t index)
         close_slice(m, f, e->t_ns, e->state);
         set_tstate(m, f, e->state);
         f->t_end = e->t_ns;
+        f->code = e->code;
         f->awaits = NULL;
         if (e->state == CV_TASK_DONE) {
             f->state = CV_FINISHED;

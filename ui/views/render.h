@@ -43,11 +43,6 @@ int64_t cv_nice_span(int64_t t_ns);
 /* "1.05s" in demo time (real ns x speed), into buf. */
 const char *cv_fmt_demo(int64_t t_ns, double speed, char *buf, size_t len);
 
-/* The HTTP status in a result or error text ("200 OK 1.2 KB", "HTTP error
- * 418 - I'm a Teapot"): the first number of three digits from 100 to 599,
- * or 0 if none. */
-int cv_http_status(const char *text);
-
 /* A timeline: columns [x0, x0 + w) show times [0, span]. */
 typedef struct cv_axis {
     int x0, w;
