@@ -73,10 +73,13 @@ static void settle(cv_flags__job *job, cv_fetch *f)
     }
 }
 
-/* The job's outcome as a future's or task's result. */
+/* The job's outcome as a future's or task's result; the HTTP status goes
+ * in a field of its own (code, or error when it failed), so that a view
+ * never reads it out of the text. */
 static void job_result(const cv_flags__job *job, cv_result *out)
 {
     memset(out, 0, sizeof *out);
+    out->code = (int)job->status;
     if (job->outcome == CV_FETCH_OK) {
         out->value = (long long)job->bytes;
         if (job->bytes >= 1024)

@@ -87,10 +87,15 @@ static void frame(cv_run *run, int side, uint64_t n, const char *glyph)
     publish_text(run, CV_EV_FRAME, 0, side, cv_bus_lane(run->bus), n, glyph);
 }
 
-/* Announces a lane and its side: the UI puts the lane in that side's pane. */
-static void lane_started(cv_run *run, int lane, int side, const char *name)
+/* Announces a lane, its side and its role: the UI puts the lane in that
+ * side's pane. */
+static void lane_started(cv_run *run, int lane, int side, int role, const char *name)
 {
-    publish_text(run, CV_EV_THREAD, CV_THREAD_STARTED, side, lane, 0, name);
+    if (run->bus == NULL)
+        return;
+    cv_event ev = {.kind = CV_EV_THREAD, .state = CV_THREAD_STARTED, .side = (uint16_t)side,
+                   .lane = (int16_t)lane, .code = role, .text = strdup(name)};
+    cv_publish(run->bus, &ev);
 }
 
 /* ---- is_prime, from the book's primes.py ---- */
@@ -193,7 +198,7 @@ static void *spin_thread(void *arg)
     thread_spinner *sp = arg;
     cv_run *run = sp->run;
     cv_bus_attach(run->bus, sp->lane);
-    lane_started(run, sp->lane, CV_SIDE_THREAD, "spinner thread");
+    lane_started(run, sp->lane, CV_SIDE_THREAD, CV_ROLE_SPINNER, "spinner thread");
     uint64_t n = 0;
     for (;;) {                                              /* for char in itertools.cycle(r'\|/-'): */
         n++;                                                /*     print(f'\r{char} {msg}', */
@@ -411,7 +416,7 @@ static void *loop_thread(void *arg)
     task_side *s = arg;
     cv_run *run = s->cfg->run;
     cv_bus_attach(run->bus, s->lane);
-    lane_started(run, s->lane, CV_SIDE_TASK, "event loop");
+    lane_started(run, s->lane, CV_SIDE_TASK, CV_ROLE_LOOP, "event loop");
     mark(run, CV_SIDE_TASK,
          "asyncio.run(supervisor()): the event loop starts and schedules the supervisor coroutine");
     cv_task *sup = cv_task_create(s->loop, "supervisor", supervisor, s);

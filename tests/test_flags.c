@@ -153,6 +153,8 @@ static int labelled_units(const cv_log *log, bool tasks)
             if (ids[k] == ev->id) {
                 assert_non_null(ev->text);
                 assert_non_null(strstr(ev->text, "200 OK"));
+                if (!tasks) /* the status is a field, not only words */
+                    assert_int_equal(ev->code, 200);
                 assert_true(ev->ref > 100);
                 finished++;
             }

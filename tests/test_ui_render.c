@@ -153,6 +153,61 @@ static void test_captions(void **state)
     cv_log_destroy(log);
 }
 
+/* An event with a code: a thread's role, a download's HTTP status. */
+static void ev_code(cv_log *log, int64_t t_ns, int kind, int state, uint64_t id, int lane,
+                    int32_t code, const char *text)
+{
+    cv_event e = {.t_ns = t_ns, .kind = (uint16_t)kind, .state = (uint16_t)state, .id = id,
+                  .lane = (int16_t)lane, .origin = (int16_t)(lane < 0 ? 0 : lane),
+                  .code = code, .text = text ? strdup(text) : NULL};
+    assert_int_equal(cv_log_append(log, &e), 0);
+}
+
+/* Meaning comes from fields: a thread is a pool's because its started
+ * event says so, not because of its name; a bar shows the HTTP status in
+ * its future's code, never one read out of the result's words. */
+static void test_roles_and_status_from_fields(void **state)
+{
+    (void)state;
+    cv_log *log = cv_log_create();
+    cv_log_meta meta = {.scenario = "flags", .speed = 1.0};
+    cv_log_set_meta(log, &meta);
+    ev(log, 0, CV_EV_HEADER, 0, 0, 0, -1, "flags");
+    ev_code(log, 0, CV_EV_THREAD, CV_THREAD_STARTED, 0, 0, CV_ROLE_MAIN, "main");
+    ev_code(log, 0, CV_EV_THREAD, CV_THREAD_STARTED, 0, 1, 0, "worker 1"); /* index 2 */
+    ev_code(log, 0, CV_EV_THREAD, CV_THREAD_STARTED, 0, 2, CV_ROLE_WORKER, "pool thread");
+    ev(log, 0, CV_EV_FUTURE, CV_PENDING, 1, 0, -1, "CN");
+    ev(log, 0, CV_EV_FUTURE, CV_PENDING, 2, 0, -1, "BR");
+    ev(log, 10 * MS, CV_EV_FUTURE, CV_RUNNING, 1, 0, 2, NULL);
+    ev(log, 10 * MS, CV_EV_FUTURE, CV_RUNNING, 2, 0, 1, NULL);
+    ev_code(log, 900 * MS, CV_EV_FUTURE, CV_FINISHED, 1, 2, 200, "fetched"); /* index 8 */
+    ev_code(log, 900 * MS, CV_EV_FUTURE, CV_FINISHED, 2, 1, 0, "200 OK 1.2 KB");
+    ev(log, 950 * MS, CV_EV_THREAD, CV_THREAD_STOPPED, 0, 0, 2, NULL);
+    ev(log, 950 * MS, CV_EV_THREAD, CV_THREAD_STOPPED, 0, 0, 1, NULL); /* index 11 */
+    cv_log_publish(log);
+    cv_log_close(log);
+
+    char buf[512];
+    caption_at(log, 2, buf, sizeof buf);
+    assert_string_equal(buf, "worker 1 starts: a new thread");
+    caption_at(log, 3, buf, sizeof buf);
+    assert_string_equal(buf, "pool thread starts: a new thread in the pool");
+    caption_at(log, 10, buf, sizeof buf);
+    assert_string_equal(buf, "pool thread stops: the pool shuts down");
+    caption_at(log, 11, buf, sizeof buf);
+    assert_string_equal(buf, "worker 1 stops: its function returned");
+
+    char *s = render_at(log, 1.0, 100, 30, false);
+    char line[1024];
+    assert_non_null(line_starting(s, "pool thread", line, sizeof line));
+    assert_non_null(strstr(line, "CN 200"));
+    assert_non_null(line_starting(s, "worker 1", line, sizeof line));
+    assert_non_null(strstr(line, "BR"));
+    assert_null(strstr(line, "BR 200"));
+    free(s);
+    cv_log_destroy(log);
+}
+
 static void test_ascii_mode(void **state)
 {
     (void)state;
@@ -424,7 +479,7 @@ int main(void)
         cmocka_unit_test(test_ascii_mode),     cmocka_unit_test(test_tiny_terminal),
         cmocka_unit_test(test_every_kind),     cmocka_unit_test(test_seek_back),
         cmocka_unit_test(test_playhead),       cmocka_unit_test(test_real_loiter),
-        cmocka_unit_test(test_many_futures),
+        cmocka_unit_test(test_many_futures),   cmocka_unit_test(test_roles_and_status_from_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -184,6 +184,15 @@ void cv_publish_thread(cv_bus *bus, int lane, int state, const char *name)
     cv_publish(bus, &ev);
 }
 
+void cv_publish_thread_started(cv_bus *bus, int lane, int role, const char *name)
+{
+    if (bus == NULL)
+        return;
+    cv_event ev = {.kind = CV_EV_THREAD, .state = CV_THREAD_STARTED, .code = role,
+                   .lane = (int16_t)lane, .text = dup_or_null(name)};
+    cv_publish(bus, &ev);
+}
+
 void cv_publish_wait(cv_bus *bus, int state, uint64_t future_id, const char *what)
 {
     if (bus == NULL)

@@ -53,6 +53,8 @@ void cv_publish(cv_bus *bus, const cv_event *ev);
 void cv_publish_future(cv_bus *bus, uint64_t id, int state, int lane,
                        const char *text, uint64_t ref, int32_t code);
 void cv_publish_thread(cv_bus *bus, int lane, int state, const char *name);
+/* A thread's STARTED event, saying what it is for (enum cv_thread_role). */
+void cv_publish_thread_started(cv_bus *bus, int lane, int role, const char *name);
 void cv_publish_wait(cv_bus *bus, int state, uint64_t future_id, const char *what);
 /* side: enum cv_side, CV_SIDE_NONE for a one-sided scenario. */
 void cv_publish_log(cv_bus *bus, int side, const char *line);

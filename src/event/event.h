@@ -9,6 +9,8 @@
 #ifndef CV_EVENT_H
 #define CV_EVENT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum cv_event_kind {
@@ -66,6 +68,20 @@ enum cv_loop_state {
     CV_LOOP_STATE_COUNT
 };
 
+/* What a thread is for, so that a view never guesses it from a name.  A
+ * thread's STARTED event carries its role in cv_event.code (threads have
+ * no other use for it); the trace writes it as "role" on that line.  Old
+ * traces have none: CV_ROLE_UNKNOWN, shown as a plain thread. */
+enum cv_thread_role {
+    CV_ROLE_UNKNOWN,
+    CV_ROLE_MAIN,    /* the scenario's main thread */
+    CV_ROLE_WORKER,  /* a thread of a pool */
+    CV_ROLE_LOOP,    /* a thread that runs an event loop */
+    CV_ROLE_SPINNER, /* the spinner scenario's thread */
+    CV_ROLE_PROCESS, /* reserved: a process pool's worker */
+    CV_ROLE_COUNT
+};
+
 /* cv_event.side for spinner frames and two-sided scenarios. */
 enum cv_side { CV_SIDE_NONE, CV_SIDE_THREAD, CV_SIDE_TASK, CV_SIDE_COUNT };
 
@@ -80,7 +96,7 @@ typedef struct cv_event {
     uint64_t id;    /* the future or task concerned */
     uint64_t ref;   /* kind-specific: result value, waited future, drop count */
     char *text;     /* owned, may be NULL: label, result text, error, line */
-    int32_t code;   /* kind-specific: error code, HTTP status, ... */
+    int32_t code;   /* kind-specific: error code, HTTP status, thread role */
     int16_t lane;   /* the lane the event concerns, CV_NO_LANE if none */
     int16_t origin; /* the lane of the thread that published it */
     uint16_t kind;  /* enum cv_event_kind */
@@ -92,6 +108,61 @@ typedef struct cv_event {
 
 _Static_assert(sizeof(cv_event) == 64, "an event is one cache line");
 
+/*
+ * The kinds as data (event_kinds.c): each kind's trace name, state names
+ * and the fields its trace lines carry, in the order they are written.
+ * The trace writer and reader are driven by this table alone, so a new
+ * kind is one entry there (and its handlers in ui/model).
+ *
+ * A field maps one JSON key to one cv_event member.  It belongs to the
+ * states in its mask (0: to every state, and to kinds without states),
+ * which is how a kind says that "result" appears only when a future is
+ * finished: two fields may share a key in disjoint states.
+ */
+enum cv_field_type {
+    CV_FT_INT,      /* a whole number, the member's value */
+    CV_FT_TEXT,     /* cv_event.text */
+    CV_FT_LABEL,    /* cv_event.text, which names cv_event.id from now on */
+    CV_FT_LABEL_OF, /* the label of the id in the member (written, not read) */
+    CV_FT_STATE,    /* the state's name, or its number when it has none */
+    CV_FT_SIDE,     /* enum cv_side by name (cv_event.side) */
+    CV_FT_ROLE,     /* enum cv_thread_role by name (in the member) */
+    CV_FT_RESULT,   /* cv_event.text, or the number in ref when it has none */
+};
+
+enum cv_field_member {
+    CV_FM_NONE, CV_FM_ID, CV_FM_REF, CV_FM_TEXT, CV_FM_CODE,
+    CV_FM_LANE, CV_FM_STATE, CV_FM_SIDE, CV_FM_FLAGS,
+};
+
+/* The bit of a state in a field's mask. */
+#define CV_IN(state) (1u << (state))
+
+typedef struct cv_field {
+    const char *key;
+    uint8_t type;      /* enum cv_field_type */
+    uint8_t member;    /* enum cv_field_member */
+    bool optional;     /* left out when the number is `def` or the text NULL */
+    bool required;     /* a line without it is refused */
+    uint32_t states;   /* the states it appears in; 0: all */
+    long long min, max; /* a number out of this range is refused */
+    long long def;     /* a number's value when the line has none */
+    const char *text_def; /* written when the event has no text */
+} cv_field;
+
+typedef struct cv_kind_desc {
+    const char *name;           /* in traces and on screen */
+    const char *const *states;  /* state names, NULL-terminated; NULL: none */
+    const cv_field *fields;
+    size_t nfields;
+    bool meta; /* the header: its fields are the run's (cv_log_meta) */
+} cv_kind_desc;
+
+/* The descriptor of a kind, or NULL for an unknown one. */
+const cv_kind_desc *cv_event_kind_desc(unsigned kind);
+/* Whether field f belongs to state `state` of its kind. */
+bool cv_field_in_state(const cv_field *f, unsigned state);
+
 /* The names used in traces and on screen ("future", "running", ...). */
 const char *cv_event_kind_name(unsigned kind);
 const char *cv_event_state_name(unsigned kind, unsigned state);
@@ -100,5 +171,9 @@ int cv_event_kind_from_name(const char *name);
 int cv_event_state_from_name(unsigned kind, const char *name);
 const char *cv_side_name(unsigned side);
 int cv_side_from_name(const char *name);
+/* "worker", ...; "unknown" for CV_ROLE_UNKNOWN or out of range. */
+const char *cv_role_name(unsigned role);
+/* CV_ROLE_UNKNOWN for a name it does not know. */
+int cv_role_from_name(const char *name);
 
 #endif

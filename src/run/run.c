@@ -16,7 +16,7 @@ static void *run_main(void *arg)
 {
     cv_run *run = arg;
     cv_bus_attach(run->bus, CV_MAIN_LANE);
-    cv_publish_thread(run->bus, CV_MAIN_LANE, CV_THREAD_STARTED, "main");
+    cv_publish_thread_started(run->bus, CV_MAIN_LANE, CV_ROLE_MAIN, "main");
     cv_publish_thread(run->bus, CV_MAIN_LANE, CV_THREAD_BUSY, NULL);
     run->status = run->scenario->run(run);
     cv_publish_thread(run->bus, CV_MAIN_LANE, CV_THREAD_STOPPED, NULL);

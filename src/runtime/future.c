@@ -252,7 +252,7 @@ void cv_future_set_result(cv_future *f, const cv_result *r)
         cv_publish_future(f->bus, f->id, CV_FAILED, f->lane, r->message, 0, r->error);
     else
         cv_publish_future(f->bus, f->id, CV_FINISHED, f->lane,
-                          r->text[0] ? r->text : NULL, (uint64_t)r->value, 0);
+                          r->text[0] ? r->text : NULL, (uint64_t)r->value, r->code);
     callback *cbs = notify_done(f);
     pthread_mutex_unlock(&f->mu);
     run_callbacks(f, cbs);

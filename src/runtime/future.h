@@ -23,6 +23,8 @@ typedef struct cv_result {
     void *data;        /* not owned by the future */
     char text[64];     /* how the value reads; empty means the number */
     int error;         /* non-zero: the call failed */
+    int code;          /* a status the value carries (a download's HTTP
+                        * status), published as its event's code */
     char message[128]; /* the failure's words */
 } cv_result;
 

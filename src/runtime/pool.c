@@ -284,7 +284,7 @@ static void *worker_main(void *arg)
     char name[48];
     snprintf(name, sizeof name, "%s %d", pool->name, self->index + 1);
     cv_bus_attach(pool->bus, self->lane);
-    cv_publish_thread(pool->bus, self->lane, CV_THREAD_STARTED, name);
+    cv_publish_thread_started(pool->bus, self->lane, CV_ROLE_WORKER, name);
 
     bool idle = true; /* a new worker is busy as soon as it takes work */
     bool returning = false;

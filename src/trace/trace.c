@@ -1,8 +1,11 @@
 /*
  * The trace format is built and parsed with cJSON, so escaping and Unicode
- * are a library's job; only the mapping between events and fields is ours.
- * Each kind names its fields for people ("label", "result", "on"), and the
- * reader maps them back, so that a replayed log equals the recorded one.
+ * are a library's job; only the mapping between events and fields is ours,
+ * and that mapping is data: each kind's descriptor (src/event/event_kinds.c)
+ * lists its fields for people ("label", "result", "on"), the member each
+ * one holds and when it appears.  The writer walks that list, and the
+ * reader walks it back, so that a replayed log equals the recorded one and
+ * a new kind needs no code here.
  */
 #include "trace.h"
 
@@ -10,6 +13,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -53,11 +58,12 @@ static void set_label(cv_trace_labels *labels, uint64_t id, const char *label)
 
 void cv_trace_labels_note(cv_trace_labels *labels, const cv_event *ev)
 {
-    if (ev->text == NULL)
+    const cv_kind_desc *d = cv_event_kind_desc(ev->kind);
+    if (ev->text == NULL || d == NULL)
         return;
-    if ((ev->kind == CV_EV_FUTURE && ev->state == CV_PENDING) ||
-        (ev->kind == CV_EV_TASK && ev->state == CV_TASK_CREATED))
-        set_label(labels, ev->id, ev->text);
+    for (size_t i = 0; i < d->nfields; i++)
+        if (d->fields[i].type == CV_FT_LABEL && cv_field_in_state(&d->fields[i], ev->state))
+            set_label(labels, ev->id, ev->text);
 }
 
 const char *cv_trace_labels_get(const cv_trace_labels *labels, uint64_t id)
@@ -76,15 +82,6 @@ static void add_int(cJSON *o, const char *key, long long value)
     char num[32];
     snprintf(num, sizeof num, "%lld", value);
     cJSON_AddRawToObject(o, key, num);
-}
-
-static void add_state(cJSON *o, const cv_event *ev)
-{
-    const char *name = cv_event_state_name(ev->kind, ev->state);
-    if (name != NULL)
-        cJSON_AddStringToObject(o, "state", name);
-    else
-        add_int(o, "state", ev->state);
 }
 
 static void add_header(cJSON *o, const cv_log *log)
@@ -108,16 +105,84 @@ static void add_header(cJSON *o, const cv_log *log)
     add_int(o, "wall_ns", m->wall_start_ns);
 }
 
-static void add_result(cJSON *o, const cv_event *ev)
+/* A member as a signed number, as the trace writes it. */
+static long long member_get(const cv_event *ev, unsigned member)
 {
-    if (ev->text != NULL) {
-        add_str(o, "result", ev->text);
-    } else {
-        char num[32];
-        snprintf(num, sizeof num, "%lld", (long long)ev->ref);
-        add_str(o, "result", num);
+    switch (member) {
+    case CV_FM_ID: return (long long)ev->id;
+    case CV_FM_REF: return (long long)ev->ref;
+    case CV_FM_CODE: return ev->code;
+    case CV_FM_LANE: return ev->lane;
+    case CV_FM_STATE: return ev->state;
+    case CV_FM_SIDE: return ev->side;
+    case CV_FM_FLAGS: return ev->flags;
+    default: return 0;
     }
-    add_int(o, "value", (long long)ev->ref);
+}
+
+static void member_set(cv_event *ev, unsigned member, long long v)
+{
+    switch (member) {
+    case CV_FM_ID: ev->id = (uint64_t)v; break;
+    case CV_FM_REF: ev->ref = (uint64_t)v; break;
+    case CV_FM_CODE: ev->code = (int32_t)v; break;
+    case CV_FM_LANE: ev->lane = (int16_t)v; break;
+    case CV_FM_STATE: ev->state = (uint16_t)v; break;
+    case CV_FM_SIDE: ev->side = (uint16_t)v; break;
+    case CV_FM_FLAGS: ev->flags = (uint16_t)v; break;
+    default: break;
+    }
+}
+
+static void write_field(cJSON *o, const cv_field *f, const cv_event *ev,
+                        const cv_trace_labels *labels)
+{
+    long long n = member_get(ev, f->member);
+    const char *text = ev->text != NULL ? ev->text : f->text_def;
+    char num[32];
+    switch (f->type) {
+    case CV_FT_INT:
+        if (!f->optional || n != f->def)
+            add_int(o, f->key, n);
+        break;
+    case CV_FT_TEXT:
+    case CV_FT_LABEL:
+        add_str(o, f->key, text);
+        break;
+    case CV_FT_LABEL_OF:
+        if (n != 0)
+            add_str(o, f->key, cv_trace_labels_get(labels, (uint64_t)n));
+        break;
+    case CV_FT_STATE:
+        if (cv_event_state_name(ev->kind, ev->state) != NULL)
+            add_str(o, f->key, cv_event_state_name(ev->kind, ev->state));
+        else
+            add_int(o, f->key, ev->state);
+        break;
+    case CV_FT_SIDE:
+        if (!f->optional || ev->side != 0)
+            add_str(o, f->key, cv_side_name(ev->side));
+        break;
+    case CV_FT_ROLE:
+        if (!f->optional || (n > CV_ROLE_UNKNOWN && n < CV_ROLE_COUNT))
+            add_str(o, f->key, cv_role_name((unsigned)n));
+        break;
+    case CV_FT_RESULT:
+        snprintf(num, sizeof num, "%lld", (long long)ev->ref);
+        add_str(o, f->key, ev->text != NULL ? ev->text : num);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Whether the kind writes its side itself (a frame's is its point). */
+static bool has_side_field(const cv_kind_desc *d)
+{
+    for (size_t i = 0; d != NULL && i < d->nfields; i++)
+        if (d->fields[i].type == CV_FT_SIDE)
+            return true;
+    return false;
 }
 
 int cv_trace_write_event(FILE *out, const cv_log *log, const cv_event *ev,
@@ -132,83 +197,16 @@ int cv_trace_write_event(FILE *out, const cv_log *log, const cv_event *ev,
     add_int(o, "seq", (long long)ev->seq);
     cJSON_AddRawToObject(o, "t", t);
     add_str(o, "kind", cv_event_kind_name(ev->kind));
-    const char *label = cv_trace_labels_get(labels, ev->id);
-
-    switch (ev->kind) {
-    case CV_EV_HEADER:
+    const cv_kind_desc *d = cv_event_kind_desc(ev->kind);
+    if (d != NULL && d->meta)
         add_header(o, log);
-        break;
-    case CV_EV_FUTURE:
-    case CV_EV_TASK:
-        add_int(o, "id", (long long)ev->id);
-        add_str(o, "label", label);
-        add_state(o, ev);
-        if (ev->lane != CV_NO_LANE && (ev->kind == CV_EV_TASK || ev->state != CV_PENDING))
-            add_int(o, "lane", ev->lane);
-        if ((ev->kind == CV_EV_FUTURE && ev->state == CV_FINISHED) ||
-            (ev->kind == CV_EV_TASK && ev->state == CV_TASK_DONE)) {
-            add_result(o, ev);
-        } else if ((ev->kind == CV_EV_FUTURE && ev->state == CV_FAILED) ||
-                   (ev->kind == CV_EV_TASK && ev->state == CV_TASK_FAILED)) {
-            add_str(o, "error", ev->text ? ev->text : "failed");
-            add_int(o, "code", ev->code);
-        } else if (ev->kind == CV_EV_TASK && ev->state == CV_TASK_SUSPENDED) {
-            add_str(o, "awaits", ev->text);
-            if (ev->ref != 0)
-                add_int(o, "on", (long long)ev->ref); /* the awaited task or future */
-        } else if (ev->kind == CV_EV_TASK && ev->state == CV_TASK_CREATED && ev->ref != 0) {
-            add_int(o, "by", (long long)ev->ref); /* the task that created it */
-        } else if (ev->code != 0) {
-            add_int(o, "code", ev->code);
-        }
-        break;
-    case CV_EV_THREAD:
-        add_int(o, "lane", ev->lane);
-        add_state(o, ev);
-        add_str(o, "name", ev->text);
-        break;
-    case CV_EV_WAIT:
-        add_int(o, "lane", ev->lane);
-        add_state(o, ev);
-        if (ev->ref != 0) {
-            add_int(o, "on", (long long)ev->ref);
-            add_str(o, "label", cv_trace_labels_get(labels, ev->ref));
-        }
-        add_str(o, "what", ev->text);
-        break;
-    case CV_EV_LOG:
-        add_int(o, "lane", ev->lane);
-        add_str(o, "text", ev->text ? ev->text : "");
-        break;
-    case CV_EV_DROP:
-        add_int(o, "lane", ev->lane);
-        add_int(o, "count", (long long)ev->ref);
-        break;
-    case CV_EV_FRAME:
-        add_str(o, "side", cv_side_name(ev->side));
-        add_str(o, "glyph", ev->text ? ev->text : "");
-        add_int(o, "lane", ev->lane);
-        add_int(o, "n", (long long)ev->ref); /* the frame's number on its side */
-        break;
-    case CV_EV_LOOP:
-        add_int(o, "lane", ev->lane);
-        add_state(o, ev);
-        if (ev->ref != 0)
-            add_int(o, "timeout_us", (long long)ev->ref);
-        break;
-    default:
-        add_int(o, "lane", ev->lane);
-        if (ev->id != 0)
-            add_int(o, "id", (long long)ev->id);
-        if (ev->ref != 0)
-            add_int(o, "ref", (long long)ev->ref);
-        add_str(o, "text", ev->text);
-        break;
-    }
+    for (size_t i = 0; d != NULL && i < d->nfields; i++)
+        if (cv_field_in_state(&d->fields[i], ev->state))
+            write_field(o, &d->fields[i], ev, labels);
     /* Fields every kind shares, for a faithful replay. */
-    if (ev->kind != CV_EV_HEADER)
+    if (d == NULL || !d->meta)
         add_int(o, "origin", ev->origin);
-    if (ev->side != 0 && ev->kind != CV_EV_FRAME)
+    if (ev->side != 0 && !has_side_field(d))
         add_str(o, "side", cv_side_name(ev->side));
     if (ev->flags != 0)
         add_int(o, "flags", ev->flags);
@@ -250,12 +248,6 @@ static bool get_num(const cJSON *o, const char *key, double *out)
     return true;
 }
 
-static long long get_int(const cJSON *o, const char *key, long long def)
-{
-    double d;
-    return get_num(o, key, &d) ? (long long)d : def;
-}
-
 static const char *get_str(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -267,17 +259,43 @@ static char *dup_str(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-static int fail(reader *r, const char *what)
+static int fail(reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(reader *r, const char *fmt, ...)
 {
-    snprintf(r->err, r->errlen, "line %zu: %s", r->line, what);
+    int n = snprintf(r->err, r->errlen, "line %zu: ", r->line);
+    if (n > 0 && (size_t)n < r->errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
     return -1;
+}
+
+/* Reads number `key` into *out if the line has one: 1 if it did, 0 if not
+ * (a missing number, or text where a number belongs, is left to the
+ * default as it always was), -1 when it is outside [min, max] or not a
+ * number a long long can hold. */
+static int get_int(reader *r, const char *key, long long min, long long max, long long *out)
+{
+    double d;
+    if (!get_num(r->o, key, &d))
+        return 0;
+    if (!(d >= -0x1p63 && d < 0x1p63) || (long long)d < min || (long long)d > max)
+        return fail(r, "\"%s\" is out of range (%lld to %lld)", key, min, max);
+    *out = (long long)d;
+    return 1;
 }
 
 static int read_state(reader *r, cv_event *ev)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->o, "state");
     if (cJSON_IsNumber(v)) {
-        ev->state = (uint16_t)v->valueint;
+        long long st;
+        if (get_int(r, "state", 0, UINT16_MAX, &st) < 0)
+            return -1;
+        ev->state = (uint16_t)st;
         return 0;
     }
     int st = cJSON_IsString(v) ? cv_event_state_from_name(ev->kind, v->valuestring) : -1;
@@ -285,6 +303,69 @@ static int read_state(reader *r, cv_event *ev)
         return fail(r, "missing or unknown \"state\"");
     ev->state = (uint16_t)st;
     return 0;
+}
+
+static int read_header(reader *r, cv_log *log, cv_event *ev, double seq)
+{
+    const cJSON *o = r->o;
+    if (seq != 0)
+        return fail(r, "a header may only be the first line");
+    cv_log_meta m = {.speed = 1.0};
+    snprintf(m.scenario, sizeof m.scenario, "%s", get_str(o, "scenario") ? get_str(o, "scenario") : "?");
+    snprintf(m.args, sizeof m.args, "%s", get_str(o, "args") ? get_str(o, "args") : "");
+    double d;
+    if (get_num(o, "speed", &d) && d > 0)
+        m.speed = d;
+    long long wall = 0;
+    if (get_int(r, "wall_ns", INT64_MIN, INT64_MAX, &wall) < 0)
+        return -1;
+    m.wall_start_ns = wall;
+    cv_log_set_meta(log, &m);
+    ev->text = dup_str(m.scenario);
+    ev->lane = ev->origin = CV_NO_LANE;
+    return 0;
+}
+
+/* Reads one field of the kind's table into ev. */
+static int read_field(reader *r, const cv_kind_desc *d, const cv_field *f, cv_event *ev)
+{
+    const char *str = get_str(r->o, f->key);
+    long long n = f->def;
+    int got;
+    switch (f->type) {
+    case CV_FT_INT:
+        got = get_int(r, f->key, f->min, f->max, &n);
+        if (got < 0)
+            return -1;
+        if (got == 0 && f->required)
+            return fail(r, "a %s line needs \"%s\"", d->name, f->key);
+        member_set(ev, f->member, n);
+        return 0;
+    case CV_FT_TEXT:
+    case CV_FT_LABEL:
+        if (str == NULL && f->required)
+            return fail(r, "a %s line needs \"%s\"", d->name, f->key);
+        if (str != NULL && ev->text == NULL)
+            ev->text = dup_str(str);
+        return 0;
+    case CV_FT_SIDE:
+        if (str != NULL && cv_side_from_name(str) > 0)
+            ev->side = (uint16_t)cv_side_from_name(str);
+        return 0;
+    case CV_FT_ROLE:
+        member_set(ev, f->member, str != NULL ? cv_role_from_name(str) : CV_ROLE_UNKNOWN);
+        return 0;
+    case CV_FT_RESULT: {
+        /* A result that reads as its value is the value alone. */
+        char num[32];
+        snprintf(num, sizeof num, "%lld", (long long)ev->ref);
+        if (str != NULL && strcmp(str, num) != 0 && ev->text == NULL)
+            ev->text = dup_str(str);
+        return 0;
+    }
+    default: /* STATE is read first; LABEL_OF is derived, not read. */
+        return 0;
+    }
 }
 
 static int parse_event(reader *r, cv_log *log, cv_event *ev)
@@ -301,97 +382,33 @@ static int parse_event(reader *r, cv_log *log, cv_event *ev)
         return fail(r, "\"seq\" is not the next number (a gap or a repeat)");
     if (!(t >= 0) || !isfinite(t))
         return fail(r, "\"t\" must be a number of seconds, 0 or more");
+    if (t > 9e9)
+        return fail(r, "\"t\" is out of range (more than 9e9 seconds)");
     *ev = (cv_event){.kind = (uint16_t)k, .t_ns = (int64_t)llround(t * 1e9),
-                     .lane = (int16_t)get_int(o, "lane", CV_NO_LANE),
-                     .origin = (int16_t)get_int(o, "origin", CV_NO_LANE),
-                     .flags = (uint16_t)get_int(o, "flags", 0)};
+                     .lane = CV_NO_LANE, .origin = CV_NO_LANE};
+    long long origin = CV_NO_LANE, flags = 0;
+    if (get_int(r, "origin", -1, INT16_MAX, &origin) < 0 ||
+        get_int(r, "flags", 0, UINT16_MAX, &flags) < 0)
+        return -1;
+    ev->origin = (int16_t)origin;
+    ev->flags = (uint16_t)flags;
     const char *side = get_str(o, "side");
     if (side != NULL && cv_side_from_name(side) > 0)
         ev->side = (uint16_t)cv_side_from_name(side);
 
-    switch (k) {
-    case CV_EV_HEADER: {
-        if (seq != 0)
-            return fail(r, "a header may only be the first line");
-        cv_log_meta m = {.speed = 1.0};
-        snprintf(m.scenario, sizeof m.scenario, "%s", get_str(o, "scenario") ? get_str(o, "scenario") : "?");
-        snprintf(m.args, sizeof m.args, "%s", get_str(o, "args") ? get_str(o, "args") : "");
-        double d;
-        if (get_num(o, "speed", &d) && d > 0)
-            m.speed = d;
-        m.wall_start_ns = get_int(o, "wall_ns", 0);
-        cv_log_set_meta(log, &m);
-        ev->text = dup_str(m.scenario);
-        ev->lane = ev->origin = CV_NO_LANE;
-        break;
-    }
-    case CV_EV_FUTURE:
-    case CV_EV_TASK: {
-        ev->id = (uint64_t)get_int(o, "id", 0);
-        if (ev->id == 0)
-            return fail(r, "a future or task needs an \"id\"");
-        if (read_state(r, ev) != 0)
-            return -1;
-        bool created = (k == CV_EV_FUTURE && ev->state == CV_PENDING) ||
-                       (k == CV_EV_TASK && ev->state == CV_TASK_CREATED);
-        bool done = (k == CV_EV_FUTURE && ev->state == CV_FINISHED) ||
-                    (k == CV_EV_TASK && ev->state == CV_TASK_DONE);
-        bool failed = (k == CV_EV_FUTURE && ev->state == CV_FAILED) ||
-                      (k == CV_EV_TASK && ev->state == CV_TASK_FAILED);
-        if (created) {
-            ev->text = dup_str(get_str(o, "label"));
-            ev->ref = (uint64_t)get_int(o, "by", 0);
-        } else if (done) {
-            ev->ref = (uint64_t)get_int(o, "value", 0);
-            const char *res = get_str(o, "result");
-            char num[32];
-            snprintf(num, sizeof num, "%lld", (long long)ev->ref);
-            if (res != NULL && strcmp(res, num) != 0)
-                ev->text = dup_str(res);
-        } else if (failed) {
-            ev->text = dup_str(get_str(o, "error"));
-            ev->code = (int32_t)get_int(o, "code", -1);
-        } else {
-            ev->text = dup_str(get_str(o, "awaits"));
-            ev->ref = (uint64_t)get_int(o, "on", 0);
-            ev->code = (int32_t)get_int(o, "code", 0);
+    const cv_kind_desc *d = cv_event_kind_desc((unsigned)k);
+    if (d->meta)
+        return read_header(r, log, ev, seq);
+    if (d->states != NULL && read_state(r, ev) != 0)
+        return -1;
+    /* Two passes: a result is compared with the value it may restate. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < d->nfields; i++) {
+            const cv_field *f = &d->fields[i];
+            if ((f->type == CV_FT_RESULT) == (pass == 1) && cv_field_in_state(f, ev->state) &&
+                read_field(r, d, f, ev) != 0)
+                return -1;
         }
-        break;
-    }
-    case CV_EV_THREAD:
-        if (read_state(r, ev) != 0)
-            return -1;
-        ev->text = dup_str(get_str(o, "name"));
-        break;
-    case CV_EV_WAIT:
-        if (read_state(r, ev) != 0)
-            return -1;
-        ev->ref = (uint64_t)get_int(o, "on", 0);
-        ev->text = dup_str(get_str(o, "what"));
-        break;
-    case CV_EV_LOG:
-        if (get_str(o, "text") == NULL)
-            return fail(r, "a log line needs \"text\"");
-        ev->text = dup_str(get_str(o, "text"));
-        break;
-    case CV_EV_DROP:
-        ev->ref = (uint64_t)get_int(o, "count", 0);
-        break;
-    case CV_EV_FRAME:
-        ev->text = dup_str(get_str(o, "glyph"));
-        ev->ref = (uint64_t)get_int(o, "n", 0);
-        break;
-    case CV_EV_LOOP:
-        if (read_state(r, ev) != 0)
-            return -1;
-        ev->ref = (uint64_t)get_int(o, "timeout_us", 0);
-        break;
-    default:
-        ev->id = (uint64_t)get_int(o, "id", 0);
-        ev->ref = (uint64_t)get_int(o, "ref", 0);
-        ev->text = dup_str(get_str(o, "text"));
-        break;
-    }
     return 0;
 }
 
@@ -424,15 +441,17 @@ int cv_trace_read(const char *path, cv_log *log, bool *warned, char *err, size_t
         cJSON *o = cJSON_Parse(line);
         if (o == NULL || !cJSON_IsObject(o)) {
             cJSON_Delete(o);
-            rc = fail(&r, r.line == 1 ? "not a concviz trace (not a JSON object)" : "not valid JSON");
+            rc = fail(&r, "%s", r.line == 1 ? "not a concviz trace (not a JSON object)" : "not valid JSON");
             break;
         }
         r.o = o;
-        cv_event ev;
+        cv_event ev = {0};
         rc = parse_event(&r, log, &ev);
         cJSON_Delete(o);
-        if (rc != 0)
+        if (rc != 0) {
+            free(ev.text); /* a text read before a later field was refused */
             break;
+        }
         cv_log_append(log, &ev);
         r.next_seq++;
     }

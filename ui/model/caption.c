@@ -1,9 +1,12 @@
 /*
- * One function per kind; the event loop's kinds are in caption_tasks.c.
- * A kind without its own sentence (anything added later) falls back to "kind state: text" from
- * the event's own names, so new kinds are explained, plainly, from day one.
+ * One function per kind, found through the model's kind table
+ * (model_kinds.c); the event loop's kinds are in caption_tasks.c.  A kind
+ * without its own sentence (anything added later) falls back to "kind
+ * state: text" from the event's own names, so new kinds are explained,
+ * plainly, from day one.
  */
 #include "caption.h"
+#include "model_kinds.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,7 +58,7 @@ static void add_done_before(const cv_model *m, size_t before, char *buf, size_t 
     cv_caption_add(buf, len, n, done == 1 ? " is done" : " are done");
 }
 
-static void future_caption(const cv_model *m, const cv_event *e, char *buf, size_t len)
+void cv_caption__future(const cv_model *m, const cv_event *e, char *buf, size_t len)
 {
     size_t n = 0;
     char lb[64], ln[48];
@@ -112,17 +115,19 @@ static void future_caption(const cv_model *m, const cv_event *e, char *buf, size
     }
 }
 
-static void thread_caption(const cv_model *m, const cv_event *e, char *buf, size_t len)
+void cv_caption__thread(const cv_model *m, const cv_event *e, char *buf, size_t len)
 {
     size_t n = 0;
     char ln[48];
     int lane = cv_event_lane_of(e);
     cv_model_lane_name(m, lane, ln, sizeof ln);
-    bool main_lane = lane == CV_MAIN_LANE;
-    /* Pool threads are named "worker N"; others (a spinner thread, an
-     * event loop's thread) are told by what they did. */
+    /* What a thread is for comes from its started event's role, never
+     * from its name; a thread of unknown role (an old trace) is a plain
+     * thread, told by what it did (an event loop's). */
     const cv_mlane *l = cv_model_lane(m, lane);
-    bool pool = strncmp(ln, "worker", 6) == 0 || (l != NULL && l->nfuts > 0 && !main_lane);
+    int role = l != NULL ? l->role : CV_ROLE_UNKNOWN;
+    bool main_lane = lane == CV_MAIN_LANE || role == CV_ROLE_MAIN;
+    bool pool = role == CV_ROLE_WORKER;
     switch (e->state) {
     case CV_THREAD_STARTED:
         cv_caption_add(buf, len, &n, main_lane ? "%s starts: the thread that runs the script"
@@ -140,7 +145,7 @@ static void thread_caption(const cv_model *m, const cv_event *e, char *buf, size
             cv_caption_add(buf, len, &n, "%s stops: the script is over", ln);
         else if (pool)
             cv_caption_add(buf, len, &n, "%s stops: the pool shuts down", ln);
-        else if (l != NULL && l->loop)
+        else if (role == CV_ROLE_LOOP || (l != NULL && l->loop))
             cv_caption_add(buf, len, &n, "%s stops: its event loop has nothing left to run", ln);
         else
             cv_caption_add(buf, len, &n, "%s stops: its function returned", ln);
@@ -151,7 +156,7 @@ static void thread_caption(const cv_model *m, const cv_event *e, char *buf, size
     }
 }
 
-static void wait_caption(const cv_model *m, const cv_event *e, char *buf, size_t len)
+void cv_caption__wait(const cv_model *m, const cv_event *e, char *buf, size_t len)
 {
     size_t n = 0;
     char ln[48], lb[64];
@@ -197,6 +202,47 @@ static void wait_caption(const cv_model *m, const cv_event *e, char *buf, size_t
     }
 }
 
+void cv_caption__header(const cv_model *m, const cv_event *e, char *buf, size_t len)
+{
+    (void)m;
+    size_t n = 0;
+    cv_caption_add(buf, len, &n, "the run of %s begins", e->text ? e->text : "a scenario");
+}
+
+void cv_caption__log(const cv_model *m, const cv_event *e, char *buf, size_t len)
+{
+    size_t n = 0;
+    char ln[48];
+    const char *t = e->text ? e->text : "";
+    while (*t == '\t')
+        t++;
+    cv_caption_add(buf, len, &n, "%s prints \"%s\"",
+        cv_model_lane_name(m, cv_event_lane_of(e), ln, sizeof ln), t);
+}
+
+void cv_caption__drop(const cv_model *m, const cv_event *e, char *buf, size_t len)
+{
+    (void)m;
+    size_t n = 0;
+    cv_caption_add(buf, len, &n, "%llu events were lost: a thread's ring was full",
+        (unsigned long long)e->ref);
+}
+
+/* "kind id state: text", for a kind without a sentence of its own. */
+static void plain_caption(const cv_event *e, char *buf, size_t len)
+{
+    size_t n = 0;
+    const char *kind = cv_event_kind_name(e->kind);
+    const char *state = cv_event_state_name(e->kind, e->state);
+    cv_caption_add(buf, len, &n, "%s", kind ? kind : "event");
+    if (e->id != 0)
+        cv_caption_add(buf, len, &n, " %llu", (unsigned long long)e->id);
+    if (state != NULL)
+        cv_caption_add(buf, len, &n, " %s", state);
+    if (e->text != NULL)
+        cv_caption_add(buf, len, &n, ": %s", e->text);
+}
+
 void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
 {
     size_t n = 0;
@@ -208,49 +254,9 @@ void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
         return;
     }
     const cv_event *e = cv_log_at(m->log, index);
-    switch (e->kind) {
-    case CV_EV_HEADER:
-        cv_caption_add(buf, len, &n, "the run of %s begins", e->text ? e->text : "a scenario");
-        break;
-    case CV_EV_FUTURE:
-        future_caption(m, e, buf, len);
-        break;
-    case CV_EV_THREAD:
-        thread_caption(m, e, buf, len);
-        break;
-    case CV_EV_WAIT:
-        wait_caption(m, e, buf, len);
-        break;
-    case CV_EV_LOG: {
-        char ln[48];
-        const char *t = e->text ? e->text : "";
-        while (*t == '\t')
-            t++;
-        cv_caption_add(buf, len, &n, "%s prints \"%s\"",
-            cv_model_lane_name(m, cv_event_lane_of(e), ln, sizeof ln), t);
-        break;
-    }
-    case CV_EV_DROP:
-        cv_caption_add(buf, len, &n, "%llu events were lost: a thread's ring was full",
-            (unsigned long long)e->ref);
-        break;
-    case CV_EV_TASK:
-    case CV_EV_LOOP:
-    case CV_EV_FRAME:
-    case CV_EV_MARK:
-        cv_caption_loop(m, e, cv_log_meta_get(m->log)->speed, buf, len);
-        break;
-    default: {
-        const char *kind = cv_event_kind_name(e->kind);
-        const char *state = cv_event_state_name(e->kind, e->state);
-        cv_caption_add(buf, len, &n, "%s", kind ? kind : "event");
-        if (e->id != 0)
-            cv_caption_add(buf, len, &n, " %llu", (unsigned long long)e->id);
-        if (state != NULL)
-            cv_caption_add(buf, len, &n, " %s", state);
-        if (e->text != NULL)
-            cv_caption_add(buf, len, &n, ": %s", e->text);
-        break;
-    }
-    }
+    const cv_model_kind *k = cv_model__kind(e->kind);
+    if (k != NULL && k->caption != NULL)
+        k->caption(m, e, buf, len);
+    else
+        plain_caption(e, buf, len);
 }

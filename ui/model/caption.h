@@ -22,8 +22,4 @@ void cv_caption_add(char *buf, size_t len, size_t *n, const char *fmt, ...)
 /* Explains log event `index` (already applied to m) into buf. */
 void cv_caption(const cv_model *m, size_t index, char *buf, size_t len);
 
-/* Explains a TASK, LOOP, FRAME or MARK event (caption_tasks.c); false for
- * other kinds.  speed converts the loop's timeouts to demo time. */
-bool cv_caption_loop(const cv_model *m, const cv_event *e, double speed, char *buf, size_t len);
-
 #endif

@@ -10,9 +10,10 @@
 #include <string.h>
 
 #include "caption.h"
+#include "model_kinds.h"
 
 
-static void task_caption(const cv_model *m, const cv_event *e, char *buf, size_t len)
+void cv_caption__task(const cv_model *m, const cv_event *e, char *buf, size_t len)
 {
     size_t n = 0;
     char lb[64];
@@ -73,10 +74,10 @@ static void task_caption(const cv_model *m, const cv_event *e, char *buf, size_t
     }
 }
 
-static void loop_caption(const cv_model *m, const cv_event *e, double speed, char *buf,
-                         size_t len)
+void cv_caption__loop(const cv_model *m, const cv_event *e, char *buf, size_t len)
 {
     size_t n = 0;
+    double speed = cv_log_meta_get(m->log)->speed; /* the timeouts in demo time */
     size_t flying = m->ntasks - m->ntasks_done;
     switch (e->state) {
     case CV_LOOP_POLLING:
@@ -102,7 +103,7 @@ static void loop_caption(const cv_model *m, const cv_event *e, double speed, cha
     }
 }
 
-static void frame_caption(const cv_model *m, const cv_event *e, char *buf, size_t len)
+void cv_caption__frame(const cv_model *m, const cv_event *e, char *buf, size_t len)
 {
     size_t n = 0;
     bool task = e->side == CV_SIDE_TASK;
@@ -115,22 +116,8 @@ static void frame_caption(const cv_model *m, const cv_event *e, char *buf, size_
             e->text, sd->frames);
 }
 
-bool cv_caption_loop(const cv_model *m, const cv_event *e, double speed, char *buf, size_t len)
+void cv_caption__mark(const cv_model *m, const cv_event *e, char *buf, size_t len)
 {
-    switch (e->kind) {
-    case CV_EV_TASK:
-        task_caption(m, e, buf, len);
-        return true;
-    case CV_EV_LOOP:
-        loop_caption(m, e, speed, buf, len);
-        return true;
-    case CV_EV_FRAME:
-        frame_caption(m, e, buf, len);
-        return true;
-    case CV_EV_MARK:
-        snprintf(buf, len, "%s", e->text != NULL ? e->text : "a milestone");
-        return true;
-    default:
-        return false;
-    }
+    (void)m;
+    snprintf(buf, len, "%s", e->text != NULL ? e->text : "a milestone");
 }

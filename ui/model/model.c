@@ -1,5 +1,6 @@
 /*
- * Applying one event is a switch on its kind that updates a few records;
+ * Applying one event is a call through the kind's line in the model's
+ * table (model_kinds.c) that updates a few records;
  * every array only grows, so pointers handed to views stay valid until the
  * next advance or seek.  Of an array's elements only the last ever changes
  * once appended (a span or a slice is closed), and a future changes only in
@@ -8,6 +9,7 @@
  * which lets cv_log_index_at binary-search a playhead time.
  */
 #include "model.h"
+#include "model_kinds.h"
 #include "model_private.h"
 
 #include <stdio.h>
@@ -19,7 +21,7 @@
 /* Ids beyond this are looked up by a linear search instead of a table. */
 #define MAX_DIRECT_ID (1u << 22)
 
-int cv_model_grow_(void **arr, size_t *cap, size_t need, size_t size)
+int cv_model__grow(void **arr, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return 0;
@@ -40,13 +42,13 @@ int cv_model_init(cv_model *m, const cv_log *log)
     memset(m, 0, sizeof *m);
     m->log = log;
     m->last_touched = CV_NONE;
-    cv_model_checkpoints_init_(m);
+    cv_model__checkpoints_init(m);
     return 0;
 }
 
 void cv_model_free(cv_model *m)
 {
-    cv_model_checkpoints_free_(m);
+    cv_model__checkpoints_free(m);
     for (int i = 0; i < m->caplanes; i++) {
         free(m->lanes[i].spans);
         free(m->lanes[i].waits);
@@ -164,14 +166,14 @@ int cv_event_lane_of(const cv_event *e)
 }
 
 /* The future with this id, created (as unseen) if new. */
-cv_mfuture *cv_model_future_get_(cv_model *m, uint64_t id, int64_t t)
+cv_mfuture *cv_model__future_get(cv_model *m, uint64_t id, int64_t t)
 {
     size_t i = cv_model_future_index(m, id);
     if (i != CV_NONE)
         return &m->futs[i];
-    if (id < MAX_DIRECT_ID && cv_model_grow_((void **)&m->by_id, &m->capids, id + 1, sizeof *m->by_id))
+    if (id < MAX_DIRECT_ID && cv_model__grow((void **)&m->by_id, &m->capids, id + 1, sizeof *m->by_id))
         return NULL;
-    if (cv_model_grow_((void **)&m->futs, &m->capfuts, m->nfuts + 1, sizeof *m->futs))
+    if (cv_model__grow((void **)&m->futs, &m->capfuts, m->nfuts + 1, sizeof *m->futs))
         return NULL;
     cv_mfuture *f = &m->futs[m->nfuts];
     *f = (cv_mfuture){.id = id, .t_submit = t, .t_start = -1, .t_end = -1,
@@ -183,13 +185,13 @@ cv_mfuture *cv_model_future_get_(cv_model *m, uint64_t id, int64_t t)
     return f;
 }
 
-cv_mlane *cv_model_lane_get_(cv_model *m, int lane)
+cv_mlane *cv_model__lane_get(cv_model *m, int lane)
 {
     if (lane < 0 || lane >= MAX_LANES)
         return NULL;
     if (lane >= m->caplanes) {
         size_t cap = (size_t)m->caplanes;
-        if (cv_model_grow_((void **)&m->lanes, &cap, (size_t)lane + 1, sizeof *m->lanes))
+        if (cv_model__grow((void **)&m->lanes, &cap, (size_t)lane + 1, sizeof *m->lanes))
             return NULL;
         m->caplanes = (int)cap;
     }
@@ -201,6 +203,7 @@ cv_mlane *cv_model_lane_get_(cv_model *m, int lane)
         l->last_done = CV_NONE;
         l->nspans = l->nwaits = l->nfuts = l->nloops = l->nslices = l->nframes = 0;
         l->name = NULL;
+        l->role = CV_ROLE_UNKNOWN;
         l->side = CV_SIDE_NONE;
         l->loop = false;
     }
@@ -210,16 +213,16 @@ cv_mlane *cv_model_lane_get_(cv_model *m, int lane)
 }
 
 /* Closes the open span at the end of the list (if any) at time t. */
-void cv_model_close_span_(cv_span *spans, size_t n, int64_t t)
+void cv_model__close_span(cv_span *spans, size_t n, int64_t t)
 {
     if (n > 0 && spans[n - 1].t1 < 0)
         spans[n - 1].t1 = t;
 }
 
-int cv_model_open_span_(cv_span **spans, size_t *n, size_t *cap, cv_span s)
+int cv_model__open_span(cv_span **spans, size_t *n, size_t *cap, cv_span s)
 {
-    cv_model_close_span_(*spans, *n, s.t0);
-    if (cv_model_grow_((void **)spans, cap, *n + 1, sizeof **spans))
+    cv_model__close_span(*spans, *n, s.t0);
+    if (cv_model__grow((void **)spans, cap, *n + 1, sizeof **spans))
         return -1;
     (*spans)[(*n)++] = s;
     return 0;
@@ -239,9 +242,11 @@ static void set_state(cv_model *m, cv_mfuture *f, unsigned state)
         m->first_pending++;
 }
 
-static int apply_future(cv_model *m, const cv_event *e)
+int cv_model__apply_future(cv_model *m, const cv_event *e, size_t index)
 {
-    cv_mfuture *f = cv_model_future_get_(m, e->id, e->t_ns);
+    (void)index;
+    cv_model__checkpoint_note(m, e->id);
+    cv_mfuture *f = cv_model__future_get(m, e->id, e->t_ns);
     if (f == NULL)
         return -1;
     size_t fi = (size_t)(f - m->futs);
@@ -253,13 +258,13 @@ static int apply_future(cv_model *m, const cv_event *e)
         f->t_submit = e->t_ns;
         break;
     case CV_RUNNING: {
-        cv_mlane *l = cv_model_lane_get_(m, e->lane != CV_NO_LANE ? e->lane : e->origin);
+        cv_mlane *l = cv_model__lane_get(m, e->lane != CV_NO_LANE ? e->lane : e->origin);
         set_state(m, f, CV_RUNNING);
         f->t_start = e->t_ns;
         if (l != NULL) {
             f->lane = (int)(l - m->lanes);
             f->prev_on_lane = l->nfuts > 0 ? l->futs[l->nfuts - 1] : CV_NONE;
-            if (cv_model_grow_((void **)&l->futs, &l->capfuts, l->nfuts + 1, sizeof *l->futs))
+            if (cv_model__grow((void **)&l->futs, &l->capfuts, l->nfuts + 1, sizeof *l->futs))
                 return -1;
             l->futs[l->nfuts++] = fi;
             l->running = fi;
@@ -273,6 +278,7 @@ static int apply_future(cv_model *m, const cv_event *e)
             m->ndone++;
         set_state(m, f, e->state);
         f->t_end = e->t_ns;
+        f->code = e->code;
         if (e->state == CV_FINISHED) {
             f->result = e->text;
             f->value = e->ref;
@@ -294,9 +300,10 @@ static int apply_future(cv_model *m, const cv_event *e)
     return 0;
 }
 
-static int apply_thread(cv_model *m, const cv_event *e)
+int cv_model__apply_thread(cv_model *m, const cv_event *e, size_t index)
 {
-    cv_mlane *l = cv_model_lane_get_(m, cv_event_lane_of(e));
+    (void)index;
+    cv_mlane *l = cv_model__lane_get(m, cv_event_lane_of(e));
     if (l == NULL)
         return 0;
     l->state = e->state;
@@ -304,33 +311,64 @@ static int apply_thread(cv_model *m, const cv_event *e)
     case CV_THREAD_STARTED:
         if (e->text != NULL)
             l->name = e->text;
-        return cv_model_open_span_(&l->spans, &l->nspans, &l->capspans,
+        /* The role is said, never guessed: an old trace has none. */
+        if (e->code > CV_ROLE_UNKNOWN && e->code < CV_ROLE_COUNT)
+            l->role = e->code;
+        return cv_model__open_span(&l->spans, &l->nspans, &l->capspans,
                          (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_IDLE});
     case CV_THREAD_BUSY:
-        return cv_model_open_span_(&l->spans, &l->nspans, &l->capspans,
+        return cv_model__open_span(&l->spans, &l->nspans, &l->capspans,
                          (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_BUSY});
     case CV_THREAD_IDLE:
-        return cv_model_open_span_(&l->spans, &l->nspans, &l->capspans,
+        return cv_model__open_span(&l->spans, &l->nspans, &l->capspans,
                          (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_IDLE});
     case CV_THREAD_STOPPED:
-        cv_model_close_span_(l->spans, l->nspans, e->t_ns);
-        cv_model_close_span_(l->waits, l->nwaits, e->t_ns);
+        cv_model__close_span(l->spans, l->nspans, e->t_ns);
+        cv_model__close_span(l->waits, l->nwaits, e->t_ns);
         return 0;
     default:
         return 0;
     }
 }
 
-static int apply_wait(cv_model *m, const cv_event *e)
+int cv_model__apply_wait(cv_model *m, const cv_event *e, size_t index)
 {
-    cv_mlane *l = cv_model_lane_get_(m, cv_event_lane_of(e));
+    (void)index;
+    cv_mlane *l = cv_model__lane_get(m, cv_event_lane_of(e));
     if (l == NULL)
         return 0;
     if (e->state == CV_WAIT_BLOCK)
-        return cv_model_open_span_(&l->waits, &l->nwaits, &l->capwaits,
+        return cv_model__open_span(&l->waits, &l->nwaits, &l->capwaits,
                          (cv_span){.t0 = e->t_ns, .t1 = -1, .ref = e->ref, .what = e->text,
                                    .kind = CV_SPAN_BLOCKED});
-    cv_model_close_span_(l->waits, l->nwaits, e->t_ns);
+    cv_model__close_span(l->waits, l->nwaits, e->t_ns);
+    return 0;
+}
+
+int cv_model__apply_header(cv_model *m, const cv_event *e, size_t index)
+{
+    (void)index;
+    m->scenario = e->text;
+    return 0;
+}
+
+int cv_model__apply_log(cv_model *m, const cv_event *e, size_t index)
+{
+    if (cv_model__grow((void **)&m->console, &m->capconsole, m->nconsole + 1, sizeof *m->console))
+        return -1;
+    m->console[m->nconsole++] = index;
+    cv_mside *sd = &m->sides[cv_pane_of_side(e->side)];
+    if (cv_model__grow((void **)&sd->console, &sd->capconsole, sd->nconsole + 1,
+                       sizeof *sd->console))
+        return -1;
+    sd->console[sd->nconsole++] = index;
+    return 0;
+}
+
+int cv_model__apply_drop(cv_model *m, const cv_event *e, size_t index)
+{
+    (void)index;
+    m->dropped += e->ref;
     return 0;
 }
 
@@ -340,42 +378,9 @@ static int apply(cv_model *m, size_t i)
     m->t_last = e->t_ns;
     m->kinds[e->kind < CV_EV_KIND_COUNT ? e->kind : CV_EV_KIND_COUNT]++;
     if (e->side != CV_SIDE_NONE && e->side < CV_SIDE_COUNT)
-        cv_model_note_side_(m, e);
-    if (e->kind == CV_EV_FUTURE || e->kind == CV_EV_TASK)
-        cv_model_checkpoint_note_(m, e->id);
-    switch (e->kind) {
-    case CV_EV_HEADER:
-        m->scenario = e->text;
-        return 0;
-    case CV_EV_FUTURE:
-        return apply_future(m, e);
-    case CV_EV_THREAD:
-        return apply_thread(m, e);
-    case CV_EV_WAIT:
-        return apply_wait(m, e);
-    case CV_EV_LOG: {
-        if (cv_model_grow_((void **)&m->console, &m->capconsole, m->nconsole + 1, sizeof *m->console))
-            return -1;
-        m->console[m->nconsole++] = i;
-        cv_mside *sd = &m->sides[cv_pane_of_side(e->side)];
-        if (cv_model_grow_((void **)&sd->console, &sd->capconsole, sd->nconsole + 1,
-                           sizeof *sd->console))
-            return -1;
-        sd->console[sd->nconsole++] = i;
-        return 0;
-    }
-    case CV_EV_TASK:
-        return cv_model_apply_task_(m, e);
-    case CV_EV_LOOP:
-        return cv_model_apply_loop_(m, e);
-    case CV_EV_FRAME:
-        return cv_model_apply_frame_(m, e, i);
-    case CV_EV_DROP:
-        m->dropped += e->ref;
-        return 0;
-    default:
-        return 0; /* counted above (marks: the caption reads the event) */
-    }
+        cv_model__note_side(m, e);
+    const cv_model_kind *k = cv_model__kind(e->kind);
+    return k != NULL && k->apply != NULL ? k->apply(m, e, i) : 0;
 }
 
 int cv_model_advance(cv_model *m, size_t upto)
@@ -388,7 +393,7 @@ int cv_model_advance(cv_model *m, size_t upto)
             return -1;
         m->upto++;
         if (m->upto >= m->ckpt_next)
-            cv_model_checkpoint_take_(m);
+            cv_model__checkpoint_take(m);
     }
     return 0;
 }
@@ -396,7 +401,7 @@ int cv_model_advance(cv_model *m, size_t upto)
 int cv_model_seek(cv_model *m, size_t upto)
 {
     if (upto < m->upto)
-        cv_model_checkpoint_restore_(m, upto);
+        cv_model__checkpoint_restore(m, upto);
     return cv_model_advance(m, upto);
 }
 

@@ -45,6 +45,8 @@ typedef struct cv_mfuture {
     const char *result; /* result text on finished, or NULL (see value) */
     const char *error;  /* message on failed */
     uint64_t value;     /* ref of the finished event */
+    int code;           /* the outcome's code: a download's HTTP status
+                         * (finished or failed), an error's code; 0: none */
     int64_t t_submit, t_start, t_end; /* -1 when not (yet) */
     int lane;           /* worker lane, CV_NO_LANE before it runs */
     unsigned state;     /* enum cv_future_state */
@@ -78,6 +80,7 @@ typedef struct cv_mside {
 typedef struct cv_mlane {
     bool present;
     const char *name;   /* "main", "worker 1", ... (NULL: "lane N") */
+    int role;           /* enum cv_thread_role, from its started event */
     int state;          /* enum cv_thread_state, -1 before any event */
     cv_span *spans;     /* thread state: idle / busy, in time order */
     size_t nspans, capspans;

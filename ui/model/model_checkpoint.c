@@ -88,7 +88,7 @@ static void drop_all(struct cv_model_checkpoints *cs)
     cs->epoch++;
 }
 
-void cv_model_checkpoints_init_(cv_model *m)
+void cv_model__checkpoints_init(cv_model *m)
 {
     struct cv_model_checkpoints *cs = calloc(1, sizeof *cs);
     m->ckpts = cs;
@@ -107,7 +107,7 @@ void cv_model_checkpoints_init_(cv_model *m)
     m->ckpt_next = cs->every;
 }
 
-void cv_model_checkpoints_free_(cv_model *m)
+void cv_model__checkpoints_free(cv_model *m)
 {
     struct cv_model_checkpoints *cs = m->ckpts;
     if (cs == NULL)
@@ -122,8 +122,8 @@ void cv_model_checkpoints_free_(cv_model *m)
 
 void cv_model_set_checkpoints(cv_model *m, size_t every, size_t max)
 {
-    cv_model_checkpoints_free_(m);
-    cv_model_checkpoints_init_(m);
+    cv_model__checkpoints_free(m);
+    cv_model__checkpoints_init(m);
     struct cv_model_checkpoints *cs = m->ckpts;
     if (cs == NULL)
         return;
@@ -153,7 +153,7 @@ size_t cv_model_checkpoint_count(const cv_model *m, size_t *every)
 /* Appends b's undo list to a's (b is dropped: a's earlier values win). */
 static int merge_undo(ckpt *a, const ckpt *b)
 {
-    if (cv_model_grow_((void **)&a->undo, &a->capundo, a->nundo + b->nundo, sizeof *a->undo))
+    if (cv_model__grow((void **)&a->undo, &a->capundo, a->nundo + b->nundo, sizeof *a->undo))
         return -1;
     if (b->nundo > 0)
         memcpy(a->undo + a->nundo, b->undo, b->nundo * sizeof *b->undo);
@@ -186,7 +186,7 @@ static void thin(struct cv_model_checkpoints *cs)
     cs->n = kept;
 }
 
-void cv_model_checkpoint_take_(cv_model *m)
+void cv_model__checkpoint_take(cv_model *m)
 {
     struct cv_model_checkpoints *cs = m->ckpts;
     if (cs == NULL) {
@@ -220,7 +220,7 @@ void cv_model_checkpoint_take_(cv_model *m)
     cs->epoch++;
 }
 
-void cv_model_checkpoint_note_(cv_model *m, uint64_t id)
+void cv_model__checkpoint_note(cv_model *m, uint64_t id)
 {
     struct cv_model_checkpoints *cs = m->ckpts;
     if (cs == NULL || cs->n == 0)
@@ -233,8 +233,8 @@ void cv_model_checkpoint_note_(cv_model *m, uint64_t id)
         return; /* made since the checkpoint: a restore cuts it off */
     if (i < cs->capstamp && cs->stamp[i] == cs->epoch)
         return; /* saved already */
-    if (cv_model_grow_((void **)&cs->stamp, &cs->capstamp, i + 1, sizeof *cs->stamp) != 0 ||
-        cv_model_grow_((void **)&c->undo, &c->capundo, c->nundo + 1, sizeof *c->undo) != 0) {
+    if (cv_model__grow((void **)&cs->stamp, &cs->capstamp, i + 1, sizeof *cs->stamp) != 0 ||
+        cv_model__grow((void **)&c->undo, &c->capundo, c->nundo + 1, sizeof *c->undo) != 0) {
         drop_all(cs); /* an incomplete list would restore wrong values */
         return;
     }
@@ -346,7 +346,7 @@ static size_t at_or_before(const struct cv_model_checkpoints *cs, size_t upto)
     return lo;
 }
 
-void cv_model_checkpoint_restore_(cv_model *m, size_t upto)
+void cv_model__checkpoint_restore(cv_model *m, size_t upto)
 {
     const struct cv_model_checkpoints *cs = m->ckpts;
     size_t k = cs ? at_or_before(cs, upto) : 0;

@@ -7,6 +7,7 @@
  * lane shows the short stretches in which each task really ran, between
  * the loop's own polling.  Spinner frames are counted per side.
  */
+#include "model_kinds.h"
 #include "model_private.h"
 
 static bool ended(unsigned tstate)
@@ -18,7 +19,7 @@ static bool ended(unsigned tstate)
 static cv_mfuture *task_get(cv_model *m, const cv_event *e)
 {
     size_t before = m->nfuts;
-    cv_mfuture *f = cv_model_future_get_(m, e->id, e->t_ns);
+    cv_mfuture *f = cv_model__future_get(m, e->id, e->t_ns);
     if (f == NULL || f->task)
         return f;
     if (m->nfuts > before && m->npending > 0)
@@ -64,7 +65,7 @@ static void close_slice(cv_model *m, const cv_mfuture *f, int64_t t, unsigned en
 
 static int open_slice(cv_model *m, cv_mfuture *f, const cv_event *e)
 {
-    cv_mlane *l = cv_model_lane_get_(m, cv_event_lane_of(e));
+    cv_mlane *l = cv_model__lane_get(m, cv_event_lane_of(e));
     if (l == NULL)
         return 0;
     l->loop = true;
@@ -74,15 +75,17 @@ static int open_slice(cv_model *m, cv_mfuture *f, const cv_event *e)
         prev->t1 = e->t_ns; /* a lost event: end it where the next began */
         prev->end = CV_TASK_SUSPENDED;
     }
-    if (cv_model_grow_((void **)&l->slices, &l->capslices, l->nslices + 1, sizeof *l->slices))
+    if (cv_model__grow((void **)&l->slices, &l->capslices, l->nslices + 1, sizeof *l->slices))
         return -1;
     l->slices[l->nslices++] = (cv_slice){.t0 = e->t_ns, .t1 = -1,
                                          .fut = (size_t)(f - m->futs), .end = CV_TASK_RUNNING};
     return 0;
 }
 
-int cv_model_apply_task_(cv_model *m, const cv_event *e)
+int cv_model__apply_task(cv_model *m, const cv_event *e, size_t index)
 {
+    (void)index;
+    cv_model__checkpoint_note(m, e->id);
     cv_mfuture *f = task_get(m, e);
     if (f == NULL)
         return -1;
@@ -116,6 +119,7 @@ int cv_model_apply_task_(cv_model *m, const cv_event *e)
         close_slice(m, f, e->t_ns, e->state);
         set_tstate(m, f, e->state);
         f->t_end = e->t_ns;
+        f->code = e->code;
         f->awaits = NULL;
         if (e->state == CV_TASK_DONE) {
             f->state = CV_FINISHED;
@@ -135,27 +139,28 @@ int cv_model_apply_task_(cv_model *m, const cv_event *e)
     return 0;
 }
 
-int cv_model_apply_loop_(cv_model *m, const cv_event *e)
+int cv_model__apply_loop(cv_model *m, const cv_event *e, size_t index)
 {
-    cv_mlane *l = cv_model_lane_get_(m, cv_event_lane_of(e));
+    (void)index;
+    cv_mlane *l = cv_model__lane_get(m, cv_event_lane_of(e));
     if (l == NULL)
         return 0;
     l->loop = true;
     switch (e->state) {
     case CV_LOOP_POLLING:
-        return cv_model_open_span_(&l->loops, &l->nloops, &l->caploops,
+        return cv_model__open_span(&l->loops, &l->nloops, &l->caploops,
                                    (cv_span){.t0 = e->t_ns, .t1 = -1, .ref = e->ref,
                                              .kind = CV_SPAN_POLL});
     case CV_LOOP_RUNNING:
-        return cv_model_open_span_(&l->loops, &l->nloops, &l->caploops,
+        return cv_model__open_span(&l->loops, &l->nloops, &l->caploops,
                                    (cv_span){.t0 = e->t_ns, .t1 = -1, .kind = CV_SPAN_LOOP});
     default:
-        cv_model_close_span_(l->loops, l->nloops, e->t_ns);
+        cv_model__close_span(l->loops, l->nloops, e->t_ns);
         return 0;
     }
 }
 
-int cv_model_apply_frame_(cv_model *m, const cv_event *e, size_t index)
+int cv_model__apply_frame(cv_model *m, const cv_event *e, size_t index)
 {
     unsigned side = e->side == CV_SIDE_TASK ? CV_SIDE_TASK : CV_SIDE_THREAD;
     cv_mside *sd = &m->sides[side];
@@ -167,19 +172,19 @@ int cv_model_apply_frame_(cv_model *m, const cv_event *e, size_t index)
         sd->t_first = e->t_ns;
     sd->frames++;
     sd->t_frame = e->t_ns;
-    cv_mlane *l = cv_model_lane_get_(m, cv_event_lane_of(e));
+    cv_mlane *l = cv_model__lane_get(m, cv_event_lane_of(e));
     if (l == NULL)
         return 0;
-    if (cv_model_grow_((void **)&l->frames, &l->capframes, l->nframes + 1, sizeof *l->frames))
+    if (cv_model__grow((void **)&l->frames, &l->capframes, l->nframes + 1, sizeof *l->frames))
         return -1;
     l->frames[l->nframes++] = index;
     return 0;
 }
 
-void cv_model_note_side_(cv_model *m, const cv_event *e)
+void cv_model__note_side(cv_model *m, const cv_event *e)
 {
     m->sided = true;
-    cv_mlane *l = cv_model_lane_get_(m, cv_event_lane_of(e));
+    cv_mlane *l = cv_model__lane_get(m, cv_event_lane_of(e));
     if (l != NULL && l->side == CV_SIDE_NONE)
         l->side = e->side;
 }

@@ -33,17 +33,6 @@ const char *cv_render__fmt_demo(int64_t t_ns, double speed, char *buf, size_t le
     return buf;
 }
 
-int cv_http_status(const char *text)
-{
-    for (const char *p = text; p != NULL && *p != '\0'; p++) {
-        bool start = p == text || p[-1] < '0' || p[-1] > '9';
-        if (start && p[0] >= '1' && p[0] <= '5' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
-            p[2] <= '9' && (p[3] < '0' || p[3] > '9'))
-            return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
-    }
-    return 0;
-}
-
 static void focus_of(const cv_model *m, cv_focus *f)
 {
     *f = (cv_focus){.event = CV_NONE, .lane = -1};

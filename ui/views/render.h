@@ -32,9 +32,5 @@ void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o);
 /* A round timeline span (1, 2 or 5 times a power of ten) at least t_ns. */
 int64_t cv_nice_span(int64_t t_ns);
 
-/* The HTTP status in a result or error text ("200 OK 1.2 KB", "HTTP error
- * 418 - I'm a Teapot"): the first number of three digits from 100 to 599,
- * or 0 if none. */
-int cv_http_status(const char *text);
 
 #endif

@@ -130,8 +130,9 @@ static void draw_bar(cv_canvas *c, int y, const axis *a, const cv_mfuture *f,
     char lb[64];
     cv_model_label(f, lb, sizeof lb);
     int len = (int)strlen(lb);
-    /* A download says how it ended ("CN 200", "BR 418") where that fits. */
-    int status = cv_http_status(f->state == CV_FAILED ? f->error : f->result);
+    /* A download says how it ended ("CN 200", "BR 418") where that fits:
+     * its event's code, when that is an HTTP status. */
+    int status = f->code >= 100 && f->code <= 599 ? f->code : 0;
     if (status > 0 && x1 - x0 - 1 >= len + 4 && len + 4 < (int)sizeof lb)
         len += snprintf(lb + len, sizeof lb - (size_t)len, " %d", status);
     /* One cell in: the bar's first cell may be where the previous bar on
