@@ -23,6 +23,12 @@
  *   - Every step function is CV_CORO_BEGIN ... [CV_CORO_FINALLY ...]
  *     CV_CORO_END, with code only between them.
  *
+ * Awaiting another coroutine (`result = await slow()`) is CV_AWAIT_CORO:
+ * slow's step function runs inside the caller's task, at once, with its own
+ * frame struct; the task's frame stack keeps the caller's resume point.  A
+ * new task (cv_task_create + CV_AWAIT_TASK) is only for what Python would
+ * also make a task of (create_task, gather).
+ *
  * Exceptions: an await whose outcome is not CV_OK (the task was cancelled,
  * the awaited task failed or was cancelled) raises, as in Python: the rest
  * of the body is skipped, the CV_CORO_FINALLY section runs if there is one,
@@ -55,6 +61,8 @@
     case CV_CORO_PC_FINALLY:      \
         cv_coro__enter_finally(t)
 
+/* Ends the step function.  Since CV_AWAIT_CORO, the coroutine may be an
+ * inline callee; the task machinery then resumes its caller. */
 #define CV_CORO_END(t) \
     CV__FALLTHROUGH;   \
     default:           \
@@ -74,6 +82,26 @@
         if (cv_coro__resumed(t))                \
             return CV_CORO_AGAIN;               \
     } while (0)
+
+/* result = await coro(...): runs the coroutine `fn` with its own frame
+ * `state` inside the calling task, as Python runs an awaited coroutine's
+ * body in the caller's step.  Nothing is scheduled and nothing yields until
+ * fn itself awaits something that suspends, and then the whole task waits
+ * on it.  fn is a step function written with these same macros; its
+ * CV_RETURN value is CV_AWAITED_VALUE(t) afterwards, and its exception (a
+ * failure, or the task's cancellation reaching it) is raised here.  The
+ * name shows in what the task awaits ("sleep 3s in slow()"). */
+#define CV_AWAIT_CORO(t, fn, state)                        \
+    do {                                                   \
+        *cv_coro__pc(t) = __LINE__;                        \
+        cv_coro__call(t, fn, state, #fn);                  \
+        return CV_CORO_AGAIN;                              \
+    case __LINE__:;                                        \
+        if (cv_coro__resumed(t))                           \
+            return CV_CORO_AGAIN;                          \
+    } while (0)
+#define CV_AWAITED_VALUE(t) (cv_coro__awaited_result(t)->value)
+#define CV_AWAITED_RESULT(t) (cv_coro__awaited_result(t))
 
 /* await asyncio.sleep(seconds); zero yields to the other ready tasks. */
 #define CV_AWAIT_SLEEP(t, seconds) CV__AWAIT(t, cv_coro__sleep(t, seconds))
@@ -137,6 +165,8 @@ int cv_coro__task(cv_task *t, cv_task *other);
 int cv_coro__io(cv_task *t, int fd, int events);
 int cv_coro__future(cv_task *t, cv_future *f);
 int cv_coro__waitq(cv_task *t, cv_waitq *q, const char *what);
+void cv_coro__call(cv_task *t, cv_task_fn fn, void *state, const char *name);
+const cv_result *cv_coro__awaited_result(const cv_task *t);
 /* For awaitables that complete at once (a free semaphore): returns 1. */
 int cv_coro__ready(cv_task *t, int status);
 bool cv_coro__resumed(cv_task *t);

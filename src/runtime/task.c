@@ -11,6 +11,13 @@
  * another task hands the cancellation on to it instead, as asyncio does, and
  * learns of it when that task ends.
  *
+ * A coroutine awaited inline (CV_AWAIT_CORO) runs in the same task: the
+ * caller's step function, frame and resume point go onto the task's frame
+ * stack, the callee becomes the step function, and when it ends the caller
+ * is restored and called again at once with the callee's outcome.  So the
+ * callee's awaits suspend the whole task, and cancelling the task raises
+ * in the callee first, as in Python.
+ *
  * C has no exceptions, so an exception is a code in `exc` plus the resume
  * point set to the finally section (or to the end): the step function
  * returns CV_CORO_AGAIN and is called again right away, and its switch
@@ -211,12 +218,35 @@ bool cv_task_cancel(cv_task *t)
     return true;
 }
 
+/* The inline coroutine on top has ended: its caller resumes at its
+ * CV_AWAIT_CORO with the callee's outcome, as if it had awaited a task that
+ * ended that way, except that it resumes at once, in the same step. */
+static void coro_pop(cv_task *t)
+{
+    int exc = t->exc;
+    t->awaited_result = t->result;
+    struct cv_task__frame *f = &t->frames[--t->depth];
+    t->fn = f->fn;
+    t->state = f->state;
+    t->pc = f->pc;
+    t->in_finally = f->in_finally;
+    t->catching = f->catching;
+    t->exc = f->exc;
+    cv_task__begin_wait(t, CV_TASK__W_NONE);
+    if (exc == CV_EFAILED) {
+        t->status = CV_EFAILED;
+        cv_task__set_failure(t, t->awaited_result.error, t->awaited_result.message);
+    } else if (exc == CV_ECANCELLED) {
+        t->status = CV_ECANCELLED;
+    }
+}
+
 static void task_step(void *arg)
 {
     cv_task *t = arg;
     if (t->cancel_requested) {
         t->cancel_requested = false;
-        if (t->pc == 0) {
+        if (t->depth == 0 && t->pc == 0) {
             /* Cancelled before it ever ran: the body never starts. */
             t->exc = CV_ECANCELLED;
             finish(t);
@@ -233,14 +263,24 @@ static void task_step(void *arg)
     publish(t, CV_TASK_RUNNING, NULL, 0, 0);
     lt->current = t;
     int rc;
-    while ((rc = t->fn(t, t->state)) == CV_CORO_AGAIN)
-        ;
+    for (;;) {
+        rc = t->fn(t, t->state);
+        if (rc == CV_CORO_ENDED && t->depth > 0)
+            coro_pop(t); /* back in the caller, at its CV_AWAIT_CORO */
+        else if (rc != CV_CORO_AGAIN)
+            break;
+    }
     lt->current = NULL;
     if (rc != CV_CORO_SUSPENDED) {
         finish(t);
         return;
     }
     t->run = CV_TASK__R_SUSPENDED;
+    if (t->depth > 0) {
+        /* Say which inline coroutine the task is suspended in. */
+        size_t n = strlen(t->what);
+        snprintf(t->what + n, sizeof t->what - n, " in %s()", t->frames[t->depth - 1].callee);
+    }
     publish(t, CV_TASK_SUSPENDED, t->what, t->what_id, 0);
     if (t->cancel_requested) {
         t->cancel_requested = false;
@@ -334,6 +374,31 @@ int cv_coro__sleep(cv_task *t, double seconds)
     }
     snprintf(t->what, sizeof t->what, "sleep %gs", seconds * cv_loop_demo_speed(cv_task_loop(t)));
     return 0;
+}
+
+void cv_coro__call(cv_task *t, cv_task_fn fn, void *state, const char *name)
+{
+    if (t->depth == CV_TASK__MAX_DEPTH) {
+        /* Python raises RecursionError; so does this, at the await. */
+        cv_coro__ready(t, CV_EFAILED);
+        cv_task__set_failure(t, CV_EINVAL, "coroutines awaited too deep (RecursionError)");
+        return;
+    }
+    struct cv_task__frame *f = &t->frames[t->depth++];
+    *f = (struct cv_task__frame){.fn = t->fn, .state = t->state, .pc = t->pc,
+                                 .in_finally = t->in_finally, .catching = t->catching,
+                                 .exc = t->exc, .callee = name};
+    t->fn = fn;
+    t->state = state;
+    t->pc = 0;
+    t->in_finally = false;
+    t->catching = false;
+    t->exc = 0;
+}
+
+const cv_result *cv_coro__awaited_result(const cv_task *t)
+{
+    return &t->awaited_result;
 }
 
 int cv_coro__task(cv_task *t, cv_task *other)

@@ -72,6 +72,16 @@ cv_loop *cv_task_loop(const cv_task *task);
  * stopped or ran out of work first. */
 int cv_loop_run_until_complete(cv_loop *loop, cv_task *task, cv_result *out);
 
+/* asyncio.run(main()): creates the task `label` running main(state), runs
+ * the loop until it is done, then cancels every task still alive and runs
+ * the loop until they have all ended (their finally blocks run).  Returns
+ * main's outcome as cv_loop_run_until_complete() does; CV_EINVAL if the
+ * loop was stopped (cv_loop_stop) before main was done, in which case the
+ * leftovers, main among them, have still been cancelled and run, unless
+ * a second stop cut that short too.  CV_ENOMEM without memory. */
+int cv_loop_run_main(cv_loop *loop, const char *label, cv_task_fn main, void *state,
+                     cv_result *out);
+
 /*
  * Wait queues: tasks suspended until someone wakes them, the building block
  * for awaitables outside this file (the semaphore, a libcurl transfer's

@@ -34,6 +34,21 @@ enum cv_task__wait {
 
 struct cv_task__fwait; /* task_future.c */
 
+/* A coroutine awaited inline (CV_AWAIT_CORO) runs in its caller's task, on
+ * top of the caller's frame: the caller's coroutine state is saved here
+ * while the callee runs, and restored when the callee ends.  Python's
+ * coroutine stacks are rarely deep; the book's programs go two deep. */
+#define CV_TASK__MAX_DEPTH 16
+struct cv_task__frame {
+    cv_task_fn fn;
+    void *state;
+    int pc;
+    bool in_finally;
+    bool catching;
+    int exc;
+    const char *callee; /* the name of the coroutine this frame awaits */
+};
+
 struct cv_task {
     cv_loop *loop;
     uint64_t id;
@@ -46,7 +61,8 @@ struct cv_task {
     int run;        /* enum cv_task__run */
     int final;      /* CV_TASK_DONE, _FAILED or _CANCELLED once done */
 
-    /* The coroutine. */
+    /* The coroutine running now (the innermost one awaited inline), and
+     * the frames of the coroutines that await it, outermost first. */
     int pc;
     bool in_finally;
     bool catching;         /* the next await's exception is caught */
@@ -54,13 +70,16 @@ struct cv_task {
     bool cancelling;       /* inside cv_task_cancel (breaks await cycles) */
     int exc;               /* being raised: 0, CV_ECANCELLED, CV_EFAILED */
     cv_result result;
+    struct cv_task__frame frames[CV_TASK__MAX_DEPTH];
+    int depth;             /* frames in use */
+    cv_result awaited_result; /* what the last inline coroutine returned */
 
     /* The current (or last) await. */
     int wait;               /* enum cv_task__wait */
     int status;             /* the outcome it resumes with */
     int fail_code;          /* a failing status's error and words, when */
     char fail_msg[128];     /* not from an awaited task (fail_code != 0) */
-    char what[48];          /* what it awaits, for the SUSPENDED event */
+    char what[64];          /* what it awaits, for the SUSPENDED event */
     uint64_t what_id;       /* the task or future it awaits, or 0 */
     cv_timer timer;
     cv_io io;
