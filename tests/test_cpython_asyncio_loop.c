@@ -399,7 +399,70 @@ static void test_writer_callback(void **unused)
     close(sv[0]);
 }
 
+/* Ports test_events.py HandleTests.test_handle: a cancelled handle is off
+ * the ready queue and does not run (cv_handle has no cancelled() flag; the
+ * loop having nothing left to do says the same). */
+static void test_handle(void **unused)
+{
+    (void)unused;
+    reset();
+    cv_loop *loop = cv_loop_create(NULL, 1);
+    cv_handle h;
+    cv_handle_init(loop, &h, note_cb, TAG(1));
+    cv_handle_schedule(&h);
+    assert_true(cv_loop_alive(loop));
+    cv_handle_cancel(&h);
+    assert_false(cv_loop_alive(loop));
+    assert_int_equal(cv_loop_run(loop), CV_OK);
+    expect_seen(NULL, 0);
+    cv_loop_destroy(loop);
+}
+
 /* ---- test_base_events.py: BaseEventLoopTests ---- */
+
+/* Ports test_base_events.py BaseEventLoopTests.test_call_soon and
+ * test_call_later: a call_soon callback runs on the next turn, a timer ten
+ * seconds away is scheduled but not ready (one turn = a pre-stopped run). */
+static void test_call_soon_and_call_later_queue(void **unused)
+{
+    (void)unused;
+    reset();
+    cv_loop *loop = cv_loop_create(NULL, 1);
+    cv_timer later;
+    cv_timer_init(loop, &later, note_cb, TAG(2));
+    cv_timer_start(&later, 10.0);
+    assert_true(cv_timer_active(&later));
+    assert_int_equal(cv_loop_call_soon(loop, note_cb, TAG(1)), CV_OK);
+    cv_loop_stop(loop);
+    assert_int_equal(cv_loop_run(loop), CV_OK);
+    expect_seen((int[]){1}, 1);
+    assert_true(cv_timer_active(&later));
+    cv_timer_stop(&later);
+    cv_loop_destroy(loop);
+}
+
+/* Ports test_base_events.py BaseEventLoopTests.test_run_until_complete_loop:
+ * a task of another loop is refused (CPython: ValueError) without running
+ * either loop. */
+static void test_run_until_complete_loop(void **unused)
+{
+    (void)unused;
+    reset();
+    cv_loop *loop = cv_loop_create(NULL, 1);
+    cv_loop *other = cv_loop_create(NULL, 2);
+    sleepy s = {0};
+    cv_task *t = cv_task_create(loop, "task", sleep_step, &s);
+    cv_loop_call_soon(other, note_cb, TAG(1));
+    assert_int_equal(cv_loop_run_until_complete(other, t, NULL), CV_EINVAL);
+    assert_false(cv_task_done(t));
+    expect_seen(NULL, 0);
+    assert_int_equal(cv_loop_run(other), CV_OK);
+    expect_seen((int[]){1}, 1);
+    assert_int_equal(cv_loop_run_until_complete(loop, t, NULL), CV_OK);
+    cv_task_release(t);
+    cv_loop_destroy(other);
+    cv_loop_destroy(loop);
+}
 
 /* Ports test_base_events.py BaseEventLoopTests.test_call_later_negative_delays:
  * a negative delay is a deadline in the past, so -2 fires before -1. */
@@ -1129,7 +1192,10 @@ int main(void)
         cmocka_unit_test(test_run_until_complete_nesting),
         cmocka_unit_test(test_reader_callback),
         cmocka_unit_test(test_writer_callback),
+        cmocka_unit_test(test_handle),
         /* test_base_events.py */
+        cmocka_unit_test(test_call_soon_and_call_later_queue),
+        cmocka_unit_test(test_run_until_complete_loop),
         cmocka_unit_test(test_call_later_negative_delays),
         cmocka_unit_test(test_time_and_call_at),
         cmocka_unit_test(test_run_once),

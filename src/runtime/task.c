@@ -292,7 +292,10 @@ int cv_loop_run_until_complete(cv_loop *loop, cv_task *t, cv_result *out)
 {
     /* As asyncio: the loop stops on the turn after the one in which the
      * task finished (its done callback calls stop() then), so a task that
-     * was ready by then still gets its step. */
+     * was ready by then still gets its step.  A task of another loop would
+     * never finish on this one. */
+    if (t->loop != loop)
+        return CV_EINVAL;
     int rc = cv_loop__run(loop, task_is_done, t);
     if (rc != CV_OK)
         return rc;
