@@ -13,7 +13,10 @@
  * the pollfd array each turn costs nothing next to a system call, and there
  * is no kernel state to keep in step with the watchers.  Other threads reach
  * the loop through an inbox of cv_posts under a mutex and an eventfd that is
- * written at most once per wake-up.
+ * written at most once per wake-up.  The loop thread empties the inbox onto
+ * the ready queue before it queues anything itself and before each batch,
+ * so a post keeps its place in arrival order, as asyncio's
+ * call_soon_threadsafe does by appending to the ready queue directly.
  */
 #include "loop.h"
 
@@ -84,10 +87,19 @@ void cv_handle_init(cv_loop *loop, cv_handle *h, cv_loop_fn fn, void *arg)
     *h = (cv_handle){.loop_ = loop, .fn_ = fn, .arg_ = arg};
 }
 
-void cv_handle_schedule(cv_handle *h)
+static void append_ready(cv_handle *h)
 {
     if (!cv_list_linked(&h->node_))
         cv_list_insert_tail(&h->loop_->ready, &h->node_);
+}
+
+static void drain_inbox(cv_loop *loop);
+
+void cv_handle_schedule(cv_handle *h)
+{
+    /* What other threads posted before this call goes first. */
+    drain_inbox(h->loop_);
+    append_ready(h);
 }
 
 void cv_handle_cancel(cv_handle *h)
@@ -152,6 +164,15 @@ void cv_post_send(cv_post *p)
     wake(loop);
 }
 
+int cv_loop_call_soon(cv_loop *loop, cv_loop_fn fn, void *arg)
+{
+    posted *p = new_posted(loop, fn, arg);
+    if (p == NULL)
+        return CV_ENOMEM;
+    cv_handle_schedule(&p->post.handle_);
+    return CV_OK;
+}
+
 int cv_loop_call_soon_threadsafe(cv_loop *loop, cv_loop_fn fn, void *arg)
 {
     posted *p = new_posted(loop, fn, arg);
@@ -176,9 +197,22 @@ void cv_loop__take_inbox(cv_loop *loop)
     pthread_mutex_unlock(&loop->inbox_mu);
     while (p != NULL) {
         cv_post *next = p->next_;
-        cv_handle_schedule(&p->handle_);
+        append_ready(&p->handle_);
         p = next;
     }
+}
+
+/* The inbox is taken whenever the loop thread is about to queue something
+ * or to start a batch, not only when poll() sees the eventfd: a post that
+ * completed before the loop thread's call_soon then runs before it, as in
+ * asyncio, where call_soon_threadsafe appends to the ready queue at once.
+ * The flag keeps this to one atomic load when nothing was posted; a post
+ * whose flag is not yet visible is still being made, so either order is
+ * the arrival order. */
+static void drain_inbox(cv_loop *loop)
+{
+    if (atomic_load(&loop->woken))
+        cv_loop__take_inbox(loop);
 }
 
 /* ---- timers ---- */
@@ -276,16 +310,28 @@ static void timer_start_ns(cv_timer *t, int64_t deadline_ns)
     sift_up(loop, t->heap_index_);
 }
 
+/* Seconds to nanoseconds, bounded so that the sum with the clock cannot
+ * overflow: a century either way is "never" and "long ago". */
+static int64_t seconds_ns(double s)
+{
+    const double limit = 100.0 * 365 * 24 * 3600;
+    if (!(s > -limit)) /* also NaN */
+        s = s != s ? 0 : -limit;
+    if (s > limit)
+        s = limit;
+    return (int64_t)(s * 1e9);
+}
+
 void cv_timer_start(cv_timer *t, double delay_s)
 {
-    if (delay_s < 0)
-        delay_s = 0;
-    timer_start_ns(t, cv_clock_mono_ns() + (int64_t)(delay_s * 1e9));
+    /* A negative delay is a deadline in the past, not zero: timers keep
+     * deadline order, so call_later(-2) fires before call_later(-1). */
+    timer_start_ns(t, cv_clock_mono_ns() + seconds_ns(delay_s));
 }
 
 void cv_timer_start_at(cv_timer *t, double when)
 {
-    timer_start_ns(t, (int64_t)(when * 1e9));
+    timer_start_ns(t, seconds_ns(when));
 }
 
 bool cv_timer_active(const cv_timer *t)
@@ -415,6 +461,10 @@ static int poll_once(cv_loop *loop, int64_t timeout_ns)
     if (rc == 0)
         return CV_OK;
 
+    /* Posts that arrived while the loop slept come before the watchers
+     * that woke it: in asyncio they were on the ready queue already. */
+    if (loop->pfds[0].revents != 0)
+        cv_loop__take_inbox(loop);
     /* No callback runs between ppoll() and here, so every pio[] entry is
      * still a started watcher. */
     for (i = 1; i < n; i++) {
@@ -427,8 +477,6 @@ static int poll_once(cv_loop *loop, int64_t timeout_ns)
             cv_handle_schedule(&io->handle_);
         }
     }
-    if (loop->pfds[0].revents != 0)
-        cv_loop__take_inbox(loop);
     return CV_OK;
 }
 
@@ -564,6 +612,7 @@ static int64_t poll_timeout_ns(cv_loop *loop)
 /* Runs the callbacks that were ready when the turn began. */
 static void run_batch(cv_loop *loop)
 {
+    drain_inbox(loop);
     if (cv_list_empty(&loop->ready))
         return;
     cv_list *b = &loop->batch;
@@ -575,7 +624,7 @@ static void run_batch(cv_loop *loop)
     }
 }
 
-int cv_loop_run(cv_loop *loop)
+int cv_loop__run(cv_loop *loop, bool (*goal)(void *arg), void *arg)
 {
     if (loop->running)
         return CV_EINVAL;
@@ -584,7 +633,13 @@ int cv_loop_run(cv_loop *loop)
     publish_loop(loop, CV_LOOP_RUNNING, 0);
     int rc = CV_OK;
     for (;;) {
-        if (atomic_exchange(&loop->stop, false) || !cv_loop_alive(loop))
+        /* A goal met on the last turn stops the loop after this one, as
+         * asyncio's done callback calling stop() one turn later does. */
+        if (goal != NULL && goal(arg))
+            atomic_store(&loop->stop, true);
+        /* A pending stop still runs this turn (asyncio checks _stopping
+         * after _run_once), so a stop before run runs one turn. */
+        if (!atomic_load(&loop->stop) && !cv_loop_alive(loop))
             break;
         int64_t timeout = poll_timeout_ns(loop);
         if (timeout != 0)
@@ -597,8 +652,15 @@ int cv_loop_run(cv_loop *loop)
             publish_loop(loop, CV_LOOP_RUNNING, 0);
         expire_timers(loop);
         run_batch(loop);
+        if (atomic_exchange(&loop->stop, false))
+            break;
     }
     publish_loop(loop, CV_LOOP_IDLE, 0);
     loop->running = false;
     return rc;
+}
+
+int cv_loop_run(cv_loop *loop)
+{
+    return cv_loop__run(loop, NULL, NULL);
 }

@@ -11,7 +11,10 @@
  *        order; callbacks they schedule wait for the next turn.
  *
  * Step 3 is why a zero sleep yields: the task goes to the back of the queue
- * and runs again only after everyone who was ready before it.
+ * and runs again only after everyone who was ready before it.  A call
+ * posted from another thread joins the same queue in the order it arrived:
+ * behind what the loop thread queued before it, ahead of what it queues
+ * after (asyncio's call_soon_threadsafe appends to _ready at once).
  *
  * Everything here is intrusive and caller-owned (a cv_handle, cv_timer or
  * cv_io lives inside the caller's struct), so scheduling never allocates and
@@ -59,7 +62,10 @@ void cv_loop_destroy(cv_loop *loop);
  * CV_EFAILED if poll() fails. */
 int cv_loop_run(cv_loop *loop);
 /* Asks the loop to return after the callbacks of its current turn (any
- * thread).  A later cv_loop_run() carries on where it stopped. */
+ * thread).  A later cv_loop_run() carries on where it stopped.  Called
+ * while the loop is not running, it makes the next cv_loop_run() run one
+ * turn without blocking and return, as asyncio's stop() before
+ * run_forever(). */
 void cv_loop_stop(cv_loop *loop);
 /* True if cv_loop_run() would find something to do. */
 bool cv_loop_alive(const cv_loop *loop);
@@ -93,8 +99,11 @@ void cv_handle_schedule(cv_handle *h);
 /* Takes h off the ready queue if it is there. */
 void cv_handle_cancel(cv_handle *h);
 
-/* Calls fn(arg) on a later turn, from any thread: queues the call and wakes
- * the loop through its eventfd.  0 or CV_ENOMEM. */
+/* Calls fn(arg) on a later turn (loop thread): asyncio's call_soon, with
+ * the loop owning the call.  0 or CV_ENOMEM. */
+int cv_loop_call_soon(cv_loop *loop, cv_loop_fn fn, void *arg);
+/* The same from any thread: queues the call in arrival order (see the top
+ * of this file) and wakes the loop through its eventfd.  0 or CV_ENOMEM. */
 int cv_loop_call_soon_threadsafe(cv_loop *loop, cv_loop_fn fn, void *arg);
 
 /* A thread-safe call in caller-owned memory, for code that must not fail
@@ -119,7 +128,10 @@ typedef struct cv_timer {
 } cv_timer;
 
 void cv_timer_init(cv_loop *loop, cv_timer *t, cv_loop_fn fn, void *arg);
-/* (Re)starts t to fire once after delay_s seconds (<= 0: next turn). */
+/* (Re)starts t to fire once after delay_s seconds.  As in asyncio, a
+ * delay <= 0 is a deadline already past: the timer fires on the next turn,
+ * and expired timers still run in deadline order (-2 before -1), ties in
+ * the order they were started. */
 void cv_timer_start(cv_timer *t, double delay_s);
 /* (Re)starts t to fire at cv_loop_time() == when, as asyncio's call_at. */
 void cv_timer_start_at(cv_timer *t, double when);

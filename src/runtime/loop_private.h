@@ -25,5 +25,10 @@ typedef struct cv_loop_tasks {
 cv_loop_tasks *cv_loop__tasks(cv_loop *loop);
 /* Moves what other threads posted onto the ready queue (loop thread). */
 void cv_loop__take_inbox(cv_loop *loop);
+/* cv_loop_run() with a goal: once goal(arg) is true at the start of a
+ * turn, that turn is the last, which is how asyncio's run_until_complete
+ * ends (the future's done callback calls stop() on the turn after the one
+ * in which it finished).  A goal already met runs one turn. */
+int cv_loop__run(cv_loop *loop, bool (*goal)(void *arg), void *arg);
 
 #endif

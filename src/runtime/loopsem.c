@@ -1,9 +1,17 @@
 /*
- * The semaphore is a count and a wait queue.  A permit released while tasks
- * wait is not added to the count but given to the first waiter directly,
- * which keeps the queue fair and means a woken task never has to check
- * again.  The wait queue's "unclaimed" hook covers the one race this leaves:
- * a task handed a permit and then cancelled before it resumed releases it.
+ * The semaphore is a count, a wait queue and the number of permits handed
+ * out but not yet claimed, after asyncio.Semaphore (3.12+).  A release
+ * while tasks wait gives the permit to the first waiter at once, but the
+ * waiter only holds it once it resumes; until then the semaphore counts as
+ * locked for everyone else, so a task that releases and re-acquires in one
+ * step queues behind the waiter it woke instead of overtaking it (asyncio
+ * keeps the woken waiter's future in _waiters until it resumes, and
+ * locked() looks at them).  When a waiter claims its permit it wakes as many
+ * of those queued since as there are free permits, as asyncio's acquire()
+ * does in its finally clause.
+ *
+ * The wait queue's "unclaimed" hook covers a waiter that was handed a
+ * permit and cancelled before it resumed: the permit goes back and on.
  */
 #include "loopsem.h"
 
@@ -14,12 +22,33 @@
 
 struct cv_loop_sem {
     cv_waitq waiters; /* first, so the hook can find the semaphore */
-    int value;
+    int value;        /* free permits */
+    int handed;       /* permits given to tasks that have not resumed yet */
 };
+
+/* Wakes the first waiter with a permit taken from the count. */
+static bool wake_next(cv_loop_sem *sem)
+{
+    if (!cv_waitq_wake_one(&sem->waiters, CV_OK))
+        return false;
+    sem->value--;
+    sem->handed++;
+    return true;
+}
+
+/* Hands out what is free to those who queued while it was not. */
+static void wake_while_free(cv_loop_sem *sem)
+{
+    while (sem->value > 0 && wake_next(sem))
+        ;
+}
 
 static void unclaimed(cv_waitq *q)
 {
-    cv_loop_sem_release((cv_loop_sem *)((char *)q - offsetof(cv_loop_sem, waiters)));
+    cv_loop_sem *sem = (cv_loop_sem *)((char *)q - offsetof(cv_loop_sem, waiters));
+    sem->handed--;
+    sem->value++;
+    wake_while_free(sem);
 }
 
 cv_loop_sem *cv_loop_sem_create(int value)
@@ -31,6 +60,7 @@ cv_loop_sem *cv_loop_sem_create(int value)
         return NULL;
     cv_waitq_init(&sem->waiters, unclaimed);
     sem->value = value;
+    sem->handed = 0;
     return sem;
 }
 
@@ -39,30 +69,37 @@ void cv_loop_sem_destroy(cv_loop_sem *sem)
     free(sem);
 }
 
-static bool sem_locked(const cv_loop_sem *sem)
+bool cv_loop_sem_locked(const cv_loop_sem *sem)
 {
-    return sem->value == 0 || !cv_waitq_empty(&sem->waiters);
-}
-
-static bool sem_try_acquire(cv_loop_sem *sem)
-{
-    if (sem_locked(sem))
-        return false;
-    sem->value--;
-    return true;
+    return sem->value == 0 || !cv_waitq_empty(&sem->waiters) || sem->handed > 0;
 }
 
 int cv_loop_sem__acquire(cv_task *t, cv_loop_sem *sem)
 {
-    if (sem_try_acquire(sem))
+    if (!cv_loop_sem_locked(sem)) {
+        /* Taken at once, and claimed right after in the same step. */
+        sem->value--;
+        sem->handed++;
         return cv_coro__ready(t, CV_OK);
+    }
     return cv_coro__waitq(t, &sem->waiters, "semaphore");
+}
+
+void cv_loop_sem__claim(cv_task *t, cv_loop_sem *sem)
+{
+    /* A task cancelled while it waited was handed nothing, and one
+     * cancelled after it was handed a permit gave it back through the
+     * hook; both resume with CV_ECANCELLED. */
+    if (cv_coro__status(t) != CV_OK)
+        return;
+    sem->handed--;
+    wake_while_free(sem);
 }
 
 void cv_loop_sem_release(cv_loop_sem *sem)
 {
-    if (!cv_waitq_wake_one(&sem->waiters, CV_OK))
-        sem->value++;
+    sem->value++;
+    wake_next(sem);
 }
 
 int cv_loop_sem_value(const cv_loop_sem *sem)

@@ -323,15 +323,22 @@ cv_loop *cv_task_loop(const cv_task *t)
     return t->loop;
 }
 
+static bool task_is_done(void *arg)
+{
+    return ((cv_task *)arg)->run == CV_TASK__R_DONE;
+}
+
 int cv_loop_run_until_complete(cv_loop *loop, cv_task *t, cv_result *out)
 {
-    if (t->run != CV_TASK__R_DONE) {
-        t->stop_loop_when_done = true;
-        int rc = cv_loop_run(loop);
-        t->stop_loop_when_done = false;
-        if (rc != CV_OK)
-            return rc;
-    }
+    /* As asyncio: the loop stops on the turn after the one in which the
+     * task finished (its done callback calls stop() then), so a task that
+     * was ready by then still gets its step.  A task of another loop would
+     * never finish on this one. */
+    if (t->loop != loop)
+        return CV_EINVAL;
+    int rc = cv_loop__run(loop, task_is_done, t);
+    if (rc != CV_OK)
+        return rc;
     return cv_task_result(t, out);
 }
 

@@ -67,9 +67,11 @@ int cv_task_result(const cv_task *task, cv_result *out);
 uint64_t cv_task_id(const cv_task *task);
 cv_loop *cv_task_loop(const cv_task *task);
 
-/* Runs the loop until `task` is done (asyncio's run_until_complete) and
- * returns its outcome as cv_task_result() does: CV_EINVAL if the loop
- * stopped or ran out of work first. */
+/* Runs the loop until `task` is done (asyncio's run_until_complete: the
+ * loop stops after one more turn, the one where asyncio runs the done
+ * callback) and returns its outcome as cv_task_result() does: CV_EINVAL if
+ * the loop stopped or ran out of work first, is already running, or is not
+ * the task's loop. */
 int cv_loop_run_until_complete(cv_loop *loop, cv_task *task, cv_result *out);
 
 /* asyncio.run(main()): creates the task `label` running main(state), runs
