@@ -356,6 +356,43 @@ static void test_run_main_cancels_and_runs_leftovers(void **unused)
     cv_loop_destroy(loop);
 }
 
+/* asyncio.run's several runs read as one on screen: the loop is shown
+ * running once, at the start, and idle once, at the very end, and every
+ * turn shown after a poll runs a task. */
+static void test_run_main_shows_one_run(void **unused)
+{
+    (void)unused;
+    seen[0] = '\0';
+    cv_log *log = cv_log_create();
+    cv_bus *bus = cv_bus_create(log, 0);
+    cv_loop *loop = cv_loop_create(bus, cv_bus_new_lane(bus));
+    cv_task *left = NULL;
+    assert_int_equal(cv_loop_run_main(loop, "main", main_leaves_a_task, &left, NULL), CV_OK);
+    cv_task_release(left);
+    cv_loop_destroy(loop);
+    cv_bus_flush(bus);
+    int running = 0, idle = 0, last_loop = -1;
+    bool turn_empty = false;
+    for (size_t i = 0; i < cv_log_count(log); i++) {
+        const cv_event *ev = cv_log_at(log, i);
+        if (ev->kind == CV_EV_LOOP) {
+            assert_false(turn_empty); /* a turn shown after a poll ran nothing */
+            running += ev->state == CV_LOOP_RUNNING;
+            idle += ev->state == CV_LOOP_IDLE;
+            turn_empty = last_loop == CV_LOOP_POLLING && ev->state == CV_LOOP_RUNNING;
+            last_loop = ev->state;
+        } else if (ev->kind == CV_EV_TASK) {
+            turn_empty = false;
+            assert_int_not_equal(last_loop, CV_LOOP_IDLE); /* nothing runs after IDLE */
+        }
+    }
+    assert_int_equal(idle, 1);
+    assert_int_equal(last_loop, CV_LOOP_IDLE);
+    assert_true(running >= 1);
+    cv_bus_destroy(bus);
+    cv_log_destroy(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_nested_and_named),
         cmocka_unit_test(test_spin_never_runs_when_slow_blocks),
         cmocka_unit_test(test_run_main_cancels_and_runs_leftovers),
+        cmocka_unit_test(test_run_main_shows_one_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

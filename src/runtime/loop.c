@@ -65,6 +65,12 @@ struct cv_loop {
     atomic_bool stop;
 
     bool running;
+    /* The last loop event shown is RUNNING (not IDLE): the run that shows
+     * IDLE ends it.  asyncio.run holds IDLE back between the runs it makes
+     * (cv_loop__hold_idle), so the screen never says the loop stops and
+     * then shows it turning again. */
+    bool shown_running;
+    bool hold_idle;
     int refs;
     cv_loop_tasks tasks;
 };
@@ -630,8 +636,14 @@ int cv_loop__run(cv_loop *loop, bool (*goal)(void *arg), void *arg)
         return CV_EINVAL;
     loop->running = true;
     cv_bus_attach(loop->bus, loop->lane);
-    publish_loop(loop, CV_LOOP_RUNNING, 0);
+    if (!loop->shown_running)
+        publish_loop(loop, CV_LOOP_RUNNING, 0);
+    loop->shown_running = true;
     int rc = CV_OK;
+    /* POLLING was shown and nothing has run since: a poll that wakes with
+     * nothing to run (a timer not quite due, a spurious wake-up) polls on
+     * without showing a turn in which nothing ran. */
+    bool asleep = false;
     for (;;) {
         /* A goal met on the last turn stops the loop after this one, as
          * asyncio's done callback calling stop() one turn later does. */
@@ -642,22 +654,39 @@ int cv_loop__run(cv_loop *loop, bool (*goal)(void *arg), void *arg)
         if (!atomic_load(&loop->stop) && !cv_loop_alive(loop))
             break;
         int64_t timeout = poll_timeout_ns(loop);
-        if (timeout != 0)
+        if (timeout != 0 && !asleep) {
             publish_loop(loop, CV_LOOP_POLLING,
                          timeout < 0 ? UINT64_MAX : (uint64_t)(timeout / 1000));
+            asleep = true;
+        }
         rc = poll_once(loop, timeout);
         if (rc != CV_OK)
             break;
-        if (timeout != 0)
-            publish_loop(loop, CV_LOOP_RUNNING, 0);
         expire_timers(loop);
+        drain_inbox(loop);
+        if (asleep && (!cv_list_empty(&loop->ready) || atomic_load(&loop->stop))) {
+            publish_loop(loop, CV_LOOP_RUNNING, 0);
+            asleep = false;
+        }
         run_batch(loop);
         if (atomic_exchange(&loop->stop, false))
             break;
     }
-    publish_loop(loop, CV_LOOP_IDLE, 0);
+    if (!loop->hold_idle) {
+        publish_loop(loop, CV_LOOP_IDLE, 0);
+        loop->shown_running = false;
+    }
     loop->running = false;
     return rc;
+}
+
+void cv_loop__hold_idle(cv_loop *loop, bool hold)
+{
+    loop->hold_idle = hold;
+    if (!hold && loop->shown_running && !loop->running) {
+        publish_loop(loop, CV_LOOP_IDLE, 0);
+        loop->shown_running = false;
+    }
 }
 
 int cv_loop_run(cv_loop *loop)

@@ -30,9 +30,12 @@
  * running).
  *
  * Events (CV_EV_LOOP; lane = the loop's lane): RUNNING when cv_loop_run()
- * starts and after every poll that could block; POLLING before such a poll,
- * ref = its timeout in microseconds (UINT64_MAX: no timeout; polls that
- * cannot block are not shown); IDLE when cv_loop_run() returns.
+ * starts and when a poll that could block ends with something to run;
+ * POLLING before such a poll, ref = its timeout in microseconds
+ * (UINT64_MAX: no timeout; polls that cannot block are not shown, and a
+ * poll that wakes with nothing to run polls on without a new POLLING); IDLE
+ * when cv_loop_run() returns, except between the runs of one
+ * cv_loop_run_main() (asyncio.run), which shows one IDLE at its end.
  */
 #ifndef CV_LOOP_H
 #define CV_LOOP_H

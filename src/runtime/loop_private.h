@@ -30,5 +30,9 @@ void cv_loop__take_inbox(cv_loop *loop);
  * ends (the future's done callback calls stop() on the turn after the one
  * in which it finished).  A goal already met runs one turn. */
 int cv_loop__run(cv_loop *loop, bool (*goal)(void *arg), void *arg);
+/* While held, a run that returns does not show IDLE; releasing the hold
+ * shows it, once, if the loop is not running.  asyncio.run's several runs
+ * (main, then the leftovers) read as one. */
+void cv_loop__hold_idle(cv_loop *loop, bool hold);
 
 #endif

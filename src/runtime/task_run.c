@@ -53,10 +53,12 @@ int cv_loop_run_main(cv_loop *loop, const char *label, cv_task_fn main, void *st
     cv_task *t = cv_task_create(loop, label, main, state);
     if (t == NULL)
         return CV_ENOMEM;
+    cv_loop__hold_idle(loop, true);
     int rc = cv_loop_run_until_complete(loop, t, out);
     /* asyncio.run cancels the leftovers however main ended, even when the
      * loop was stopped before main was done (main is then a leftover too). */
     int rc2 = cancel_leftovers(loop);
+    cv_loop__hold_idle(loop, false);
     cv_task_release(t);
     return rc2 == CV_ENOMEM ? rc2 : rc;
 }
