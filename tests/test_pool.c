@@ -32,10 +32,23 @@ static void test_default_workers(void **state)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int expect = cores + 4 < 32 ? (int)cores + 4 : 32;
     assert_int_equal(cv_pool_default_workers(), expect);
-    cv_pool *pool = cv_pool_create(NULL, 0, NULL);
+    cv_pool *pool = cv_pool_create(NULL, cv_pool_default_workers(), NULL);
     assert_int_equal(cv_pool_max_workers(pool), expect);
     assert_int_equal(cv_pool_threads(pool), 0); /* lazily started */
     cv_pool_destroy(pool);
+}
+
+/* Zero workers is not "the default": Python raises ValueError for 0 and
+ * below, and so a pool of 0 is refused, as a negative one is. */
+static void test_max_workers_must_be_positive(void **state)
+{
+    (void)state;
+    assert_null(cv_pool_create(NULL, 0, NULL));
+    assert_null(cv_pool_create(NULL, -1, NULL));
+    cv_pool *one = cv_pool_create(NULL, 1, NULL);
+    assert_non_null(one);
+    assert_int_equal(cv_pool_max_workers(one), 1);
+    cv_pool_destroy(one);
 }
 
 static void test_idle_worker_is_reused(void **state)
@@ -249,6 +262,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_workers),
+        cmocka_unit_test(test_max_workers_must_be_positive),
         cmocka_unit_test(test_idle_worker_is_reused),
         cmocka_unit_test(test_workers_grow_to_max),
         cmocka_unit_test(test_failure_is_carried),

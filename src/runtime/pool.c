@@ -89,14 +89,14 @@ int cv_pool_default_workers(void)
 
 cv_pool *cv_pool_create(cv_bus *bus, int max_workers, const char *name)
 {
-    if (max_workers < 0)
+    if (max_workers <= 0) /* Python: ValueError, max_workers must be > 0 */
         return NULL;
     cv_pool *pool = aligned_alloc(64, sizeof *pool);
     if (pool == NULL)
         return NULL;
     memset(pool, 0, sizeof *pool);
     pool->bus = bus;
-    pool->max_workers = max_workers ? max_workers : cv_pool_default_workers();
+    pool->max_workers = max_workers;
     pool->workers = calloc((size_t)pool->max_workers, sizeof *pool->workers);
     if (pool->workers == NULL) {
         free(pool);
