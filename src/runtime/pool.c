@@ -22,6 +22,14 @@
  * `pushed` and then looks at `sleepers`.  One of the two sees the other.
  * Shutdown works the same way with `shutdown` and `pushed`: a submit that
  * sees the flag only after queueing cancels its own call.
+ *
+ * A submit that starts a worker takes the oldest queued call out for it
+ * before the thread exists, so every started worker holds a call that
+ * shutdown(cancel_futures) cannot reach.  CPython's workers reliably take
+ * one each before the caller can shut down (its test_cancel_futures counts
+ * on it); left to the new thread, the take raced thread start-up, and a
+ * shutdown right after the submits cancelled everything in about half the
+ * runs.
  */
 #include "pool.h"
 
@@ -45,6 +53,7 @@ typedef struct work {
 typedef struct worker {
     cv_pool *pool;
     pthread_t thread;
+    work *first; /* the call it was started for, taken by its starter */
     int lane;
     int index;
     bool joinable;
@@ -288,6 +297,11 @@ static void *worker_main(void *arg)
 
     bool idle = true; /* a new worker is busy as soon as it takes work */
     bool returning = false;
+    if (self->first != NULL) {
+        run(pool, self, self->first, &idle);
+        self->first = NULL;
+        returning = true;
+    }
     for (;;) {
         /* No longer on the way back once it looks at the queue; a submit
          * that saw it coming queued its call before this look. */
@@ -351,15 +365,26 @@ static void add_worker(cv_pool *pool)
         wk->pool = pool;
         wk->index = n;
         wk->lane = cv_bus_new_lane(pool->bus);
+        /* The new worker's first call is taken here, before submit
+         * returns (see the top of the file).  It is the oldest call queued,
+         * so the order holds; NULL if a polling worker took it first. */
+        wk->first = take(pool);
         /* Counted before it exists: a submit that sees what the new worker
-         * does (takes its call, say) must not conclude there is none. */
+         * does (runs its call, say) must not conclude there is none. */
         atomic_store(&pool->nthreads, n + 1);
-        if (pthread_create(&wk->thread, NULL, worker_main, wk) == 0)
+        if (pthread_create(&wk->thread, NULL, worker_main, wk) == 0) {
             wk->joinable = true;
-        else
+        } else {
             atomic_store(&pool->nthreads, n);
-        /* Without a new thread the call waits for a running worker; if
-         * there is none at all, submit reports the failure. */
+            /* Back in the queue (at its end: the one place a submitter's
+             * queue can add to) for a running worker, or for submit to
+             * cancel if there is none. */
+            if (wk->first != NULL) {
+                push(pool, wk->first);
+                atomic_fetch_add(&pool->pushed, 1);
+                wk->first = NULL;
+            }
+        }
     }
     pthread_mutex_unlock(&pool->mu);
 }
