@@ -12,7 +12,8 @@
  * is a failed result with words; `exception()` is result() answering
  * CV_EFAILED; a TimeoutError is CV_ETIMEDOUT.  Sleeps that only keep a
  * call busy are events here, set when the test is ready, so that the file
- * costs well under a second of waiting and no result depends on timing.
+ * waits about a second in all (two under TSan) and no result depends on
+ * timing.  `test_cpython_futures PATTERN` runs only the matching tests.
  */
 #include <pthread.h>
 #include <semaphore.h>
@@ -1463,8 +1464,8 @@ static void test_deadlock_error_during_func_exec_on_worker(void **state)
     cv_future_release(res);
 }
 
-/* `test_cpython_futures NAME` runs the tests whose name matches NAME (a
- * cmocka pattern, `*` allowed): one CPython case at a time. */
+/* `test_cpython_futures PATTERN` runs the tests whose names match (`*`
+ * allowed): one CPython case at a time. */
 int main(int argc, char **argv)
 {
     if (argc > 1)
