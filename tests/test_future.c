@@ -63,6 +63,39 @@ static void test_result_value_and_failure(void **state)
     cv_future_release(bad);
 }
 
+/* A done future keeps its first outcome: completing it again, with a
+ * value or a failure, or completing a cancelled one, is refused with
+ * CV_EINVALIDSTATE, where Python raises InvalidStateError. */
+static void test_second_completion_is_invalid_state(void **state)
+{
+    (void)state;
+    cv_result first = {.value = 1}, second = {.value = 2}, err = {0};
+    cv_result_fail(&err, 5, "late");
+    cv_future *f = cv_future_new(NULL, "f");
+    assert_int_equal(cv_future_set_result(f, &first), CV_OK); /* from pending */
+    assert_int_equal(cv_future_set_result(f, &second), CV_EINVALIDSTATE);
+    assert_int_equal(cv_future_set_result(f, &err), CV_EINVALIDSTATE);
+    cv_result out;
+    assert_int_equal(cv_future_result(f, 0, &out), CV_OK);
+    assert_int_equal(out.value, 1);
+    cv_future_release(f);
+
+    cv_future *bad = cv_future_new(NULL, "bad");
+    assert_true(cv_future_set_running(bad, 1));
+    assert_int_equal(cv_future_set_result(bad, &err), CV_OK);
+    assert_int_equal(cv_future_set_result(bad, &first), CV_EINVALIDSTATE);
+    assert_int_equal(cv_future_result(bad, 0, &out), CV_EFAILED);
+    assert_string_equal(out.message, "late");
+    cv_future_release(bad);
+
+    cv_future *gone = cv_future_new(NULL, "gone");
+    assert_true(cv_future_cancel(gone));
+    assert_int_equal(cv_future_set_result(gone, &first), CV_EINVALIDSTATE);
+    assert_true(cv_future_cancelled(gone));
+    cv_future_release(gone);
+    assert_string_not_equal(cv_strerror(CV_EINVALIDSTATE), "unknown error");
+}
+
 static void test_result_timeout(void **state)
 {
     (void)state;
@@ -153,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_new_future_is_pending),
         cmocka_unit_test(test_cancel_rules),
         cmocka_unit_test(test_result_value_and_failure),
+        cmocka_unit_test(test_second_completion_is_invalid_state),
         cmocka_unit_test(test_result_timeout),
         cmocka_unit_test(test_result_blocks_until_done),
         cmocka_unit_test(test_callback_after_done_runs_at_once),

@@ -86,6 +86,33 @@ static void test_close_early_cancels_not_started(void **state)
     cv_future_release(f3);
 }
 
+/* Dropped before its first next(), the iterator cancels nothing: Python's
+ * generator never entered its body, so its `finally` never runs, and
+ * every call runs to the end. */
+static void test_close_before_first_next_lets_calls_run(void **state)
+{
+    (void)state;
+    job jobs[4] = {{0.02, 0, false}, {0.02, 1, false}, {0.02, 2, false}, {0.02, 3, false}};
+    cv_call calls[4];
+    make_calls(jobs, calls, 4);
+    cv_pool *pool = cv_pool_create(NULL, 1, NULL);
+    cv_map *m = cv_map_start(pool, calls, 4, -1, NULL);
+    assert_non_null(m);
+    cv_future *fs[4];
+    for (size_t i = 0; i < 4; i++) {
+        fs[i] = cv_map_future(m, i);
+        cv_future_retain(fs[i]);
+    }
+    cv_map_close(m);
+    cv_pool_destroy(pool); /* waits for the calls still queued */
+    for (size_t i = 0; i < 4; i++) {
+        cv_result r;
+        assert_int_equal(cv_future_result(fs[i], 0, &r), CV_OK);
+        assert_int_equal(r.value, (long long)i);
+        cv_future_release(fs[i]);
+    }
+}
+
 static void test_timeout_counts_from_the_call(void **state)
 {
     (void)state;
@@ -110,6 +137,7 @@ int main(void)
         cmocka_unit_test(test_results_in_submission_order),
         cmocka_unit_test(test_failure_ends_iteration_and_cancels_rest),
         cmocka_unit_test(test_close_early_cancels_not_started),
+        cmocka_unit_test(test_close_before_first_next_lets_calls_run),
         cmocka_unit_test(test_timeout_counts_from_the_call),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

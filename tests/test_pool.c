@@ -32,10 +32,23 @@ static void test_default_workers(void **state)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int expect = cores + 4 < 32 ? (int)cores + 4 : 32;
     assert_int_equal(cv_pool_default_workers(), expect);
-    cv_pool *pool = cv_pool_create(NULL, 0, NULL);
+    cv_pool *pool = cv_pool_create(NULL, cv_pool_default_workers(), NULL);
     assert_int_equal(cv_pool_max_workers(pool), expect);
     assert_int_equal(cv_pool_threads(pool), 0); /* lazily started */
     cv_pool_destroy(pool);
+}
+
+/* Zero workers is not "the default": Python raises ValueError for 0 and
+ * below, and so a pool of 0 is refused, as a negative one is. */
+static void test_max_workers_must_be_positive(void **state)
+{
+    (void)state;
+    assert_null(cv_pool_create(NULL, 0, NULL));
+    assert_null(cv_pool_create(NULL, -1, NULL));
+    cv_pool *one = cv_pool_create(NULL, 1, NULL);
+    assert_non_null(one);
+    assert_int_equal(cv_pool_max_workers(one), 1);
+    cv_pool_destroy(one);
 }
 
 static void test_idle_worker_is_reused(void **state)
@@ -107,6 +120,35 @@ static void test_shutdown_cancel_futures(void **state)
     assert_null(cv_pool_submit(pool, "late", sleep_call, &d, &err));
     assert_int_equal(err, CV_ESHUTDOWN);
     cv_pool_destroy(pool);
+}
+
+/* shutdown(cancel_futures) straight after the submits, before any worker
+ * has had time to run: each worker started holds the call it was started
+ * for, so that call runs and only the rest are cancelled.  (Before, the
+ * new threads raced the shutdown for their first call and often lost all
+ * of them.)  Rounds, because a race shows in some runs only. */
+static void test_shutdown_cancel_futures_spares_started_workers_calls(void **state)
+{
+    (void)state;
+    double d = 0.01;
+    for (int round = 0; round < 20; round++) {
+        cv_pool *pool = cv_pool_create(NULL, 3, NULL);
+        cv_future *fs[12];
+        for (int i = 0; i < 12; i++)
+            fs[i] = cv_pool_submit(pool, "sleep", sleep_call, &d, NULL);
+        int started = cv_pool_threads(pool);
+        assert_int_equal(started, 3);
+        cv_pool_shutdown(pool, true, true);
+        int ran = 0;
+        for (int i = 0; i < 12; i++) {
+            int st = cv_future_state(fs[i]);
+            assert_true(st == CV_FINISHED || st == CV_CANCELLED);
+            ran += st == CV_FINISHED;
+            cv_future_release(fs[i]);
+        }
+        assert_true(ran >= started);
+        cv_pool_destroy(pool);
+    }
 }
 
 static void test_shutdown_without_wait_returns_at_once(void **state)
@@ -249,10 +291,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_workers),
+        cmocka_unit_test(test_max_workers_must_be_positive),
         cmocka_unit_test(test_idle_worker_is_reused),
         cmocka_unit_test(test_workers_grow_to_max),
         cmocka_unit_test(test_failure_is_carried),
         cmocka_unit_test(test_shutdown_cancel_futures),
+        cmocka_unit_test(test_shutdown_cancel_futures_spares_started_workers_calls),
         cmocka_unit_test(test_shutdown_without_wait_returns_at_once),
         cmocka_unit_test(test_idle_worker_runs_call_queued_behind_long_one),
         cmocka_unit_test(test_shutdown_runs_queued_calls),

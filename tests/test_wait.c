@@ -96,6 +96,32 @@ static void test_as_completed_timeout(void **state)
     release_all(fs, 2);
 }
 
+/* A future listed several times is yielded once, pending or done at the
+ * start, and the unfinished count is of distinct futures. */
+static void test_as_completed_yields_a_duplicate_once(void **state)
+{
+    (void)state;
+    cv_future *done = cv_future_new(NULL, "done");
+    cv_future_cancel(done);
+    job jobs[2] = {{0.02, false}, {1.0, false}};
+    cv_future *fs[2];
+    cv_pool *pool = cv_pool_create(NULL, 2, NULL);
+    submit_all(pool, jobs, fs, 2);
+    cv_future *list[6] = {fs[0], done, fs[0], done, fs[1], fs[1]};
+    cv_as_completed *it = cv_as_completed_start(list, 6, 0.3);
+    cv_future *f;
+    assert_int_equal(cv_as_completed_next(it, &f), CV_OK);
+    assert_ptr_equal(f, done);
+    assert_int_equal(cv_as_completed_next(it, &f), CV_OK);
+    assert_ptr_equal(f, fs[0]);
+    assert_int_equal(cv_as_completed_next(it, &f), CV_ETIMEDOUT);
+    assert_int_equal(cv_as_completed_unfinished(it), 1);
+    cv_as_completed_close(it);
+    cv_pool_destroy(pool);
+    release_all(fs, 2);
+    cv_future_release(done);
+}
+
 static void test_wait_modes(void **state)
 {
     (void)state;
@@ -160,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_as_completed_yields_in_completion_order),
         cmocka_unit_test(test_as_completed_done_ones_come_first),
         cmocka_unit_test(test_as_completed_timeout),
+        cmocka_unit_test(test_as_completed_yields_a_duplicate_once),
         cmocka_unit_test(test_wait_modes),
         cmocka_unit_test(test_wait_timeout),
         cmocka_unit_test(test_first_exception_without_failure_waits_for_all),

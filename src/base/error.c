@@ -15,6 +15,7 @@ const char *cv_strerror(int code)
     case CV_EDONE: return "no more results";
     case CV_EINVAL: return "invalid argument";
     case CV_EIO: return "input/output error";
+    case CV_EINVALIDSTATE: return "the future is already done";
     default: return "unknown error";
     }
 }

@@ -21,9 +21,11 @@ enum {
     CV_EDONE = -6,      /* an iterator has nothing more */
     CV_EINVAL = -7,     /* a bad argument, option or state */
     CV_EIO = -8,        /* reading or writing a file or stream failed */
+    CV_EINVALIDSTATE = -9, /* a future already done was completed again
+                            * (Python's InvalidStateError) */
 };
 /* The lowest code: every code from CV_ELAST to -1 has its own words. */
-#define CV_ELAST CV_EIO
+#define CV_ELAST CV_EINVALIDSTATE
 
 /* Words for a return code ("timed out"); never NULL. */
 const char *cv_strerror(int code);

@@ -235,12 +235,14 @@ bool cv_future_set_running(cv_future *f, int lane)
     return true;
 }
 
-void cv_future_set_result(cv_future *f, const cv_result *r)
+int cv_future_set_result(cv_future *f, const cv_result *r)
 {
     pthread_mutex_lock(&f->mu);
-    if (f->state != CV_RUNNING && f->state != CV_PENDING) {
+    if (is_done(f->state)) {
+        /* The first outcome stands; a second is the caller's mistake, and
+         * saying so beats dropping it in silence. */
         pthread_mutex_unlock(&f->mu);
-        return;
+        return CV_EINVALIDSTATE;
     }
     f->value = r->value;
     f->data = r->data;
@@ -256,6 +258,7 @@ void cv_future_set_result(cv_future *f, const cv_result *r)
     callback *cbs = notify_done(f);
     pthread_mutex_unlock(&f->mu);
     run_callbacks(f, cbs);
+    return CV_OK;
 }
 
 static void copy_outcome(const cv_future *f, cv_result *out)

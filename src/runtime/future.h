@@ -72,8 +72,12 @@ int cv_future_add_done_callback(cv_future *f, cv_done_fn fn, void *arg);
 /* For executors.  Moves a pending future to running on `lane`; false if it
  * was cancelled (then it must not run). */
 bool cv_future_set_running(cv_future *f, int lane);
-/* Completes a running future: finished, or failed if r->error. */
-void cv_future_set_result(cv_future *f, const cv_result *r);
+/* Completes a pending or running future: finished, or failed if
+ * r->error.  A future that is already done (finished, failed or
+ * cancelled) keeps its outcome and the call returns CV_EINVALIDSTATE, as
+ * Python's set_result and set_exception raise InvalidStateError; CV_OK
+ * otherwise. */
+int cv_future_set_result(cv_future *f, const cv_result *r);
 
 /*
  * Waiters, for wait() and as_completed(): a waiter registered on a future

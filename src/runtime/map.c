@@ -13,6 +13,7 @@ struct cv_map {
     cv_future **fs;
     size_t n;
     size_t next;
+    bool started; /* next() was called: the generator's body was entered */
     bool finished;
     double timeout_s;
     struct timespec deadline;
@@ -57,6 +58,7 @@ cv_map *cv_map_start(cv_pool *pool, const cv_call *calls, size_t n, double timeo
 
 int cv_map_next(cv_map *m, cv_result *out)
 {
+    m->started = true;
     if (m->finished || m->next == m->n) {
         m->finished = true;
         return CV_EDONE;
@@ -91,7 +93,9 @@ void cv_map_close(cv_map *m)
 {
     if (m == NULL)
         return;
-    if (!m->finished)
+    /* Python's generator cancels in a `finally` that only a started
+     * generator can reach: dropped before its first next(), its calls run. */
+    if (m->started && !m->finished)
         cancel_rest(m);
     for (size_t i = 0; i < m->n; i++)
         cv_future_release(m->fs[i]);

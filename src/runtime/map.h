@@ -1,8 +1,10 @@
 /*
  * Executor.map: every call is submitted at once, and results come back in
  * submission order, each next() blocking until its own future is done.
- * Closing the iterator early cancels the calls that have not started, as
- * Python's result_iterator does in its `finally`.
+ * Closing the iterator after a next() cancels the calls that have not
+ * started, as Python's result_iterator does in its `finally`; closing it
+ * before any next() leaves them to run, because a Python generator that
+ * never started never reaches that `finally`.
  */
 #ifndef CV_MAP_H
 #define CV_MAP_H
@@ -35,6 +37,8 @@ int cv_map_next(cv_map *m, cv_result *out);
 const char *cv_map_repr(const cv_map *m);
 /* The i-th future (borrowed), for views and tests. */
 cv_future *cv_map_future(const cv_map *m, size_t i);
+/* Drops the iterator: cancels the calls not started if next() was called
+ * and the iteration has not ended; otherwise they run on (see above). */
 void cv_map_close(cv_map *m);
 
 #endif

@@ -13,8 +13,11 @@
  * there are workers that will look at it anyway: those on their way back
  * from a call (`returning`), those polling (`spinners`) and those already
  * woken (`wakeups`).  Failing a sleeper it starts a new worker while the
- * pool may grow.  When every sleeper has been woken and the pool is full, a
- * submit reads three counters and is done: the steady state of a burst.
+ * pool may grow, and only if the calls queued outnumber the workers not
+ * `busy` with a call (the counters above, read one by one, can miss a
+ * worker moving between them).  When every sleeper has been woken and the
+ * pool is full, a submit reads three counters and is done: the steady
+ * state of a burst.
  *
  * No call is ever stranded, because each side writes before it reads, with
  * sequentially consistent atomics: a worker about to sleep counts itself in
@@ -22,6 +25,14 @@
  * `pushed` and then looks at `sleepers`.  One of the two sees the other.
  * Shutdown works the same way with `shutdown` and `pushed`: a submit that
  * sees the flag only after queueing cancels its own call.
+ *
+ * A submit that starts a worker takes the oldest queued call out for it
+ * before the thread exists, so every started worker holds a call that
+ * shutdown(cancel_futures) cannot reach.  CPython's workers reliably take
+ * one each before the caller can shut down (its test_cancel_futures counts
+ * on it); left to the new thread, the take raced thread start-up, and a
+ * shutdown right after the submits cancelled everything in about half the
+ * runs.
  */
 #include "pool.h"
 
@@ -45,6 +56,7 @@ typedef struct work {
 typedef struct worker {
     cv_pool *pool;
     pthread_t thread;
+    work *first; /* the call it was started for, taken by its starter */
     int lane;
     int index;
     bool joinable;
@@ -77,6 +89,7 @@ struct cv_pool {
 
     /* Written twice per call by every worker: a line of its own. */
     _Alignas(64) _Atomic int returning; /* workers between a call and the queue */
+    _Atomic int busy; /* workers holding a call, from its take to its end */
 };
 
 int cv_pool_default_workers(void)
@@ -89,14 +102,14 @@ int cv_pool_default_workers(void)
 
 cv_pool *cv_pool_create(cv_bus *bus, int max_workers, const char *name)
 {
-    if (max_workers < 0)
+    if (max_workers <= 0) /* Python: ValueError, max_workers must be > 0 */
         return NULL;
     cv_pool *pool = aligned_alloc(64, sizeof *pool);
     if (pool == NULL)
         return NULL;
     memset(pool, 0, sizeof *pool);
     pool->bus = bus;
-    pool->max_workers = max_workers ? max_workers : cv_pool_default_workers();
+    pool->max_workers = max_workers;
     pool->workers = calloc((size_t)pool->max_workers, sizeof *pool->workers);
     if (pool->workers == NULL) {
         free(pool);
@@ -187,14 +200,18 @@ static work *pop(cv_pool *pool, bool *in_flight)
     return NULL;
 }
 
-/* The oldest call, or NULL when the queue is empty. */
-static work *take(cv_pool *pool)
+/* The oldest call, or NULL when the queue is empty.  for_worker: the call
+ * is a worker's to run, so the worker counts as busy, before `taken` moves
+ * (a submit that sees the call gone from the queue sees its worker busy). */
+static work *take(cv_pool *pool, bool for_worker)
 {
     for (unsigned spins = 1;; spins++) {
         bool in_flight = false;
         pthread_mutex_lock(&pool->take_mu);
         work *w = pop(pool, &in_flight);
         if (w != NULL) {
+            if (for_worker)
+                atomic_fetch_add(&pool->busy, 1);
             uint64_t taken = atomic_load_explicit(&pool->taken, memory_order_relaxed);
             atomic_store_explicit(&pool->taken, taken + 1, memory_order_release);
         }
@@ -270,9 +287,11 @@ static void run(cv_pool *pool, worker *self, work *w, bool *idle)
         /* Counted before the result is out, so that a caller who submits
          * again as soon as it has the result knows this worker is coming. */
         atomic_fetch_add(&pool->returning, 1);
+        atomic_fetch_sub(&pool->busy, 1);
         cv_future_set_result(w->future, &r);
     } else {
         atomic_fetch_add(&pool->returning, 1);
+        atomic_fetch_sub(&pool->busy, 1);
     }
     cv_future_release(w->future); /* w goes with it */
 }
@@ -288,6 +307,11 @@ static void *worker_main(void *arg)
 
     bool idle = true; /* a new worker is busy as soon as it takes work */
     bool returning = false;
+    if (self->first != NULL) {
+        run(pool, self, self->first, &idle);
+        self->first = NULL;
+        returning = true;
+    }
     for (;;) {
         /* No longer on the way back once it looks at the queue; a submit
          * that saw it coming queued its call before this look. */
@@ -295,7 +319,7 @@ static void *worker_main(void *arg)
             atomic_fetch_sub(&pool->returning, 1);
             returning = false;
         }
-        work *w = take(pool);
+        work *w = take(pool, true);
         if (w == NULL) {
             /* At shutdown, leave once nothing is queued.  `pushed` is read
              * after the flag, so it counts every call whose submit did not
@@ -317,7 +341,7 @@ static size_t cancel_queued(cv_pool *pool)
 {
     size_t n = 0;
     work *w;
-    while ((w = take(pool)) != NULL) {
+    while ((w = take(pool, false)) != NULL) {
         cv_future_cancel(w->future);
         cv_future_release(w->future); /* frees w too */
         n++;
@@ -346,20 +370,38 @@ static void add_worker(cv_pool *pool)
     } else if (atomic_load(&pool->sleepers) > atomic_load(&pool->wakeups)) {
         atomic_fetch_add(&pool->wakeups, 1);
         pthread_cond_signal(&pool->cond);
-    } else if (n < pool->max_workers) {
+    } else if (n < pool->max_workers && queued(pool) > n - atomic_load(&pool->busy)) {
+        /* Only when the calls queued outnumber the workers not busy: an
+         * idle worker always looks at the queue again before it sleeps,
+         * and needs_worker's counters, read one by one, can miss one on
+         * its way from polling to sleeping and back, which started a
+         * second thread for calls submitted one after another (CPython's
+         * idle semaphore reuses the idle worker; its
+         * test_idle_thread_reuse). */
         worker *wk = &pool->workers[n];
         wk->pool = pool;
         wk->index = n;
         wk->lane = cv_bus_new_lane(pool->bus);
+        /* The new worker's first call is taken here, before submit
+         * returns (see the top of the file).  It is the oldest call queued,
+         * so the order holds; NULL if a polling worker took it first. */
+        wk->first = take(pool, true);
         /* Counted before it exists: a submit that sees what the new worker
-         * does (takes its call, say) must not conclude there is none. */
+         * does (runs its call, say) must not conclude there is none. */
         atomic_store(&pool->nthreads, n + 1);
-        if (pthread_create(&wk->thread, NULL, worker_main, wk) == 0)
+        if (pthread_create(&wk->thread, NULL, worker_main, wk) == 0) {
             wk->joinable = true;
-        else
+        } else {
             atomic_store(&pool->nthreads, n);
-        /* Without a new thread the call waits for a running worker; if
-         * there is none at all, submit reports the failure. */
+            /* Back in the queue (at its end: the one place a submitter's
+             * queue can add to) for a running worker, or for submit to
+             * cancel if there is none. */
+            if (wk->first != NULL) {
+                push(pool, wk->first);
+                atomic_fetch_add(&pool->pushed, 1);
+                wk->first = NULL;
+            }
+        }
     }
     pthread_mutex_unlock(&pool->mu);
 }

@@ -14,11 +14,14 @@
 
 typedef struct cv_pool cv_pool;
 
-/* min(32, cores + 4), as Python chooses. */
+/* min(32, cores + 4), as Python chooses when max_workers is None: pass
+ * it to cv_pool_create for the default. */
 int cv_pool_default_workers(void);
 
-/* max_workers 0 means the default; bus may be NULL (events off).  `name`
- * prefixes the workers' lane names ("worker" gives "worker 1", ...). */
+/* A pool of at most max_workers threads.  NULL if max_workers <= 0 (where
+ * Python raises ValueError) or without memory.  bus may be NULL (events
+ * off).  `name` prefixes the workers' lane names ("worker" gives "worker
+ * 1", ...). */
 cv_pool *cv_pool_create(cv_bus *bus, int max_workers, const char *name);
 /* Shuts down (waiting) and frees the pool.  Futures stay valid. */
 void cv_pool_destroy(cv_pool *pool);

@@ -19,18 +19,22 @@ enum cv_return_when {
 
 /* Waits up to timeout_s (negative: forever) until `return_when` holds.
  * done[i] is set to 1 for each future that is done, 0 otherwise.  Returns
- * the number done (which may be fewer than asked for after a timeout). */
+ * the number done (which may be fewer than asked for after a timeout).
+ * A future listed twice has both its places set alike and counts twice
+ * (Python returns sets; here the flags follow the caller's list). */
 size_t cv_wait(cv_future *const *fs, size_t n, double timeout_s, int return_when,
                uint8_t *done);
 
-/* Yields futures as they complete: those already done first, then in the
- * order they finish.  The timeout counts from cv_as_completed_start. */
+/* Yields futures as they complete: those already done first (in list
+ * order), then in the order they finish.  A future listed twice is yielded
+ * once, as Python's as_completed works on set(fs).  The timeout counts
+ * from cv_as_completed_start. */
 typedef struct cv_as_completed cv_as_completed;
 cv_as_completed *cv_as_completed_start(cv_future *const *fs, size_t n, double timeout_s);
 /* CV_OK with *out set (not retained: the caller's reference is the one),
  * CV_EDONE when all were yielded, CV_ETIMEDOUT when the timeout passed
  * with futures still unfinished (cv_as_completed_unfinished says how
- * many). */
+ * many distinct futures). */
 int cv_as_completed_next(cv_as_completed *it, cv_future **out);
 size_t cv_as_completed_unfinished(const cv_as_completed *it);
 void cv_as_completed_close(cv_as_completed *it);

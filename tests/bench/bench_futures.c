@@ -39,7 +39,7 @@ static double one_run(bool events, double *preempted)
     uint8_t *done = malloc(CALLS);
     long p0 = preemptions();
     int64_t t0 = cv_clock_mono_ns();
-    cv_pool *pool = cv_pool_create(bus, 0, NULL);
+    cv_pool *pool = cv_pool_create(bus, cv_pool_default_workers(), NULL);
     for (int i = 0; i < CALLS; i++)
         fs[i] = cv_pool_submit(pool, "noop", noop, NULL, NULL);
     cv_wait(fs, CALLS, -1, CV_ALL_COMPLETED, done);
