@@ -54,7 +54,7 @@ void cv_task__wake(cv_task *t, int status)
 {
     t->status = status;
     t->run = CV_TASK__R_READY;
-    publish(t, CV_TASK_SCHEDULED, NULL, 0, 0);
+    publish(t, CV_TASK_SCHEDULED, NULL, 0, status); /* the cause: CV_ECANCELLED, a failure, 0 */
     cv_handle_schedule(&t->step);
 }
 
