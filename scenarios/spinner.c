@@ -339,8 +339,8 @@ static int spin(cv_task *t, void *arg)
     }
     frame(run, CV_SIDE_TASK, f->n + 1, "");                 /* print(f'\r{blanks}\r', end='') */
     mark(run, CV_SIDE_TASK,
-         "spin() caught CancelledError at its await, left its loop and cleared its line; it returns "
-         "None, so its task ends done, not cancelled");
+         "spin() caught CancelledError at its await and cleared its line; it returns None: its "
+         "task ends done");
     CV_RETURN_TEXT(t, 0, "None");                           /* (returns None) */
     CV_CORO_END(t);
 }
@@ -359,31 +359,31 @@ static int slow(cv_task *t, void *arg)
     CV_CORO_BEGIN(t);
     if (cfg->work == WORK_SLEEP) {
         mark(run, CV_SIDE_TASK,
-             "await asyncio.sleep(3) in slow(): slow() suspends, and supervisor, which awaits it, "
-             "with it; the loop is free to run spin");
+             "await asyncio.sleep(3) in slow() suspends supervisor, which awaits slow(): the loop "
+             "can run spin");
         CV_AWAIT_SLEEP(t, 3.0 / run->speed);                /* await asyncio.sleep(3) */
         CV_RETURN(t, 42);                                   /* return 42 */
     } else if (cfg->work == WORK_BLOCK) {
         mark(run, CV_SIDE_TASK,
-             "time.sleep(3) in slow(), inside supervisor's step: it blocks the event loop, so spin, "
-             "though scheduled, cannot start");
+             "time.sleep(3) in slow() runs inside supervisor's step: the loop is blocked, spin "
+             "cannot start");
         cv_run_sleep(run, 3.0);                             /* time.sleep(3) */
         mark(run, CV_SIDE_TASK,
-             "time.sleep(3) returned: slow() returns 42 to supervisor in the same step, and spin "
-             "has still not run");
+             "time.sleep(3) returned: slow() returns 42 to supervisor, in the same step; spin has "
+             "not run");
         CV_RETURN(t, 42);                                   /* return 42 */
     } else if (cfg->work == WORK_CPU) {
         mark(run, CV_SIDE_TASK,
-             "is_prime(%llu) never awaits: it runs inside supervisor's step and holds the event "
-             "loop, so spin, though scheduled, cannot start", n);
+             "is_prime(%llu) never awaits: it holds the loop inside supervisor's step, so spin "
+             "cannot start", n);
         f->prime = is_prime(run, n);                        /* return is_prime(n) */
         mark(run, CV_SIDE_TASK,
-             "is_prime() returned: check() returns to supervisor in the same step, and spin has "
-             "still not run");
+             "is_prime() returned: check() returns to supervisor, in the same step; spin has not "
+             "run");
     } else {
         mark(run, CV_SIDE_TASK,
-             "is_prime(%llu) awaits asyncio.sleep(0) now and then: each time supervisor suspends "
-             "with it and the loop runs spin, so the check takes longer", n);
+             "is_prime(%llu) awaits asyncio.sleep(0) now and then: supervisor suspends, spin "
+             "runs, the check takes longer", n);
         /* async def is_prime(n): the trivial cases are settled by the table. */
         f->prime = true;
         f->root = isqrt_u64(n);                             /* root = math.isqrt(n) */
@@ -417,8 +417,8 @@ static int supervisor(cv_task *t, void *arg)
     if (s->spinner == NULL)
         CV_FAIL(t, CV_ENOMEM, "out of memory");
     mark(run, CV_SIDE_TASK,
-         "create_task(spin): the task is scheduled, but it can run only once supervisor awaits "
-         "something that suspends");
+         "create_task(spin): spin is scheduled; it can run only when supervisor suspends at an "
+         "await");
     cv_run_log_side(run, CV_SIDE_TASK,                      /* print(f'spinner object: {spinner}') */
                     "spinner object: <Task pending name='Task-%llu' coro=<spin() running at "
                     "scenarios/spinner.c:%d>>",
@@ -428,8 +428,7 @@ static int supervisor(cv_task *t, void *arg)
     s->result = CV_AWAITED_VALUE(t);
     if (s->spin.n == 0)
         mark(run, CV_SIDE_TASK,
-             "cancel(): spin is cancelled before it ever ran, for the flow of control never left "
-             "supervisor until slow() returned");
+             "cancel(): spin is cancelled before it ever ran, since supervisor never suspended");
     else
         mark(run, CV_SIDE_TASK,
              "cancel(): spin is woken at its await, where CancelledError will be raised");
@@ -447,8 +446,8 @@ static void task_main(task_side *s)
     if (s->own_thread) {
         lane_started(run, s->lane, CV_SIDE_TASK, CV_ROLE_LOOP, "event loop");
         mark(run, CV_SIDE_TASK,
-             "The event loop runs on a thread of its own here, so that both sides share one "
-             "clock; in the book it runs on the main thread");
+             "The event loop runs on a thread of its own here, so both sides share one clock; "
+             "the book runs it on main");
     }
     mark(run, CV_SIDE_TASK,
          "asyncio.run(supervisor()): the event loop starts%s and runs the supervisor coroutine "
@@ -460,8 +459,8 @@ static void task_main(task_side *s)
     if (rc == CV_OK && !cv_run_stopping(run)) {
         if (s->spin.n == 0)
             mark(run, CV_SIDE_TASK,
-                 "The task spinner never drew a frame: spin was created and cancelled, but never "
-                 "entered, since the flow of control never left supervisor until slow() returned");
+                 "The task spinner never drew a frame: control never left supervisor until slow() "
+                 "returned");
         print_answer(s->cfg, CV_SIDE_TASK, r.value);
     } else if (!cv_run_stopping(run)) {
         cv_run_log_side(run, CV_SIDE_TASK, "error: %s",
