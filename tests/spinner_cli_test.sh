@@ -65,9 +65,12 @@ book "cpu, task" '' --side task --work cpu -- "$TASK_OBJ" "$PRIME"
 book "nap, task" '\(task side drew [0-9]+ frames\)' --side task --work nap -- "$TASK_OBJ" "$PRIME"
 book "cpu, thread" '\(thread side drew [0-9]+ frames\)' --side thread --work cpu -- \
     "$THREAD_OBJ" "$PRIME"
-# Both at once: the two programs' lines, each side's in its order.
-book "block, both" '\(thread side drew [0-9]+ frames\)' --work block -- \
-    "$THREAD_OBJ" "$TASK_OBJ" 'Answer: 42' 'Answer: 42'
+# Both at once: the two programs' lines, interleaved as the two threads go
+# (each side's own lines come in its order).
+ANY="($THREAD_OBJ|$TASK_OBJ|Answer: 42)"
+book "block, both" '\(thread side drew [0-9]+ frames\)' --work block -- "$ANY" "$ANY" "$ANY" "$ANY"
+check "block, both: one object line per side, two answers" test \
+    "$(grep -Ec "^($THREAD_OBJ)$" "$TMP/book"):$(grep -Ec "^($TASK_OBJ)$" "$TMP/book"):$(grep -c '^Answer: 42$' "$TMP/book")" = 1:1:2
 
 # Both sides with a trace: it carries frames of both sides and the tasks by
 # label; spin caught its CancelledError, so its task ends done.
