@@ -431,7 +431,7 @@ static int supervisor(cv_task *t, void *arg)
              "cancel(): spin is cancelled before it ever ran, since supervisor never suspended");
     else
         mark(run, CV_SIDE_TASK,
-             "cancel(): spin is woken at its await, where CancelledError will be raised");
+             "cancel(): supervisor cancels spin from outside, which no one can do to a thread");
     cv_task_cancel(s->spinner);                             /* spinner.cancel() */
     CV_RETURN(t, s->result);                                /* return result */
     CV_CORO_END(t);

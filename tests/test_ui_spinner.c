@@ -1,10 +1,10 @@
 /* The spinner's timeline as the UI tells it, on live runs at --speed 10:
  * each caption names the real cause of what happens, in causal order.
- * --work sleep: cancel() is shown when it wakes spin at its await (not
+ * --work sleep: cancel() is shown when it reaches spin at its await (not
  * "sleep 0.1s is over", and before spin catches the CancelledError); spin
- * then ends done, since it caught it.  --work block: spin ends cancelled
- * without ever running, the end says the task spinner never drew a frame,
- * and its pane says so.  With both sides, the loop's own thread is named
+ * then ends done, since it caught it.  --work block: cancel() reaches spin
+ * before its first step, spin ends cancelled without ever running, the end
+ * says the task spinner never drew a frame, and its pane says so.  With both sides, the loop's own thread is named
  * as concviz's choice, not the book's. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -83,16 +83,16 @@ static void test_cancel_is_captioned_where_it_wakes_spin(void **state)
     const cv_log *log = run->log;
     char buf[512];
     long cancel = find(log, 0, CV_EV_MARK, -1, "cancel():");
-    long woken = find_spin(log, cancel, CV_TASK_SCHEDULED, CV_ECANCELLED);
-    long caught = find(log, woken, CV_EV_MARK, -1, "spin() caught CancelledError");
+    long reached = find_spin(log, cancel, CV_TASK_SCHEDULED, CV_ECANCELLED);
+    long caught = find(log, reached, CV_EV_MARK, -1, "spin() caught CancelledError");
     long end = find_spin(log, caught, CV_TASK_DONE, ANY);
-    assert_true(cancel >= 0 && woken > cancel && caught > woken && end > caught);
+    assert_true(cancel >= 0 && reached > cancel && caught > reached && end > caught);
     caption_of(log, cancel, buf, sizeof buf);
-    assert_string_equal(buf, "cancel(): spin is woken at its await, where CancelledError will be "
-                             "raised");
-    caption_of(log, woken, buf, sizeof buf);
-    assert_string_equal(buf, "spin is woken by cancel(): CancelledError will be raised at its "
-                             "await sleep 0.1s");
+    assert_string_equal(buf, "cancel(): supervisor cancels spin from outside, which no one can "
+                             "do to a thread");
+    caption_of(log, reached, buf, sizeof buf);
+    assert_string_equal(buf, "cancel() reaches spin at its await sleep 0.1s: CancelledError "
+                             "will be raised there when it runs");
     caption_of(log, end, buf, sizeof buf);
     assert_string_equal(buf, "spin is done, result None");
     /* Every earlier wake-up of spin was its timer: "sleep 0.1s is over". */
@@ -117,13 +117,17 @@ static void test_block_spin_never_drew(void **state)
     const cv_log *log = run->log;
     char buf[512];
     long cancel = find(log, 0, CV_EV_MARK, -1, "cancel():");
-    long end = find_spin(log, cancel, CV_TASK_CANCELLED, ANY);
+    long reached = find_spin(log, cancel, CV_TASK_SCHEDULED, CV_ECANCELLED);
+    long end = find_spin(log, reached, CV_TASK_CANCELLED, ANY);
     long never = find(log, end, CV_EV_MARK, -1, "The task spinner never drew a frame");
     long answer = find(log, never, CV_EV_LOG, -1, "Answer: 42");
-    assert_true(cancel >= 0 && end > cancel && never > end && answer > never);
+    assert_true(cancel >= 0 && reached > cancel && end > reached && never > end && answer > never);
     caption_of(log, cancel, buf, sizeof buf);
     assert_string_equal(buf, "cancel(): spin is cancelled before it ever ran, since supervisor "
                              "never suspended");
+    caption_of(log, reached, buf, sizeof buf);
+    assert_string_equal(buf, "cancel() reaches spin before its first step: its body will never "
+                             "run");
     caption_of(log, end, buf, sizeof buf);
     assert_string_equal(buf, "spin ends cancelled without ever running: cancel() came before "
                              "its first step");

@@ -213,6 +213,10 @@ bool cv_task_cancel(cv_task *t)
         t->cancel_requested = false;
         cv_task__wake(t, CV_ECANCELLED);
     } else {
+        /* Ready already (or never run): it hears of it when it runs, but
+         * the request shows now, where it is made, unless a cancel() woke it. */
+        if (t->run == CV_TASK__R_READY && !t->cancel_requested && t->status != CV_ECANCELLED)
+            publish(t, CV_TASK_SCHEDULED, NULL, 0, CV_ECANCELLED);
         t->cancel_requested = true;
     }
     return true;

@@ -18,8 +18,10 @@
 
 
 /* A task is ready again: say why, from the outcome it wakes with (the
- * event's code).  Woken by cancel(), it has not caught anything yet: the
- * CancelledError is raised at its await when it runs. */
+ * event's code).  Reached by cancel() (which wakes it, or finds it ready
+ * already), it has not caught anything yet: the CancelledError is raised
+ * at its await when it runs, or, before its first step, its body never
+ * starts. */
 static void scheduled(char *buf, size_t len, size_t *n, const cv_mfuture *t, const cv_event *e,
                       const char *lb)
 {
@@ -29,11 +31,14 @@ static void scheduled(char *buf, size_t len, size_t *n, const cv_mfuture *t, con
     if (e->code == CV_ECANCELLED && on_task) {
         cv_caption_add(buf, len, n, "%s is woken: the %s it awaits ended cancelled, so "
             "CancelledError will be raised at its await", lb, awaits);
+    } else if (e->code == CV_ECANCELLED && (t == NULL || t->nslices == 0)) {
+        cv_caption_add(buf, len, n, "cancel() reaches %s before its first step: its body will "
+            "never run", lb);
     } else if (e->code == CV_ECANCELLED) {
-        cv_caption_add(buf, len, n, "%s is woken by cancel(): CancelledError will be raised at "
-            "its await", lb);
+        cv_caption_add(buf, len, n, "cancel() reaches %s at its await", lb);
         if (awaits != NULL)
             cv_caption_add(buf, len, n, " %s", awaits);
+        cv_caption_add(buf, len, n, ": CancelledError will be raised there when it runs");
     } else if (e->code != 0) {
         cv_caption_add(buf, len, n, "%s is woken: what it awaits", lb);
         if (awaits != NULL)
