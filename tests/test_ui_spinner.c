@@ -4,8 +4,9 @@
  * "sleep 0.1s is over", and before spin catches the CancelledError); spin
  * then ends done, since it caught it.  --work block: cancel() reaches spin
  * before its first step, spin ends cancelled without ever running, the end
- * says the task spinner never drew a frame, and its pane says so.  With both sides, the loop's own thread is named
- * as concviz's choice, not the book's. */
+ * says the task spinner never drew a frame, and its pane says so.  With
+ * both sides, the loop's own thread is named as concviz's choice, not the
+ * book's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
