@@ -67,8 +67,9 @@ static const cv_field future_fields[] = {
  * what it awaits while suspended, the task that created it, and why it is
  * scheduled again: "code" on a scheduled line is the outcome it wakes with,
  * absent for a timer, I/O or a plain wake-up, CV_ECANCELLED (-2) when
- * cancel() woke it (or the task it awaits ended cancelled), so that the
- * cancellation shows where it is asked, before the task catches it. */
+ * cancel() reached it (woke it, or found it ready already, then on a
+ * second scheduled line) or the task it awaits ended cancelled, so that
+ * the cancellation shows where it is asked, before the task catches it. */
 static const cv_field task_fields[] = {
     {"id", CV_FT_INT, CV_FM_ID, .required = true, ID_RANGE},
     {"label", CV_FT_LABEL, CV_FM_TEXT, .optional = true, .states = CV_IN(CV_TASK_CREATED)},
