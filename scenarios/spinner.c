@@ -7,13 +7,21 @@
  *   - The thread side runs on the run's main thread (lane 0): it creates a
  *     spinner thread, starts it, calls slow(), sets the `done` event and
  *     joins.  The spinner can only be asked to stop.
- *   - The task side runs an event loop on a thread of its own: supervisor
- *     creates the spin task, awaits slow() and cancels the spinner, which
- *     is stopped by CancelledError raised at its await.
+ *   - The task side is asyncio.run(supervisor()) (cv_loop_run_main):
+ *     supervisor creates the spin task, awaits slow() inline, as Python
+ *     runs an awaited coroutine's body in the caller's step, and cancels
+ *     the spinner.  If slow() suspends (sleep, nap), spin runs meanwhile
+ *     and is stopped by CancelledError raised at its await; if it blocks
+ *     (block, cpu), spin never runs at all: it is cancelled before its
+ *     first step and draws not one frame.
+ *   - The book runs the event loop on the main thread, and so does the
+ *     task side alone (--side task).  With both sides, main is the thread
+ *     side's, so the loop gets a thread of its own, and a MARK says why.
  *
- * Frames, milestones (MARK) and console lines carry their side, so the UI
- * can draw two panes and a replay turns the spinners too; task and loop
- * events come from the loop itself.
+ * Console lines are exactly the book's programs' (the Task repr names this
+ * file); frames, milestones (MARK) and console lines carry their side, so
+ * the UI can draw two panes and a replay turns the spinners too; task and
+ * loop events come from the loop itself.
  *
  * --work picks what slow() does: sleep (the book's programs), block (a
  * blocking time.sleep(3) inside the coroutine), cpu (is_prime of a large
@@ -213,7 +221,8 @@ static void *spin_thread(void *arg)
     return NULL;
 }
 
-/* def slow() -> int: time.sleep(3); return 42  (cpu, nap: is_prime(N)) */
+/* def slow() -> int: time.sleep(3); return 42  (cpu, nap: check(n), which
+ * returns is_prime(n)) */
 static long long slow_thread(const spinner_cfg *cfg)
 {
     cv_run *run = cfg->run;
@@ -221,19 +230,34 @@ static long long slow_thread(const spinner_cfg *cfg)
         mark(run, CV_SIDE_THREAD,
              "slow() calls time.sleep(3): main blocks for 3 s while the spinner thread keeps drawing");
         cv_run_sleep(run, 3.0);                             /* time.sleep(3) */
-    } else {
-        /* A thread has no await: nap runs the same check as cpu. */
-        mark(run, CV_SIDE_THREAD,
-             "slow() computes is_prime(%llu) in main: main is busy, yet the spinner thread keeps "
-             "drawing, for the OS gives every thread its turn",
-             (unsigned long long)cfg->prime);
-        cv_run_log_side(run, CV_SIDE_THREAD, "is_prime(%llu) ...", (unsigned long long)cfg->prime);
-        bool prime = is_prime(run, cfg->prime);
-        if (!cv_run_stopping(run))
-            cv_run_log_side(run, CV_SIDE_THREAD, "is_prime(%llu) -> %s",
-                            (unsigned long long)cfg->prime, prime ? "True" : "False");
+        return 42;                                          /* return 42 */
     }
-    return 42;                                              /* return 42 */
+    /* A thread has no await: nap runs the same check as cpu. */
+    mark(run, CV_SIDE_THREAD,
+         "check() computes is_prime(%llu) in main: main is busy, yet the spinner thread keeps "
+         "drawing, for the OS gives every thread its turn",
+         (unsigned long long)cfg->prime);
+    return is_prime(run, cfg->prime);                       /* return is_prime(n) */
+}
+
+/* main()'s last line: print(f'Answer: {result}'), or in the primes
+ * variants print(f'{n:,} {msg} prime'). */
+static void print_answer(const spinner_cfg *cfg, int side, long long result)
+{
+    if (cfg->work == WORK_SLEEP || cfg->work == WORK_BLOCK) {
+        cv_run_log_side(cfg->run, side, "Answer: %lld", result);
+        return;
+    }
+    char digits[24], grouped[32];
+    int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)cfg->prime);
+    size_t j = 0;
+    for (int k = 0; k < len; k++) {
+        if (k > 0 && (len - k) % 3 == 0)
+            grouped[j++] = ',';
+        grouped[j++] = digits[k];
+    }
+    grouped[j] = '\0';
+    cv_run_log_side(cfg->run, side, "%s %s prime", grouped, result ? "is" : "is not");
 }
 
 /* def supervisor() -> int:  and main(), which prints its result. */
@@ -245,7 +269,7 @@ static int thread_side(const spinner_cfg *cfg)
     thread_spinner sp = {run, &done, cv_bus_new_lane(run->bus)};
     /* spinner = Thread(target=spin, args=('thinking!', done)) */
     mark(run, CV_SIDE_THREAD, "Thread created: it will not run until start()");
-    cv_run_log_side(run, CV_SIDE_THREAD, "spinner object: <Thread(Thread-1, initial)>");
+    cv_run_log_side(run, CV_SIDE_THREAD, "spinner object: <Thread(Thread-1 (spin), initial)>");
     mark(run, CV_SIDE_THREAD, "start(): the spinner thread begins to run");
     pthread_t thread;
     if (pthread_create(&thread, NULL, spin_thread, &sp) != 0) { /* spinner.start() */
@@ -260,7 +284,7 @@ static int thread_side(const spinner_cfg *cfg)
     mark(run, CV_SIDE_THREAD, "join(): main waits for the spinner thread to finish");
     pthread_join(thread, NULL);                             /* spinner.join() */
     if (!cv_run_stopping(run))
-        cv_run_log_side(run, CV_SIDE_THREAD, "Answer: %lld", result); /* print(f'Answer: {result}') */
+        print_answer(cfg, CV_SIDE_THREAD, result);          /* print(f'Answer: {result}') */
     cv_notice_destroy(&done);
     return 0;
 }
@@ -283,15 +307,17 @@ typedef struct slow_frame {
 struct task_side {
     const spinner_cfg *cfg;
     int lane;
-    pthread_t thread;
-    pthread_mutex_t mu; /* guards loop against main's stop while it goes away */
+    bool own_thread;    /* both sides: the loop runs on a thread of its own */
+    pthread_t thread;   /* the loop's own thread, or the stop watcher */
+    pthread_mutex_t mu; /* guards loop against a stop while it goes away */
     cv_loop *loop;      /* NULL once destroyed */
     atomic_bool finished;
     int status;
-    /* The coroutines' frames. */
-    cv_task *spinner, *slow;
+    /* The coroutines' frames; slow runs inside supervisor's task. */
+    cv_task *spinner;
     spin_frame spin;
     slow_frame slow_f;
+    long long result;
 };
 
 /* The line where spin() is defined, for its repr: Python names the line
@@ -313,16 +339,17 @@ static int spin(cv_task *t, void *arg)
     }
     frame(run, CV_SIDE_TASK, f->n + 1, "");                 /* print(f'\r{blanks}\r', end='') */
     mark(run, CV_SIDE_TASK,
-         "spin() caught CancelledError at its await and cleared its line: the task ends cancelled");
-    /* The book's spin() returns here, and asyncio would then call the task
-     * done; re-raising, as asyncio's documentation asks of code that
-     * catches CancelledError, keeps the cancellation visible. */
-    CV_RERAISE(t);                                          /* raise */
+         "spin() caught CancelledError at its await and cleared its line; it returns None: its "
+         "task ends done");
+    CV_RETURN_TEXT(t, 0, "None");                           /* (returns None) */
     CV_CORO_END(t);
 }
 
 /* async def slow() -> int:  await asyncio.sleep(3); return 42, or the
- * experiments that block the loop (block, cpu) or nap in the check. */
+ * experiments: time.sleep(3) (block), check(n) with the plain is_prime
+ * (cpu) or with the is_prime that awaits asyncio.sleep(0) (nap).  slow()
+ * is awaited, not made a task: its body runs inside supervisor's step, so
+ * until it awaits something that suspends, nothing else runs. */
 static int slow(cv_task *t, void *arg)
 {
     slow_frame *f = arg;
@@ -332,27 +359,31 @@ static int slow(cv_task *t, void *arg)
     CV_CORO_BEGIN(t);
     if (cfg->work == WORK_SLEEP) {
         mark(run, CV_SIDE_TASK,
-             "await asyncio.sleep(3): slow() suspends and the loop is free to run the spinner");
+             "await asyncio.sleep(3) in slow() suspends supervisor, which awaits slow(): the loop "
+             "can run spin");
         CV_AWAIT_SLEEP(t, 3.0 / run->speed);                /* await asyncio.sleep(3) */
+        CV_RETURN(t, 42);                                   /* return 42 */
     } else if (cfg->work == WORK_BLOCK) {
         mark(run, CV_SIDE_TASK,
-             "time.sleep(3) blocks the event loop: nothing else can run, so the spinner freezes");
+             "time.sleep(3) in slow() runs inside supervisor's step: the loop is blocked, spin "
+             "cannot start");
         cv_run_sleep(run, 3.0);                             /* time.sleep(3) */
         mark(run, CV_SIDE_TASK,
-             "time.sleep(3) returned: the loop is free again, 3 s late for the spinner's next frame");
+             "time.sleep(3) returned: slow() returns 42 to supervisor, in the same step; spin has "
+             "not run");
+        CV_RETURN(t, 42);                                   /* return 42 */
     } else if (cfg->work == WORK_CPU) {
         mark(run, CV_SIDE_TASK,
-             "is_prime(%llu) never awaits: it holds the event loop, and the spinner freezes "
-             "until it returns", n);
-        cv_run_log_side(run, CV_SIDE_TASK, "is_prime(%llu) ...", n);
+             "is_prime(%llu) never awaits: it holds the loop inside supervisor's step, so spin "
+             "cannot start", n);
         f->prime = is_prime(run, n);                        /* return is_prime(n) */
         mark(run, CV_SIDE_TASK,
-             "is_prime() returned: the loop is free again, long after the spinner's next frame was due");
+             "is_prime() returned: check() returns to supervisor, in the same step; spin has not "
+             "run");
     } else {
         mark(run, CV_SIDE_TASK,
-             "is_prime(%llu) awaits asyncio.sleep(0) now and then: the spinner gets its turns, and "
-             "the check takes longer", n);
-        cv_run_log_side(run, CV_SIDE_TASK, "is_prime(%llu) ...", n);
+             "is_prime(%llu) awaits asyncio.sleep(0) now and then: supervisor suspends, spin "
+             "runs, the check takes longer", n);
         /* async def is_prime(n): the trivial cases are settled by the table. */
         f->prime = true;
         f->root = isqrt_u64(n);                             /* root = math.isqrt(n) */
@@ -362,15 +393,15 @@ static int slow(cv_task *t, void *arg)
                 break;
             }
             if (f->i % (uint64_t)cfg->nap_every == 1) {     /*     if i % 100_000 == 1: */
-                if (cv_run_stopping(run))
+                if (cv_run_stopping(run)) {
+                    f->prime = false;
                     break;
+                }
                 CV_YIELD(t);                                /*         await asyncio.sleep(0) */
             }
         }
     }
-    if (cfg->work >= WORK_CPU && !cv_run_stopping(run))
-        cv_run_log_side(run, CV_SIDE_TASK, "is_prime(%llu) -> %s", n, f->prime ? "True" : "False");
-    CV_RETURN(t, 42);                                       /* return 42 */
+    CV_RETURN(t, f->prime);                                 /* return True / False */
     CV_CORO_END(t);
 }
 
@@ -379,96 +410,85 @@ static int supervisor(cv_task *t, void *arg)
 {
     task_side *s = arg;
     cv_run *run = s->cfg->run;
-    cv_loop *loop = cv_task_loop(t);
-    cv_result r;
     CV_CORO_BEGIN(t);
     s->spin.side = s;
     /* spinner = asyncio.create_task(spin('thinking!')) */
-    s->spinner = cv_task_create(loop, "spin", spin, &s->spin);
+    s->spinner = cv_task_create(cv_task_loop(t), "spin", spin, &s->spin);
     if (s->spinner == NULL)
         CV_FAIL(t, CV_ENOMEM, "out of memory");
     mark(run, CV_SIDE_TASK,
-         "create_task(spin): the task is already scheduled; it runs as soon as supervisor awaits");
+         "create_task(spin): spin is scheduled; it can run only when supervisor suspends at an "
+         "await");
     cv_run_log_side(run, CV_SIDE_TASK,                      /* print(f'spinner object: {spinner}') */
-                    "spinner Task object: <Task pending name='Task-%llu' coro=<spin() running at "
+                    "spinner object: <Task pending name='Task-%llu' coro=<spin() running at "
                     "scenarios/spinner.c:%d>>",
                     (unsigned long long)cv_task_id(s->spinner), spin_line);
-    /* In the book `await slow()` runs slow's body inside supervisor's own
-     * step, so in the block and cpu experiments the spinner never draws at
-     * all.  Here slow() is a task of its own, so that it shows on screen:
-     * spin, created first, draws one frame before slow runs and then stays
-     * frozen on it, which teaches the same lesson. */
     s->slow_f.side = s;
-    s->slow = cv_task_create(loop, "slow", slow, &s->slow_f);
-    if (s->slow == NULL)
-        CV_FAIL(t, CV_ENOMEM, "out of memory");
-    CV_AWAIT_TASK(t, s->slow);                              /* result = await slow() */
-    cv_task_result(s->slow, &r);
-    mark(run, CV_SIDE_TASK, "cancel(): CancelledError will be raised at the spinner's await");
+    CV_AWAIT_CORO(t, slow, &s->slow_f);                     /* result = await slow() */
+    s->result = CV_AWAITED_VALUE(t);
+    if (s->spin.n == 0)
+        mark(run, CV_SIDE_TASK,
+             "cancel(): spin is cancelled before it ever ran, since supervisor never suspended");
+    else
+        mark(run, CV_SIDE_TASK,
+             "cancel(): supervisor cancels spin from outside, which no one can do to a thread");
     cv_task_cancel(s->spinner);                             /* spinner.cancel() */
-    CV_RETURN(t, r.value);                                  /* return result */
+    CV_RETURN(t, s->result);                                /* return result */
     CV_CORO_END(t);
 }
 
-/* def main(): result = asyncio.run(supervisor()); print(f'Answer: {result}') */
-static void *loop_thread(void *arg)
+/* def main(): result = asyncio.run(supervisor()); print(f'Answer: {result}')
+ * On the run's main thread as in the book, or, with both sides, on a
+ * thread of its own. */
+static void task_main(task_side *s)
 {
-    task_side *s = arg;
     cv_run *run = s->cfg->run;
-    cv_bus_attach(run->bus, s->lane);
-    lane_started(run, s->lane, CV_SIDE_TASK, CV_ROLE_LOOP, "event loop");
+    if (s->own_thread) {
+        lane_started(run, s->lane, CV_SIDE_TASK, CV_ROLE_LOOP, "event loop");
+        mark(run, CV_SIDE_TASK,
+             "The event loop runs on a thread of its own here, so both sides share one clock; "
+             "the book runs it on main");
+    }
     mark(run, CV_SIDE_TASK,
-         "asyncio.run(supervisor()): the event loop starts and schedules the supervisor coroutine");
-    cv_task *sup = cv_task_create(s->loop, "supervisor", supervisor, s);
+         "asyncio.run(supervisor()): the event loop starts%s and runs the supervisor coroutine "
+         "as a task", s->own_thread ? "" : " on the main thread, as in the book,");
     cv_result r = {0};
-    int rc = sup != NULL ? cv_loop_run_until_complete(s->loop, sup, &r) : CV_ENOMEM;
-    /* asyncio.run() lets the tasks still alive finish before it returns:
-     * the spinner sees its cancellation and clears its line. */
-    if (rc == CV_OK && !cv_run_stopping(run))
-        cv_loop_run(s->loop);
+    /* asyncio.run also ends the tasks main left behind: cancelled, then
+     * run, so that their finally blocks (and except clauses) execute. */
+    int rc = cv_loop_run_main(s->loop, "supervisor", supervisor, s, &r);
     if (rc == CV_OK && !cv_run_stopping(run)) {
-        cv_run_log_side(run, CV_SIDE_TASK, "Answer: %lld", r.value);
+        if (s->spin.n == 0)
+            mark(run, CV_SIDE_TASK,
+                 "The task spinner never drew a frame: control never left supervisor until slow() "
+                 "returned");
+        print_answer(s->cfg, CV_SIDE_TASK, r.value);
     } else if (!cv_run_stopping(run)) {
         cv_run_log_side(run, CV_SIDE_TASK, "error: %s",
                         rc == CV_EFAILED ? r.message : cv_strerror(rc));
         s->status = 1;
     }
-    cv_task_release(sup);
     cv_task_release(s->spinner);
-    cv_task_release(s->slow);
     pthread_mutex_lock(&s->mu);
     cv_loop *loop = s->loop;
     s->loop = NULL;
     pthread_mutex_unlock(&s->mu);
     cv_loop_destroy(loop); /* tasks cut short by a stop end cancelled here */
-    publish_text(run, CV_EV_THREAD, CV_THREAD_STOPPED, CV_SIDE_TASK, s->lane, 0, NULL);
+    if (s->own_thread)
+        publish_text(run, CV_EV_THREAD, CV_THREAD_STOPPED, CV_SIDE_TASK, s->lane, 0, NULL);
     atomic_store(&s->finished, true);
+}
+
+static void *loop_thread(void *arg)
+{
+    task_side *s = arg;
+    cv_bus_attach(s->cfg->run->bus, s->lane);
+    task_main(s);
     return NULL;
 }
 
-/* Starts the task side on its own thread: 0, or CV_ENOMEM after logging why. */
-static int task_side_start(task_side *s, const spinner_cfg *cfg)
-{
-    cv_run *run = cfg->run;
-    s->cfg = cfg;
-    s->lane = cv_bus_new_lane(run->bus);
-    pthread_mutex_init(&s->mu, NULL);
-    atomic_init(&s->finished, false);
-    s->loop = cv_loop_create(run->bus, s->lane);
-    if (s->loop != NULL)
-        cv_loop_set_demo_speed(s->loop, run->speed);
-    if (s->loop == NULL || pthread_create(&s->thread, NULL, loop_thread, s) != 0) {
-        cv_run_log_side(run, CV_SIDE_TASK, "error: cannot start the event loop");
-        cv_loop_destroy(s->loop);
-        pthread_mutex_destroy(&s->mu);
-        return CV_ENOMEM;
-    }
-    return 0;
-}
-
-/* Waits for the task side to end; if the run is asked to stop first, stops
- * the loop, which returns after its current turn. */
-static int task_side_join(task_side *s)
+/* Until the task side is finished: if the run is asked to stop first,
+ * stops the loop, which returns after its current turn. */
+static void watch_for_stop(task_side *s)
 {
     cv_run *run = s->cfg->run;
     while (!atomic_load(&s->finished)) {
@@ -480,6 +500,47 @@ static int task_side_join(task_side *s)
             break;
         }
     }
+}
+
+/* The watcher's thread when the loop runs on main: no lane, no events. */
+static void *watcher_thread(void *arg)
+{
+    watch_for_stop(arg);
+    return NULL;
+}
+
+/* Sets the task side up: its loop, on a lane of its own (own_thread) or
+ * on main's, and the thread that runs it or watches it.  0, or CV_ENOMEM
+ * after logging why. */
+static int task_side_start(task_side *s, const spinner_cfg *cfg, bool own_thread)
+{
+    cv_run *run = cfg->run;
+    s->cfg = cfg;
+    s->own_thread = own_thread;
+    s->lane = own_thread ? cv_bus_new_lane(run->bus) : CV_MAIN_LANE;
+    pthread_mutex_init(&s->mu, NULL);
+    atomic_init(&s->finished, false);
+    s->loop = cv_loop_create(run->bus, s->lane);
+    if (s->loop != NULL)
+        cv_loop_set_demo_speed(s->loop, run->speed);
+    if (s->loop == NULL ||
+        pthread_create(&s->thread, NULL, own_thread ? loop_thread : watcher_thread, s) != 0) {
+        cv_run_log_side(run, CV_SIDE_TASK, "error: cannot start the event loop");
+        cv_loop_destroy(s->loop);
+        pthread_mutex_destroy(&s->mu);
+        return CV_ENOMEM;
+    }
+    return 0;
+}
+
+/* Runs the task side on main if that is where it lives, then waits for it
+ * to end; the exit status. */
+static int task_side_finish(task_side *s)
+{
+    if (s->own_thread)
+        watch_for_stop(s);
+    else
+        task_main(s);
     pthread_join(s->thread, NULL);
     pthread_mutex_destroy(&s->mu);
     return s->status;
@@ -507,7 +568,7 @@ static int run_spinner(cv_run *run)
     int status = 0;
     if (tasks) {
         ts = calloc(1, sizeof *ts);
-        if (ts == NULL || task_side_start(ts, &cfg) != 0) {
+        if (ts == NULL || task_side_start(ts, &cfg, threads) != 0) {
             free(ts);
             ts = NULL;
             status = 1;
@@ -516,7 +577,7 @@ static int run_spinner(cv_run *run)
     if (threads && thread_side(&cfg) != 0)
         status = 1;
     if (ts != NULL) {
-        if (task_side_join(ts) != 0)
+        if (task_side_finish(ts) != 0)
             status = 1;
         free(ts);
     }

@@ -45,7 +45,7 @@ MOMENTS=(
     "loiter-2.5s      loiter        0.25  loiter(2) done; main blocks on loiter(3), a worker idles"
     "loiter-end       loiter        0.6   the end: results came back in submission order"
     "spinner-2s       spinner-sleep 1.0   both spinners turn: the thread's on its own thread, spin between slow()'s awaits"
-    "spinner-block-2s spinner-block 1.0   the thread spinner turns; the task spinner is frozen: time.sleep(3) holds the loop"
+    "spinner-block-2s spinner-block 1.0   the thread spinner turns; spin has not run: time.sleep(3) in slow() holds the loop inside supervisor's step"
 )
 
 if [ "$RECORD" = 1 ]; then

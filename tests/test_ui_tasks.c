@@ -279,7 +279,8 @@ static void test_task_captions(void **state)
     caption_at(log, ix_suspend, buf, sizeof buf);
     assert_string_equal(buf, "spin awaits sleep 0.1s: the loop runs something else");
     caption_at(log, ix_cancel, buf, sizeof buf);
-    assert_string_equal(buf, "cancel(): CancelledError is raised at spin's await");
+    assert_string_equal(buf, "spin ends cancelled: the CancelledError raised at its await was not "
+                             "caught");
     caption_at(log, ix_mark, buf, sizeof buf);
     assert_string_equal(buf, "The answer is 42: slow() is done, so spin is cancelled.");
     caption_at(log, ix_mark - 1, buf, sizeof buf);

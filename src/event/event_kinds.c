@@ -64,7 +64,12 @@ static const cv_field future_fields[] = {
 };
 
 /* A task is a future run by an event loop: the same outcome fields, plus
- * what it awaits while suspended and the task that created it. */
+ * what it awaits while suspended, the task that created it, and why it is
+ * scheduled again: "code" on a scheduled line is the outcome it wakes with,
+ * absent for a timer, I/O or a plain wake-up, CV_ECANCELLED (-2) when
+ * cancel() reached it (woke it, or found it ready already, then on a
+ * second scheduled line) or the task it awaits ended cancelled, so that
+ * the cancellation shows where it is asked, before the task catches it. */
 static const cv_field task_fields[] = {
     {"id", CV_FT_INT, CV_FM_ID, .required = true, ID_RANGE},
     {"label", CV_FT_LABEL, CV_FM_TEXT, .optional = true, .states = CV_IN(CV_TASK_CREATED)},
@@ -80,8 +85,11 @@ static const cv_field task_fields[] = {
      COUNT_RANGE},
     {"by", CV_FT_INT, CV_FM_REF, .optional = true, .states = CV_IN(CV_TASK_CREATED),
      COUNT_RANGE},
+    {"code", CV_FT_INT, CV_FM_CODE, .optional = true, .states = CV_IN(CV_TASK_SCHEDULED),
+     CODE_RANGE},
     {"code", CV_FT_INT, CV_FM_CODE, .optional = true,
-     .states = ~(CV_IN(CV_TASK_FAILED) | CV_IN(CV_TASK_SUSPENDED)), CODE_RANGE},
+     .states = ~(CV_IN(CV_TASK_FAILED) | CV_IN(CV_TASK_SUSPENDED) | CV_IN(CV_TASK_SCHEDULED)),
+     CODE_RANGE},
 };
 
 static const cv_field thread_fields[] = {

@@ -54,7 +54,7 @@ void cv_task__wake(cv_task *t, int status)
 {
     t->status = status;
     t->run = CV_TASK__R_READY;
-    publish(t, CV_TASK_SCHEDULED, NULL, 0, 0);
+    publish(t, CV_TASK_SCHEDULED, NULL, 0, status); /* the cause: CV_ECANCELLED, a failure, 0 */
     cv_handle_schedule(&t->step);
 }
 
@@ -213,6 +213,10 @@ bool cv_task_cancel(cv_task *t)
         t->cancel_requested = false;
         cv_task__wake(t, CV_ECANCELLED);
     } else {
+        /* Ready already (or never run): it hears of it when it runs, but
+         * the request shows now, where it is made, unless a cancel() woke it. */
+        if (t->run == CV_TASK__R_READY && !t->cancel_requested && t->status != CV_ECANCELLED)
+            publish(t, CV_TASK_SCHEDULED, NULL, 0, CV_ECANCELLED);
         t->cancel_requested = true;
     }
     return true;

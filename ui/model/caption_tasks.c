@@ -1,8 +1,11 @@
 /*
  * Captions for the event loop's events, in the words of Fluent Python's
  * asyncio chapter: a task created is already scheduled; it runs until an
- * await, where the loop runs something else; cancel() raises
- * CancelledError at that await.  Spinner frames say which side drew, and a
+ * await, where the loop runs something else; cancel() wakes it, and
+ * CancelledError is raised at that await when it runs.  Each caption names
+ * the real cause, in causal order: the wake-up by cancel() is captioned when
+ * it happens, the task's end (cancelled, or done if it caught the error)
+ * when it comes.  Spinner frames say which side drew, and a
  * MARK is the scenario's own sentence, shown as it is.
  */
 #include <stdarg.h>
@@ -10,8 +13,44 @@
 #include <string.h>
 
 #include "caption.h"
+#include "error.h"
 #include "model_kinds.h"
 
+
+/* A task is ready again: say why, from the outcome it wakes with (the
+ * event's code).  Reached by cancel() (which wakes it, or finds it ready
+ * already), it has not caught anything yet: the CancelledError is raised
+ * at its await when it runs, or, before its first step, its body never
+ * starts. */
+static void scheduled(char *buf, size_t len, size_t *n, const cv_mfuture *t, const cv_event *e,
+                      const char *lb)
+{
+    const char *awaits = t != NULL ? t->awaits : NULL;
+    bool on_task = t != NULL && t->awaits_ref != 0 && awaits != NULL &&
+                   strncmp(awaits, "task ", 5) == 0;
+    if (e->code == CV_ECANCELLED && on_task) {
+        cv_caption_add(buf, len, n, "%s is woken: the %s it awaits ended cancelled, so "
+            "CancelledError will be raised at its await", lb, awaits);
+    } else if (e->code == CV_ECANCELLED && (t == NULL || t->nslices == 0)) {
+        cv_caption_add(buf, len, n, "cancel() reaches %s before its first step: its body will "
+            "never run", lb);
+    } else if (e->code == CV_ECANCELLED) {
+        cv_caption_add(buf, len, n, "cancel() reaches %s at its await", lb);
+        if (awaits != NULL)
+            cv_caption_add(buf, len, n, " %s", awaits);
+        cv_caption_add(buf, len, n, ": CancelledError will be raised there when it runs");
+    } else if (e->code != 0) {
+        cv_caption_add(buf, len, n, "%s is woken: what it awaits", lb);
+        if (awaits != NULL)
+            cv_caption_add(buf, len, n, " (%s)", awaits);
+        cv_caption_add(buf, len, n, " failed, and the error will be raised at its await");
+    } else {
+        cv_caption_add(buf, len, n, "%s is ready again", lb);
+        if (awaits != NULL)
+            cv_caption_add(buf, len, n, " (%s is over)", awaits);
+        cv_caption_add(buf, len, n, ": it runs when the loop gets to it");
+    }
+}
 
 void cv_caption__task(const cv_model *m, const cv_event *e, char *buf, size_t len)
 {
@@ -36,10 +75,7 @@ void cv_caption__task(const cv_model *m, const cv_event *e, char *buf, size_t le
         cv_caption_add(buf, len, &n, ")");
         break;
     case CV_TASK_SCHEDULED:
-        cv_caption_add(buf, len, &n, "%s is ready again", lb);
-        if (t != NULL && t->awaits != NULL)
-            cv_caption_add(buf, len, &n, " (%s is over)", t->awaits);
-        cv_caption_add(buf, len, &n, ": it runs when the loop gets to it");
+        scheduled(buf, len, &n, t, e, lb);
         break;
     case CV_TASK_RUNNING:
         cv_caption_add(buf, len, &n, t != NULL && t->nslices > 1 ? "%s resumes on the event loop"
@@ -53,10 +89,14 @@ void cv_caption__task(const cv_model *m, const cv_event *e, char *buf, size_t le
             e->text ? e->text : "something");
         break;
     case CV_TASK_CANCELLED:
+        /* The end, not the request: cancel() showed when it woke the task
+         * (see scheduled), or in the caller's own step. */
         if (t != NULL && t->nslices == 0)
-            cv_caption_add(buf, len, &n, "cancel(): %s is cancelled before it ever ran", lb);
+            cv_caption_add(buf, len, &n,
+                "%s ends cancelled without ever running: cancel() came before its first step", lb);
         else
-            cv_caption_add(buf, len, &n, "cancel(): CancelledError is raised at %s's await", lb);
+            cv_caption_add(buf, len, &n,
+                "%s ends cancelled: the CancelledError raised at its await was not caught", lb);
         break;
     case CV_TASK_DONE:
         cv_caption_add(buf, len, &n, "%s is done", lb);

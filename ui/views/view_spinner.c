@@ -4,7 +4,8 @@
  * "thinking!" beside it as the book's script prints it, the frame count,
  * and what the spinner is doing: turning, frozen (no frame for several
  * times its usual interval, which is what a blocking call does to the
- * task side), or stopped (the line was cleared).  The glyph is cells of
+ * task side), stopped (the line was cleared), or never drawn (the task
+ * side's spin, cancelled before it ever ran).  The glyph is cells of
  * one block character, '#' in ASCII, so it needs no font of its own, and
  * a frozen spinner changes style as well as words, for monochrome screens.
  */
@@ -87,7 +88,14 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     cv_render__fmt_demo(o->now_ns - sd->t_frame, o->speed, age, sizeof age);
     switch (state) {
     case SPIN_NONE:
-        snprintf(what, sizeof what, "no frame yet");
+        /* The task side's spinner may never draw at all: when supervisor
+         * blocks the loop until it cancels spin, spin never runs. */
+        if (side == CV_SIDE_TASK && m->ntasks > 0 && m->ntasks_done == m->ntasks)
+            snprintf(what, sizeof what, "never drew a frame: spin never ran");
+        else if (side == CV_SIDE_TASK && m->ntasks > 1)
+            snprintf(what, sizeof what, "no frame yet: spin has not run");
+        else
+            snprintf(what, sizeof what, "no frame yet");
         break;
     case SPIN_TURNING:
         snprintf(what, sizeof what, "turning (last frame %s ago)", age);
