@@ -121,6 +121,7 @@ typedef struct cv_aio_timeout {
     cv_task *task_;
     cv_task *inner_;
     int cancels_;
+    bool catch_;
     cv_timer timer_;
 } cv_aio_timeout;
 
@@ -129,7 +130,10 @@ typedef struct cv_aio_timeout {
  * the scope that becomes TimeoutError.  A cancel from outside stays a
  * CancelledError (the cancel requests are counted, as Task.cancelling()
  * does).  Negative seconds: no deadline.  One await: wrap a coroutine's
- * body with CV_AWAIT_CORO to put several under one deadline. */
+ * body with CV_AWAIT_CORO to put several under one deadline.  Wrapped in
+ * CV_TRY_AWAIT, the TimeoutError (or what else the await raised) is
+ * caught: CV_AWAIT_STATUS is CV_EFAILED and cv_aio_caught_error() says
+ * CV_ETIMEDOUT. */
 #define CV_AWAIT_WITH_TIMEOUT(t, to, seconds, await_stmt)                         \
     do {                                                                           \
         cv_aio__timeout_enter(t, to, seconds, NULL);                               \
@@ -176,6 +180,10 @@ typedef struct cv_aio_thread_call {
         if (cv_coro__resumed(t))                                                   \
             return CV_CORO_AGAIN;                                                  \
     } while (0)
+
+/* The error of the failure the last await raised and the caller caught
+ * (CV_TRY_AWAIT): CV_ETIMEDOUT for a TimeoutError; 0 if it did not fail. */
+int cv_aio_caught_error(const cv_task *t);
 
 /* The machinery behind the macros. */
 int cv_aio__wait_begin(cv_task *t, cv_aio_wait *w, cv_task *const *tasks, size_t n,

@@ -11,7 +11,10 @@
  * that task has ended, as asyncio's wait_for waits for the cancelled inner
  * future.
  */
+#include <stdio.h>
+
 #include "aio.h"
+#include "task_private.h"
 
 static void on_timeout(void *arg)
 {
@@ -26,6 +29,7 @@ void cv_aio__timeout_enter(cv_task *t, cv_aio_timeout *to, double seconds, cv_ta
     to->task_ = t;
     to->inner_ = NULL;
     to->cancels_ = cv_task_cancelling(t);
+    to->catch_ = t->catching; /* CV_TRY_AWAIT around the whole scope */
     cv_timer_init(cv_task_loop(t), &to->timer_, on_timeout, to);
     if (inner != NULL && seconds == 0) {
         /* wait_for(aw, 0): no turn for it; cancel it now and wait. */
@@ -50,12 +54,23 @@ bool cv_aio__timeout_exit(cv_task *t, cv_aio_timeout *to)
     } else if (to->expired) {
         timeout = cv_task_uncancel(t) <= to->cancels_ && status == CV_ECANCELLED;
     }
+    if (timeout && to->catch_) {
+        /* Caught: the await's outcome becomes TimeoutError. */
+        t->status = CV_EFAILED;
+        cv_result_fail(&t->result, CV_ETIMEDOUT, "TimeoutError");
+        return false;
+    }
     if (timeout) {
         cv_coro__fail(t, CV_ETIMEDOUT, "TimeoutError");
         return true;
     }
-    if (status == CV_OK)
+    if (status == CV_OK || to->catch_)
         return false;
     cv_coro__reraise(t);
     return true;
+}
+
+int cv_aio_caught_error(const cv_task *t)
+{
+    return t->status == CV_OK || t->status == CV_ECANCELLED ? 0 : t->result.error;
 }
