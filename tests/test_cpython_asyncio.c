@@ -153,6 +153,24 @@ static void run_briefly(cv_loop *loop)
     cv_task_release(t);
 }
 
+/* A run that would hang on a bug stops after a few seconds instead, so
+ * that the test fails at its assertion rather than at ctest's timeout. */
+static cv_timer guard;
+
+static void guard_fired(void *arg)
+{
+    cv_loop_stop(arg);
+}
+
+static int run_guarded(cv_loop *loop, cv_task *t, cv_result *r)
+{
+    cv_timer_init(loop, &guard, guard_fired, loop);
+    cv_timer_start(&guard, 5);
+    int rc = cv_loop_run_until_complete(loop, t, r);
+    cv_timer_stop(&guard);
+    return rc;
+}
+
 static long long value_of(cv_task *t)
 {
     cv_result r;
@@ -1007,7 +1025,7 @@ static int run_wait(cv_loop *loop, waiter *w, cv_result *r)
     cv_aio_wait_clear(&w->w);
     cv_task *t = cv_task_create(loop, "foo", waiter_step, w);
     assert_non_null(t);
-    int rc = cv_loop_run_until_complete(loop, t, r);
+    int rc = run_guarded(loop, t, r);
     cv_task_release(t);
     return rc;
 }
@@ -1539,7 +1557,7 @@ static void test_gather_cancellation_broadcast(void **state)
     cv_task *f = cv_task_create(loop, "outer", broadcast_outer, &b);
     run_briefly(loop);
     assert_true(cv_task_cancel(f));
-    assert_int_equal(cv_loop_run_until_complete(loop, f, NULL), CV_ECANCELLED);
+    assert_int_equal(run_guarded(loop, f, NULL), CV_ECANCELLED);
     assert_false(cv_task_cancel(b.gatherer));
     assert_true(cv_task_cancelled(b.waiter));
     assert_true(cv_task_cancelled(b.children[0]));
