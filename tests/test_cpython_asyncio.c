@@ -103,6 +103,7 @@ typedef struct job {
     long long value;
     bool fail;
     bool catch_cancel; /* except CancelledError: return -1 */
+    bool linger;       /* except CancelledError: sleep a little; raise */
     const char *name;  /* noted when its body ends */
 } job;
 
@@ -114,6 +115,12 @@ static int job_step(cv_task *t, void *arg)
         CV_TRY_AWAIT(t, CV_AWAIT_SLEEP(t, j->sleep));
         if (CV_AWAIT_STATUS(t) == CV_ECANCELLED && j->catch_cancel)
             CV_RETURN(t, -1);
+        if (CV_AWAIT_STATUS(t) == CV_ECANCELLED && j->linger) {
+            CV_AWAIT_SLEEP(t, 0.001);
+            note("lingered");
+            cv_task_cancel(t); /* raise: it ends cancelled */
+            CV_RETURN(t, 0);
+        }
         if (CV_AWAIT_STATUS(t) != CV_OK)
             CV_RERAISE(t);
     }
@@ -1771,9 +1778,9 @@ static void test_timeout_basic(void **state)
 
 /* Ports test_timeouts.py TimeoutTests test_outer_task_is_not_cancelled
  * (caught, the task goes on, and its cancel count is back to 0) and
- * test_timeout_not_triggered / test_timeout_disabled (no expiry, no
+ * test_timeout_not_called / test_timeout_disabled (no expiry, no
  * error). */
-static void test_timeout_caught_and_not_triggered(void **state)
+static void test_timeout_caught_and_not_called(void **state)
 {
     (void)state;
     cv_loop *loop = new_loop();
@@ -1827,10 +1834,11 @@ typedef struct both_frame {
     cv_timer timer;
 } both_frame;
 
-/* Ports test_timeouts.py TimeoutTests
- * test_cancel_in_timeout_after_cancellation_by_outside (the outer cancel
- * wins: two cancel requests, the scope takes back only its own, so the
- * CancelledError stays). */
+/* Not a CPython test: the race behind asyncio.Timeout.__aexit__'s
+ * "uncancel() <= self._cancelling" (test_timeouts.py checks it only with
+ * the cancel inside the scope, test_timeout_scopes below).  The deadline
+ * and an outer cancel land in the same turn: two cancel requests, the
+ * scope takes back only its own, so the CancelledError stays. */
 static void test_timeout_and_outer_cancel(void **state)
 {
     (void)state;
@@ -1847,9 +1855,111 @@ static void test_timeout_and_outer_cancel(void **state)
     cv_loop_destroy(loop);
 }
 
+/* The bodies the scopes below put under a deadline. */
+enum scoped_mode {
+    NESTED,             /* a scope inside a scope, same delay */
+    WAITER_CANCELLED,   /* the body catches the CancelledError and re-raises */
+    FOREIGN_EXCEPTION,  /* the body raises KeyError at once */
+    FOREIGN_ON_TIMEOUT, /* the body's finally raises ZeroDivisionError */
+    ZERO_SLEEP_ZERO,    /* timeout(0) around sleep(0) */
+    AFTER_CANCEL_TIMEOUT, /* a caught cancel (not uncancelled), then timeout(0) */
+    AFTER_CANCEL_CANCEL,  /* a caught cancel, then a cancel inside timeout(1) */
+};
+
+typedef struct scoped {
+    int mode;
+    cv_aio_timeout to1, to2;
+    bool cancelled; /* the body saw the CancelledError */
+} scoped;
+
+static int scoped_body(cv_task *t, void *arg)
+{
+    scoped *s = arg;
+    CV_CORO_BEGIN(t);
+    if (s->mode == NESTED) {
+        CV_TRY_AWAIT(t, CV_AWAIT_WITH_TIMEOUT(t, &s->to2, 0.01, CV_AWAIT_SLEEP(t, 10)));
+    } else if (s->mode == FOREIGN_EXCEPTION) {
+        CV_FAIL(t, 11, "KeyError");
+    } else {
+        CV_TRY_AWAIT(t, CV_AWAIT_SLEEP(t, 10));
+    }
+    if (CV_CANCELLED_AT_AWAIT(t))
+        s->cancelled = true;
+    if (CV_AWAIT_STATUS(t) != CV_OK)
+        CV_RERAISE(t);
+    CV_CORO_FINALLY(t);
+    if (s->mode == FOREIGN_ON_TIMEOUT)
+        CV_FAIL(t, 12, "ZeroDivisionError");
+    CV_CORO_END(t);
+}
+
+static int scoped_step(cv_task *t, void *arg)
+{
+    scoped *s = arg;
+    CV_CORO_BEGIN(t);
+    if (s->mode == ZERO_SLEEP_ZERO) {
+        CV_AWAIT_WITH_TIMEOUT(t, &s->to1, 0, CV_YIELD(t));
+    } else if (s->mode == AFTER_CANCEL_TIMEOUT || s->mode == AFTER_CANCEL_CANCEL) {
+        cv_task_cancel(t);
+        CV_TRY_AWAIT(t, CV_AWAIT_SLEEP(t, 1)); /* except CancelledError: pass */
+        assert_int_equal(CV_AWAIT_STATUS(t), CV_ECANCELLED);
+        if (s->mode == AFTER_CANCEL_TIMEOUT) {
+            CV_AWAIT_WITH_TIMEOUT(t, &s->to1, 0, CV_AWAIT_SLEEP(t, 1));
+        } else {
+            cv_task_cancel(t);
+            CV_AWAIT_WITH_TIMEOUT(t, &s->to2, 1, CV_AWAIT_SLEEP(t, 2));
+        }
+    } else {
+        CV_AWAIT_WITH_TIMEOUT(t, &s->to1, 0.01, CV_AWAIT_CORO(t, scoped_body, s));
+    }
+    CV_CORO_END(t);
+}
+
+/* Ports test_timeouts.py TimeoutTests test_nested_timeouts (only the
+ * outermost scope raises TimeoutError; the inner one lets the
+ * CancelledError through), test_waiter_cancelled,
+ * test_foreign_exception_passed, test_foreign_exception_on_timeout,
+ * test_timeout_zero_sleep_zero (a deadline of 0 cancels before the
+ * sleep(0) resumes), test_timeout_after_cancellation and
+ * test_cancel_in_timeout_after_cancellation (a cancel caught earlier and
+ * not taken back does not confuse the count). */
+static void test_timeout_scopes(void **state)
+{
+    (void)state;
+    static const struct {
+        int mode;
+        int rc, error;
+        bool cancelled, expired;
+    } cases[] = {
+        {NESTED, CV_EFAILED, CV_ETIMEDOUT, true, true},
+        {WAITER_CANCELLED, CV_EFAILED, CV_ETIMEDOUT, true, true},
+        {FOREIGN_EXCEPTION, CV_EFAILED, 11, false, false},
+        {FOREIGN_ON_TIMEOUT, CV_EFAILED, 12, true, true},
+        {ZERO_SLEEP_ZERO, CV_EFAILED, CV_ETIMEDOUT, false, true},
+        {AFTER_CANCEL_TIMEOUT, CV_EFAILED, CV_ETIMEDOUT, false, true},
+        {AFTER_CANCEL_CANCEL, CV_ECANCELLED, 0, false, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cv_loop *loop = new_loop();
+        scoped s = {.mode = cases[i].mode};
+        cv_result r;
+        double t0 = cv_loop_time(loop);
+        int rc = cv_loop_run_main(loop, "main", scoped_step, &s, &r);
+        assert_int_equal(rc, cases[i].rc);
+        if (rc == CV_EFAILED)
+            assert_int_equal(r.error, cases[i].error);
+        assert_true(cv_loop_time(loop) - t0 < 1.5);
+        assert_int_equal(s.cancelled, cases[i].cancelled);
+        assert_int_equal(s.mode == AFTER_CANCEL_CANCEL ? s.to2.expired : s.to1.expired,
+                         cases[i].expired);
+        cv_loop_destroy(loop);
+    }
+}
+
 /* wait_for(inner, timeout) */
 typedef struct wf {
     job j;
+    bool start_first; /* the inner task runs a turn before the await */
     double timeout;
     cv_task *inner;
     cv_aio_timeout to;
@@ -1860,6 +1970,8 @@ static int wf_step(cv_task *t, void *arg)
     wf *w = arg;
     CV_CORO_BEGIN(t);
     w->inner = job_start(cv_task_loop(t), &w->j);
+    if (w->start_first)
+        CV_YIELD(t);
     CV_AWAIT_WAIT_FOR(t, &w->to, w->inner, w->timeout);
     {
         cv_result r;
@@ -1903,7 +2015,54 @@ static void test_wait_for_timeout_zero(void **state)
     assert_true(cv_task_cancelled(w.inner));
     assert_string_equal(seen, "");
     cv_task_release(w.inner);
+
+    wf done = {.j = {.sleep = -1, .value = 7}, .start_first = true, .timeout = 0};
+    assert_int_equal(cv_loop_run_main(loop, "foo", wf_step, &done, &r), CV_OK);
+    assert_int_equal(r.value, 7);
+    assert_false(done.to.expired);
+    cv_task_release(done.inner);
     cv_loop_destroy(loop);
+}
+
+/* Ports test_waitfor.py AsyncioWaitForTest
+ * test_wait_for_waits_for_task_cancellation: the TimeoutError comes only
+ * after the inner task has finished its cleanup. */
+static void test_wait_for_waits_for_task_cancellation(void **state)
+{
+    (void)state;
+    cv_loop *loop = new_loop();
+    wf w = {.j = {.sleep = 10, .linger = true}, .timeout = 0.001};
+    cv_result r;
+    assert_int_equal(cv_loop_run_main(loop, "foo", wf_step, &w, &r), CV_EFAILED);
+    assert_int_equal(r.error, CV_ETIMEDOUT);
+    assert_string_equal(seen, "lingered");
+    assert_true(cv_task_cancelled(w.inner));
+    cv_task_release(w.inner);
+    cv_loop_destroy(loop);
+}
+
+/* Ports test_waitfor.py AsyncioWaitForTest test_cancel_wait_for and
+ * test_cancel_blocking_wait_for (bpo-23219: cancelling the wait_for
+ * cancels the task it waits for). */
+static void test_cancel_wait_for(void **state)
+{
+    (void)state;
+    for (int blocking = 0; blocking < 2; blocking++) {
+        cv_loop *loop = new_loop();
+        wf w = {.j = {.sleep = 10}, .timeout = blocking ? -1 : 60};
+        cv_task *t = cv_task_create(loop, "wait", wf_step, &w);
+        cv_handle h;
+        cv_handle_init(loop, &h, cancel_cb, t);
+        cv_handle_schedule(&h);
+        assert_int_equal(run_guarded(loop, t, NULL), CV_ECANCELLED);
+        run_briefly(loop);
+        if (w.inner != NULL) {
+            assert_true(cv_task_cancelled(w.inner));
+            cv_task_release(w.inner);
+        }
+        cv_task_release(t);
+        cv_loop_destroy(loop);
+    }
 }
 
 /* Ports test_waitfor.py AsyncioWaitForTest test_wait_for_race_condition
@@ -2068,12 +2227,15 @@ int main(void)
         cmocka_unit_test_setup(test_cancel_gather_1, setup),
         cmocka_unit_test_setup(test_cancel_gather_2, setup),
         cmocka_unit_test_setup(test_timeout_basic, setup),
-        cmocka_unit_test_setup(test_timeout_caught_and_not_triggered, setup),
+        cmocka_unit_test_setup(test_timeout_caught_and_not_called, setup),
         cmocka_unit_test_setup(test_foreign_cancel_doesnt_timeout_if_not_expired, setup),
         cmocka_unit_test_setup(test_timeout_and_outer_cancel, setup),
+        cmocka_unit_test_setup(test_timeout_scopes, setup),
         cmocka_unit_test_setup(test_wait_for, setup),
         cmocka_unit_test_setup(test_wait_for_timeout_zero, setup),
         cmocka_unit_test_setup(test_wait_for_result, setup),
+        cmocka_unit_test_setup(test_wait_for_waits_for_task_cancellation, setup),
+        cmocka_unit_test_setup(test_cancel_wait_for, setup),
         cmocka_unit_test_setup(test_to_thread, setup),
         cmocka_unit_test_setup(test_to_thread_cancel_queued, setup),
     };

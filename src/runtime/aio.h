@@ -123,6 +123,7 @@ typedef struct cv_aio_timeout {
     int cancels_;
     bool catch_;
     cv_timer timer_;
+    cv_handle soon_; /* a deadline of 0: the cancel comes before any wake-up */
 } cv_aio_timeout;
 
 /* async with asyncio.timeout(seconds): <await_stmt>.  At the deadline the

@@ -31,6 +31,7 @@ void cv_aio__timeout_enter(cv_task *t, cv_aio_timeout *to, double seconds, cv_ta
     to->cancels_ = cv_task_cancelling(t);
     to->catch_ = t->catching; /* CV_TRY_AWAIT around the whole scope */
     cv_timer_init(cv_task_loop(t), &to->timer_, on_timeout, to);
+    cv_handle_init(cv_task_loop(t), &to->soon_, on_timeout, to);
     if (inner != NULL && seconds == 0) {
         /* wait_for(aw, 0): no turn for it; cancel it now and wait. */
         if (!cv_task_done(inner) && cv_task_cancel(inner)) {
@@ -39,13 +40,16 @@ void cv_aio__timeout_enter(cv_task *t, cv_aio_timeout *to, double seconds, cv_ta
         }
         return;
     }
-    if (seconds >= 0)
+    if (seconds == 0)
+        cv_handle_schedule(&to->soon_); /* a deadline now: call_soon, as asyncio does */
+    else if (seconds > 0)
         cv_timer_start(&to->timer_, seconds);
 }
 
 bool cv_aio__timeout_exit(cv_task *t, cv_aio_timeout *to)
 {
     cv_timer_stop(&to->timer_);
+    cv_handle_cancel(&to->soon_);
     int status = cv_coro__status(t);
     bool timeout = false;
     if (to->expired && to->inner_ != NULL) {

@@ -1,12 +1,15 @@
 /*
  * The task record and the few internal calls that the task files share.
- * Tasks are one concept split over three files so that each reads in one
+ * Tasks are one concept split over several files so that each reads in one
  * sitting: task.c has the lifecycle, scheduling and the coroutine
  * machinery, task_waitq.c the wait queues, and task_future.c the bridge to
  * futures completed by other threads.  They all need the same record,
  * because a task awaits one thing at a time and one set of fields describes
  * that wait, so the record is defined here instead of in task.h: nothing
- * outside the task files may include this header.
+ * outside the task files may include this header.  task_callbacks.c holds
+ * the done callbacks; asyncio's combinators built on them (aio_*.c, see
+ * aio.h) count as task files too, since gather is a task with its own
+ * cancel and its frame on the heap, and the awaits set a caught outcome.
  *
  * Names cv_task__* are internal but cross-file, in the style of
  * libuv's uv__*; everything else internal stays static in its file.
