@@ -2090,9 +2090,12 @@ static void test_wait_for_result(void **state)
 
 /* ---- test_threads.py and test_futures.py: to_thread and wrap_future ---- */
 
+static int thread_calls; /* atomic: calls of in_thread */
+
 static void in_thread(void *arg, cv_result *out)
 {
     int *x = arg;
+    __atomic_add_fetch(&thread_calls, 1, __ATOMIC_RELAXED);
     out->value = *x * 2;
     out->data = (void *)(uintptr_t)pthread_self();
 }
@@ -2121,7 +2124,7 @@ static int thread_step(cv_task *t, void *arg)
 }
 
 /* Ports test_threads.py ToThreadTests test_to_thread (the value comes
- * back), test_futures.py BaseFutureTests test_wrap_future (from another
+ * back), test_to_thread_once (one call), test_futures.py BaseFutureTests test_wrap_future (from another
  * thread) and test_threads.py test_to_thread_exception (the failure is
  * raised in the task). */
 static void test_to_thread(void **state)
@@ -2132,13 +2135,42 @@ static void test_to_thread(void **state)
     cv_loop *loop = new_loop();
     thread_frame f = {.pool = pool, .x = 21};
     cv_result r;
+    __atomic_store_n(&thread_calls, 0, __ATOMIC_RELAXED);
     assert_int_equal(cv_loop_run_main(loop, "main", thread_step, &f, &r), CV_OK);
     assert_int_equal(r.value, 42);
+    assert_int_equal(__atomic_load_n(&thread_calls, __ATOMIC_RELAXED), 1);
     assert_true(f.call.result.data != (void *)(uintptr_t)pthread_self());
     thread_frame g = {.pool = pool, .fail = true};
     assert_int_equal(cv_loop_run_main(loop, "main", thread_step, &g, &r), CV_EFAILED);
     assert_int_equal(r.error, 3);
     assert_string_equal(r.message, "ValueError: from the thread");
+    cv_loop_destroy(loop);
+    cv_pool_destroy(pool);
+}
+
+/* Ports test_threads.py ToThreadTests test_to_thread_concurrent: ten
+ * to_thread calls gathered, each runs once and gives its own value. */
+static void test_to_thread_concurrent(void **state)
+{
+    (void)state;
+    enum { N = 10 };
+    cv_pool *pool = cv_pool_create(NULL, 2, "worker");
+    cv_loop *loop = new_loop();
+    thread_frame f[N];
+    cv_task *tasks[N];
+    __atomic_store_n(&thread_calls, 0, __ATOMIC_RELAXED);
+    for (int i = 0; i < N; i++) {
+        f[i] = (thread_frame){.pool = pool, .x = i};
+        tasks[i] = cv_task_create(loop, "call", thread_step, &f[i]);
+    }
+    cv_task *g = cv_aio_gather(loop, tasks, N, false);
+    assert_int_equal(run_guarded(loop, g, NULL), CV_OK);
+    assert_int_equal(__atomic_load_n(&thread_calls, __ATOMIC_RELAXED), N);
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(value_of(tasks[i]), 2 * i);
+        cv_task_release(tasks[i]);
+    }
+    cv_task_release(g);
     cv_loop_destroy(loop);
     cv_pool_destroy(pool);
 }
@@ -2237,6 +2269,7 @@ int main(void)
         cmocka_unit_test_setup(test_wait_for_waits_for_task_cancellation, setup),
         cmocka_unit_test_setup(test_cancel_wait_for, setup),
         cmocka_unit_test_setup(test_to_thread, setup),
+        cmocka_unit_test_setup(test_to_thread_concurrent, setup),
         cmocka_unit_test_setup(test_to_thread_cancel_queued, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
