@@ -51,9 +51,10 @@ enum cv_aio_when {
     CV_AIO_FIRST_EXCEPTION, /* a failure; a cancelled task is no exception */
 };
 
-/* The frame of one asyncio.wait(); keep it in the coroutine's state.
- * After the await, done[] and pending[] split the tasks (each once, in
- * argument order); cv_aio_wait_clear() frees them. */
+/* The frame of asyncio.wait(); keep it in the coroutine's state, zeroed
+ * before its first wait.  After the await, done[] and pending[] split the
+ * tasks (each once, in argument order) until the next wait with it, which
+ * frees them, or cv_aio_wait_clear(). */
 typedef struct cv_aio_wait {
     cv_task **done, **pending;
     size_t ndone, npending;

@@ -48,8 +48,7 @@ void cv_aio_wait_clear(cv_aio_wait *w)
 int cv_aio__wait_begin(cv_task *t, cv_aio_wait *w, cv_task *const *tasks, size_t n,
                        double timeout, int return_when)
 {
-    w->done = w->pending = w->tasks_ = NULL;
-    w->ndone = w->npending = w->n_ = 0;
+    cv_aio_wait_clear(w); /* what an earlier wait left */
     if (n == 0)
         return refuse(t, "ValueError: Set of Tasks is empty.");
     if (return_when != CV_AIO_ALL_COMPLETED && return_when != CV_AIO_FIRST_COMPLETED &&
