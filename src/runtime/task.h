@@ -54,10 +54,10 @@ void cv_task_retain(cv_task *task);
 void cv_task_release(cv_task *task);
 
 /* Requests cancellation (counted: cv_task_cancelling).  False if the task
- * is already done.  A task
- * suspended at an await is scheduled and resumes there with CV_ECANCELLED;
- * a task that never ran ends cancelled without running; a running task is
- * cancelled at its next await. */
+ * is already done.  A task suspended at an await is scheduled and resumes
+ * there with CV_ECANCELLED; a task that never ran ends cancelled without
+ * running; a running task is cancelled at its next await.  A gather
+ * (aio.h) cancels its children instead. */
 bool cv_task_cancel(cv_task *task);
 
 /* Task.cancelling(): how many cancel requests the task has had and not
