@@ -104,6 +104,7 @@ typedef struct job {
     bool fail;
     bool catch_cancel; /* except CancelledError: return -1 */
     bool linger;       /* except CancelledError: sleep a little; raise */
+    bool fail_on_cancel; /* finally: raise FooException (when cancelled) */
     const char *name;  /* noted when its body ends */
 } job;
 
@@ -115,6 +116,8 @@ static int job_step(cv_task *t, void *arg)
         CV_TRY_AWAIT(t, CV_AWAIT_SLEEP(t, j->sleep));
         if (CV_AWAIT_STATUS(t) == CV_ECANCELLED && j->catch_cancel)
             CV_RETURN(t, -1);
+        if (CV_AWAIT_STATUS(t) == CV_ECANCELLED && j->fail_on_cancel)
+            CV_FAIL(t, 13, "FooException");
         if (CV_AWAIT_STATUS(t) == CV_ECANCELLED && j->linger) {
             CV_AWAIT_SLEEP(t, 0.001);
             note("lingered");
@@ -1961,6 +1964,8 @@ typedef struct wf {
     job j;
     bool start_first; /* the inner task runs a turn before the await */
     double timeout;
+    double after;     /* > 0: sleeps this long after the wait_for */
+    bool reached_end;
     cv_task *inner;
     cv_aio_timeout to;
 } wf;
@@ -1973,6 +1978,9 @@ static int wf_step(cv_task *t, void *arg)
     if (w->start_first)
         CV_YIELD(t);
     CV_AWAIT_WAIT_FOR(t, &w->to, w->inner, w->timeout);
+    if (w->after > 0)
+        CV_AWAIT_SLEEP(t, w->after);
+    w->reached_end = true;
     {
         cv_result r;
         cv_task_result(w->inner, &r);
@@ -2038,6 +2046,50 @@ static void test_wait_for_waits_for_task_cancellation(void **state)
     assert_string_equal(seen, "lingered");
     assert_true(cv_task_cancelled(w.inner));
     cv_task_release(w.inner);
+    cv_loop_destroy(loop);
+}
+
+/* Ports test_waitfor.py AsyncioWaitForTest
+ * test_wait_for_waits_for_task_cancellation_w_timeout_0 (with 0 too, the
+ * TimeoutError waits for the inner task's cleanup) and
+ * test_wait_for_reraises_exception_during_cancellation (an exception the
+ * inner task raises while cancelled comes out instead of TimeoutError). */
+static void test_wait_for_cancellation_outcomes(void **state)
+{
+    (void)state;
+    cv_loop *loop = new_loop();
+    wf w = {.j = {.sleep = 10, .linger = true}, .start_first = true, .timeout = 0};
+    cv_result r;
+    assert_int_equal(cv_loop_run_main(loop, "foo", wf_step, &w, &r), CV_EFAILED);
+    assert_int_equal(r.error, CV_ETIMEDOUT);
+    assert_string_equal(seen, "lingered");
+    cv_task_release(w.inner);
+
+    wf f = {.j = {.sleep = 10, .fail_on_cancel = true}, .timeout = 0.001};
+    assert_int_equal(cv_loop_run_main(loop, "foo", wf_step, &f, &r), CV_EFAILED);
+    assert_int_equal(r.error, 13);
+    assert_string_equal(r.message, "FooException");
+    cv_task_release(f.inner);
+    cv_loop_destroy(loop);
+}
+
+/* Ports test_waitfor.py AsyncioWaitForTest test_wait_for_issue86296: a
+ * wait_for that is over leaves nothing behind; a later cancel is an
+ * ordinary CancelledError at the next await. */
+static void test_wait_for_issue86296(void **state)
+{
+    (void)state;
+    cv_loop *loop = new_loop();
+    wf w = {.j = {.sleep = -1}, .timeout = 100, .after = 1};
+    cv_task *t = cv_task_create(loop, "wait_for_coro", wf_step, &w);
+    run_briefly(loop);
+    assert_false(cv_task_done(t));
+    cv_task_cancel(t);
+    assert_int_equal(run_guarded(loop, t, NULL), CV_ECANCELLED);
+    assert_false(w.reached_end);
+    assert_false(w.to.expired);
+    cv_task_release(w.inner);
+    cv_task_release(t);
     cv_loop_destroy(loop);
 }
 
@@ -2268,6 +2320,8 @@ int main(void)
         cmocka_unit_test_setup(test_wait_for_result, setup),
         cmocka_unit_test_setup(test_wait_for_waits_for_task_cancellation, setup),
         cmocka_unit_test_setup(test_cancel_wait_for, setup),
+        cmocka_unit_test_setup(test_wait_for_cancellation_outcomes, setup),
+        cmocka_unit_test_setup(test_wait_for_issue86296, setup),
         cmocka_unit_test_setup(test_to_thread, setup),
         cmocka_unit_test_setup(test_to_thread_concurrent, setup),
         cmocka_unit_test_setup(test_to_thread_cancel_queued, setup),
