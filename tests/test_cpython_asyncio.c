@@ -1151,8 +1151,9 @@ static void test_wait_really_done(void **state)
 {
     (void)state;
     cv_loop *loop = new_loop();
-    job ja = {.sleep = 0}, jb = {.sleep = 0};
-    cv_task *a = job_start(loop, &ja), *b = job_start(loop, &jb);
+    job ja = {.sleep = 0};
+    int two = 2; /* coro2: two sleep(0)s */
+    cv_task *a = job_start(loop, &ja), *b = cv_task_create(loop, "b", briefly_step, &two);
     cv_task *tasks[2] = {b, a};
     waiter w = {.tasks = tasks, .n = 2, .timeout = -1, .when = CV_AIO_FIRST_COMPLETED};
     assert_int_equal(run_wait(loop, &w, NULL), CV_OK);
@@ -1725,7 +1726,9 @@ static void test_cancel_gather_2(void **state)
     (void)state;
     cv_loop *loop = new_loop();
     gather2 s = {.sleep = {.sleep = 0.01}};
-    assert_int_equal(cv_loop_run_main(loop, "main", gather2_main, &s, NULL), CV_ECANCELLED);
+    cv_task *m = cv_task_create(loop, "main", gather2_main, &s);
+    assert_int_equal(run_guarded(loop, m, NULL), CV_ECANCELLED);
+    cv_task_release(m);
     assert_true(cv_task_cancelled(s.qwe));
     assert_true(s.rounds >= 1);
     cv_task_release(s.qwe);
