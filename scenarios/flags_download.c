@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aio.h"
 #include "atomic_file.h"
 #include "clock.h"
 #include "coro.h"
@@ -238,12 +239,9 @@ typedef struct aio aio;
 typedef struct dl_frame {
     aio *a;
     cv_flags__job *job;
-    size_t index;
     cv_task *task;
     cv_fetch_op op;
-    bool began;    /* its body ran (a task cancelled before that never does) */
     bool holding;  /* it holds a semaphore permit */
-    bool reported; /* the supervisor has been told it ended */
 } dl_frame;
 
 /* The supervisor's frame, and what the download tasks share. */
@@ -255,28 +253,17 @@ struct aio {
     cv_fetch_multi *client;
     cv_loop_sem *sem;
     dl_frame *frames;
-    size_t *finished; /* indices in the order the downloads ended */
-    size_t nfinished, ntaken;
-    cv_waitq wakeup; /* the supervisor waits here for the next one */
-    cv_timer watch;  /* looks for a stop request */
+    cv_task **to_do;           /* the download tasks that could be created */
+    size_t nto_do;
+    cv_aio_as_completed *done; /* as_completed(to_do) */
+    cv_timer watch;            /* looks for a stop request */
     bool cancelling;
 };
-
-static void report_end(dl_frame *s)
-{
-    if (s->reported)
-        return;
-    s->reported = true;
-    aio *a = s->a;
-    a->finished[a->nfinished++] = s->index;
-    cv_waitq_wake_one(&a->wakeup, CV_OK);
-}
 
 static int download_task(cv_task *t, void *arg)
 {
     dl_frame *s = arg;
     CV_CORO_BEGIN(t);
-    s->began = true;
     CV_AWAIT_SEM(t, s->a->sem); /* async with semaphore: */
     s->holding = true;
     {
@@ -308,7 +295,6 @@ static int download_task(cv_task *t, void *arg)
         snprintf(s->job->error, sizeof s->job->error, "cancelled");
     }
     cv_fetch_free(&s->op.fetch);
-    report_end(s);
     CV_CORO_END(t);
 }
 
@@ -322,34 +308,50 @@ static void watch_for_stop(void *arg)
         return;
     }
     a->cancelling = true;
-    for (size_t i = 0; i < a->n; i++) {
-        dl_frame *s = &a->frames[i];
-        if (s->reported || s->task == NULL)
-            continue;
-        cv_task_cancel(s->task);
-        if (!s->began)
-            report_end(s); /* it ends without running its finally */
-    }
+    for (size_t i = 0; i < a->nto_do; i++)
+        cv_task_cancel(a->to_do[i]);
 }
 
-/* supervisor(): takes the downloads as they complete and counts them. */
+/* to_do_map[task]: the download frame whose task it is. */
+static dl_frame *frame_of(aio *a, cv_task *task)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (a->frames[i].task == task)
+            return &a->frames[i];
+    return NULL;
+}
+
+/* A job whose task could not be created counts as an error. */
+static void count_lost(aio *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (a->frames[i].task == NULL)
+            count(a->ctx, a->t, a->frames[i].job, a->n);
+}
+
+/* supervisor(): for coro in as_completed(to_do): counts each download as
+ * it completes.  A download cancelled before it began ends all the same,
+ * so as_completed gives every one of them. */
 static int supervisor_task(cv_task *t, void *arg)
 {
     aio *a = arg;
     CV_CORO_BEGIN(t);
-    while (a->ntaken < a->n) {
-        if (a->ntaken == a->nfinished) {
-            CV_AWAIT_QUEUE(t, &a->wakeup, "as_completed");
-            continue;
-        }
+    count_lost(a);
+    a->done = cv_aio_as_completed_start(cv_task_loop(t), a->to_do, a->nto_do, -1);
+    if (a->done == NULL)
+        CV_FAIL(t, CV_ENOMEM, "out of memory");
+    while (cv_aio_as_completed_left(a->done) > 0) {
+        CV_AWAIT_NEXT_COMPLETED(t, a->done);
         {
-            dl_frame *s = &a->frames[a->finished[a->ntaken++]];
+            dl_frame *s = frame_of(a, CV_AS_COMPLETED_TASK(a->done));
             if (a->cancelling || cv_run_stopping(a->ctx->run))
                 a->t->interrupted = true;
             else
                 count(a->ctx, a->t, s->job, a->n);
         }
     }
+    cv_aio_as_completed_close(a->done);
+    a->done = NULL;
     {
         char text[64];
         snprintf(text, sizeof text, "%d OK, %d not found, %d errors", a->t->ok,
@@ -368,12 +370,11 @@ int cv_flags__async(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n, int
     a.client = a.loop ? cv_fetch_multi_create(a.loop) : NULL;
     a.sem = cv_loop_sem_create(concur);
     a.frames = calloc(n, sizeof *a.frames);
-    a.finished = calloc(n, sizeof *a.finished);
+    a.to_do = calloc(n > 0 ? n : 1, sizeof *a.to_do);
     cv_task *sup = NULL;
     if (a.loop == NULL || a.client == NULL || a.sem == NULL || a.frames == NULL ||
-        a.finished == NULL)
+        a.to_do == NULL)
         goto out;
-    cv_waitq_init(&a.wakeup, NULL);
     cv_timer_init(a.loop, &a.watch, watch_for_stop, &a);
     sup = cv_task_create(a.loop, "supervisor", supervisor_task, &a);
     if (sup == NULL)
@@ -382,18 +383,21 @@ int cv_flags__async(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n, int
         dl_frame *s = &a.frames[i];
         s->a = &a;
         s->job = &jobs[i];
-        s->index = i;
         s->task = cv_task_create(a.loop, jobs[i].cc, download_task, s);
         if (s->task == NULL) {
             /* Count it as an error and carry on with the others. */
             jobs[i].outcome = CV_FETCH_ERROR;
             snprintf(jobs[i].error, sizeof jobs[i].error, "out of memory");
-            report_end(s);
+        } else {
+            a.to_do[a.nto_do++] = s->task;
         }
     }
     cv_timer_start(&a.watch, 0.1);
     rc = cv_loop_run_until_complete(a.loop, sup, NULL);
     cv_timer_stop(&a.watch);
+    /* The supervisor closes it; if it never got there (a stop), here,
+     * while the loop is still there. */
+    cv_aio_as_completed_close(a.done);
 out:
     if (sup != NULL)
         cv_task_release(sup);
@@ -405,7 +409,7 @@ out:
     if (a.sem != NULL)
         cv_loop_sem_destroy(a.sem);
     free(a.frames);
-    free(a.finished);
+    free(a.to_do);
     if (cv_run_stopping(ctx->run))
         t->interrupted = true;
     return rc;

@@ -18,6 +18,9 @@ typedef struct cv_loop_tasks {
     struct cv_task *current; /* the task whose step is running, or NULL */
     cv_list fwaits;          /* future waits whose callback is owed
                                 (task_future.c), newest first */
+    cv_list done_cbs;        /* done callbacks of finished tasks on the
+                                ready queue (task_callbacks.c); task.c
+                                initialises it with the loop's first task */
     /* Set by task.c; called first thing in cv_loop_destroy(). */
     void (*teardown)(cv_loop *loop);
 } cv_loop_tasks;

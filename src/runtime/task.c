@@ -107,10 +107,12 @@ static void teardown(cv_loop *loop)
         t->run = CV_TASK__R_DONE;
         t->final = CV_TASK_CANCELLED;
         publish(t, CV_TASK_CANCELLED, NULL, 0, 0);
+        cv_task__drop_callbacks(t);
         cv_loop_unref(loop);
         cv_task_release(t);
     }
     cv_task__future_teardown(loop);
+    cv_task__callbacks_teardown(loop);
 }
 
 static void task_step(void *arg);
@@ -134,9 +136,13 @@ cv_task *cv_task_create(cv_loop *loop, const char *label, cv_task_fn step, void 
     cv_timer_init(loop, &t->timer, timer_fired, t);
     cv_io_init(loop, &t->io, -1, io_ready, t);
     cv_waitq_init(&t->done_waiters, NULL);
+    cv_list_init(&t->done_cbs);
 
     cv_loop_tasks *lt = cv_loop__tasks(loop);
-    lt->teardown = teardown;
+    if (lt->teardown == NULL) {
+        cv_list_init(&lt->done_cbs);
+        lt->teardown = teardown;
+    }
     cv_list_insert_head(&lt->live, &t->live_node);
     cv_loop_ref(loop);
 
@@ -156,6 +162,8 @@ void cv_task_release(cv_task *t)
 {
     if (t == NULL || --t->refs > 0)
         return;
+    if (t->free_state != NULL)
+        t->free_state(t->owned_state);
     free(t->label);
     free(t);
 }
@@ -189,16 +197,18 @@ static void finish(cv_task *t)
     t->cancel_requested = false;
     live_unlink(t);
     cv_waitq_wake_all(&t->done_waiters, outcome_status(t));
+    /* Then the done callbacks, through the ready queue (call_soon). */
+    cv_task__schedule_callbacks(t);
     if (t->stop_loop_when_done)
         cv_loop_stop(loop);
     cv_loop_unref(loop);
     cv_task_release(t);
 }
 
-bool cv_task_cancel(cv_task *t)
+/* The cancellation itself, uncounted: cv_task_cancel() and a cancel
+ * that was put off until the task suspended. */
+static void cancel_now(cv_task *t)
 {
-    if (t->run == CV_TASK__R_DONE)
-        return false;
     if (t->run == CV_TASK__R_SUSPENDED && t->wait == CV_TASK__W_QUEUE && t->awaited != NULL &&
         !t->cancelling) {
         /* Cancel what we await; we hear of it when it ends.  If it is
@@ -219,6 +229,17 @@ bool cv_task_cancel(cv_task *t)
             publish(t, CV_TASK_SCHEDULED, NULL, 0, CV_ECANCELLED);
         t->cancel_requested = true;
     }
+}
+
+bool cv_task_cancel(cv_task *t)
+{
+    if (t->run == CV_TASK__R_DONE)
+        return false;
+    if (!t->cancelling)
+        t->cancels++;
+    if (t->on_cancel != NULL)
+        return t->on_cancel(t);
+    cancel_now(t);
     return true;
 }
 
@@ -288,13 +309,25 @@ static void task_step(void *arg)
     publish(t, CV_TASK_SUSPENDED, t->what, t->what_id, 0);
     if (t->cancel_requested) {
         t->cancel_requested = false;
-        cv_task_cancel(t);
+        cancel_now(t);
     } else if (t->wait == CV_TASK__W_YIELD) {
         cv_task__wake(t, CV_OK);
     }
 }
 
 /* ---- queries ---- */
+
+int cv_task_cancelling(const cv_task *t)
+{
+    return t->cancels;
+}
+
+int cv_task_uncancel(cv_task *t)
+{
+    if (t->cancels > 0)
+        t->cancels--;
+    return t->cancels;
+}
 
 bool cv_task_done(const cv_task *t)
 {

@@ -53,11 +53,31 @@ cv_task *cv_task_create(cv_loop *loop, const char *label, cv_task_fn step, void 
 void cv_task_retain(cv_task *task);
 void cv_task_release(cv_task *task);
 
-/* Requests cancellation.  False if the task is already done.  A task
- * suspended at an await is scheduled and resumes there with CV_ECANCELLED;
- * a task that never ran ends cancelled without running; a running task is
- * cancelled at its next await. */
+/* Requests cancellation (counted: cv_task_cancelling).  False if the task
+ * is already done.  A task suspended at an await is scheduled and resumes
+ * there with CV_ECANCELLED; a task that never ran ends cancelled without
+ * running; a running task is cancelled at its next await.  A gather
+ * (aio.h) cancels its children instead. */
 bool cv_task_cancel(cv_task *task);
+
+/* Task.cancelling(): how many cancel requests the task has had and not
+ * taken back; cv_task_uncancel() takes one back and returns what is left
+ * (a timeout scope does, when the cancel was its own). */
+int cv_task_cancelling(const cv_task *task);
+int cv_task_uncancel(cv_task *task);
+
+/* Task.add_done_callback(fn): fn(task, arg) runs on the loop once the
+ * task is done, through the ready queue (a later turn, never inside the
+ * call that ended the task), in registration order, after the tasks that
+ * await it have been woken.  Added to a task already done, it is scheduled
+ * at once.  CV_OK or CV_ENOMEM.  Task.remove_done_callback(fn): takes back
+ * every registration of fn with this arg that has not been scheduled yet
+ * and returns how many; once the task is done its callbacks are on their
+ * way and 0 is returned, as in asyncio.  A loop destroyed before it ran
+ * them drops them. */
+typedef void (*cv_task_done_fn)(cv_task *task, void *arg);
+int cv_task_add_done_callback(cv_task *task, cv_task_done_fn fn, void *arg);
+int cv_task_remove_done_callback(cv_task *task, cv_task_done_fn fn, void *arg);
 
 bool cv_task_done(const cv_task *task);
 bool cv_task_cancelled(const cv_task *task);

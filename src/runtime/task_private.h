@@ -1,12 +1,15 @@
 /*
  * The task record and the few internal calls that the task files share.
- * Tasks are one concept split over three files so that each reads in one
+ * Tasks are one concept split over several files so that each reads in one
  * sitting: task.c has the lifecycle, scheduling and the coroutine
  * machinery, task_waitq.c the wait queues, and task_future.c the bridge to
  * futures completed by other threads.  They all need the same record,
  * because a task awaits one thing at a time and one set of fields describes
  * that wait, so the record is defined here instead of in task.h: nothing
- * outside the task files may include this header.
+ * outside the task files may include this header.  task_callbacks.c holds
+ * the done callbacks; asyncio's combinators built on them (aio_*.c, see
+ * aio.h) count as task files too, since gather is a task with its own
+ * cancel and its frame on the heap, and the awaits set a caught outcome.
  *
  * Names cv_task__* are internal but cross-file, in the style of
  * libuv's uv__*; everything else internal stays static in its file.
@@ -32,7 +35,24 @@ enum cv_task__wait {
     CV_TASK__W_FUTURE,
 };
 
-struct cv_task__fwait; /* task_future.c */
+struct cv_task__fwait; /* task_callbacks.c */
+
+/* The task is done: its done callbacks go on the ready queue, in order. */
+void cv_task__schedule_callbacks(cv_task *t);
+/* A live task torn down with its loop: its callbacks are dropped. */
+void cv_task__drop_callbacks(cv_task *t);
+/* At loop teardown: drops the callbacks scheduled but not yet run. */
+void cv_task__callbacks_teardown(cv_loop *loop);
+/* add_done_callback for the combinators: drop(arg), if not NULL, is called
+ * once the record goes, run or not, so that what arg holds is let go. */
+int cv_task__add_done_callback(cv_task *t, cv_task_done_fn fn, void *arg,
+                               void (*drop)(void *arg));
+/* Takes back every registration of fn with arg, also those already
+ * scheduled (unlike the public remove): for a combinator whose arg is
+ * about to go away. */
+void cv_task__forget_done_callback(cv_task *t, cv_task_done_fn fn, void *arg);
+
+/* task_future.c */
 
 /* A coroutine awaited inline (CV_AWAIT_CORO) runs in its caller's task, on
  * top of the caller's frame: the caller's coroutine state is saved here
@@ -92,6 +112,18 @@ struct cv_task {
     cv_waitq done_waiters; /* tasks awaiting this one */
     cv_list live_node; /* on the loop's live tasks until done */
     bool stop_loop_when_done;
+
+    /* Done callbacks not yet scheduled, in registration order
+     * (task_callbacks.c); once the task is done they move to the loop. */
+    cv_list done_cbs;
+    int cancels; /* cancel requests not taken back (Task.cancelling()) */
+    /* A task that stands for a combinator (gather) handles its own
+     * cancellation: cv_task_cancel() calls this instead. */
+    bool (*on_cancel)(cv_task *t);
+    /* Frees `owned_state` with the task: the combinators' own tasks keep
+     * their frame on the heap and have nobody else to free it. */
+    void (*free_state)(void *state);
+    void *owned_state;
 };
 
 /* task.c */
@@ -107,6 +139,23 @@ void cv_task__set_failure(cv_task *t, int code, const char *msg);
 
 void cv_task__waitq_push(cv_waitq *q, cv_task *t);
 void cv_task__waitq_unlink(cv_task *t);
+
+/* task_callbacks.c */
+
+/* The task is done: its done callbacks go on the ready queue, in order. */
+void cv_task__schedule_callbacks(cv_task *t);
+/* A live task torn down with its loop: its callbacks are dropped. */
+void cv_task__drop_callbacks(cv_task *t);
+/* At loop teardown: drops the callbacks scheduled but not yet run. */
+void cv_task__callbacks_teardown(cv_loop *loop);
+/* add_done_callback for the combinators: drop(arg), if not NULL, is called
+ * once the record goes, run or not, so that what arg holds is let go. */
+int cv_task__add_done_callback(cv_task *t, cv_task_done_fn fn, void *arg,
+                               void (*drop)(void *arg));
+/* Takes back every registration of fn with arg, also those already
+ * scheduled (unlike the public remove): for a combinator whose arg is
+ * about to go away. */
+void cv_task__forget_done_callback(cv_task *t, cv_task_done_fn fn, void *arg);
 
 /* task_future.c */
 

@@ -1,0 +1,103 @@
+/*
+ * asyncio.wait over tasks, as asyncio's _wait does it: a done callback on
+ * each task counts the ones that ended and wakes the waiting task when
+ * return_when holds, and a timer wakes it at the timeout.  Since the
+ * callbacks come through the ready queue, the waiting task always
+ * suspends, even when every task is already done, as in asyncio.  On the
+ * way out (however it resumes, cancellation included) the callbacks and
+ * the timer are taken back, and the tasks are split by whether they are
+ * done then.
+ */
+#include <stdlib.h>
+
+#include "aio.h"
+#include "task_private.h"
+
+static void on_completion(cv_task *task, void *arg)
+{
+    cv_aio_wait *w = arg;
+    w->left_--;
+    if (w->left_ == 0 || w->when_ == CV_AIO_FIRST_COMPLETED ||
+        (w->when_ == CV_AIO_FIRST_EXCEPTION && cv_task_result(task, NULL) == CV_EFAILED)) {
+        cv_timer_stop(&w->timer_);
+        cv_waitq_wake_one(&w->q_, CV_OK);
+    }
+}
+
+static void timed_out(void *arg)
+{
+    cv_aio_wait *w = arg;
+    cv_waitq_wake_one(&w->q_, CV_OK);
+}
+
+static int refuse(cv_task *t, const char *why)
+{
+    cv_coro__ready(t, CV_EFAILED);
+    cv_task__set_failure(t, CV_EINVAL, why);
+    return 1;
+}
+
+void cv_aio_wait_clear(cv_aio_wait *w)
+{
+    free(w->done); /* pending shares its block */
+    free(w->tasks_);
+    w->done = w->pending = w->tasks_ = NULL;
+    w->ndone = w->npending = w->n_ = 0;
+}
+
+int cv_aio__wait_begin(cv_task *t, cv_aio_wait *w, cv_task *const *tasks, size_t n,
+                       double timeout, int return_when)
+{
+    cv_aio_wait_clear(w); /* what an earlier wait left */
+    if (n == 0)
+        return refuse(t, "ValueError: Set of Tasks is empty.");
+    if (return_when != CV_AIO_ALL_COMPLETED && return_when != CV_AIO_FIRST_COMPLETED &&
+        return_when != CV_AIO_FIRST_EXCEPTION)
+        return refuse(t, "ValueError: Invalid return_when value");
+    w->tasks_ = malloc(n * sizeof *w->tasks_);
+    if (w->tasks_ == NULL)
+        return cv_coro__ready(t, CV_ENOMEM);
+    for (size_t i = 0; i < n; i++) { /* fs = set(fs) */
+        size_t k = 0;
+        while (k < w->n_ && w->tasks_[k] != tasks[i])
+            k++;
+        if (k == w->n_)
+            w->tasks_[w->n_++] = tasks[i];
+    }
+    w->when_ = return_when;
+    w->left_ = w->n_;
+    cv_waitq_init(&w->q_, NULL);
+    cv_timer_init(cv_task_loop(t), &w->timer_, timed_out, w);
+    for (size_t i = 0; i < w->n_; i++) {
+        if (cv_task__add_done_callback(w->tasks_[i], on_completion, w, NULL) != CV_OK) {
+            for (size_t k = 0; k < i; k++)
+                cv_task__forget_done_callback(w->tasks_[k], on_completion, w);
+            cv_aio_wait_clear(w);
+            return cv_coro__ready(t, CV_ENOMEM);
+        }
+    }
+    if (timeout >= 0)
+        cv_timer_start(&w->timer_, timeout);
+    cv_coro__waitq(t, &w->q_, "wait");
+    return 0;
+}
+
+void cv_aio__wait_end(cv_task *t, cv_aio_wait *w)
+{
+    (void)t;
+    if (w->tasks_ == NULL)
+        return; /* refused, or done before */
+    cv_timer_stop(&w->timer_);
+    for (size_t i = 0; i < w->n_; i++)
+        cv_task__forget_done_callback(w->tasks_[i], on_completion, w);
+    w->done = malloc(2 * w->n_ * sizeof *w->done);
+    if (w->done == NULL)
+        return; /* nothing to split into: both sets stay empty */
+    w->pending = w->done + w->n_;
+    for (size_t i = 0; i < w->n_; i++) {
+        if (cv_task_done(w->tasks_[i]))
+            w->done[w->ndone++] = w->tasks_[i];
+        else
+            w->pending[w->npending++] = w->tasks_[i];
+    }
+}
