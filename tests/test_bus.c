@@ -121,8 +121,13 @@ static void test_time_is_close_to_the_clock(void **state)
     cv_bus_flush(bus);
     const cv_event *ev = cv_log_at(log, cv_log_count(log) - 1);
     assert_int_equal(ev->kind, CV_EV_LOG);
-    /* Within 50 µs of the monotonic clock read around it. */
-    assert_true(ev->t_ns >= before - 50000 && ev->t_ns <= after + 50000);
+    /* Close to the monotonic clock read around it: the event's counter is
+     * turned into nanoseconds by a rate calibrated from clock pairs, and a
+     * preempted pair on a loaded machine puts the rate off by some hundred
+     * parts per million, tens of microseconds after 0.2 s (CI saw more than
+     * the 50 µs this allowed).  1 ms still catches a wrong unit, origin or
+     * rate. */
+    assert_true(ev->t_ns >= before - 1000000 && ev->t_ns <= after + 1000000);
     cv_bus_destroy(bus);
     cv_log_destroy(log);
 }
