@@ -956,7 +956,7 @@ static int wait_outer(cv_task *t, void *arg)
     proof_frame *p = arg;
     CV_CORO_BEGIN(t);
     p->inner = cv_task_create(cv_task_loop(t), "inner", shield_inner, p);
-    CV_AWAIT_WAIT(t, &p->w, &p->inner, 1, -1, CV_AIO_ALL_COMPLETED);
+    CV_AWAIT_WAIT(t, &p->w, &p->inner, 1, CV_AIO_NO_TIMEOUT, CV_AIO_ALL_COMPLETED);
     p->proof += 100;
     CV_CORO_END(t);
 }
@@ -1069,7 +1069,7 @@ static void test_wait(void **state)
         cv_loop *loop = new_loop();
         job ja = {.sleep = 0.01}, jb = {.sleep = 0.02, .fail = fail};
         cv_task *tasks[2] = {job_start(loop, &jb), job_start(loop, &ja)};
-        waiter w = {.tasks = tasks, .n = 2, .timeout = -1, .when = CV_AIO_ALL_COMPLETED};
+        waiter w = {.tasks = tasks, .n = 2, .timeout = CV_AIO_NO_TIMEOUT, .when = CV_AIO_ALL_COMPLETED};
         for (int again = 0; again < 2; again++) {
             cv_result r;
             assert_int_equal(run_wait(loop, &w, &r), CV_OK);
@@ -1095,7 +1095,7 @@ static void test_wait_duplicate_coroutines(void **state)
     job jc = {.sleep = -1, .value = 1}, js = {.sleep = -1, .value = 2};
     cv_task *c = job_start(loop, &jc), *s = job_start(loop, &js);
     cv_task *tasks[3] = {c, c, s};
-    waiter w = {.tasks = tasks, .n = 3, .timeout = -1, .when = CV_AIO_ALL_COMPLETED};
+    waiter w = {.tasks = tasks, .n = 3, .timeout = CV_AIO_NO_TIMEOUT, .when = CV_AIO_ALL_COMPLETED};
     assert_int_equal(run_wait(loop, &w, NULL), CV_OK);
     assert_int_equal(w.w.ndone, 2);
     assert_int_equal(w.w.npending, 0);
@@ -1115,7 +1115,7 @@ static void test_wait_errors(void **state)
     cv_loop *loop = new_loop();
     job j = {.sleep = -1};
     cv_task *a = job_start(loop, &j);
-    waiter w = {.tasks = &a, .n = 0, .timeout = -1, .when = CV_AIO_ALL_COMPLETED};
+    waiter w = {.tasks = &a, .n = 0, .timeout = CV_AIO_NO_TIMEOUT, .when = CV_AIO_ALL_COMPLETED};
     cv_result r;
     assert_int_equal(run_wait(loop, &w, &r), CV_EFAILED);
     assert_int_equal(r.error, CV_EINVAL);
@@ -1137,7 +1137,7 @@ static void test_wait_first_completed(void **state)
     job ja = {.sleep = 10}, jb = {.sleep = 0.01};
     cv_task *a = job_start(loop, &ja), *b = job_start(loop, &jb);
     cv_task *tasks[2] = {b, a};
-    waiter w = {.tasks = tasks, .n = 2, .timeout = -1, .when = CV_AIO_FIRST_COMPLETED};
+    waiter w = {.tasks = tasks, .n = 2, .timeout = CV_AIO_NO_TIMEOUT, .when = CV_AIO_FIRST_COMPLETED};
     double t0 = cv_loop_time(loop);
     assert_int_equal(run_wait(loop, &w, NULL), CV_OK);
     assert_true(cv_loop_time(loop) - t0 < 5);
@@ -1166,7 +1166,7 @@ static void test_wait_really_done(void **state)
     int two = 2; /* coro2: two sleep(0)s */
     cv_task *a = job_start(loop, &ja), *b = cv_task_create(loop, "b", briefly_step, &two);
     cv_task *tasks[2] = {b, a};
-    waiter w = {.tasks = tasks, .n = 2, .timeout = -1, .when = CV_AIO_FIRST_COMPLETED};
+    waiter w = {.tasks = tasks, .n = 2, .timeout = CV_AIO_NO_TIMEOUT, .when = CV_AIO_FIRST_COMPLETED};
     assert_int_equal(run_wait(loop, &w, NULL), CV_OK);
     assert_int_equal(w.w.ndone, 2);
     assert_true(cv_task_done(a) && cv_task_done(b));
@@ -1190,7 +1190,7 @@ static void test_wait_first_exception(void **state)
         cv_task *a = job_start(loop, &ja), *b = job_start(loop, &jb), *c = job_start(loop, &jc);
         cv_task_cancel(c); /* ends cancelled: not an exception */
         cv_task *tasks[3] = {b, a, c};
-        waiter w = {.tasks = tasks, .n = 3, .timeout = -1, .when = CV_AIO_FIRST_EXCEPTION};
+        waiter w = {.tasks = tasks, .n = 3, .timeout = CV_AIO_NO_TIMEOUT, .when = CV_AIO_FIRST_EXCEPTION};
         double t0 = cv_loop_time(loop);
         assert_int_equal(run_wait(loop, &w, NULL), CV_OK);
         assert_true(cv_loop_time(loop) - t0 < 5);
@@ -1282,7 +1282,7 @@ static void test_as_completed(void **state)
     job ja = {.sleep = 0.03, .value = 1}, jb = {.sleep = 0.01, .value = 2};
     job jc = {.sleep = 0.1, .value = 3};
     cv_task *tasks[3] = {job_start(loop, &jb), job_start(loop, &jc), job_start(loop, &ja)};
-    completer c = {.tasks = tasks, .n = 3, .timeout = -1};
+    completer c = {.tasks = tasks, .n = 3, .timeout = CV_AIO_NO_TIMEOUT};
     assert_int_equal(cv_loop_run_main(loop, "foo", completer_step, &c, NULL), CV_OK);
     /* Timers fire in deadline order, however late the loop gets to them,
      * so this order holds on a loaded machine too. */
@@ -1334,7 +1334,7 @@ static void test_as_completed_duplicate_coroutines(void **state)
     job jh = {.sleep = -1, .value = 7}, js = {.sleep = -1, .value = 8};
     cv_task *c = job_start(loop, &jh), *s = job_start(loop, &js);
     cv_task *tasks[3] = {c, c, s};
-    completer k = {.tasks = tasks, .n = 3, .timeout = -1};
+    completer k = {.tasks = tasks, .n = 3, .timeout = CV_AIO_NO_TIMEOUT};
     assert_int_equal(cv_loop_run_main(loop, "runner", completer_step, &k, NULL), CV_OK);
     assert_string_equal(seen, "7 8");
     cv_task_release(c);
@@ -1817,7 +1817,7 @@ static void test_timeout_caught_and_not_called(void **state)
     assert_false(fast.to.expired);
     assert_true(fast.reached);
 
-    scope none = {.delay = -1, .sleep = 0.01};
+    scope none = {.delay = CV_AIO_NO_TIMEOUT, .sleep = 0.01};
     assert_int_equal(cv_loop_run_main(loop, "main", scope_step, &none, NULL), CV_OK);
     assert_false(none.to.expired);
     cv_loop_destroy(loop);
@@ -1978,6 +1978,125 @@ static void test_timeout_scopes(void **state)
     }
 }
 
+/* Ports test_timeouts.py TimeoutTests test_timeout_in_the_past_sleep_zero:
+ * a deadline in the past (-11 s) expires at once, so even a sleep(0)
+ * under it raises TimeoutError. */
+static void test_timeout_in_the_past_sleep_zero(void **state)
+{
+    (void)state;
+    cv_loop *loop = new_loop();
+    scope s = {.delay = -11, .sleep = 0};
+    cv_result r;
+    assert_int_equal(cv_loop_run_main(loop, "main", scope_step, &s, &r), CV_EFAILED);
+    assert_int_equal(r.error, CV_ETIMEDOUT);
+    assert_true(s.to.expired);
+    assert_false(s.reached);
+    cv_loop_destroy(loop);
+}
+
+/* Two scopes, the inner one caught (the test's inner assertRaises), with
+ * a busy stretch (time.sleep) before the first await. */
+typedef struct nest {
+    double outer, inner; /* the deadlines */
+    useconds_t busy_us;  /* blocks the loop this long inside the inner scope */
+    bool in_finally;     /* the inner scope runs in a finally after a cancel */
+    cv_aio_timeout to_outer, to_inner;
+    int inner_status;    /* what left the inner scope */
+    int inner_error;
+    int cancelling;      /* in the finally, before the inner scope */
+    bool after_inner;    /* the code after the inner scope ran */
+} nest;
+
+/* time.sleep(busy); await asyncio.sleep(1) */
+static int busy_body(cv_task *t, void *arg)
+{
+    nest *n = arg;
+    CV_CORO_BEGIN(t);
+    usleep(n->busy_us);
+    CV_AWAIT_SLEEP(t, 10);
+    CV_CORO_END(t);
+}
+
+/* try: async with timeout(inner): ... except TimeoutError: pass */
+static int nest_body(cv_task *t, void *arg)
+{
+    nest *n = arg;
+    CV_CORO_BEGIN(t);
+    if (n->in_finally)
+        CV_AWAIT_SLEEP(t, 1); /* cancelled by the outer deadline */
+    CV_TRY_AWAIT(t, CV_AWAIT_WITH_TIMEOUT(t, &n->to_inner, n->inner,
+                                          CV_AWAIT_CORO(t, busy_body, n)));
+    n->inner_status = CV_AWAIT_STATUS(t);
+    n->inner_error = cv_aio_caught_error(t);
+    if (n->inner_status != CV_OK && n->inner_error != CV_ETIMEDOUT)
+        CV_RERAISE(t); /* assertRaises(TimeoutError) lets a CancelledError by */
+    n->after_inner = true;
+    if (!n->in_finally)
+        CV_AWAIT_SLEEP(t, 10); /* the outer deadline cuts this short */
+    CV_CORO_FINALLY(t);
+    if (n->in_finally && !n->after_inner) {
+        n->cancelling = cv_task_cancelling(t);
+        CV_TRY_AWAIT(t, CV_AWAIT_WITH_TIMEOUT(t, &n->to_inner, n->inner, CV_AWAIT_SLEEP(t, 10)));
+        n->inner_status = CV_AWAIT_STATUS(t);
+        n->inner_error = cv_aio_caught_error(t);
+        n->after_inner = true;
+    }
+    CV_CORO_END(t);
+}
+
+static int nest_step(cv_task *t, void *arg)
+{
+    nest *n = arg;
+    CV_CORO_BEGIN(t);
+    CV_AWAIT_WITH_TIMEOUT(t, &n->to_outer, n->outer, CV_AWAIT_CORO(t, nest_body, n));
+    CV_CORO_END(t);
+}
+
+/* Ports test_timeouts.py TimeoutTests test_nested_timeouts_concurrent (the
+ * outer deadline passes while the loop is blocked inside the inner scope,
+ * whose own deadline is far: the inner scope lets the CancelledError
+ * through, the outer one makes it TimeoutError; CPython's inner deadline
+ * of 0.1 s is "far", here 10 s so that a stalled machine cannot reach it),
+ * test_nested_timeouts_loop_busy
+ * (both deadlines pass while the loop is blocked; both cancel in the same
+ * turn, the inner scope takes back only its own request, so again only
+ * the outer scope raises TimeoutError and the code after the inner scope
+ * never runs) and test_nested_timeout_in_finally (a scope in the finally
+ * of a cancelled await: the outer cancel is still counted, the inner
+ * scope raises its own TimeoutError, the outer one then its own). */
+static void test_nested_timeouts(void **state)
+{
+    (void)state;
+    static const struct {
+        double outer, inner;
+        useconds_t busy_us;
+        bool in_finally;
+        bool inner_expired;
+        int inner_status, inner_error, cancelling;
+    } cases[] = {
+        {0.002, 10, 10000, false, false, CV_ECANCELLED, 0, 0},
+        {0.1, 0.01, 100000, false, true, CV_ECANCELLED, 0, 0},
+        {0.01, 0.01, 0, true, true, CV_EFAILED, CV_ETIMEDOUT, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cv_loop *loop = new_loop();
+        nest n = {.outer = cases[i].outer, .inner = cases[i].inner,
+                  .busy_us = cases[i].busy_us, .in_finally = cases[i].in_finally};
+        cv_result r;
+        double t0 = cv_loop_time(loop);
+        assert_int_equal(cv_loop_run_main(loop, "main", nest_step, &n, &r), CV_EFAILED);
+        assert_int_equal(r.error, CV_ETIMEDOUT);
+        assert_true(cv_loop_time(loop) - t0 < 5);
+        assert_true(n.to_outer.expired);
+        assert_int_equal(n.to_inner.expired, cases[i].inner_expired);
+        assert_int_equal(n.inner_status, cases[i].inner_status);
+        assert_int_equal(n.inner_error, cases[i].inner_error);
+        assert_int_equal(n.after_inner, cases[i].in_finally);
+        assert_int_equal(n.cancelling, cases[i].cancelling);
+        cv_loop_destroy(loop);
+    }
+}
+
 /* wait_for(inner, timeout) */
 typedef struct wf {
     job j;
@@ -1985,6 +2104,7 @@ typedef struct wf {
     double timeout;
     double after;     /* > 0: sleeps this long after the wait_for */
     bool reached_end;
+    cv_task *given;   /* the task to wait for; NULL: a new job from j */
     cv_task *inner;
     cv_aio_timeout to;
 } wf;
@@ -1993,7 +2113,7 @@ static int wf_step(cv_task *t, void *arg)
 {
     wf *w = arg;
     CV_CORO_BEGIN(t);
-    w->inner = job_start(cv_task_loop(t), &w->j);
+    w->inner = w->given != NULL ? w->given : job_start(cv_task_loop(t), &w->j);
     if (w->start_first)
         CV_YIELD(t);
     CV_AWAIT_WAIT_FOR(t, &w->to, w->inner, w->timeout);
@@ -2120,7 +2240,7 @@ static void test_cancel_wait_for(void **state)
     (void)state;
     for (int blocking = 0; blocking < 2; blocking++) {
         cv_loop *loop = new_loop();
-        wf w = {.j = {.sleep = 10}, .timeout = blocking ? -1 : 60};
+        wf w = {.j = {.sleep = 10}, .timeout = blocking ? CV_AIO_NO_TIMEOUT : 60};
         cv_task *t = cv_task_create(loop, "wait", wf_step, &w);
         cv_handle h;
         cv_handle_init(loop, &h, cancel_cb, t);
@@ -2156,6 +2276,172 @@ static void test_wait_for_result(void **state)
     assert_int_equal(r.value, -1); /* what the inner task returned */
     assert_true(s.to.expired);
     cv_task_release(s.inner);
+    cv_loop_destroy(loop);
+}
+
+/* Ports test_waitfor.py AsyncioWaitForTest test_wait_for_timeout_less_then_0_or_0
+ * (the half with -1; test_wait_for_cancellation_outcomes has 0): a
+ * deadline that has gone by cancels the running task at once, and the
+ * TimeoutError comes when it has ended. */
+static void test_wait_for_timeout_negative(void **state)
+{
+    (void)state;
+    cv_loop *loop = new_loop();
+    wf w = {.j = {.sleep = 10, .name = "slept"}, .start_first = true, .timeout = -1};
+    cv_result r;
+    double t0 = cv_loop_time(loop);
+    assert_int_equal(cv_loop_run_main(loop, "foo", wf_step, &w, &r), CV_EFAILED);
+    assert_int_equal(r.error, CV_ETIMEDOUT);
+    assert_true(cv_loop_time(loop) - t0 < 5);
+    assert_true(w.to.expired);
+    assert_true(cv_task_cancelled(w.inner));
+    assert_string_equal(seen, "");
+    cv_task_release(w.inner);
+    cv_loop_destroy(loop);
+}
+
+/* Ports test_waitfor.py AsyncioWaitForTest test_wait_for_blocking:
+ * timeout=None (CV_AIO_NO_TIMEOUT) waits for the result, however it
+ * comes: at once, or after a sleep. */
+static void test_wait_for_blocking(void **state)
+{
+    (void)state;
+    cv_loop *loop = new_loop();
+    for (int sleeps = 0; sleeps < 2; sleeps++) {
+        wf w = {.j = {.sleep = sleeps ? 0.01 : -1, .value = 7}, .timeout = CV_AIO_NO_TIMEOUT};
+        cv_result r;
+        assert_int_equal(cv_loop_run_main(loop, "foo", wf_step, &w, &r), CV_OK);
+        assert_int_equal(r.value, 7);
+        assert_false(w.to.expired);
+        cv_task_release(w.inner);
+    }
+    cv_loop_destroy(loop);
+}
+
+/* async def inner(): three sleeps, each catching a CancelledError; return 42 */
+typedef struct stubborn {
+    int i;
+} stubborn;
+
+static int stubborn_step(cv_task *t, void *arg)
+{
+    stubborn *s = arg;
+    CV_CORO_BEGIN(t);
+    for (s->i = 0; s->i < 3; s->i++) {
+        CV_TRY_AWAIT(t, CV_AWAIT_SLEEP(t, 0.03));
+        if (CV_CANCELLED_AT_AWAIT(t))
+            note("caught");
+        else
+            break;
+    }
+    CV_RETURN(t, 42);
+    CV_CORO_END(t);
+}
+
+/* Ports test_waitfor.py AsyncioWaitForTest test_wait_for_self_cancellation:
+ * a wait_for task cancelled before it ran ends cancelled and never
+ * touches the task it would have waited for, which goes on to its 42. */
+static void test_wait_for_self_cancellation(void **state)
+{
+    (void)state;
+    cv_loop *loop = new_loop();
+    stubborn s = {0};
+    cv_task *inner = cv_task_create(loop, "inner", stubborn_step, &s);
+    assert_non_null(inner);
+    wf w = {.given = inner, .timeout = 0.01};
+    cv_task *task = cv_task_create(loop, "wait_for", wf_step, &w);
+    assert_non_null(task);
+    assert_true(cv_task_cancel(task));
+    assert_int_equal(run_guarded(loop, task, NULL), CV_ECANCELLED);
+    assert_int_equal(run_guarded(loop, inner, NULL), CV_OK);
+    assert_int_equal(value_of(inner), 42);
+    assert_string_equal(seen, ""); /* inner was never cancelled */
+    assert_false(w.to.expired);
+    cv_task_release(task);
+    cv_task_release(inner);
+    cv_loop_destroy(loop);
+}
+
+/* SlowTask: runs for `length` seconds, ignoring cancel requests. */
+typedef struct slow_task {
+    double length;
+    double until;
+    int cancels; /* the requests it ignored */
+    bool exited;
+} slow_task;
+
+static int slow_task_step(cv_task *t, void *arg)
+{
+    slow_task *s = arg;
+    CV_CORO_BEGIN(t);
+    s->until = cv_loop_time(cv_task_loop(t)) + s->length;
+    while (cv_loop_time(cv_task_loop(t)) < s->until) {
+        CV_TRY_AWAIT(t, CV_AWAIT_SLEEP(t, s->until - cv_loop_time(cv_task_loop(t))));
+        if (CV_CANCELLED_AT_AWAIT(t))
+            s->cancels++;
+    }
+    s->exited = true;
+    CV_CORO_END(t);
+}
+
+typedef struct wait_wf {
+    wf w;
+    cv_task *task;
+    cv_aio_wait wait;
+} wait_wf;
+
+/* waitfortask = create_task(wait_for(...)); sleep(0); cancel; wait({it}) */
+static int wait_wf_step(cv_task *t, void *arg)
+{
+    wait_wf *m = arg;
+    CV_CORO_BEGIN(t);
+    m->task = cv_task_create(cv_task_loop(t), "waitfortask", wf_step, &m->w);
+    CV_YIELD(t);
+    cv_task_cancel(m->task);
+    CV_AWAIT_WAIT(t, &m->wait, &m->task, 1, CV_AIO_NO_TIMEOUT, CV_AIO_ALL_COMPLETED);
+    CV_CORO_END(t);
+}
+
+/* Ports test_waitfor.py AsyncioWaitForTest test_asyncio_wait_for_cancelled:
+ * cancelling a wait_for hands the cancel to the task it waits for, and
+ * the wait_for ends only once that task has (here it ignores the cancel
+ * and returns, so the wait_for returns too, as in CPython 3.12). */
+static void test_asyncio_wait_for_cancelled(void **state)
+{
+    (void)state;
+    cv_loop *loop = new_loop();
+    slow_task s = {.length = 0.2};
+    wait_wf m = {.w = {.given = cv_task_create(loop, "slow", slow_task_step, &s),
+                       .timeout = 2 * s.length}};
+    assert_non_null(m.w.given);
+    assert_int_equal(cv_loop_run_main(loop, "main", wait_wf_step, &m, NULL), CV_OK);
+    assert_int_equal(m.wait.ndone, 1);
+    assert_true(s.exited);
+    assert_int_equal(s.cancels, 1);
+    assert_int_equal(cv_task_result(m.task, NULL), CV_OK);
+    assert_false(m.w.to.expired);
+    cv_aio_wait_clear(&m.wait);
+    cv_task_release(m.task);
+    cv_task_release(m.w.given);
+    cv_loop_destroy(loop);
+}
+
+/* Ports test_waitfor.py AsyncioWaitForTest test_asyncio_wait_for_timeout:
+ * at the deadline wait_for cancels the task and waits until it has ended;
+ * it ignored the cancel and returned, so no TimeoutError (CPython's test
+ * allows either; 3.12 returns). */
+static void test_asyncio_wait_for_timeout(void **state)
+{
+    (void)state;
+    cv_loop *loop = new_loop();
+    slow_task s = {.length = 0.2};
+    wf w = {.given = cv_task_create(loop, "slow", slow_task_step, &s), .timeout = s.length / 2};
+    assert_non_null(w.given);
+    assert_int_equal(cv_loop_run_main(loop, "foo", wf_step, &w, NULL), CV_OK);
+    assert_true(s.exited);
+    assert_int_equal(s.cancels, 1);
+    assert_true(w.to.expired);
+    cv_task_release(w.given);
     cv_loop_destroy(loop);
 }
 
@@ -2335,6 +2621,8 @@ int main(void)
         cmocka_unit_test_setup(test_foreign_cancel_doesnt_timeout_if_not_expired, setup),
         cmocka_unit_test_setup(test_timeout_and_outer_cancel, setup),
         cmocka_unit_test_setup(test_timeout_scopes, setup),
+        cmocka_unit_test_setup(test_timeout_in_the_past_sleep_zero, setup),
+        cmocka_unit_test_setup(test_nested_timeouts, setup),
         cmocka_unit_test_setup(test_wait_for, setup),
         cmocka_unit_test_setup(test_wait_for_timeout_zero, setup),
         cmocka_unit_test_setup(test_wait_for_result, setup),
@@ -2342,6 +2630,11 @@ int main(void)
         cmocka_unit_test_setup(test_cancel_wait_for, setup),
         cmocka_unit_test_setup(test_wait_for_cancellation_outcomes, setup),
         cmocka_unit_test_setup(test_wait_for_issue86296, setup),
+        cmocka_unit_test_setup(test_wait_for_timeout_negative, setup),
+        cmocka_unit_test_setup(test_wait_for_blocking, setup),
+        cmocka_unit_test_setup(test_wait_for_self_cancellation, setup),
+        cmocka_unit_test_setup(test_asyncio_wait_for_cancelled, setup),
+        cmocka_unit_test_setup(test_asyncio_wait_for_timeout, setup),
         cmocka_unit_test_setup(test_to_thread, setup),
         cmocka_unit_test_setup(test_to_thread_concurrent, setup),
         cmocka_unit_test_setup(test_to_thread_cancel_queued, setup),

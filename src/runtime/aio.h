@@ -19,15 +19,25 @@
  *
  * TimeoutError is a failure with error CV_ETIMEDOUT and the message
  * "TimeoutError"; catch it with CV_TRY_AWAIT as any other.
+ *
+ * A timeout is in seconds; CV_AIO_NO_TIMEOUT is asyncio's None.  For the
+ * timeout scope and wait_for, zero or a negative timeout is a deadline
+ * that has passed already, as in asyncio (timeout(-11) expires at once),
+ * so that a deadline computed as "end - now" that has gone by cuts the
+ * await short instead of silently waiting for ever.
  */
 #ifndef CV_AIO_H
 #define CV_AIO_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "coro.h"
 #include "pool.h"
+
+/* asyncio's timeout=None: no deadline (a deadline at infinity). */
+#define CV_AIO_NO_TIMEOUT ((double)INFINITY)
 
 /* ---- gather (aio_gather.c) ---- */
 
@@ -69,7 +79,8 @@ typedef struct cv_aio_wait {
 
 /* done, pending = await asyncio.wait(tasks, timeout=..., return_when=...):
  * suspends at least one turn, until return_when holds or `timeout`
- * seconds pass (negative: no timeout); the timeout cancels nothing.  An
+ * seconds pass (CV_AIO_NO_TIMEOUT or negative: no timeout); the timeout
+ * cancels nothing.  An
  * empty set or an unknown return_when fails with CV_EINVAL, as asyncio
  * raises ValueError. */
 #define CV_AWAIT_WAIT(t, w, tasks, n, timeout, return_when)                        \
@@ -91,8 +102,9 @@ typedef struct cv_aio_as_completed cv_aio_as_completed;
 
 /* for aw in asyncio.as_completed(tasks, timeout=...): each task once (a
  * task passed twice counts once), in the order they end; those already
- * done come first, in argument order.  After `timeout` seconds (negative:
- * none) every further await raises TimeoutError; the tasks go on.  Close
+ * done come first, in argument order.  After `timeout` seconds
+ * (CV_AIO_NO_TIMEOUT or negative: none) every further await raises
+ * TimeoutError; the tasks go on.  Close
  * the iterator before the loop is destroyed.  NULL without memory. */
 cv_aio_as_completed *cv_aio_as_completed_start(cv_loop *loop, cv_task *const *tasks, size_t n,
                                                double timeout);
@@ -131,7 +143,9 @@ typedef struct cv_aio_timeout {
  * task is cancelled, so the await raises CancelledError inside; on leaving
  * the scope that becomes TimeoutError.  A cancel from outside stays a
  * CancelledError (the cancel requests are counted, as Task.cancelling()
- * does).  Negative seconds: no deadline.  One await: wrap a coroutine's
+ * does).  CV_AIO_NO_TIMEOUT: no deadline; zero or negative: the deadline
+ * has passed, so the await is cancelled before it resumes (a sleep(0)
+ * inside still raises TimeoutError).  One await: wrap a coroutine's
  * body with CV_AWAIT_CORO to put several under one deadline.  Wrapped in
  * CV_TRY_AWAIT, the TimeoutError (or what else the await raised) is
  * caught: CV_AWAIT_STATUS is CV_EFAILED and cv_aio_caught_error() says
@@ -147,7 +161,8 @@ typedef struct cv_aio_timeout {
 /* await asyncio.wait_for(task, seconds): awaits `task`; at the deadline
  * the task is cancelled and awaited until it has ended, and then this
  * raises TimeoutError (unless the task swallowed the cancellation and
- * returned).  seconds <= 0 cancels at once if the task is not done. */
+ * returned).  seconds <= 0 cancels the task at once if it is not done
+ * (it does not get a turn); CV_AIO_NO_TIMEOUT waits as long as it takes. */
 #define CV_AWAIT_WAIT_FOR(t, to, task, seconds)                                    \
     do {                                                                           \
         cv_aio__timeout_enter(t, to, seconds, task);                               \

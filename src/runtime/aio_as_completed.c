@@ -68,7 +68,7 @@ cv_aio_as_completed *cv_aio_as_completed_start(cv_loop *loop, cv_task *const *ta
             return NULL;
         }
     }
-    if (timeout >= 0)
+    if (timeout >= 0 && timeout != CV_AIO_NO_TIMEOUT)
         cv_timer_start(&it->timer, timeout);
     return it;
 }

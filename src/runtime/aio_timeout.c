@@ -32,17 +32,20 @@ void cv_aio__timeout_enter(cv_task *t, cv_aio_timeout *to, double seconds, cv_ta
     to->catch_ = t->catching; /* CV_TRY_AWAIT around the whole scope */
     cv_timer_init(cv_task_loop(t), &to->timer_, on_timeout, to);
     cv_handle_init(cv_task_loop(t), &to->soon_, on_timeout, to);
-    if (inner != NULL && seconds == 0) {
-        /* wait_for(aw, 0): no turn for it; cancel it now and wait. */
+    if (seconds == CV_AIO_NO_TIMEOUT || isnan(seconds))
+        return;
+    if (inner != NULL && seconds <= 0) {
+        /* wait_for(aw, 0) or a deadline gone by: no turn for it; cancel it
+         * now and wait. */
         if (!cv_task_done(inner) && cv_task_cancel(inner)) {
             to->expired = true;
             to->inner_ = inner;
         }
         return;
     }
-    if (seconds == 0)
-        cv_handle_schedule(&to->soon_); /* a deadline now: call_soon, as asyncio does */
-    else if (seconds > 0)
+    if (seconds <= 0)
+        cv_handle_schedule(&to->soon_); /* a deadline now or past: call_soon, as asyncio does */
+    else
         cv_timer_start(&to->timer_, seconds);
 }
 
