@@ -337,7 +337,8 @@ static int supervisor_task(cv_task *t, void *arg)
     aio *a = arg;
     CV_CORO_BEGIN(t);
     count_lost(a);
-    a->done = cv_aio_as_completed_start(cv_task_loop(t), a->to_do, a->nto_do, -1);
+    a->done = cv_aio_as_completed_start(cv_task_loop(t), a->to_do, a->nto_do,
+                                         CV_AIO_NO_TIMEOUT);
     if (a->done == NULL)
         CV_FAIL(t, CV_ENOMEM, "out of memory");
     while (cv_aio_as_completed_left(a->done) > 0) {

@@ -1236,6 +1236,28 @@ static void test_wait_with_timeout(void **state)
     cv_loop_destroy(loop);
 }
 
+/* asyncio.wait(timeout=-1): a deadline in the past ends the wait on the
+ * next turn with nothing done (call_later(-1) fires at once), instead of
+ * waiting for ever; the same rule as the timeout scope. */
+static void test_wait_with_past_timeout(void **state)
+{
+    (void)state;
+    cv_loop *loop = new_loop();
+    job ja = {.sleep = 10};
+    cv_task *a = job_start(loop, &ja);
+    waiter w = {.tasks = &a, .n = 1, .timeout = -1, .when = CV_AIO_ALL_COMPLETED};
+    double t0 = cv_loop_time(loop);
+    assert_int_equal(run_wait(loop, &w, NULL), CV_OK);
+    assert_true(cv_loop_time(loop) - t0 < 5);
+    assert_int_equal(w.w.ndone, 0);
+    assert_int_equal(w.w.npending, 1);
+    cv_task_cancel(a);
+    cv_loop_run(loop);
+    cv_aio_wait_clear(&w.w);
+    cv_task_release(a);
+    cv_loop_destroy(loop);
+}
+
 /* ---- test_tasks.py: as_completed ---- */
 
 typedef struct completer {
@@ -2602,6 +2624,7 @@ int main(void)
         cmocka_unit_test_setup(test_wait_really_done, setup),
         cmocka_unit_test_setup(test_wait_first_exception, setup),
         cmocka_unit_test_setup(test_wait_with_timeout, setup),
+        cmocka_unit_test_setup(test_wait_with_past_timeout, setup),
         cmocka_unit_test_setup(test_as_completed, setup),
         cmocka_unit_test_setup(test_as_completed_with_timeout, setup),
         cmocka_unit_test_setup(test_as_completed_duplicate_coroutines, setup),

@@ -20,9 +20,9 @@
  * TimeoutError is a failure with error CV_ETIMEDOUT and the message
  * "TimeoutError"; catch it with CV_TRY_AWAIT as any other.
  *
- * A timeout is in seconds; CV_AIO_NO_TIMEOUT is asyncio's None.  For the
- * timeout scope and wait_for, zero or a negative timeout is a deadline
- * that has passed already, as in asyncio (timeout(-11) expires at once),
+ * A timeout is in seconds; CV_AIO_NO_TIMEOUT is asyncio's None.  For all
+ * of them (wait, as_completed, the timeout scope and wait_for), zero or a
+ * negative timeout is a deadline that has passed already, as in asyncio (timeout(-11) expires at once),
  * so that a deadline computed as "end - now" that has gone by cuts the
  * await short instead of silently waiting for ever.
  */
@@ -79,7 +79,7 @@ typedef struct cv_aio_wait {
 
 /* done, pending = await asyncio.wait(tasks, timeout=..., return_when=...):
  * suspends at least one turn, until return_when holds or `timeout`
- * seconds pass (CV_AIO_NO_TIMEOUT or negative: no timeout); the timeout
+ * seconds pass (CV_AIO_NO_TIMEOUT: none; zero or negative: the next turn); the timeout
  * cancels nothing.  An
  * empty set or an unknown return_when fails with CV_EINVAL, as asyncio
  * raises ValueError. */
@@ -103,7 +103,7 @@ typedef struct cv_aio_as_completed cv_aio_as_completed;
 /* for aw in asyncio.as_completed(tasks, timeout=...): each task once (a
  * task passed twice counts once), in the order they end; those already
  * done come first, in argument order.  After `timeout` seconds
- * (CV_AIO_NO_TIMEOUT or negative: none) every further await raises
+ * (CV_AIO_NO_TIMEOUT: none; zero or negative: at once) every further await raises
  * TimeoutError; the tasks go on.  Close
  * the iterator before the loop is destroyed.  NULL without memory. */
 cv_aio_as_completed *cv_aio_as_completed_start(cv_loop *loop, cv_task *const *tasks, size_t n,

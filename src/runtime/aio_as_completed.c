@@ -68,7 +68,9 @@ cv_aio_as_completed *cv_aio_as_completed_start(cv_loop *loop, cv_task *const *ta
             return NULL;
         }
     }
-    if (timeout >= 0 && timeout != CV_AIO_NO_TIMEOUT)
+    /* A past deadline (zero or negative) fires on the next turn, as
+     * asyncio's call_later does; only CV_AIO_NO_TIMEOUT (or NaN) is none. */
+    if (timeout < CV_AIO_NO_TIMEOUT)
         cv_timer_start(&it->timer, timeout);
     return it;
 }

@@ -76,7 +76,9 @@ int cv_aio__wait_begin(cv_task *t, cv_aio_wait *w, cv_task *const *tasks, size_t
             return cv_coro__ready(t, CV_ENOMEM);
         }
     }
-    if (timeout >= 0 && timeout != CV_AIO_NO_TIMEOUT)
+    /* A past deadline (zero or negative) fires on the next turn, as
+     * asyncio's call_later does; only CV_AIO_NO_TIMEOUT (or NaN) is none. */
+    if (timeout < CV_AIO_NO_TIMEOUT)
         cv_timer_start(&w->timer_, timeout);
     cv_coro__waitq(t, &w->q_, "wait");
     return 0;
