@@ -199,8 +199,6 @@ static void finish(cv_task *t)
     cv_waitq_wake_all(&t->done_waiters, outcome_status(t));
     /* Then the done callbacks, through the ready queue (call_soon). */
     cv_task__schedule_callbacks(t);
-    if (t->stop_loop_when_done)
-        cv_loop_stop(loop);
     cv_loop_unref(loop);
     cv_task_release(t);
 }

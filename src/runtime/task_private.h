@@ -111,7 +111,6 @@ struct cv_task {
 
     cv_waitq done_waiters; /* tasks awaiting this one */
     cv_list live_node; /* on the loop's live tasks until done */
-    bool stop_loop_when_done;
 
     /* Done callbacks not yet scheduled, in registration order
      * (task_callbacks.c); once the task is done they move to the loop. */
