@@ -66,12 +66,17 @@ static void copy_clean(char *dst, size_t cap, const char *s)
 /* Formats the stamp for an event at t_ns into buf: "[21:20:24.123] ". */
 static void format_stamp(const cv_log *log, int64_t t_ns, char *buf, size_t len)
 {
-    int64_t wall = cv_log_meta_get(log)->wall_start_ns + t_ns;
-    time_t secs = (time_t)(wall / 1000000000);
+    /* Seconds and nanoseconds apart: a trace's start and times are both
+     * within range, but their sum in ns need not be. */
+    int64_t start = cv_log_meta_get(log)->wall_start_ns;
+    int64_t ns = start % 1000000000 + t_ns % 1000000000;
+    time_t secs = (time_t)(start / 1000000000 + t_ns / 1000000000 + ns / 1000000000);
+    ns %= 1000000000;
     struct tm tm;
-    localtime_r(&secs, &tm);
+    if (localtime_r(&secs, &tm) == NULL)
+        memset(&tm, 0, sizeof tm);
     snprintf(buf, len, "[%02d:%02d:%02d.%03d] ", tm.tm_hour, tm.tm_min, tm.tm_sec,
-             (int)(wall % 1000000000 / 1000000));
+             (int)(ns / 1000000));
 }
 
 /* Spinner frames (CV_EV_FRAME) are shown as the Python scripts show them

@@ -330,7 +330,7 @@ static int read_header(reader *r, cv_log *log, cv_event *ev, double seq)
         m.speed = d;
     }
     long long wall = 0;
-    if (get_int(r, "wall_ns", INT64_MIN, INT64_MAX, &wall) < 0)
+    if (get_int(r, "wall_ns", 0, INT64_MAX, &wall) < 0) /* since 1970 */
         return -1;
     m.wall_start_ns = wall;
     cv_log_set_meta(log, &m);
