@@ -425,27 +425,33 @@ static int parse_event(reader *r, cv_log *log, cv_event *ev)
     return 0;
 }
 
-/* Reads one line into buf, without its newline, NUL-terminated: 1 for a
- * line that ended in a newline, 2 for a last line without one, 0 at the end
- * of the file, -1 for a line longer than cap - 1 bytes.  The cap is what
- * keeps `replay` of a file without newlines from growing without bound. */
-static int read_line(FILE *in, char *buf, size_t cap, size_t *len)
+/* Reads one line into *buf (grown as needed, never past CV_TRACE_MAX_LINE
+ * bytes and its NUL), without its newline: 1 for a line that ended in a
+ * newline, 2 for a last line without one, 0 at the end of the file, -1 for
+ * a line too long (or no memory for it).  The cap is what keeps `replay` of
+ * a file without newlines from growing without bound. */
+static int read_line(FILE *in, char **buf, size_t *cap, size_t *len)
 {
     size_t n = 0;
     int c;
-    while ((c = getc_unlocked(in)) != EOF) {
-        if (c == '\n') {
-            buf[n] = '\0';
-            *len = n;
-            return 1;
+    while ((c = getc_unlocked(in)) != EOF && c != '\n') {
+        if (n + 1 >= *cap) {
+            size_t grown = *cap * 2;
+            if (n >= (size_t)CV_TRACE_MAX_LINE)
+                return -1;
+            if (grown > (size_t)CV_TRACE_MAX_LINE + 1)
+                grown = (size_t)CV_TRACE_MAX_LINE + 1;
+            char *p = realloc(*buf, grown);
+            if (p == NULL)
+                return -1;
+            *buf = p;
+            *cap = grown;
         }
-        if (n + 1 >= cap)
-            return -1;
-        buf[n++] = (char)c;
+        (*buf)[n++] = (char)c;
     }
-    buf[n] = '\0';
+    (*buf)[n] = '\0';
     *len = n;
-    return n > 0 ? 2 : 0;
+    return c == '\n' ? 1 : n > 0 ? 2 : 0;
 }
 
 /* Parses a line as one JSON object and nothing else: bytes after it (even
@@ -517,7 +523,8 @@ int cv_trace_read(const char *path, cv_log *log, bool *warned, char *err, size_t
         cv_log_close(log);
         return -1;
     }
-    char *line = malloc(CV_TRACE_MAX_LINE + 1);
+    size_t cap = 4096;
+    char *line = malloc(cap);
     if (line == NULL) {
         fclose(in);
         cv_log_close(log);
@@ -528,7 +535,7 @@ int cv_trace_read(const char *path, cv_log *log, bool *warned, char *err, size_t
     int got;
     reader r = {.err = err, .errlen = errlen};
     int rc = 0;
-    while ((got = read_line(in, line, CV_TRACE_MAX_LINE + 1, &len)) != 0) {
+    while ((got = read_line(in, &line, &cap, &len)) != 0) {
         r.line++;
         if (got < 0) {
             rc = fail(&r, "longer than %d bytes, not a concviz trace line", CV_TRACE_MAX_LINE);
