@@ -46,19 +46,25 @@ static int wake_fd = -1;
  * terminal back from the handler and exit at once: a trace being recorded
  * is then lost, which beats a process that ignores Ctrl-C and SIGTERM. */
 static volatile sig_atomic_t stop_pending;
+/* Whether the loop runs: before it a stop is heard when it starts, and
+ * after it, in the teardown, a stop changes nothing (the trace being
+ * written is worth the wait). */
+static volatile sig_atomic_t loop_running;
 #define STOP_GRACE_S 2
 
 static void on_signal(int sig)
 {
-    int saved = errno;
-    if (sig == SIGALRM || stop_pending != 0) {
-        if (stop_pending == 0)
-            return; /* the loop took the stop just in time */
+    if (loop_running && stop_pending != 0) {
         cv_term__leave_now();
         _exit(128 + (sig == SIGALRM ? stop_pending : sig));
     }
-    stop_pending = sig;
-    alarm(STOP_GRACE_S);
+    if (sig == SIGALRM)
+        return; /* the loop took the stop just in time */
+    int saved = errno;
+    if (loop_running) {
+        stop_pending = sig;
+        alarm(STOP_GRACE_S);
+    }
     unsigned char b = (unsigned char)sig;
     if (write(wake_fd, &b, 1) < 0) {
         /* The pipe is full: a wake-up is already pending. */
@@ -350,6 +356,7 @@ static int set_up(app *a)
 static int run_loop(app *a)
 {
     bool dirty = true;
+    loop_running = 1;
     while (a->quit < 0) {
         int64_t now = cv_clock_mono_ns();
         int timeout = -1;
@@ -399,6 +406,9 @@ static int run_loop(app *a)
         if (fds[0].revents & (POLLHUP | POLLERR))
             a->quit = 128 + SIGHUP; /* the terminal went away */
     }
+    loop_running = 0;
+    alarm(0);
+    stop_pending = 0;
     return a->quit;
 }
 
