@@ -11,6 +11,10 @@ DEBIAN_PACKAGES := cmake make gcc pkg-config libncurses-dev libcurl4-openssl-dev
                    libmicrohttpd-dev libgif-dev libcjson-dev libcmocka-dev tmux python3
 # Only the benchmarks need these: CPython's side of the comparison.
 BENCH_PACKAGES := python3-aiohttp
+# Only make fuzz needs these: clang and its libFuzzer runtime.
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
+FUZZ_CC ?= $(shell command -v clang-14 || command -v clang || echo clang-14)
+FUZZ_SECONDS ?= 45
 # Only make deb needs these: dpkg-shlibdeps computes the package's Depends.
 DEB_PACKAGES := dpkg-dev
 # Where make install puts bin/concviz, the man page and the completion.
@@ -19,7 +23,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS ?=
 
 
-.PHONY: all deps bench-deps deb-deps install-packages build run test test-asan test-tsan test-all bench screenshots screenshots-record install deb clean
+.PHONY: all deps bench-deps deb-deps fuzz-deps fuzz install-packages build run test test-asan test-tsan test-all bench screenshots screenshots-record install deb clean
 
 all: build
 
@@ -28,6 +32,9 @@ deps:
 
 bench-deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BENCH_PACKAGES)"
+
+fuzz-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(FUZZ_PACKAGES)"
 
 deb-deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
@@ -64,6 +71,12 @@ test-tsan: deps
 	ctest --preset tsan -j $(JOBS)
 
 test-all: test test-asan test-tsan
+
+# The replay fuzz target under libFuzzer for FUZZ_SECONDS (tests/fuzz/run.sh).
+fuzz: deps fuzz-deps
+	@cmake --preset fuzz -DCMAKE_C_COMPILER=$(FUZZ_CC) >/dev/null
+	@cmake --build --preset fuzz --target fuzz_replay -j $(JOBS)
+	bash tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 bench: build bench-deps
 	@cmake --build --preset default --target benchmarks -j $(JOBS)

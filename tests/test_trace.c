@@ -331,6 +331,94 @@ static void test_truncated_last_line_is_skipped(void **state)
     cv_log_destroy(log);
 }
 
+/* Hand-made traces, one per fault the reader once let through (issue 11),
+ * in tests/traces/refused: each is refused on its line with its reason. */
+static void test_refused_traces(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file, *error;
+    } cases[] = {
+        /* A speed the CLI refuses sent the axis loop spinning. */
+        {"speed-1e300.jsonl", "line 1: \"speed\" is out of range"},
+        {"speed-inf.jsonl", "line 1: \"speed\" is out of range"},
+        {"speed-zero.jsonl", "line 1: \"speed\" is out of range"},
+        /* Cut to 16 bits (lane 10^9 showed as -13824), or UB in the cast. */
+        {"lane-1e9.jsonl", "line 2: \"lane\" is out of range"},
+        {"lane-1e300.jsonl", "line 2: \"lane\" is out of range"},
+        {"origin-1e9.jsonl", "line 2: \"origin\" is out of range"},
+        {"id-1e300.jsonl", "line 3: \"id\" is out of range"},
+        {"lane-fraction.jsonl", "line 2: \"lane\" must be a whole number"},
+        /* t * 1e9 overflowed an int64_t. */
+        {"t-9.2e9.jsonl", "line 2: \"t\" is out of range"},
+        /* Whatever followed the object was ignored, even after a NUL. */
+        {"trailing-bytes.jsonl", "line 2: bytes after the JSON object"},
+        {"trailing-after-nul.jsonl", "line 2: a NUL byte in the line"},
+        {"header-not-first.jsonl", "line 3: a header may only be the first line"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char in_path[512], err[256] = "";
+        snprintf(in_path, sizeof in_path, "%s/tests/traces/refused/%s", CV_SOURCE_DIR,
+                 cases[i].file);
+        cv_log *log = cv_log_create();
+        bool warned;
+        if (cv_trace_read(in_path, log, &warned, err, sizeof err) != -1)
+            fail_msg("%s: accepted", cases[i].file);
+        if (strstr(err, cases[i].error) == NULL)
+            fail_msg("%s: error '%s' does not contain '%s'", cases[i].file, err, cases[i].error);
+        assert_null(strchr(err, '\n')); /* one line */
+        cv_log_destroy(log);
+    }
+}
+
+/* A file without newlines is refused at the cap, not read into memory
+ * until it runs out (replay /dev/zero did that). */
+static void test_long_line_is_refused(void **state)
+{
+    (void)state;
+    FILE *f = fopen(path, "w");
+    fputs("{\"seq\":0,\"t\":0,\"kind\":\"header\"}\n{\"seq\":1,\"t\":0,\"kind\":\"log\",\"text\":\"", f);
+    for (int i = 0; i < CV_TRACE_MAX_LINE / 64 + 1; i++)
+        fputs("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", f);
+    fputs("\"}\n", f);
+    fclose(f);
+    cv_log *log = cv_log_create();
+    bool warned;
+    char err[256] = "";
+    assert_int_equal(cv_trace_read(path, log, &warned, err, sizeof err), -1);
+    assert_non_null(strstr(err, "line 2: longer than"));
+    cv_log_destroy(log);
+}
+
+/* A directory was "line 0: empty file"; a device was read forever. */
+static void test_directories_and_devices_are_named(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path, *error;
+    } cases[] = {
+        {CV_SOURCE_DIR "/tests/traces", "a directory, not a trace file"},
+        {"/dev/zero", "a character device, not a trace file"},
+        {"/dev/null", "a character device, not a trace file"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cv_log *log = cv_log_create();
+        bool warned;
+        char err[256] = "";
+        assert_int_equal(cv_trace_read(cases[i].path, log, &warned, err, sizeof err), -1);
+        if (strstr(err, cases[i].error) == NULL)
+            fail_msg("%s: error '%s' does not contain '%s'", cases[i].path, err, cases[i].error);
+        cv_log_destroy(log);
+    }
+}
+
+/* A first line cut short is not a trace with its last line truncated. */
+static void test_truncated_first_line_is_refused(void **state)
+{
+    (void)state;
+    expect_error("{\"seq\":0,\"t\":0,\"ki", "line 1: not a concviz trace");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +429,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_last_line_is_skipped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused_traces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_line_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_directories_and_devices_are_named, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_first_line_is_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

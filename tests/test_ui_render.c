@@ -472,6 +472,37 @@ static void test_many_futures(void **state)
     cv_log_destroy(log);
 }
 
+/* A speed of 1e300 (a trace's header once carried one) made the axis
+ * step by ticks that never reached the end of its span: the frame never
+ * ended.  At any speed a frame ends, with no more ticks than columns. */
+static void test_axis_at_absurd_speeds(void **state)
+{
+    (void)state;
+    cv_log *log = hand_loiter();
+    cv_model m;
+    cv_model_init(&m, log);
+    cv_model_advance(&m, cv_log_count(log));
+    static const double speeds[] = {1e300, 1.7e308, 1e-300, 1e9};
+    for (size_t i = 0; i < sizeof speeds / sizeof speeds[0]; i++) {
+        cv_canvas c;
+        assert_int_equal(cv_canvas_init(&c, 200, 60, true), 0);
+        cv_render_opts o = {.ascii = true, .now_ns = 4 * MS * 1000, .speed = speeds[i],
+                            .span_ns = INT64_MAX / 2, .mode = "END"};
+        cv_render(&c, &m, &o);
+        char *s = cv_canvas_dump(&c);
+        const char *row = strstr(s, "lanes");
+        assert_non_null(row);
+        size_t ticks = 0;
+        for (const char *p = row; *p != '\0' && *p != '\n'; p++)
+            ticks += *p == 's'; /* each tick is labelled "<n>s" */
+        assert_true(ticks <= 200 / 2);
+        free(s);
+        cv_canvas_free(&c);
+    }
+    cv_model_free(&m);
+    cv_log_destroy(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -479,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_ascii_mode),     cmocka_unit_test(test_tiny_terminal),
         cmocka_unit_test(test_every_kind),     cmocka_unit_test(test_seek_back),
         cmocka_unit_test(test_playhead),       cmocka_unit_test(test_real_loiter),
+        cmocka_unit_test(test_axis_at_absurd_speeds),
         cmocka_unit_test(test_many_futures),   cmocka_unit_test(test_roles_and_status_from_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,21 +5,78 @@
 #include "headless.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "trace.h"
 
+/* The next character of s as bytes safe for a terminal, into out (1 to 4
+ * bytes; s advances).  A trace is input from anywhere, and its text goes to
+ * a terminal as it is: an ESC or OSC sequence in a log line would move the
+ * cursor, retitle the window or worse.  Control characters (C0 but the tab,
+ * DEL, C1) and bytes that are not UTF-8 become '?'. */
+static size_t clean_next(const char **s, char out[4])
+{
+    const unsigned char *p = (const unsigned char *)*s;
+    size_t more = p[0] < 0x80 ? 0 : (p[0] & 0xe0) == 0xc0 ? 1 : (p[0] & 0xf0) == 0xe0 ? 2
+                : (p[0] & 0xf8) == 0xf0 ? 3 : 4;
+    uint32_t cp = more == 0 ? p[0] : more == 1 ? p[0] & 0x1fu : more == 2 ? p[0] & 0x0fu : p[0] & 0x07u;
+    size_t i = 1;
+    for (; more < 4 && i <= more && (p[i] & 0xc0) == 0x80; i++)
+        cp = (cp << 6) | (p[i] & 0x3fu);
+    if (more == 4 || i <= more) { /* a stray byte, or a sequence cut short */
+        *s += i;
+        out[0] = '?';
+        return 1;
+    }
+    *s += i;
+    if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp < 0xa0)) {
+        out[0] = '?';
+        return 1;
+    }
+    memcpy(out, p, i);
+    return i;
+}
+
+static void put_clean(FILE *out, const char *s)
+{
+    char c[4];
+    while (*s != '\0')
+        fwrite(c, 1, clean_next(&s, c), out);
+}
+
+/* Copies s into dst (of cap bytes, NUL-terminated), made safe as above;
+ * only whole characters. */
+static void copy_clean(char *dst, size_t cap, const char *s)
+{
+    size_t len = 0;
+    char c[4];
+    while (*s != '\0') {
+        size_t n = clean_next(&s, c);
+        if (len + n >= cap)
+            break;
+        memcpy(dst + len, c, n);
+        len += n;
+    }
+    dst[len] = '\0';
+}
+
 /* Formats the stamp for an event at t_ns into buf: "[21:20:24.123] ". */
 static void format_stamp(const cv_log *log, int64_t t_ns, char *buf, size_t len)
 {
-    int64_t wall = cv_log_meta_get(log)->wall_start_ns + t_ns;
-    time_t secs = (time_t)(wall / 1000000000);
+    /* Seconds and nanoseconds apart: a trace's start and times are both
+     * within range, but their sum in ns need not be. */
+    int64_t start = cv_log_meta_get(log)->wall_start_ns;
+    int64_t ns = start % 1000000000 + t_ns % 1000000000;
+    time_t secs = (time_t)(start / 1000000000 + t_ns / 1000000000 + ns / 1000000000);
+    ns %= 1000000000;
     struct tm tm;
-    localtime_r(&secs, &tm);
+    if (localtime_r(&secs, &tm) == NULL)
+        memset(&tm, 0, sizeof tm);
     snprintf(buf, len, "[%02d:%02d:%02d.%03d] ", tm.tm_hour, tm.tm_min, tm.tm_sec,
-             (int)(wall % 1000000000 / 1000000));
+             (int)(ns / 1000000));
 }
 
 /* Spinner frames (CV_EV_FRAME) are shown as the Python scripts show them
@@ -75,7 +132,7 @@ static void print_frame(printer *p, const cv_log *log, const cv_event *ev)
     unsigned s = ev->side < CV_SIDE_COUNT ? ev->side : CV_SIDE_NONE;
     if (ev->text != NULL && ev->text[0] != '\0') {
         p->spinning[s] = true;
-        snprintf(p->glyph[s], sizeof p->glyph[s], "%s", ev->text);
+        copy_clean(p->glyph[s], sizeof p->glyph[s], ev->text);
         p->frames[s]++;
     } else {
         p->spinning[s] = false;
@@ -102,7 +159,9 @@ static int emit(printer *p, cv_log *log, size_t from, size_t to, FILE *trace,
             format_stamp(log, ev->t_ns, stamp, sizeof stamp);
             bool redraw = p->shown > 0;
             clear_spinner_line(p);
-            fprintf(p->out, "%s%s\n", stamp, ev->text ? ev->text : "");
+            fputs(stamp, p->out);
+            put_clean(p->out, ev->text ? ev->text : "");
+            fputc('\n', p->out);
             if (redraw)
                 draw_spinner_line(p);
         } else if (ev->kind == CV_EV_FRAME) {

@@ -11,13 +11,16 @@
 
 #include <cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 struct cv_trace_labels {
     char **by_id;
@@ -282,8 +285,12 @@ static int get_int(reader *r, const char *key, long long min, long long max, lon
     double d;
     if (!get_num(r->o, key, &d))
         return 0;
+    /* The range test comes before the cast: converting a double that a
+     * long long cannot hold is undefined behaviour. */
     if (!(d >= -0x1p63 && d < 0x1p63) || (long long)d < min || (long long)d > max)
         return fail(r, "\"%s\" is out of range (%lld to %lld)", key, min, max);
+    if (d != floor(d))
+        return fail(r, "\"%s\" must be a whole number", key);
     *out = (long long)d;
     return 1;
 }
@@ -313,11 +320,17 @@ static int read_header(reader *r, cv_log *log, cv_event *ev, double seq)
     cv_log_meta m = {.speed = 1.0};
     snprintf(m.scenario, sizeof m.scenario, "%s", get_str(o, "scenario") ? get_str(o, "scenario") : "?");
     snprintf(m.args, sizeof m.args, "%s", get_str(o, "args") ? get_str(o, "args") : "");
+    /* The speed the CLI accepts, no more: the UI divides demo time by it,
+     * and a speed of 1e300 made the time axis step by nothing. */
     double d;
-    if (get_num(o, "speed", &d) && d > 0)
+    if (get_num(o, "speed", &d)) {
+        if (!(d > 0 && d <= CV_TRACE_MAX_SPEED))
+            return fail(r, "\"speed\" is out of range (more than 0, at most %g)",
+                        (double)CV_TRACE_MAX_SPEED);
         m.speed = d;
+    }
     long long wall = 0;
-    if (get_int(r, "wall_ns", INT64_MIN, INT64_MAX, &wall) < 0)
+    if (get_int(r, "wall_ns", 0, INT64_MAX, &wall) < 0) /* since 1970 */
         return -1;
     m.wall_start_ns = wall;
     cv_log_set_meta(log, &m);
@@ -412,36 +425,136 @@ static int parse_event(reader *r, cv_log *log, cv_event *ev)
     return 0;
 }
 
+/* Reads one line into *buf (grown as needed, never past CV_TRACE_MAX_LINE
+ * bytes and its NUL), without its newline: 1 for a line that ended in a
+ * newline, 2 for a last line without one, 0 at the end of the file, -1 for
+ * a line too long (or no memory for it).  The cap is what keeps `replay` of
+ * a file without newlines from growing without bound. */
+static int read_line(FILE *in, char **buf, size_t *cap, size_t *len)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc_unlocked(in)) != EOF && c != '\n') {
+        if (n + 1 >= *cap) {
+            size_t grown = *cap * 2;
+            if (n >= (size_t)CV_TRACE_MAX_LINE)
+                return -1;
+            if (grown > (size_t)CV_TRACE_MAX_LINE + 1)
+                grown = (size_t)CV_TRACE_MAX_LINE + 1;
+            char *p = realloc(*buf, grown);
+            if (p == NULL)
+                return -1;
+            *buf = p;
+            *cap = grown;
+        }
+        (*buf)[n++] = (char)c;
+    }
+    (*buf)[n] = '\0';
+    *len = n;
+    return c == '\n' ? 1 : n > 0 ? 2 : 0;
+}
+
+/* Parses a line as one JSON object and nothing else: bytes after it (even
+ * after a NUL, which ends a C string early) would be silently dropped by a
+ * plain parse.  NULL if it is not exactly that. */
+static cJSON *parse_line(const char *line, size_t len, const char **why)
+{
+    if (memchr(line, '\0', len) != NULL) {
+        *why = "a NUL byte in the line";
+        return NULL;
+    }
+    const char *end = NULL;
+    cJSON *o = cJSON_ParseWithLengthOpts(line, len, &end, false);
+    if (o == NULL || !cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        *why = NULL;
+        return NULL;
+    }
+    while (end < line + len && (*end == ' ' || *end == '\t' || *end == '\r'))
+        end++;
+    if (end != line + len) {
+        cJSON_Delete(o);
+        *why = "bytes after the JSON object";
+        return NULL;
+    }
+    return o;
+}
+
+/* Opens path for reading if it is a file a trace can be in: a regular file
+ * or a pipe.  A directory or a device is named as such, since reading one
+ * gives a misleading error ("empty file") or never ends (/dev/zero). */
+static FILE *open_trace(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    const char *what = NULL;
+    if (fstat(fd, &st) != 0)
+        what = "a file that cannot be examined";
+    else if (S_ISDIR(st.st_mode))
+        what = "a directory";
+    else if (S_ISCHR(st.st_mode))
+        what = "a character device";
+    else if (S_ISBLK(st.st_mode))
+        what = "a block device";
+    else if (S_ISSOCK(st.st_mode))
+        what = "a socket";
+    else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+        what = "a special file";
+    FILE *in = what == NULL ? fdopen(fd, "r") : NULL;
+    if (in == NULL) {
+        if (what != NULL)
+            snprintf(err, errlen, "%s, not a trace file", what);
+        else
+            snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        close(fd);
+    }
+    return in;
+}
+
 int cv_trace_read(const char *path, cv_log *log, bool *warned, char *err, size_t errlen)
 {
     *warned = false;
-    FILE *in = fopen(path, "r");
+    FILE *in = open_trace(path, err, errlen);
     if (in == NULL) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        cv_log_close(log);
         return -1;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
+    size_t cap = 4096;
+    char *line = malloc(cap);
+    if (line == NULL) {
+        fclose(in);
+        cv_log_close(log);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    size_t len;
+    int got;
     reader r = {.err = err, .errlen = errlen};
     int rc = 0;
-    while ((len = getline(&line, &cap, in)) > 0) {
+    while ((got = read_line(in, &line, &cap, &len)) != 0) {
         r.line++;
-        bool complete = line[len - 1] == '\n';
-        if (!complete && fgetc(in) == EOF) {
-            /* A last line without its newline: the writer was killed. */
-            cJSON *o = cJSON_Parse(line);
-            cJSON_Delete(o);
-            if (o == NULL) {
-                *warned = true;
-                snprintf(err, errlen, "line %zu: truncated last line skipped", r.line);
-                break;
-            }
+        if (got < 0) {
+            rc = fail(&r, "longer than %d bytes, not a concviz trace line", CV_TRACE_MAX_LINE);
+            break;
         }
-        cJSON *o = cJSON_Parse(line);
-        if (o == NULL || !cJSON_IsObject(o)) {
-            cJSON_Delete(o);
-            rc = fail(&r, "%s", r.line == 1 ? "not a concviz trace (not a JSON object)" : "not valid JSON");
+        const char *why = NULL;
+        cJSON *o = parse_line(line, len, &why);
+        if (o == NULL && got == 2 && why == NULL && r.line > 1) {
+            /* A last line without its newline, cut inside its object: the
+             * writer was killed.  A NUL or bytes after the object are no
+             * such accident, and a first line alone is no trace. */
+            *warned = true;
+            snprintf(err, errlen, "line %zu: truncated last line skipped", r.line);
+            break;
+        }
+        if (o == NULL) {
+            rc = fail(&r, "%s", why != NULL ? why
+                                : r.line == 1 ? "not a concviz trace (not a JSON object)"
+                                              : "not valid JSON");
             break;
         }
         r.o = o;

@@ -31,9 +31,18 @@ int cv_trace_write_event(FILE *out, const cv_log *log, const cv_event *ev,
 int cv_trace_write_range(FILE *out, const cv_log *log, size_t from, size_t to,
                          cv_trace_labels *labels);
 
+/* The longest line the reader takes, and the fastest speed a header may
+ * give (the CLI's own bound on --speed). */
+#define CV_TRACE_MAX_LINE (1 << 20)
+#define CV_TRACE_MAX_SPEED 1000
+
 /* Reads a trace into an empty log (and closes it).  Returns 0; or -1 with
- * a one-line message naming the line number in err.  A truncated last line
- * (no newline: the writer was killed) is skipped and *warned set true. */
+ * a one-line message naming the line number in err.  The reader trusts
+ * nothing: every number must be in its field's range (and whole where the
+ * field is an integer), a line must be one JSON object and nothing more, at
+ * most CV_TRACE_MAX_LINE bytes, and the path a regular file or a pipe (a
+ * directory or a device is named as such).  A truncated last line (no
+ * newline: the writer was killed) is skipped and *warned set true. */
 int cv_trace_read(const char *path, cv_log *log, bool *warned, char *err, size_t errlen);
 
 #endif

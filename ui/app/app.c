@@ -4,7 +4,8 @@
  * descriptors: the terminal, and a self-pipe written by the log's waker (a
  * batch of events arrived) and by the signal handlers (SIGINT, SIGTERM,
  * SIGHUP), so no curses call ever happens in a handler and no state is
- * shared with one beyond a pipe.  Frames are paced at ~30 per second only
+ * shared with one beyond a pipe and a flag (a stop the loop has not heard
+ * of yet: if a frame hangs, the handler ends the process itself).  Frames are paced at ~30 per second only
  * while something moves on its own (a live run's clock, playback); paused,
  * or once the run has ended, poll() blocks until a key, a resize or a new
  * event.
@@ -38,9 +39,32 @@
 /* The write end of the self-pipe, for the signal handlers and the waker. */
 static int wake_fd = -1;
 
+/* A stop signal the loop has not taken yet (0: none).  The loop hears of
+ * a stop between frames; if a frame never ends, the signal would never be
+ * heard.  So a second stop signal while the first is pending, or
+ * STOP_GRACE_S seconds of the first going unheard (SIGALRM), give the
+ * terminal back from the handler and exit at once: a trace being recorded
+ * is then lost, which beats a process that ignores Ctrl-C and SIGTERM. */
+static volatile sig_atomic_t stop_pending;
+/* Whether the loop runs: before it a stop is heard when it starts, and
+ * after it, in the teardown, a stop changes nothing (the trace being
+ * written is worth the wait). */
+static volatile sig_atomic_t loop_running;
+#define STOP_GRACE_S 2
+
 static void on_signal(int sig)
 {
+    if (loop_running && stop_pending != 0) {
+        cv_term__leave_now();
+        _exit(128 + (sig == SIGALRM ? stop_pending : sig));
+    }
+    if (sig == SIGALRM)
+        return; /* the loop took the stop just in time */
     int saved = errno;
+    if (loop_running) {
+        stop_pending = sig;
+        alarm(STOP_GRACE_S);
+    }
     unsigned char b = (unsigned char)sig;
     if (write(wake_fd, &b, 1) < 0) {
         /* The pipe is full: a wake-up is already pending. */
@@ -71,7 +95,7 @@ typedef struct app {
     int64_t last_frame;
     int64_t span;       /* the timeline's span; frozen while not live */
     int pipe_r;
-    struct sigaction old_signals[3]; /* SIGINT, SIGTERM, SIGHUP before us */
+    struct sigaction old_signals[4]; /* SIGINT, SIGTERM, SIGHUP, SIGALRM before us */
 } app;
 
 /* ---- the run ----------------------------------------------------------- */
@@ -281,7 +305,7 @@ static void key(app *a, int ch)
 
 /* ---- set-up, loop, teardown -------------------------------------------- */
 
-static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGALRM};
 #define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
 
 static int setup_pipe(app *a)
@@ -332,6 +356,7 @@ static int set_up(app *a)
 static int run_loop(app *a)
 {
     bool dirty = true;
+    loop_running = 1;
     while (a->quit < 0) {
         int64_t now = cv_clock_mono_ns();
         int timeout = -1;
@@ -358,8 +383,11 @@ static int run_loop(app *a)
         bool batch = false;
         while ((got = read(a->pipe_r, buf, sizeof buf)) > 0) {
             for (ssize_t i = 0; i < got; i++) {
-                if (buf[i] != 0)
+                if (buf[i] != 0) {
                     a->quit = 128 + buf[i];
+                    alarm(0);
+                    stop_pending = 0;
+                }
                 else
                     batch = true;
             }
@@ -378,6 +406,9 @@ static int run_loop(app *a)
         if (fds[0].revents & (POLLHUP | POLLERR))
             a->quit = 128 + SIGHUP; /* the terminal went away */
     }
+    loop_running = 0;
+    alarm(0);
+    stop_pending = 0;
     return a->quit;
 }
 
@@ -392,8 +423,10 @@ static void tear_down(app *a)
     stop_run(a);
     cv_model_free(&a->model);
     cv_canvas_free(&a->canvas);
+    alarm(0);
     for (size_t i = 0; i < NSTOP; i++)
         sigaction(stop_signals[i], &a->old_signals[i], NULL);
+    stop_pending = 0;
     close(a->pipe_r);
     close(wake_fd);
     wake_fd = -1;

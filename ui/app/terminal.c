@@ -52,15 +52,22 @@ static void append_cap(const char *name)
     }
 }
 
-static void on_fault(int sig, siginfo_t *info, void *context)
+void cv_term__leave_now(void)
 {
-    (void)context;
     int saved = errno;
     if (leave_len > 0 && write(STDOUT_FILENO, leave_seq, leave_len) < 0) {
         /* Nothing more can be done from here. */
     }
     if (have_modes)
         tcsetattr(STDIN_FILENO, TCSANOW, &saved_modes);
+    errno = saved;
+}
+
+static void on_fault(int sig, siginfo_t *info, void *context)
+{
+    (void)context;
+    int saved = errno;
+    cv_term__leave_now();
     for (size_t i = 0; i < NFAULTS; i++)
         if (faults[i] == sig)
             sigaction(sig, &old_fault[i], NULL);

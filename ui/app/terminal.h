@@ -34,6 +34,11 @@ int cv_term__init(bool color, char *err, size_t errlen);
 /* Gives the terminal back as it was.  Safe to call twice. */
 void cv_term__done(void);
 
+/* Puts the terminal back (the saved modes, the normal screen, the cursor)
+ * with async-signal-safe calls only, for a handler that is about to
+ * _exit; curses itself is left as it is. */
+void cv_term__leave_now(void);
+
 /* The screen's size now (it follows resizes). */
 void cv_term__size(int *cols, int *rows);
 /* Writes the canvas to the screen, in colour if cv_term__init gave any. */

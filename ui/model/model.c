@@ -18,8 +18,6 @@
 
 /* Lanes beyond this are ignored: a corrupt trace must not allocate GBs. */
 #define MAX_LANES 4096
-/* Ids beyond this are looked up by a linear search instead of a table. */
-#define MAX_DIRECT_ID (1u << 22)
 
 int cv_model__grow(void **arr, size_t *cap, size_t need, size_t size)
 {
@@ -61,7 +59,7 @@ void cv_model_free(cv_model *m)
         free(m->sides[i].console);
     free(m->lanes);
     free(m->futs);
-    free(m->by_id);
+    cv_model__id_free(&m->ids);
     free(m->console);
     memset(m, 0, sizeof *m);
 }
@@ -95,8 +93,7 @@ void cv_model_reset(cv_model *m)
     m->last_touched = CV_NONE;
     memset(m->ntask_states, 0, sizeof m->ntask_states);
     m->sided = false;
-    if (m->by_id != NULL)
-        memset(m->by_id, 0, m->capids * sizeof *m->by_id);
+    cv_model__id_clear(&m->ids);
     m->upto = 0;
     m->t_last = 0;
     m->scenario = NULL;
@@ -111,14 +108,7 @@ void cv_model_reset(cv_model *m)
 
 size_t cv_model_future_index(const cv_model *m, uint64_t id)
 {
-    if (id < m->capids)
-        return m->by_id[id] ? m->by_id[id] - 1 : CV_NONE;
-    if (id < MAX_DIRECT_ID)
-        return CV_NONE;
-    for (size_t i = 0; i < m->nfuts; i++)
-        if (m->futs[i].id == id)
-            return i;
-    return CV_NONE;
+    return cv_model__id_find(&m->ids, id);
 }
 
 const cv_mfuture *cv_model_future(const cv_model *m, uint64_t id)
@@ -171,15 +161,12 @@ cv_mfuture *cv_model__future_get(cv_model *m, uint64_t id, int64_t t)
     size_t i = cv_model_future_index(m, id);
     if (i != CV_NONE)
         return &m->futs[i];
-    if (id < MAX_DIRECT_ID && cv_model__grow((void **)&m->by_id, &m->capids, id + 1, sizeof *m->by_id))
-        return NULL;
-    if (cv_model__grow((void **)&m->futs, &m->capfuts, m->nfuts + 1, sizeof *m->futs))
+    if (cv_model__grow((void **)&m->futs, &m->capfuts, m->nfuts + 1, sizeof *m->futs) ||
+        cv_model__id_put(&m->ids, id, m->nfuts) != 0)
         return NULL;
     cv_mfuture *f = &m->futs[m->nfuts];
     *f = (cv_mfuture){.id = id, .t_submit = t, .t_start = -1, .t_end = -1,
                       .lane = CV_NO_LANE, .state = CV_PENDING, .prev_on_lane = CV_NONE};
-    if (id < MAX_DIRECT_ID)
-        m->by_id[id] = m->nfuts + 1;
     m->nfuts++;
     m->npending++;
     return f;

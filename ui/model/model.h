@@ -100,6 +100,12 @@ typedef struct cv_mlane {
     size_t nframes, capframes;
 } cv_mlane;
 
+/* Future ids to indices, a hash (model_ids.c). */
+typedef struct cv_model_ids {
+    struct cv_model_id_slot *slots;
+    size_t cap, n; /* cap: a power of two, or 0 */
+} cv_model_ids;
+
 typedef struct cv_model {
     const cv_log *log;
     size_t upto;        /* events [0, upto) are applied */
@@ -107,8 +113,7 @@ typedef struct cv_model {
     const char *scenario;
     cv_mfuture *futs;   /* in order of first appearance (submission) */
     size_t nfuts, capfuts;
-    size_t *by_id;      /* future id -> index + 1, 0 for none */
-    size_t capids;
+    cv_model_ids ids;   /* future id -> index (model_ids.c) */
     cv_mlane *lanes;    /* indexed by lane number */
     int nlanes, caplanes;
     size_t *console;    /* indices of LOG events */

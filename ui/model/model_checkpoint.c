@@ -308,8 +308,7 @@ static void restore(cv_model *m, const struct cv_model_checkpoints *cs, size_t j
             m->futs[u->undo[e].index] = u->undo[e].f;
     }
     for (size_t i = s->nfuts; i < m->nfuts; i++)
-        if (m->futs[i].id < m->capids)
-            m->by_id[m->futs[i].id] = 0;
+        cv_model__id_remove(&m->ids, m->futs[i].id);
     static const cv_mlane gone; /* a lane the checkpoint had not seen */
     for (int i = 0; i < m->nlanes; i++) {
         if (i < s->nlanes)
@@ -321,7 +320,7 @@ static void restore(cv_model *m, const struct cv_model_checkpoints *cs, size_t j
     *m = *s;
     m->log = now.log;
     m->futs = now.futs, m->capfuts = now.capfuts;
-    m->by_id = now.by_id, m->capids = now.capids;
+    m->ids = now.ids;
     m->lanes = now.lanes, m->caplanes = now.caplanes;
     m->console = now.console, m->capconsole = now.capconsole;
     for (int i = 0; i < CV_SIDE_COUNT; i++) {

@@ -18,6 +18,14 @@ cv_mfuture *cv_model__future_get(cv_model *m, uint64_t id, int64_t t);
 int cv_model__open_span(cv_span **spans, size_t *n, size_t *cap, cv_span s);
 void cv_model__close_span(cv_span *spans, size_t n, int64_t t);
 
+/* The id hash (model_ids.c): __find gives an index or CV_NONE; __put
+ * returns -1 without memory. */
+size_t cv_model__id_find(const cv_model_ids *t, uint64_t id);
+int cv_model__id_put(cv_model_ids *t, uint64_t id, size_t index);
+void cv_model__id_remove(cv_model_ids *t, uint64_t id);
+void cv_model__id_clear(cv_model_ids *t);
+void cv_model__id_free(cv_model_ids *t);
+
 /* Notes the side of e's lane and a two-sided log (model_tasks.c). */
 void cv_model__note_side(cv_model *m, const cv_event *e);
 

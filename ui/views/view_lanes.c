@@ -8,6 +8,7 @@
  * that it never hides a bar's end.  Everything right of the playhead is the
  * future, empty; an open wait is labelled there, where there is room.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,17 +49,17 @@ static void draw_axis(cv_canvas *c, int x0, int y, const axis *a, const cv_rende
         cv_canvas__printf(c, x0 + 6, y, a->x0, CV_ST_DIM, "+%d", hidden);
     double speed = o->speed > 0 ? o->speed : 1.0;
     double demo_span = (double)a->span / 1e9 * speed;
-    /* A tick at least every 10 columns, on a round demo-time step. */
+    /* A tick at least every 10 columns, on a round demo-time step (1, 2 or
+     * 5 times a power of ten), computed rather than searched for: a search
+     * capped at some step left a huge span (a trace's speed of 1e300) with
+     * billions of ticks to visit.  The loop is bounded by the columns too. */
     double want = demo_span * 10.0 / (a->w > 0 ? a->w : 1), step = 0.001;
-    for (double base = 0.001; step < want && base < 1e9; base *= 10) {
-        step = base;
-        if (step < want)
-            step = 2 * base;
-        if (step < want)
-            step = 5 * base;
+    if (want > step && isfinite(want)) {
+        double base = pow(10.0, floor(log10(want)));
+        step = base >= want ? base : 2 * base >= want ? 2 * base : 5 * base >= want ? 5 * base : 10 * base;
     }
     int last = a->x0 - 1, xp = col_of(a, a->now);
-    for (int k = 0;; k++) {
+    for (int k = 0; k <= a->w; k++) {
         double d = step * k;
         if (d > demo_span + 1e-9)
             break;
