@@ -11,5 +11,6 @@ const cv_scenario *cv_scenario_find(const char *name);
 extern const cv_scenario cv_scenario_loiter;
 extern const cv_scenario cv_scenario_flags;
 extern const cv_scenario cv_scenario_spinner;
+extern const cv_scenario cv_scenario_stress;
 
 #endif

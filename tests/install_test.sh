@@ -130,7 +130,7 @@ expect_completion() {
     fi
 }
 expect_completion "loiter" lo
-expect_completion "serve-flags spinner" s
+expect_completion "serve-flags spinner stress" s
 expect_completion "--mode" flags --mo
 expect_completion "sequential threadpool async compare" flags --mode ""
 expect_completion "threadpool" flags --mode th

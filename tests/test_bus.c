@@ -1,5 +1,9 @@
-/* The event bus: gapless sequence, time order, drop accounting. */
+/* The event bus: gapless sequence, time order, causal order across rings,
+ * a full ring's producer waiting (and saying so), lossy mode's drop
+ * accounting. */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,13 +86,14 @@ static void test_two_producers_gapless_and_ordered(void **state)
     cv_log_destroy(log);
 }
 
-static void test_full_ring_drops_and_counts(void **state)
+/* Lossy mode: a 16-event ring, and 100 000 events published faster than
+ * any drainer can keep up with: some must drop, and every one is counted. */
+static void test_lossy_full_ring_drops_and_counts(void **state)
 {
     (void)state;
     cv_log *log = cv_log_create();
-    /* A 16-event ring, and 100 000 events published faster than any
-     * drainer can keep up with: some must drop, and every one is counted. */
     cv_bus *bus = cv_bus_create(log, 16);
+    cv_bus_set_lossy(bus, true);
     producer p = {bus, 1, 100000};
     pthread_t t;
     pthread_create(&t, NULL, produce, &p);
@@ -105,6 +110,137 @@ static void test_full_ring_drops_and_counts(void **state)
     assert_true(dropped > 0);
     assert_int_equal(marks + dropped, 100000);
     assert_int_equal(cv_log_dropped(log), dropped);
+    cv_log_destroy(log);
+}
+
+/* The default: the same flood through a 16-event ring loses nothing; the
+ * producer waits, and each wait is a STALL event on its lane, in the
+ * producer's own order (before the event that had to wait). */
+static void test_full_ring_waits_and_says_so(void **state)
+{
+    (void)state;
+    cv_log *log = cv_log_create();
+    cv_bus *bus = cv_bus_create(log, 16);
+    producer p = {bus, 1, 100000};
+    pthread_t t;
+    pthread_create(&t, NULL, produce, &p);
+    pthread_join(t, NULL);
+    cv_bus_destroy(bus);
+    uint64_t next = 0, stalls = 0;
+    int64_t waited = 0;
+    for (size_t i = 0; i < cv_log_count(log); i++) {
+        const cv_event *ev = cv_log_at(log, i);
+        assert_int_equal(ev->seq, i);
+        assert_int_not_equal(ev->kind, CV_EV_DROP);
+        if (ev->kind == CV_EV_MARK) {
+            assert_int_equal(ev->id, next);
+            next++;
+        } else if (ev->kind == CV_EV_STALL) {
+            assert_int_equal(ev->lane, 1);
+            assert_int_equal(ev->origin, 1);
+            assert_int_equal(ev->code, 16); /* the ring's size */
+            /* A stall comes between two marks: never before the first. */
+            assert_true(next > 0 && next < 100000);
+            stalls++;
+            waited += (int64_t)ev->ref;
+        }
+    }
+    assert_int_equal(next, 100000);
+    assert_true(stalls > 0);
+    assert_true(waited > 0);
+    assert_int_equal(cv_log_dropped(log), 0);
+    cv_log_destroy(log);
+}
+
+/* A token goes round four threads, each publishing a mark with the
+ * token's number before it passes the token on: each mark is caused by
+ * the one before, on another thread's ring, so the merge must keep them
+ * in order.  Small rings make the producers stall as well. */
+#define TOKEN_THREADS 4
+#define TOKENS 4000
+
+typedef struct relay {
+    cv_bus *bus;
+    _Atomic int *token;
+    int index;
+} relay;
+
+static void *pass_token(void *arg)
+{
+    relay *r = arg;
+    cv_bus_attach(r->bus, r->index + 1);
+    for (;;) {
+        int k = atomic_load(r->token);
+        if (k >= TOKENS)
+            return NULL;
+        if (k % TOKEN_THREADS != r->index) {
+            sched_yield();
+            continue;
+        }
+        cv_event ev = {.kind = CV_EV_MARK, .id = (uint64_t)k, .lane = (int16_t)(r->index + 1)};
+        cv_publish(r->bus, &ev);
+        /* Noise in the ring between tokens, so that the merge has more
+         * than one candidate per ring. */
+        for (int i = 0; i < 5; i++) {
+            cv_event noise = {.kind = CV_EV_LOG, .lane = (int16_t)(r->index + 1)};
+            cv_publish(r->bus, &noise);
+        }
+        atomic_store(r->token, k + 1);
+    }
+}
+
+static void test_causal_order_across_rings(void **state)
+{
+    (void)state;
+    cv_log *log = cv_log_create();
+    cv_bus *bus = cv_bus_create(log, 32);
+    _Atomic int token = 0;
+    relay rs[TOKEN_THREADS];
+    pthread_t t[TOKEN_THREADS];
+    for (int i = 0; i < TOKEN_THREADS; i++) {
+        rs[i] = (relay){bus, &token, i};
+        pthread_create(&t[i], NULL, pass_token, &rs[i]);
+    }
+    for (int i = 0; i < TOKEN_THREADS; i++)
+        pthread_join(t[i], NULL);
+    cv_bus_destroy(bus);
+    uint64_t next = 0;
+    for (size_t i = 0; i < cv_log_count(log); i++) {
+        const cv_event *ev = cv_log_at(log, i);
+        if (ev->kind != CV_EV_MARK)
+            continue;
+        if (ev->id != next)
+            fail_msg("mark %llu at seq %zu, expected %llu", (unsigned long long)ev->id, i,
+                     (unsigned long long)next);
+        assert_int_equal(ev->origin, (int)(next % TOKEN_THREADS) + 1);
+        next++;
+    }
+    assert_int_equal(next, TOKENS);
+    assert_int_equal(cv_log_dropped(log), 0);
+    cv_log_destroy(log);
+}
+
+/* Appends across several 2 MiB chunks, whether the next chunk was faulted
+ * in ahead by the log's helper thread or mapped by the writer: every event
+ * reads back where it was put, and readers see the count grow. */
+static void test_log_across_chunks(void **state)
+{
+    (void)state;
+    cv_log *log = cv_log_create();
+    const size_t n = 4 * 32768 + 123;
+    for (size_t i = 0; i < n; i++) {
+        cv_event ev = {.kind = CV_EV_MARK, .id = i * 7, .t_ns = (int64_t)i};
+        assert_int_equal(cv_log_append(log, &ev), 0);
+        if (i % 10000 == 0)
+            cv_log_publish(log);
+    }
+    cv_log_publish(log);
+    assert_int_equal(cv_log_count(log), n);
+    for (size_t i = 0; i < n; i++) {
+        const cv_event *ev = cv_log_at(log, i);
+        assert_int_equal(ev->seq, i);
+        assert_int_equal(ev->id, i * 7);
+    }
     cv_log_destroy(log);
 }
 
@@ -138,7 +274,10 @@ int main(void)
         cmocka_unit_test(test_header_is_seq_zero),
         cmocka_unit_test(test_null_bus_publishes_nothing),
         cmocka_unit_test(test_two_producers_gapless_and_ordered),
-        cmocka_unit_test(test_full_ring_drops_and_counts),
+        cmocka_unit_test(test_lossy_full_ring_drops_and_counts),
+        cmocka_unit_test(test_full_ring_waits_and_says_so),
+        cmocka_unit_test(test_causal_order_across_rings),
+        cmocka_unit_test(test_log_across_chunks),
         cmocka_unit_test(test_time_is_close_to_the_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,8 @@ const cv_opt_spec cv_cli_common_options[] = {
      .help = "write every event to FILE as JSON Lines"},
     {.name = "speed", .type = CV_OPT_NUM, .min = 0, .min_exclusive = true, .max = 1000,
      .def = "1", .metavar = "F", .help = "run F times faster: every demo sleep is divided by F"},
+    {.name = "lossy", .type = CV_OPT_FLAG,
+     .help = "drop events when a thread's ring is full instead of making it wait (drops are counted)"},
     {.name = "paused", .quiet = true, .type = CV_OPT_FLAG, .help = "open the UI paused at the first event"},
     {.name = "ascii", .quiet = true, .type = CV_OPT_FLAG, .help = "draw with ASCII only, for terminals without Unicode"},
     {.name = "no-color", .quiet = true, .type = CV_OPT_FLAG, .help = "no colours (also when NO_COLOR is set)"},

@@ -8,6 +8,7 @@
 #ifndef CV_BUS_H
 #define CV_BUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,11 +17,11 @@
 
 typedef struct cv_bus cv_bus;
 
-/* Events each thread's ring holds before it drops (a power of two): 8 MiB
- * of address space, backed only as a thread fills it.  A submitter that
- * publishes 100 000 events in a burst, on two cores shared with nine other
- * threads, may have to wait tens of milliseconds for the drainer to run;
- * at 2^16 the stress test saw drops about once in twenty runs. */
+/* Events each thread's ring holds before its producer must wait (a power
+ * of two): 8 MiB of address space, backed only as a thread fills it.  A
+ * submitter that publishes 100 000 events in a burst, on two cores shared
+ * with nine other threads, may have to wait tens of milliseconds for the
+ * drainer to run; a ring this size lets it go on meanwhile. */
 #define CV_BUS_DEFAULT_RING (1u << 17)
 
 /* Creates a bus that drains into `log` (appending the header event, seq 0,
@@ -46,8 +47,16 @@ int64_t cv_bus_now_ns(const cv_bus *bus);
 
 /* Publishes a copy of *ev, stamped now and with the calling thread's lane
  * as its origin, in the calling thread's ring; ev->text goes with it (it
- * is freed if the event cannot be kept).  Never blocks on the drainer. */
+ * is freed if the event cannot be kept).  When the ring is full it waits
+ * for the drainer and publishes a STALL event (how long it waited) before
+ * *ev; in lossy mode it drops *ev instead, counted in a later DROP event.
+ * Must not be called by a thread the drainer waits for (the log's waker). */
 void cv_publish(cv_bus *bus, const cv_event *ev);
+
+/* Lossy mode: a full ring drops and counts instead of making its producer
+ * wait (a worker never waits for the log).  Off by default.  Set it before
+ * threads publish. */
+void cv_bus_set_lossy(cv_bus *bus, bool lossy);
 
 /* Shorthands for the common events; text arguments are copied. */
 void cv_publish_future(cv_bus *bus, uint64_t id, int state, int lane,

@@ -24,6 +24,7 @@ enum cv_event_kind {
     CV_EV_FRAME,      /* a spinner frame was drawn */
     CV_EV_LOOP,       /* the event loop polls or idles */
     CV_EV_MARK,       /* a scenario-defined milestone (text says what) */
+    CV_EV_STALL,      /* a thread waited for room in its full ring (ref = ns) */
     CV_EV_KIND_COUNT
 };
 

@@ -140,6 +140,14 @@ static const cv_field mark_fields[] = {
     {"text", CV_FT_TEXT, CV_FM_TEXT, .optional = true},
 };
 
+/* A thread found its ring full and waited for the drainer: for how long,
+ * in ns ("waited_ns"), and how many events the ring holds ("ring"). */
+static const cv_field stall_fields[] = {
+    {"lane", CV_FT_INT, CV_FM_LANE, .def = CV_NO_LANE, LANE_RANGE},
+    {"waited_ns", CV_FT_INT, CV_FM_REF, COUNT_RANGE},
+    {"ring", CV_FT_INT, CV_FM_CODE, .optional = true, .def = 0, .min = 0, .max = INT32_MAX},
+};
+
 #define FIELDS(a) .fields = a, .nfields = sizeof a / sizeof a[0]
 
 static const cv_kind_desc kinds[CV_EV_KIND_COUNT] = {
@@ -153,6 +161,7 @@ static const cv_kind_desc kinds[CV_EV_KIND_COUNT] = {
     [CV_EV_FRAME] = {"frame", NULL, FIELDS(frame_fields)},
     [CV_EV_LOOP] = {"loop", loop_states, FIELDS(loop_fields)},
     [CV_EV_MARK] = {"mark", NULL, FIELDS(mark_fields)},
+    [CV_EV_STALL] = {"stall", NULL, FIELDS(stall_fields)},
 };
 
 const cv_kind_desc *cv_event_kind_desc(unsigned kind)

@@ -33,7 +33,9 @@ const cv_log_meta *cv_log_meta_get(const cv_log *log);
 
 /* Appends a copy of *ev, taking ownership of ev->text; assigns ev->seq.
  * t_ns is clamped so that time never runs backwards in the log.  Only one
- * thread may append.  Returns 0, or CV_ENOMEM (the text is freed). */
+ * thread may append.  Returns 0, or CV_ENOMEM (the text is freed; a
+ * refused DROP event's count still goes into cv_log_dropped, and the bus
+ * reports other refused events in its next DROP). */
 int cv_log_append(cv_log *log, const cv_event *ev);
 /* Tells waiters that a batch of appends is complete. */
 void cv_log_publish(cv_log *log);
@@ -55,7 +57,8 @@ size_t cv_log_wait(cv_log *log, size_t known, double timeout_s);
  * and on close, so that a UI can wake its input loop.  NULL to remove. */
 void cv_log_set_waker(cv_log *log, void (*fn)(void *), void *arg);
 
-/* Total events dropped by full rings, as recorded by DROP events. */
+/* Total events lost: dropped by full rings in lossy mode or refused by
+ * the log, as recorded by DROP events (or by a DROP the log refused). */
 uint64_t cv_log_dropped(const cv_log *log);
 
 #endif

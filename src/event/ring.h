@@ -6,8 +6,9 @@
  * drainer) reads a slot only when that mark matches, and moves `tail` when
  * it is done with a batch.  So the producer touches no shared counter per
  * event: the slot it fills is the only cache line the consumer must read.
- * A full ring drops the event and counts it instead of waiting, because a
- * worker must never wait for the UI.
+ * A full ring refuses the event and leaves the choice to the bus: by
+ * default its producer waits for the drainer (and says so in an event of
+ * its own), and in lossy mode it drops the event and counts the drop.
  */
 #ifndef CV_RING_H
 #define CV_RING_H
@@ -33,29 +34,26 @@ typedef struct cv_ring {
     /* Producer side. */
     _Alignas(64) uint64_t head; /* private to the producer */
     uint64_t cached_tail;
-    _Atomic uint64_t dropped; /* written by the producer only */
+    _Atomic uint64_t dropped; /* written by the producer only (lossy mode) */
     /* Consumer side. */
     _Alignas(64) _Atomic uint64_t tail;
     uint64_t dropped_reported;
+    uint64_t lost; /* events the log refused (out of memory), not yet reported */
 } cv_ring;
 
 cv_ring *cv_ring_create(size_t capacity_pow2, int16_t lane);
 void cv_ring_destroy(cv_ring *ring);
 
-/* Producer: writes *ev into the ring, stamped with `ticks` and `origin`;
- * on a full ring frees ev->text and counts a drop.  Returns false when it
- * dropped the event. */
+/* Producer: writes *ev into the ring, stamped with `ticks` and `origin`.
+ * Returns false, and leaves *ev (and its text) to the caller, when the
+ * ring is full. */
 static inline bool cv_ring_push(cv_ring *ring, const cv_event *ev, uint64_t ticks, int16_t origin)
 {
     uint64_t head = ring->head;
     if (head - ring->cached_tail > ring->mask) {
         ring->cached_tail = atomic_load_explicit(&ring->tail, memory_order_acquire);
-        if (head - ring->cached_tail > ring->mask) {
-            uint64_t dropped = atomic_load_explicit(&ring->dropped, memory_order_relaxed);
-            atomic_store_explicit(&ring->dropped, dropped + 1, memory_order_relaxed);
-            free(ev->text);
+        if (head - ring->cached_tail > ring->mask)
             return false;
-        }
     }
     /* Field by field, each read exactly as wide as the caller wrote it.  A
      * block copy reads the caller's freshly written event in 16-byte pieces
@@ -109,6 +107,13 @@ static inline cv_event *cv_ring_peek(cv_ring *ring, uint64_t i)
 {
     cv_event *slot = &ring->slots[i & ring->mask];
     return __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE) == i + 1 ? slot : NULL;
+}
+
+/* Producer: counts an event it chose to drop (lossy mode). */
+static inline void cv_ring_count_drop(cv_ring *ring)
+{
+    uint64_t dropped = atomic_load_explicit(&ring->dropped, memory_order_relaxed);
+    atomic_store_explicit(&ring->dropped, dropped + 1, memory_order_relaxed);
 }
 
 #endif

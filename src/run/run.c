@@ -45,6 +45,8 @@ cv_run *cv_run_start(const cv_scenario *scenario, const cv_opts *opts, double sp
     run->bus = cv_bus_create(run->log, 0);
     if (run->bus == NULL)
         goto fail;
+    /* Lossless unless asked: a full ring makes its thread wait. */
+    cv_bus_set_lossy(run->bus, opts != NULL && cv_opts_flag(opts, "lossy"));
     if (pthread_create(&run->thread, NULL, run_main, run) != 0)
         goto fail;
     run->started = true;

@@ -228,6 +228,20 @@ void cv_caption__drop(const cv_model *m, const cv_event *e, char *buf, size_t le
         (unsigned long long)e->ref);
 }
 
+/* "worker 3 waited 1.20 ms for the event log: its ring of 131072 events
+ * was full (nothing was dropped)". */
+void cv_caption__stall(const cv_model *m, const cv_event *e, char *buf, size_t len)
+{
+    size_t n = 0;
+    char ln[48];
+    cv_model_lane_name(m, cv_event_lane_of(e), ln, sizeof ln);
+    cv_caption_add(buf, len, &n, "%s waited %.2f ms for the event log: its ring", ln,
+                   (double)e->ref / 1e6);
+    if (e->code > 0)
+        cv_caption_add(buf, len, &n, " of %d events", e->code);
+    cv_caption_add(buf, len, &n, " was full (nothing was dropped)");
+}
+
 /* "kind id state: text", for a kind without a sentence of its own. */
 static void plain_caption(const cv_event *e, char *buf, size_t len)
 {

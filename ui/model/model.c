@@ -102,6 +102,8 @@ void cv_model_reset(cv_model *m)
     m->npending = m->nrunning = m->ndone = 0;
     m->first_pending = 0;
     m->dropped = 0;
+    m->stalls = 0;
+    m->stalled_ns = 0;
     memset(m->kinds, 0, sizeof m->kinds);
     m->failed_seen = false;
 }
@@ -356,6 +358,14 @@ int cv_model__apply_drop(cv_model *m, const cv_event *e, size_t index)
 {
     (void)index;
     m->dropped += e->ref;
+    return 0;
+}
+
+int cv_model__apply_stall(cv_model *m, const cv_event *e, size_t index)
+{
+    (void)index;
+    m->stalls++;
+    m->stalled_ns += e->ref > INT64_MAX ? INT64_MAX : (int64_t)e->ref;
     return 0;
 }
 

@@ -121,6 +121,8 @@ typedef struct cv_model {
     size_t npending, nrunning, ndone;
     size_t first_pending; /* no pending future has a smaller index */
     uint64_t dropped;
+    uint64_t stalls;     /* times a thread waited for room in its ring */
+    int64_t stalled_ns;  /* how long, in all */
     size_t kinds[CV_EV_KIND_COUNT + 1]; /* events seen, by kind (last: unknown) */
     bool failed_seen;   /* some future failed: worth a word in the header */
     size_t last_touched; /* the future or task of the latest such event */

@@ -32,6 +32,7 @@ int cv_model__apply_thread(cv_model *m, const cv_event *e, size_t index);
 int cv_model__apply_wait(cv_model *m, const cv_event *e, size_t index);
 int cv_model__apply_log(cv_model *m, const cv_event *e, size_t index);
 int cv_model__apply_drop(cv_model *m, const cv_event *e, size_t index);
+int cv_model__apply_stall(cv_model *m, const cv_event *e, size_t index);
 /* model_tasks.c */
 int cv_model__apply_task(cv_model *m, const cv_event *e, size_t index);
 int cv_model__apply_loop(cv_model *m, const cv_event *e, size_t index);
@@ -44,6 +45,7 @@ void cv_caption__thread(const cv_model *m, const cv_event *e, char *buf, size_t 
 void cv_caption__wait(const cv_model *m, const cv_event *e, char *buf, size_t len);
 void cv_caption__log(const cv_model *m, const cv_event *e, char *buf, size_t len);
 void cv_caption__drop(const cv_model *m, const cv_event *e, char *buf, size_t len);
+void cv_caption__stall(const cv_model *m, const cv_event *e, char *buf, size_t len);
 /* caption_tasks.c */
 void cv_caption__task(const cv_model *m, const cv_event *e, char *buf, size_t len);
 void cv_caption__loop(const cv_model *m, const cv_event *e, char *buf, size_t len);

@@ -33,6 +33,9 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     if (m->dropped > 0)
         x = cv_canvas__printf(c, x + 2, r.y, end, CV_ST_ERROR, " %llu events dropped ",
                              (unsigned long long)m->dropped);
+    if (m->stalls > 0)
+        x = cv_canvas__printf(c, x + 2, r.y, end, CV_ST_HEADER, "%llu stalls (%.1f ms)",
+                             (unsigned long long)m->stalls, (double)m->stalled_ns / 1e6);
     if (o->status != NULL)
         x = cv_canvas__printf(c, x + 2, r.y, end, CV_ST_ERROR, " %s ", o->status);
     if (o->args != NULL && *o->args)
