@@ -17,7 +17,9 @@
  *     connection Linux delays that ACK by up to 40 ms.  So the status line
  *     and every piece of body we are handed, each just read, are followed
  *     by TCP_QUICKACK on the connection's socket, which sends the pending
- *     ACK at once.  A socket option set once would not do: the kernel
+ *     ACK at once.  libcurl does not hand a running transfer its socket:
+ *     the multi interface sees each socket become readable (fetch_multi.c),
+ *     a kept handle learns its socket from its open-socket callback.  A socket option set once would not do: the kernel
  *     leaves quick-ACK mode by itself when the traffic looks interactive.
  *   - One kept easy handle per thread for cv_fetch_run(), whose connection
  *     cache keeps the connection alive for the thread's next request, as a
@@ -35,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "future.h"
 
@@ -90,22 +93,61 @@ void cv_fetch_free(cv_fetch *f)
     f->len = f->cap_ = 0;
 }
 
+/* The socket of this thread's kept handle's latest connection, which the
+ * handle's open- and close-socket callbacks keep up to date: libcurl does
+ * not tell an easy transfer its socket while it runs. */
+static _Thread_local curl_socket_t kept_sock = CURL_SOCKET_BAD;
+
+static curl_socket_t open_kept_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    (void)arg, (void)purpose;
+    curl_socket_t fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+    if (fd != CURL_SOCKET_BAD)
+        kept_sock = fd;
+    return fd;
+}
+
+static int close_kept_socket(void *arg, curl_socket_t fd)
+{
+    (void)arg;
+    if (fd == kept_sock)
+        kept_sock = CURL_SOCKET_BAD;
+    return close(fd);
+}
+
 /* Sends the ACK for what was just read now rather than up to 40 ms later
  * (see the top of the file).  Best effort: without TCP_QUICKACK, or on a
  * socket that is not TCP, nothing happens. */
-static void quick_ack(cv_fetch *f)
+bool cv_fetch_quick_ack_socket(int fd)
 {
 #ifdef TCP_QUICKACK
-    curl_socket_t fd = CURL_SOCKET_BAD;
-    if (f->easy_ == NULL || curl_easy_getinfo(f->easy_, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK ||
-        fd == CURL_SOCKET_BAD)
-        return;
     int one = 1;
-    (void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
-    f->quick_acks++;
+    return fd >= 0 && setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one) == 0;
 #else
-    (void)f;
+    (void)fd;
+    return false;
 #endif
+}
+
+/* Set when a multi transfer on this thread has read something; see
+ * cv_fetch__take_reads(). */
+static _Thread_local bool multi_read;
+
+bool cv_fetch__take_reads(void)
+{
+    bool was = multi_read;
+    multi_read = false;
+    return was;
+}
+
+/* After a read: a kept handle acknowledges on its socket; a multi
+ * transfer, whose socket it does not know, tells fetch_multi.c. */
+static void quick_ack(cv_fetch *f)
+{
+    if (!f->kept_)
+        multi_read = true;
+    else if (cv_fetch_quick_ack_socket(kept_sock))
+        f->quick_acks++;
 }
 
 /* Header lines arrive from one read; the status line stands for them. */
@@ -286,8 +328,12 @@ int cv_fetch_run(cv_fetch *f)
         return f->outcome;
     }
     setup(easy, f);
+    f->kept_ = true;
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_kept_socket);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, close_kept_socket);
     CURLcode rc = curl_easy_perform(easy);
     cv_fetch_complete(f, easy, (int)rc);
     f->easy_ = NULL;
+    f->kept_ = false;
     return f->outcome;
 }

@@ -44,10 +44,11 @@ typedef struct cv_fetch {
     unsigned char *body; /* malloc'ed, len bytes; NULL when empty */
     size_t len;
     char error[192]; /* for CV_FETCH_ERROR: what went wrong, in words */
-    unsigned long quick_acks; /* reads acknowledged at once (TCP_QUICKACK) */
+    unsigned long quick_acks; /* cv_fetch_run's reads acknowledged at once */
 
     /* Private. */
     void *easy_; /* the handle while the transfer runs */
+    bool kept_;  /* on this thread's kept handle: its socket is known */
     size_t cap_;
     char errbuf_[256]; /* CURL_ERROR_SIZE */
 } cv_fetch;
@@ -77,6 +78,12 @@ const char *cv_http_reason(long status);
  * (then f->outcome says why); and filling in f's outcome once the handle
  * has finished with `curl_code`.  The handle is the caller's to clean up. */
 void *cv_fetch_easy_new(cv_fetch *f);
+/* Sends the ACK for what socket fd has received now (TCP_QUICKACK); true
+ * if it could.  fetch_multi.c calls it on each readable socket. */
+bool cv_fetch_quick_ack_socket(int fd);
+/* For fetch_multi.c: whether a multi transfer on this thread has read a
+ * response's headers or body since the last call. */
+bool cv_fetch__take_reads(void);
 void cv_fetch_complete(cv_fetch *f, void *easy, int curl_code);
 
 #endif
