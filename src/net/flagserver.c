@@ -398,9 +398,11 @@ static void *guard_main(void *arg)
         cv_list_foreach(it, tmp, &s->conns) {
             conn_rec *r = cv_list_entry(it, conn_rec, node);
             if (!r->in_request && !r->shut && r->fd >= 0 && now - r->since_ns > limit) {
-                shutdown(r->fd, SHUT_RDWR);
-                r->shut = true;
+                /* Counted first, so that a client that sees the end of
+                 * the stream also sees it in the stats. */
                 atomic_fetch_add(&s->too_slow, 1);
+                r->shut = true;
+                shutdown(r->fd, SHUT_RDWR);
             }
         }
         pthread_mutex_unlock(&s->conns_mu);

@@ -30,13 +30,18 @@ class SlowHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class Server(http.server.ThreadingHTTPServer):
+    # listen()'s backlog, read when the server starts: the default 5 would
+    # drop the SYNs of a hundred clients connecting at once.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 def main() -> None:
     root, delay = sys.argv[1], float(sys.argv[2])
     SlowHandler.delay = delay
     handler = functools.partial(SlowHandler, directory=root)
-    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
-    server.daemon_threads = True
-    server.request_queue_size = 256
+    server = Server(('127.0.0.1', 0), handler)
     print(f'port={server.server_address[1]}', flush=True)
     server.serve_forever()
 
