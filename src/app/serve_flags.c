@@ -39,7 +39,9 @@ static void usage(FILE *out)
             "usage: concviz serve-flags [--port N] [--bind ADDR] [--delay MIN[:MAX]]\n"
             "                           [--error-rate P] [--seed N]\n"
             "Serves the flags of Fluent Python's examples at http://ADDR:PORT/flags,\n"
-            "as /flags/<cc>/<cc>.gif and /flags/<cc>/metadata.json, until Ctrl-C.\n\n"
+            "as /flags/<cc>/<cc>.gif and /flags/<cc>/metadata.json, until Ctrl-C.\n"
+            "A client has 10 s to send a request's headers; one address may hold 256\n"
+            "connections and all clients 900; beyond that the answer is 503.\n\n"
             "options:\n");
     cv_opts_print_help(cv_cli_serve_options, out);
 }
