@@ -196,7 +196,6 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 /* Sets easy up for f's request. */
 static void setup(CURL *easy, cv_fetch *f)
 {
-    f->easy_ = easy;
     long timeout_ms = f->timeout_s > 0 ? (long)(f->timeout_s * 1000 + 0.5) : 0;
     f->errbuf_[0] = '\0';
     curl_easy_setopt(easy, CURLOPT_URL, f->url);
@@ -333,7 +332,6 @@ int cv_fetch_run(cv_fetch *f)
     curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, close_kept_socket);
     CURLcode rc = curl_easy_perform(easy);
     cv_fetch_complete(f, easy, (int)rc);
-    f->easy_ = NULL;
     f->kept_ = false;
     return f->outcome;
 }

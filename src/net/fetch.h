@@ -47,7 +47,6 @@ typedef struct cv_fetch {
     unsigned long quick_acks; /* cv_fetch_run's reads acknowledged at once */
 
     /* Private. */
-    void *easy_; /* the handle while the transfer runs */
     bool kept_;  /* on this thread's kept handle: its socket is known */
     size_t cap_;
     char errbuf_[256]; /* CURL_ERROR_SIZE */

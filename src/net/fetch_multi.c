@@ -154,7 +154,6 @@ static void detach_op(cv_fetch_op *op)
     curl_multi_remove_handle(m->multi, op->easy_);
     curl_easy_cleanup(op->easy_);
     op->easy_ = NULL;
-    op->fetch.easy_ = NULL;
     op->done_ = true;
     cv_list_remove(&op->node_);
 }
