@@ -75,7 +75,7 @@ EVERY=()
 for a in {A..Z}; do for b in {A..Z}; do EVERY+=("$a$b"); done; done
 
 PYSRV_PID=
-trap '[ -z "$PYSRV_PID" ] || kill "$PYSRV_PID" 2>/dev/null; cleanup' EXIT
+trap '[ -z "$PYSRV_PID" ] || kill "$PYSRV_PID" 2>/dev/null || true; cleanup' EXIT
 pyserver_case() {
     # The files it serves: every flag, fetched from serve-flags.
     "$BIN" flags --headless -s "$URL" -a -m 100 --dest "$TMP/root/flags/all" >/dev/null
@@ -109,6 +109,7 @@ pyserver_case() {
         " aiohttp $(fmt "$pa") (concviz/aiohttp $(ratio_of "$as" "$pa"))"
     kill "$PYSRV_PID" 2>/dev/null || true
     wait "$PYSRV_PID" 2>/dev/null || true
+    PYSRV_PID=
     URL=$SAVED_URL
 }
 if [ "$ONLY" = pyserver ]; then
