@@ -176,6 +176,9 @@ void cv_flags__sequential(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t 
         }
         count(ctx, t, &jobs[i], n);
     }
+    /* The run's thread goes on after the downloads: its connection is
+     * closed now, not when the process ends. */
+    cv_fetch_thread_done();
 }
 
 /* ---- threadpool: a future per flag, taken as they complete ---- */

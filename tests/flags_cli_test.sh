@@ -4,7 +4,8 @@
 # stderr and status 2 before any request (the server's log stays empty) or
 # any directory is made; good runs print the book's report, save <CC>.gif
 # files in --dest, and leave no temporary files; a progress bar goes to
-# stderr only when it is a terminal.
+# stderr only when it is a terminal; a reader that leaves early is a stop
+# that still commits the trace.
 set -u
 BIN=${1:?usage: flags_cli_test.sh path/to/concviz}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
@@ -122,5 +123,21 @@ while select.select([master], [], [], 0.5)[0]:
 sys.exit(0 if p.returncode == 0 and b"2/2" in data else 1)
 PY
 then ok; else bad "no progress bar on a terminal"; fi
+
+# A reader that leaves early (| head -1): the run stops as for Ctrl-C, its
+# trace is committed whole, no temporary file is left anywhere, and the
+# status is not 141 (a death by SIGPIPE, which left a temporary file).
+"$BIN" flags --headless -v -s "$URL" --mode sequential --dest "$TMP/pipe" \
+    --trace "$TMP/pipe.jsonl" B C D 2>"$TMP/pipe.err" | head -1 >/dev/null
+rc=${PIPESTATUS[0]}
+if [ "$rc" -ne 0 ]; then bad "| head -1: exit $rc, want 0"; cat "$TMP/pipe.err"
+elif [ ! -s "$TMP/pipe.jsonl" ]; then bad "| head -1: no trace"
+elif ! python3 -c 'import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines[-1] == "", "the last line is cut"
+assert [json.loads(l)["seq"] for l in lines[:-1]] == list(range(len(lines) - 1))' "$TMP/pipe.jsonl"
+then bad "| head -1: the trace is not whole"
+elif ls "$TMP" "$TMP/pipe" | grep -q '\.tmp'; then bad "| head -1: a temporary file was left"
+else ok; fi
 
 summary

@@ -20,6 +20,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -715,6 +718,134 @@ static void test_stop_is_quick_with_idle_connections(void **state)
     body_free(&b);
 }
 
+/* ---- the guards: a header deadline and connection limits ---- */
+
+static cv_flagserver *start_guarded(double delay, double header_timeout, unsigned per_client,
+                                    unsigned total)
+{
+    cv_flagserver_config cfg = {.delay_min = delay, .delay_max = delay, .seed = 1,
+                                .header_timeout = header_timeout,
+                                .per_client_limit = per_client, .connection_limit = total};
+    char err[256] = "";
+    cv_flagserver *s = cv_flagserver_start(&cfg, err, sizeof err);
+    if (s == NULL)
+        fail_msg("cannot start the flag server: %s", err);
+    return s;
+}
+
+/* A plain TCP connection to the server. */
+static int connect_raw(cv_flagserver *s)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cv_flagserver_port(s)),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    return fd;
+}
+
+/* True once the server has closed fd (end of file or an error), looking
+ * for at most `seconds` while sending one header byte every 0.1 s. */
+static bool closed_while_trickling(int fd, double seconds)
+{
+    double deadline = now() + seconds;
+    while (now() < deadline) {
+        if (send(fd, "x", 1, MSG_NOSIGNAL) != 1)
+            return true;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 100) > 0) {
+            char c;
+            if (recv(fd, &c, 1, 0) <= 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+static void test_header_deadline_drops_a_slow_client(void **state)
+{
+    (void)state;
+    /* The answer's own delay (0.4 s) is longer than the header deadline
+     * (0.2 s): the deadline covers the headers only. */
+    cv_flagserver *s = start_guarded(0.4, 0.2, 0, 0);
+    int fd = connect_raw(s);
+    const char *part = "GET /flags/de/de.gif HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+    assert_int_equal(send(fd, part, strlen(part), MSG_NOSIGNAL), (ssize_t)strlen(part));
+    /* Without the deadline, one byte every 0.1 s keeps it open for ever. */
+    assert_true(closed_while_trickling(fd, 10));
+    close(fd);
+    struct cv_flagserver_stats st;
+    cv_flagserver_stats(s, &st);
+    assert_int_equal(st.too_slow, 1);
+    assert_int_equal(st.requests, 0);
+    /* A client that sends its headers is served, delay and all. */
+    body b = {0};
+    assert_int_equal(fetch_path(s, "/flags/de/de.gif", &b), 200);
+    assert_gif(b.data, b.len);
+    body_free(&b);
+    cv_flagserver_stats(s, &st);
+    assert_int_equal(st.too_slow, 1);
+    cv_flagserver_stop(s);
+}
+
+static void test_per_client_limit_answers_503(void **state)
+{
+    (void)state;
+    cv_flagserver *s = start_guarded(0, 0, 2, 0);
+    int held[2] = {connect_raw(s), connect_raw(s)};
+    /* The server counts a connection once its thread has it: wait until
+     * both are served once, on their own connections. */
+    const char *req = "GET /flags/de/metadata.json HTTP/1.1\r\nHost: x\r\n\r\n";
+    char line[256];
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(send(held[i], req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+        assert_true(read_line(held[i], line, sizeof line, 10));
+        assert_string_equal(line, "HTTP/1.1 200 OK\r");
+    }
+    /* A third connection from the same address is one too many. */
+    int third = connect_raw(s);
+    assert_int_equal(send(third, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+    assert_true(read_line(third, line, sizeof line, 10));
+    assert_string_equal(line, "HTTP/1.1 503 Service Unavailable\r");
+    close(third);
+    struct cv_flagserver_stats st;
+    cv_flagserver_stats(s, &st);
+    assert_int_equal(st.busy, 1);
+    assert_int_equal(st.ok, 2);
+    /* Once one of the two leaves, a newcomer is served again (the server
+     * notices the close on its own time, so try a few times). */
+    close(held[0]);
+    body b = {0};
+    long status = 0;
+    for (int i = 0; i < 100 && status != 200; i++) {
+        body_free(&b);
+        status = fetch_path(s, "/flags/de/metadata.json", &b);
+        if (status != 200)
+            usleep(50000);
+    }
+    assert_int_equal(status, 200);
+    body_free(&b);
+    close(held[1]);
+    cv_flagserver_stop(s);
+}
+
+static void test_connection_limit_answers_503(void **state)
+{
+    (void)state;
+    cv_flagserver *s = start_guarded(0, 0, 0, 1);
+    int held = connect_raw(s);
+    const char *req = "GET /flags/de/metadata.json HTTP/1.1\r\nHost: x\r\n\r\n";
+    char line[256];
+    assert_int_equal(send(held, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+    assert_true(read_line(held, line, sizeof line, 10));
+    assert_string_equal(line, "HTTP/1.1 200 OK\r");
+    body b = {0};
+    assert_int_equal(fetch_path(s, "/flags/de/metadata.json", &b), 503);
+    body_free(&b);
+    close(held);
+    cv_flagserver_stop(s);
+}
+
 static void on_request(void *ctx, const cv_flagserver_request *r)
 {
     int *seen = ctx;
@@ -786,6 +917,9 @@ int main(void)
         cmocka_unit_test(test_stop_is_quick_with_idle_connections),
         cmocka_unit_test(test_log_and_hook),
         cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_header_deadline_drops_a_slow_client),
+        cmocka_unit_test(test_per_client_limit_answers_503),
+        cmocka_unit_test(test_connection_limit_answers_503),
         cmocka_unit_test(test_serve_flags_port_in_use),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -164,6 +164,10 @@ static void install_signals(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    /* A reader that went away (`concviz ... | head -1`) is a stop like the
+     * others, so that the trace is still committed; the write that raised
+     * it fails with EPIPE instead of ending the process with status 141. */
+    sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* Runs without the UI: console lines to stdout (or nowhere for a
@@ -209,6 +213,10 @@ static int run_headless(const cv_scenario *sc, const cv_opts *opts, double speed
 #endif
     }
     cv_run_destroy(run);
+    /* Output no one reads any more is not a failure: the run stopped, as
+     * `yes | head` would, and its trace is whole. */
+    if (interrupted == SIGPIPE)
+        return status == 0 ? 0 : 1;
     if (interrupted)
         return 128 + interrupted;
     return status == 0 ? 0 : 1;

@@ -24,6 +24,14 @@
 
 #define EXIT_USAGE 2
 #define MAX_DELAY 60.0
+/* The guards of a server others can reach (flagserver.h): a client has
+ * 10 s to send a request's headers; one address may hold 256 connections
+ * (enough for `concviz flags -m 256`), everyone 900, which keeps a thread
+ * per connection well below the 1024 descriptors a process usually has.
+ * Beyond a limit the answer is 503. */
+#define HEADER_TIMEOUT 10.0
+#define PER_CLIENT_LIMIT 256
+#define CONNECTION_LIMIT 900
 
 static void usage(FILE *out)
 {
@@ -31,7 +39,9 @@ static void usage(FILE *out)
             "usage: concviz serve-flags [--port N] [--bind ADDR] [--delay MIN[:MAX]]\n"
             "                           [--error-rate P] [--seed N]\n"
             "Serves the flags of Fluent Python's examples at http://ADDR:PORT/flags,\n"
-            "as /flags/<cc>/<cc>.gif and /flags/<cc>/metadata.json, until Ctrl-C.\n\n"
+            "as /flags/<cc>/<cc>.gif and /flags/<cc>/metadata.json, until Ctrl-C.\n"
+            "A client has 10 s to send a request's headers; one address may hold 256\n"
+            "connections and all clients 900; beyond that the answer is 503.\n\n"
             "options:\n");
     cv_opts_print_help(cv_cli_serve_options, out);
 }
@@ -95,6 +105,9 @@ int cv_serve_flags_main(int argc, char **argv)
                                              : (unsigned long long)cv_clock_wall_ns(),
         .log_requests = true,
         .log_file = stdout,
+        .header_timeout = HEADER_TIMEOUT,
+        .per_client_limit = PER_CLIENT_LIMIT,
+        .connection_limit = CONNECTION_LIMIT,
     };
     if (parse_delay(cv_opts_str(&opts, "delay"), &cfg.delay_min, &cfg.delay_max, err,
                     sizeof err) != 0) {

@@ -7,14 +7,37 @@
  * whole transfer, and a progress callback that lets the run abort it.
  * Classifying the outcome also lives in one function, so both interfaces
  * report in the same words.
+ *
+ * Two things make downloads run at the network's speed rather than at the
+ * client's:
+ *
+ *   - A quick ACK after each read.  A server that writes the headers and
+ *     the body in two sends (CPython's http.server does) holds the body
+ *     back under Nagle until the headers are acknowledged, and on a reused
+ *     connection Linux delays that ACK by up to 40 ms.  So the status line
+ *     and every piece of body we are handed, each just read, are followed
+ *     by TCP_QUICKACK on the connection's socket, which sends the pending
+ *     ACK at once.  libcurl does not hand a running transfer its socket:
+ *     the multi interface sees each socket become readable (fetch_multi.c),
+ *     a kept handle learns its socket from its open-socket callback.  A socket option set once would not do: the kernel
+ *     leaves quick-ACK mode by itself when the traffic looks interactive.
+ *   - One kept easy handle per thread for cv_fetch_run(), whose connection
+ *     cache keeps the connection alive for the thread's next request, as a
+ *     requests.Session per worker would.  curl_easy_reset() clears the
+ *     options between requests but keeps the connections; a thread-specific
+ *     key frees the handle when its thread ends.
  */
 #include "fetch.h"
 
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "future.h"
 
@@ -70,10 +93,77 @@ void cv_fetch_free(cv_fetch *f)
     f->len = f->cap_ = 0;
 }
 
+/* The socket of this thread's kept handle's latest connection, which the
+ * handle's open- and close-socket callbacks keep up to date: libcurl does
+ * not tell an easy transfer its socket while it runs. */
+static _Thread_local curl_socket_t kept_sock = CURL_SOCKET_BAD;
+
+static curl_socket_t open_kept_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    (void)arg, (void)purpose;
+    curl_socket_t fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+    if (fd != CURL_SOCKET_BAD)
+        kept_sock = fd;
+    return fd;
+}
+
+static int close_kept_socket(void *arg, curl_socket_t fd)
+{
+    (void)arg;
+    if (fd == kept_sock)
+        kept_sock = CURL_SOCKET_BAD;
+    return close(fd);
+}
+
+/* Sends the ACK for what was just read now rather than up to 40 ms later
+ * (see the top of the file).  Best effort: without TCP_QUICKACK, or on a
+ * socket that is not TCP, nothing happens. */
+bool cv_fetch_quick_ack_socket(int fd)
+{
+#ifdef TCP_QUICKACK
+    int one = 1;
+    return fd >= 0 && setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one) == 0;
+#else
+    (void)fd;
+    return false;
+#endif
+}
+
+/* Set when a multi transfer on this thread has read something; see
+ * cv_fetch__take_reads(). */
+static _Thread_local bool multi_read;
+
+bool cv_fetch__take_reads(void)
+{
+    bool was = multi_read;
+    multi_read = false;
+    return was;
+}
+
+/* After a read: a kept handle acknowledges on its socket; a multi
+ * transfer, whose socket it does not know, tells fetch_multi.c. */
+static void quick_ack(cv_fetch *f)
+{
+    if (!f->kept_)
+        multi_read = true;
+    else if (cv_fetch_quick_ack_socket(kept_sock))
+        f->quick_acks++;
+}
+
+/* Header lines arrive from one read; the status line stands for them. */
+static size_t on_header(char *data, size_t size, size_t n, void *arg)
+{
+    size_t len = size * n;
+    if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
+        quick_ack(arg);
+    return len;
+}
+
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
     cv_fetch *f = arg;
     size_t add = size * n;
+    quick_ack(f);
     if (add > CV_FETCH_MAX_BODY - f->len)
         return 0; /* too long: libcurl ends the transfer with a write error */
     if (f->len + add > f->cap_) {
@@ -103,18 +193,9 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
     return 0;
 }
 
-void *cv_fetch_easy_new(cv_fetch *f)
+/* Sets easy up for f's request. */
+static void setup(CURL *easy, cv_fetch *f)
 {
-    f->outcome = CV_FETCH_ERROR;
-    if (cv_fetch_global_init() != CV_OK) {
-        snprintf(f->error, sizeof f->error, "libcurl failed to initialise");
-        return NULL;
-    }
-    CURL *easy = curl_easy_init();
-    if (easy == NULL) {
-        snprintf(f->error, sizeof f->error, "out of memory");
-        return NULL;
-    }
     long timeout_ms = f->timeout_s > 0 ? (long)(f->timeout_s * 1000 + 0.5) : 0;
     f->errbuf_[0] = '\0';
     curl_easy_setopt(easy, CURLOPT_URL, f->url);
@@ -128,11 +209,28 @@ void *cv_fetch_easy_new(cv_fetch *f)
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "concviz/" CV_VERSION);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, f);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, f);
     curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(easy, CURLOPT_XFERINFODATA, f);
     curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, f->errbuf_);
     curl_easy_setopt(easy, CURLOPT_PRIVATE, f);
+}
+
+void *cv_fetch_easy_new(cv_fetch *f)
+{
+    f->outcome = CV_FETCH_ERROR;
+    if (cv_fetch_global_init() != CV_OK) {
+        snprintf(f->error, sizeof f->error, "libcurl failed to initialise");
+        return NULL;
+    }
+    CURL *easy = curl_easy_init();
+    if (easy == NULL) {
+        snprintf(f->error, sizeof f->error, "out of memory");
+        return NULL;
+    }
+    setup(easy, f);
     return easy;
 }
 
@@ -169,13 +267,71 @@ void cv_fetch_complete(cv_fetch *f, void *easy, int curl_code)
     }
 }
 
+/* ---- the thread's kept handle ---- */
+
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+static pthread_key_t kept_key;
+static bool kept_ok;
+
+static void kept_free(void *easy)
+{
+    curl_easy_cleanup(easy);
+}
+
+static void kept_init(void)
+{
+    kept_ok = pthread_key_create(&kept_key, kept_free) == 0;
+}
+
+/* This thread's handle, made on first use; NULL without memory. */
+static CURL *kept_handle(void)
+{
+    pthread_once(&kept_once, kept_init);
+    if (!kept_ok)
+        return NULL;
+    CURL *easy = pthread_getspecific(kept_key);
+    if (easy != NULL) {
+        curl_easy_reset(easy);
+        return easy;
+    }
+    easy = curl_easy_init();
+    if (easy != NULL && pthread_setspecific(kept_key, easy) != 0) {
+        curl_easy_cleanup(easy);
+        easy = NULL;
+    }
+    return easy;
+}
+
+void cv_fetch_thread_done(void)
+{
+    pthread_once(&kept_once, kept_init);
+    if (!kept_ok)
+        return;
+    CURL *easy = pthread_getspecific(kept_key);
+    if (easy != NULL) {
+        pthread_setspecific(kept_key, NULL);
+        curl_easy_cleanup(easy);
+    }
+}
+
 int cv_fetch_run(cv_fetch *f)
 {
-    CURL *easy = cv_fetch_easy_new(f);
-    if (easy == NULL)
+    f->outcome = CV_FETCH_ERROR;
+    if (cv_fetch_global_init() != CV_OK) {
+        snprintf(f->error, sizeof f->error, "libcurl failed to initialise");
         return f->outcome;
+    }
+    CURL *easy = kept_handle();
+    if (easy == NULL) {
+        snprintf(f->error, sizeof f->error, "out of memory");
+        return f->outcome;
+    }
+    setup(easy, f);
+    f->kept_ = true;
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_kept_socket);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, close_kept_socket);
     CURLcode rc = curl_easy_perform(easy);
     cv_fetch_complete(f, easy, (int)rc);
-    curl_easy_cleanup(easy);
+    f->kept_ = false;
     return f->outcome;
 }

@@ -6,8 +6,10 @@
  *
  * A cv_fetch is both the request and its outcome.  cv_fetch_run() performs
  * it with the easy interface on the calling thread (the sequential and
- * thread-pool modes); fetch_multi.c drives the same setup through the multi
- * interface on an event loop, so both ways give the same words.
+ * thread-pool modes) over a connection the thread keeps between requests;
+ * fetch_multi.c drives the same setup through the multi interface on an
+ * event loop, so both ways give the same words.  Either way each read is
+ * acknowledged at once (TCP_QUICKACK), see fetch.c.
  */
 #ifndef CV_FETCH_H
 #define CV_FETCH_H
@@ -42,8 +44,10 @@ typedef struct cv_fetch {
     unsigned char *body; /* malloc'ed, len bytes; NULL when empty */
     size_t len;
     char error[192]; /* for CV_FETCH_ERROR: what went wrong, in words */
+    unsigned long quick_acks; /* cv_fetch_run's reads acknowledged at once */
 
     /* Private. */
+    bool kept_;  /* on this thread's kept handle: its socket is known */
     size_t cap_;
     char errbuf_[256]; /* CURL_ERROR_SIZE */
 } cv_fetch;
@@ -54,8 +58,14 @@ int cv_fetch_global_init(void);
 
 /* Prepares f to GET url with a timeout; url is copied (cut at 511). */
 void cv_fetch_init(cv_fetch *f, const char *url, double timeout_s);
-/* Performs the transfer on this thread and returns f->outcome. */
+/* Performs the transfer on this thread and returns f->outcome.  The thread
+ * keeps its easy handle, and so its open connection, for its next call;
+ * the handle is freed when the thread ends or by cv_fetch_thread_done(). */
 int cv_fetch_run(cv_fetch *f);
+/* Frees this thread's kept handle now, closing its connections: for a
+ * thread that outlives its downloads (the main thread never runs the
+ * thread-end destructor).  The next cv_fetch_run() makes a new one. */
+void cv_fetch_thread_done(void);
 /* Frees the body; f may be run again after cv_fetch_init(). */
 void cv_fetch_free(cv_fetch *f);
 
@@ -67,6 +77,12 @@ const char *cv_http_reason(long status);
  * (then f->outcome says why); and filling in f's outcome once the handle
  * has finished with `curl_code`.  The handle is the caller's to clean up. */
 void *cv_fetch_easy_new(cv_fetch *f);
+/* Sends the ACK for what socket fd has received now (TCP_QUICKACK); true
+ * if it could.  fetch_multi.c calls it on each readable socket. */
+bool cv_fetch_quick_ack_socket(int fd);
+/* For fetch_multi.c: whether a multi transfer on this thread has read a
+ * response's headers or body since the last call. */
+bool cv_fetch__take_reads(void);
 void cv_fetch_complete(cv_fetch *f, void *easy, int curl_code);
 
 #endif

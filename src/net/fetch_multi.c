@@ -11,6 +11,11 @@
  *     curl_multi_socket_action() and then collect finished transfers with
  *     curl_multi_info_read(), waking the task that awaits each.
  *
+ * Quick ACKs (see fetch.c for why): libcurl does not tell a transfer its
+ * socket, so they are sent from here, where sockets are known: on a
+ * socket after libcurl has acted on its event, and on every socket after
+ * a timer turn in which some transfer read (fetch.c notes that).
+ *
  * libcurl must not be re-entered from its own callbacks, and it is not:
  * the callbacks only start and stop watchers and timers, and the loop calls
  * back on a later turn.  A socket's record may be freed by a REMOVE that
@@ -64,13 +69,33 @@ static void on_io(cv_io *io, int revents, void *arg)
         flags |= CURL_CSELECT_ERR;
     /* k may be freed from here on. */
     curl_multi_socket_action(m->multi, fd, flags, &m->running);
+    /* What was just read is acknowledged now, not up to 40 ms later (see
+     * fetch.c); Linux sends the pending ACK only once the receive buffer
+     * is drained, so this comes after libcurl's read.  Also after a write:
+     * libcurl reads right after sending a request, and a quick server's
+     * headers may be there already.  libcurl may have closed fd meanwhile:
+     * then the call fails (EBADF), or finds whatever took the number
+     * (ENOTSOCK; or another TCP socket, to which a quick ACK does no
+     * harm). */
+    (void)cv_fetch__take_reads();
+    cv_fetch_quick_ack_socket(fd);
     collect_done(m);
 }
 
 static void on_timer(void *arg)
 {
     cv_fetch_multi *m = arg;
+    (void)cv_fetch__take_reads();
     curl_multi_socket_action(m->multi, CURL_SOCKET_TIMEOUT, 0, &m->running);
+    /* A transfer started here sends its request and reads at once; a
+     * quick server's headers may be there already, read on no socket's
+     * event.  libcurl does not say on which socket, so every socket gets
+     * its quick ACK, but only after a timer turn that read something. */
+    if (cv_fetch__take_reads()) {
+        cv_list *it, *tmp;
+        cv_list_foreach(it, tmp, &m->socks)
+            cv_fetch_quick_ack_socket(cv_list_entry(it, sock_watch, node)->fd);
+    }
     collect_done(m);
 }
 

@@ -19,6 +19,23 @@
  *
  * GIFs are encoded on first request, under a mutex, and kept until stop(),
  * so every later answer is a response over a buffer that never moves.
+ *
+ * Guards, for a server that others can reach.  libmicrohttpd's own timeout
+ * counts idle time, so a client sending one byte every 20 s would hold its
+ * connection (and its thread) for ever, and its own connection limits
+ * close the surplus without a word.  So every connection gets a record
+ * (MHD_OPTION_NOTIFY_CONNECTION), kept on a list under a mutex:
+ *
+ *   - A guard thread looks at the list a few times a second and shuts down
+ *     the socket of a connection whose request headers are not all in by
+ *     the deadline; libmicrohttpd then reads the end of the stream and
+ *     closes it.  The record leaves the list (under the mutex) before
+ *     libmicrohttpd closes the socket, so the guard never touches a
+ *     descriptor that has been reused.
+ *   - A connection that arrives while its client address, or everyone,
+ *     holds the limit already is marked over; its request is answered 503
+ *     with "Connection: close", without the delay.  libmicrohttpd's limits
+ *     sit a little above ours, a hard stop for the answers' own threads.
  */
 #include "flagserver.h"
 
@@ -35,16 +52,33 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "flagdata.h"
 #include "flaggif.h"
+#include "list.h"
 #include "notice.h"
 
 #define HTTP_TEAPOT 418
 #define MAX_DELAY_SECONDS 3600.0
 /* Idle keep-alive connections are closed after this many seconds. */
 #define IDLE_TIMEOUT 30
+/* How often the guard looks for late headers, in seconds. */
+#define GUARD_PERIOD 0.1
+/* Connections libmicrohttpd accepts beyond ours, to answer them 503. */
+#define LIMIT_SLACK 32
+
+/* One open connection, for the guards (see the top of the file). */
+typedef struct conn_rec {
+    cv_list node; /* on the server's conns */
+    int fd;
+    struct sockaddr_storage addr;
+    int64_t since_ns;  /* when it began waiting for request headers */
+    bool in_request;   /* the headers are in; an answer is being made */
+    bool over;         /* beyond a limit: answer 503 */
+    bool shut;         /* the guard shut it down */
+} conn_rec;
 
 struct cv_flagserver {
     struct MHD_Daemon *daemon;
@@ -73,7 +107,15 @@ struct cv_flagserver {
     size_t *gif_len;
 
     atomic_ullong next; /* the number the next request gets */
-    atomic_ullong ok, not_found, teapots, other, aborted;
+    atomic_ullong ok, not_found, teapots, other, aborted, busy, too_slow;
+
+    /* The guards. */
+    double header_timeout;
+    unsigned per_client_limit, connection_limit;
+    pthread_mutex_t conns_mu;
+    cv_list conns; /* conn_rec */
+    pthread_t guard;
+    bool guard_started;
 };
 
 /* splitmix64's finaliser: a good 64-bit mix of a counter. */
@@ -235,6 +277,139 @@ static void count(cv_flagserver *s, int status)
     atomic_fetch_add(c, 1);
 }
 
+/* ---- the guards ---- */
+
+static conn_rec *rec_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info != NULL ? info->socket_context : NULL;
+}
+
+/* Headers in (true), or an answer sent and the next request awaited. */
+static void set_in_request(cv_flagserver *s, struct MHD_Connection *conn, bool in)
+{
+    conn_rec *r = rec_of(conn);
+    if (r == NULL)
+        return;
+    pthread_mutex_lock(&s->conns_mu);
+    r->in_request = in;
+    r->since_ns = cv_clock_mono_ns();
+    pthread_mutex_unlock(&s->conns_mu);
+}
+
+static bool is_over(cv_flagserver *s, struct MHD_Connection *conn)
+{
+    conn_rec *r = rec_of(conn);
+    pthread_mutex_lock(&s->conns_mu);
+    bool over = r != NULL && r->over;
+    pthread_mutex_unlock(&s->conns_mu);
+    return over;
+}
+
+static enum MHD_Result answer_busy(cv_flagserver *s, struct MHD_Connection *conn)
+{
+    struct MHD_Response *resp = text_response("503 Service Unavailable: too many connections\n");
+    if (resp == NULL)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    enum MHD_Result rc = MHD_queue_response(conn, MHD_HTTP_SERVICE_UNAVAILABLE, resp);
+    MHD_destroy_response(resp);
+    if (rc == MHD_YES)
+        atomic_fetch_add(&s->busy, 1);
+    return rc;
+}
+
+/* The same client: the same address, whatever the port. */
+static bool same_client(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+    if (a->ss_family != b->ss_family)
+        return false;
+    if (a->ss_family == AF_INET)
+        return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+                      &((const struct sockaddr_in *)b)->sin_addr, sizeof(struct in_addr)) == 0;
+    if (a->ss_family == AF_INET6)
+        return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+                      &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr)) == 0;
+    return true;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    cv_flagserver *s = cls;
+    conn_rec *r = *socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        if (r != NULL) {
+            pthread_mutex_lock(&s->conns_mu);
+            cv_list_remove(&r->node);
+            pthread_mutex_unlock(&s->conns_mu);
+            free(r);
+            *socket_context = NULL;
+        }
+        return;
+    }
+    r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return; /* unguarded, but served */
+    const union MHD_ConnectionInfo *fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *addr = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    r->fd = fd != NULL ? fd->connect_fd : -1;
+    if (addr != NULL && addr->client_addr != NULL)
+        memcpy(&r->addr, addr->client_addr,
+               addr->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                        : sizeof(struct sockaddr_in));
+    r->since_ns = cv_clock_mono_ns();
+    unsigned mine = 0, all = 0;
+    pthread_mutex_lock(&s->conns_mu);
+    cv_list *it, *tmp;
+    cv_list_foreach(it, tmp, &s->conns) {
+        const conn_rec *o = cv_list_entry(it, conn_rec, node);
+        if (o->over)
+            continue;
+        all++;
+        if (same_client(&o->addr, &r->addr))
+            mine++;
+    }
+    r->over = (s->per_client_limit > 0 && mine >= s->per_client_limit) ||
+              (s->connection_limit > 0 && all >= s->connection_limit);
+    cv_list_insert_head(&s->conns, &r->node);
+    pthread_mutex_unlock(&s->conns_mu);
+    *socket_context = r;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)req_cls, (void)toe;
+    set_in_request(cls, conn, false);
+}
+
+/* Shuts down every connection whose headers are late (see the top). */
+static void *guard_main(void *arg)
+{
+    cv_flagserver *s = arg;
+    int64_t limit = (int64_t)(s->header_timeout * 1e9);
+    while (!cv_notice_wait_for(&s->stopping, GUARD_PERIOD)) {
+        int64_t now = cv_clock_mono_ns();
+        pthread_mutex_lock(&s->conns_mu);
+        cv_list *it, *tmp;
+        cv_list_foreach(it, tmp, &s->conns) {
+            conn_rec *r = cv_list_entry(it, conn_rec, node);
+            if (!r->in_request && !r->shut && r->fd >= 0 && now - r->since_ns > limit) {
+                /* Counted first, so that a client that sees the end of
+                 * the stream also sees it in the stats. */
+                atomic_fetch_add(&s->too_slow, 1);
+                r->shut = true;
+                shutdown(r->fd, SHUT_RDWR);
+            }
+        }
+        pthread_mutex_unlock(&s->conns_mu);
+    }
+    return NULL;
+}
+
 /* Marks a request whose headers have been seen; never written. */
 static const int headers_seen;
 
@@ -249,12 +424,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
      * in further calls and is thrown away; the last call answers. */
     if (*req_cls == NULL) {
         *req_cls = (void *)&headers_seen;
+        set_in_request(s, conn, true);
         return MHD_YES;
     }
     if (*upload_data_size != 0) {
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (is_over(s, conn))
+        return answer_busy(s, conn);
 
     int64_t arrived = cv_clock_mono_ns();
     unsigned long long n = atomic_fetch_add(&s->next, 1);
@@ -327,6 +505,11 @@ static int check_config(const cv_flagserver_config *c, char *err, size_t errlen)
                  c->delay_min, c->delay_max, MAX_DELAY_SECONDS);
         return CV_EINVAL;
     }
+    if (!(c->header_timeout >= 0 && c->header_timeout <= MAX_DELAY_SECONDS)) {
+        snprintf(err, errlen, "the header timeout %g s is not within 0..%g s", c->header_timeout,
+                 MAX_DELAY_SECONDS);
+        return CV_EINVAL;
+    }
     if (!(c->error_rate >= 0 && c->error_rate <= 1)) {
         snprintf(err, errlen, "the error rate %g is not between 0 and 1", c->error_rate);
         return CV_EINVAL;
@@ -380,6 +563,7 @@ static void destroy(cv_flagserver *s)
     pthread_mutex_destroy(&s->err_mu);
     pthread_mutex_destroy(&s->log_mu);
     pthread_mutex_destroy(&s->cache_mu);
+    pthread_mutex_destroy(&s->conns_mu);
     free(s);
 }
 
@@ -416,6 +600,13 @@ cv_flagserver *cv_flagserver_start(const cv_flagserver_config *cfg, char *err, s
     atomic_init(&s->teapots, 0);
     atomic_init(&s->other, 0);
     atomic_init(&s->aborted, 0);
+    atomic_init(&s->busy, 0);
+    atomic_init(&s->too_slow, 0);
+    s->header_timeout = cfg->header_timeout;
+    s->per_client_limit = cfg->per_client_limit;
+    s->connection_limit = cfg->connection_limit;
+    pthread_mutex_init(&s->conns_mu, NULL);
+    cv_list_init(&s->conns);
 
     cv_notice_init(&s->stopping);
     pthread_mutex_init(&s->err_mu, NULL);
@@ -442,11 +633,22 @@ cv_flagserver *cv_flagserver_start(const cv_flagserver_config *cfg, char *err, s
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     s->starting = true;
+    /* libmicrohttpd's hard limits, a little above ours (0: its default). */
+    unsigned per_ip = s->per_client_limit > 0 ? s->per_client_limit + LIMIT_SLACK : 0;
+    struct MHD_OptionItem limits[] = {
+        {s->connection_limit > 0 ? MHD_OPTION_CONNECTION_LIMIT : MHD_OPTION_END,
+         (intptr_t)(s->connection_limit + LIMIT_SLACK), NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
     /* The logger comes first so that it hears about the options too. */
     s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
                                  MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT,
+                                 MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+                                 MHD_OPTION_ARRAY, limits,
                                  MHD_OPTION_END);
     pthread_mutex_lock(&s->err_mu);
     s->starting = false;
@@ -462,6 +664,15 @@ cv_flagserver *cv_flagserver_start(const cv_flagserver_config *cfg, char *err, s
         snprintf(err, errlen, "cannot listen on %s port %d: %s", bind, cfg->port, why);
         destroy(s);
         return NULL;
+    }
+    if (s->header_timeout > 0) {
+        if (pthread_create(&s->guard, NULL, guard_main, s) != 0) {
+            snprintf(err, errlen, "cannot start a thread");
+            MHD_stop_daemon(s->daemon);
+            destroy(s);
+            return NULL;
+        }
+        s->guard_started = true;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info != NULL && info->port != 0 ? info->port : cfg->port;
@@ -489,6 +700,8 @@ void cv_flagserver_stats(const cv_flagserver *s, struct cv_flagserver_stats *out
     out->teapots = atomic_load(&m->teapots);
     out->other = atomic_load(&m->other);
     out->aborted = atomic_load(&m->aborted);
+    out->busy = atomic_load(&m->busy);
+    out->too_slow = atomic_load(&m->too_slow);
 }
 
 void cv_flagserver_stop(cv_flagserver *s)
@@ -496,6 +709,8 @@ void cv_flagserver_stop(cv_flagserver *s)
     if (s == NULL)
         return;
     cv_notice_set(&s->stopping);
+    if (s->guard_started)
+        pthread_join(s->guard, NULL);
     /* Closes the listening socket and every connection, and joins their
      * threads; the ones that were waiting have just been woken. */
     MHD_stop_daemon(s->daemon);

@@ -23,7 +23,7 @@ typedef struct cv_flagserver_request {
     unsigned long long number; /* 0, 1, 2... in order of arrival */
     const char *method;
     const char *path;  /* as received, possibly long and odd */
-    int status;        /* 200, 404, 405 or 418 */
+    int status;        /* 200, 404, 405, 418 or 503 */
     double delay;      /* seconds waited before answering */
     double seconds;    /* from arrival to answer */
 } cv_flagserver_request;
@@ -41,6 +41,15 @@ typedef struct cv_flagserver_config {
      * concurrently for concurrent requests; NULL for none. */
     void (*on_request)(void *ctx, const cv_flagserver_request *r);
     void *on_request_ctx;
+    /* Guards for a server others can reach (serve-flags sets them):
+     * seconds a client has to send a request's headers, counted from
+     * connecting or from the end of its previous answer (a client still
+     * sending then is dropped); connections one client address may hold
+     * open, and all clients together.  A connection beyond either limit is
+     * answered 503 Service Unavailable and closed.  0: no guard. */
+    double header_timeout;
+    unsigned per_client_limit;
+    unsigned connection_limit;
 } cv_flagserver_config;
 
 /* A struct tag without a typedef, so that the function below can carry
@@ -52,6 +61,8 @@ struct cv_flagserver_stats {
     unsigned long long teapots;   /* answered 418 */
     unsigned long long other;     /* answered anything else (405) */
     unsigned long long aborted;   /* dropped unanswered by stop() */
+    unsigned long long busy;      /* answered 503: over a connection limit */
+    unsigned long long too_slow;  /* dropped: headers not in by the deadline */
 };
 
 /* Starts serving on its own threads and returns at once, or returns NULL

@@ -6,9 +6,15 @@
 # ideal time, delay x ceil(codes / concurrency), and how far off it is; for
 # CPython, how many times concviz's time its own is.
 #
-# usage: tests/bench/bench_flags.sh BUILD_DIR
+# A third case does the same against a server we did not write: CPython's
+# http.server with HTTP/1.1 keep-alive and a 0.2 s delay
+# (bench_flags_pyserver.py), which sends headers and body separately.
+#
+# usage: tests/bench/bench_flags.sh BUILD_DIR [pyserver]
+# (with "pyserver", only that case)
 set -euo pipefail
-BUILD=${1:?usage: bench_flags.sh BUILD_DIR}
+BUILD=${1:?usage: bench_flags.sh BUILD_DIR [pyserver]}
+ONLY=${2:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 BIN=$(cd "$BUILD" && pwd)/concviz
 PY=/usr/bin/python3 # Debian's, which has python3-aiohttp
@@ -55,16 +61,61 @@ cpython() {
     "$PY" "$HERE/$script" "$URL" "$TMP/py" "$req" "$@" | sed -n 's/^elapsed=\([0-9.]*\) .*/\1/p'
 }
 # ideal N CONCURRENCY: delay x ceil(N / concurrency).
-ideal() { awk -v n="$1" -v c="$2" -v d="$DELAY" 'BEGIN { printf "%.2f", d * int((n + c - 1) / c) }'; }
+ideal() { awk -v n="$1" -v c="$2" -v d="${3:-$DELAY}" 'BEGIN { printf "%.2f", d * int((n + c - 1) / c) }'; }
 # vs TIME IDEAL: "+2%"
 vs() { awk -v t="$1" -v i="$2" 'BEGIN { printf "%+.0f%%", (t / i - 1) * 100 }'; }
 # ratio THEIRS OURS: "1.1x"
 ratio() { [ "$1" = n/a ] && echo "python3-aiohttp missing" || awk -v p="$1" -v o="$2" 'BEGIN { printf "%.2fx", p / o }'; }
+# ratio_of OURS THEIRS: "0.85x", the share of their time ours takes.
+ratio_of() { [ "$2" = n/a ] && echo "python3-aiohttp missing" || awk -v o="$1" -v p="$2" 'BEGIN { printf "%.2fx", o / p }'; }
 fmt() { [ "$1" = n/a ] && echo n/a || awk -v t="$1" 'BEGIN { printf "%.3fs", t }'; }
 
 POP20=(BD BR CD CN DE EG ET FR ID IN IR JP MX NG PH PK RU TR US VN)
 EVERY=()
 for a in {A..Z}; do for b in {A..Z}; do EVERY+=("$a$b"); done; done
+
+PYSRV_PID=
+trap '[ -z "$PYSRV_PID" ] || kill "$PYSRV_PID" 2>/dev/null || true; cleanup' EXIT
+pyserver_case() {
+    # The files it serves: every flag, fetched from serve-flags.
+    "$BIN" flags --headless -s "$URL" -a -m 100 --dest "$TMP/root/flags/all" >/dev/null
+    for f in "$TMP"/root/flags/all/*.gif; do
+        cc=$(basename "$f" .gif | tr A-Z a-z)
+        mkdir -p "$TMP/root/flags/$cc"
+        cp "$f" "$TMP/root/flags/$cc/$cc.gif"
+    done
+    local pdelay=0.2
+    "$PY" "$HERE/bench_flags_pyserver.py" "$TMP/root" "$pdelay" >"$TMP/py-server.log" 2>&1 &
+    PYSRV_PID=$!
+    local port=
+    for _ in $(seq 100); do
+        port=$(sed -n 's/^port=//p' "$TMP/py-server.log")
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    [ -n "$port" ] || { echo "bench_flags: the Python server did not start" >&2; return 1; }
+    local SAVED_URL=$URL
+    URL="http://127.0.0.1:$port/flags"
+    local tp as pt pa i
+    tp=$(concviz threadpool 100 -e)
+    as=$(concviz async 100 -e)
+    pt=$(cpython bench_flags_threads.py 100 "${EVERY[@]}")
+    pa=$(cpython bench_flags_asyncio.py 100 "${EVERY[@]}")
+    i=$(ideal 676 100 "$pdelay")
+    echo "flags 676 -m 100 @${pdelay}s from CPython http.server (HTTP/1.1 keep-alive):" \
+        " threadpool $(fmt "$tp") (ideal $i, $(vs "$tp" "$i"))" \
+        " async $(fmt "$as") (ideal $i, $(vs "$as" "$i"))" \
+        " CPython threads $(fmt "$pt") (concviz/CPython $(ratio_of "$tp" "$pt"))" \
+        " aiohttp $(fmt "$pa") (concviz/aiohttp $(ratio_of "$as" "$pa"))"
+    kill "$PYSRV_PID" 2>/dev/null || true
+    wait "$PYSRV_PID" 2>/dev/null || true
+    PYSRV_PID=
+    URL=$SAVED_URL
+}
+if [ "$ONLY" = pyserver ]; then
+    pyserver_case
+    exit 0
+fi
 
 # The 20 flags with the book's default concurrency for each mode.
 seq_t=$(concviz sequential 1 "${POP20[@]}")
@@ -90,3 +141,5 @@ echo "flags 676 -m 100 @${DELAY}s: threadpool $(fmt "$tp_t") (ideal $e_i, $(vs "
     " async $(fmt "$as_t") (ideal $e_i, $(vs "$as_t" "$e_i"))" \
     " CPython threads $(fmt "$pt_t") ($(ratio "$pt_t" "$tp_t"))" \
     " aiohttp $(fmt "$pa_t") ($(ratio "$pa_t" "$as_t"))"
+
+pyserver_case
