@@ -221,7 +221,9 @@ static void trailer(FILE *out)
     fprintf(out, ".TP\n.B %d\n", CV_EXIT_USAGE);
     line(out, "Bad input: one line on stderr says what, and nothing ran.");
     fputs(".TP\n.B 128+N\n", out);
-    line(out, "A headless run was stopped by signal N (SIGINT, SIGTERM, SIGHUP).");
+    line(out, "A headless run was stopped by signal N (SIGINT, SIGTERM, SIGHUP).  A closed "
+              "output pipe (SIGPIPE, as in concviz ... --headless | head -1) stops it too, "
+              "but the status is then the run's own, and a trace is still written whole.");
 
     macro(out, "SH", "ENVIRONMENT");
     fputs(".TP\n.B NO_COLOR\n", out);
