@@ -118,12 +118,16 @@ static void *accept_loop(void *arg)
             continue;
         }
         *c = (conn_arg){.s = s, .fd = fd};
+        /* Counted before the connection can answer: a client that got its
+         * answer must see its connection counted (raw_stop joins only
+         * after the acceptor has ended, so conns[k] is set by then). */
+        atomic_store(&s->nconns, k + 1);
         if (pthread_create(&s->conns[k], NULL, serve_conn, c) != 0) {
+            atomic_store(&s->nconns, k);
             free(c);
             close(fd);
             continue;
         }
-        atomic_store(&s->nconns, k + 1);
     }
     return NULL;
 }
