@@ -419,10 +419,48 @@ static void test_truncated_first_line_is_refused(void **state)
     expect_error("{\"seq\":0,\"t\":0,\"ki", "line 1: not a concviz trace");
 }
 
+/* The writer's labels by id: far ids (a rewritten trace may carry any id
+ * up to 2^63) are kept and found, as are dense ones, and a label noted
+ * again replaces the first.  An array indexed by id lost the far ones (it
+ * asked for 2^63 slots). */
+static void test_labels_far_ids(void **state)
+{
+    (void)state;
+    cv_trace_labels *labels = cv_trace_labels_create();
+    assert_non_null(labels);
+    const uint64_t far[] = {(uint64_t)1 << 62, ((uint64_t)1 << 63) - 1, 4194304, 0, 7};
+    char text[32];
+    for (size_t i = 0; i < sizeof far / sizeof far[0]; i++) {
+        snprintf(text, sizeof text, "far %zu", i);
+        cv_event ev = {.kind = CV_EV_FUTURE, .state = CV_PENDING, .id = far[i], .text = text};
+        cv_trace_labels_note(labels, &ev);
+    }
+    for (uint64_t id = 1000; id < 3000; id++) {
+        snprintf(text, sizeof text, "dense %llu", (unsigned long long)id);
+        cv_event ev = {.kind = CV_EV_FUTURE, .state = CV_PENDING, .id = id, .text = text};
+        cv_trace_labels_note(labels, &ev);
+    }
+    cv_event again = {.kind = CV_EV_FUTURE, .state = CV_PENDING, .id = 7, .text = "seven"};
+    cv_trace_labels_note(labels, &again);
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(text, sizeof text, "far %zu", i);
+        assert_string_equal(cv_trace_labels_get(labels, far[i]), text);
+    }
+    assert_string_equal(cv_trace_labels_get(labels, 7), "seven");
+    for (uint64_t id = 1000; id < 3000; id++) {
+        snprintf(text, sizeof text, "dense %llu", (unsigned long long)id);
+        assert_string_equal(cv_trace_labels_get(labels, id), text);
+    }
+    assert_null(cv_trace_labels_get(labels, 3000));
+    assert_null(cv_trace_labels_get(labels, ((uint64_t)1 << 62) + 1));
+    cv_trace_labels_destroy(labels);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+        cmocka_unit_test(test_labels_far_ids),
         cmocka_unit_test_setup_teardown(test_recorded_traces_rewrite_identically, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_kind_and_state_round_trips, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ranges_and_roles, setup, teardown),
