@@ -153,6 +153,42 @@ static void test_captions(void **state)
     cv_log_destroy(log);
 }
 
+/* Results are signed: a call that returns -7 reads "-7" in its caption and
+ * in the table, not 18446744073709551609. */
+static void test_negative_result(void **state)
+{
+    (void)state;
+    cv_log *log = cv_log_create();
+    assert_non_null(log);
+    cv_log_meta meta = {.scenario = "loiter", .args = "", .speed = 1.0};
+    cv_log_set_meta(log, &meta);
+    ev(log, 0, CV_EV_HEADER, 0, 0, 0, -1, "loiter");
+    ev(log, 0, CV_EV_THREAD, CV_THREAD_STARTED, 0, 0, 0, "main");
+    ev(log, MS, CV_EV_FUTURE, CV_PENDING, 1, 0, -1, "minus(7)");
+    ev(log, 2 * MS, CV_EV_THREAD, CV_THREAD_STARTED, 0, 0, 1, "worker 1");
+    ev(log, 2 * MS, CV_EV_FUTURE, CV_RUNNING, 1, 0, 1, NULL);
+    ev(log, 3 * MS, CV_EV_FUTURE, CV_FINISHED, 1, (uint64_t)-7LL, 1, NULL);
+    cv_log_publish(log);
+    cv_log_close(log);
+    char buf[512];
+    caption_at(log, 5, buf, sizeof buf);
+    assert_non_null(strstr(buf, "result -7"));
+    cv_model m;
+    cv_model_init(&m, log);
+    assert_int_equal(cv_model_advance(&m, cv_log_count(log)), 0);
+    cv_canvas c;
+    assert_int_equal(cv_canvas_init(&c, 120, 40, false), 0);
+    cv_render_opts o = {.now_ns = 3 * MS, .speed = 1, .mode = "LIVE"};
+    cv_render(&c, &m, &o);
+    char *text = cv_canvas_dump(&c);
+    assert_non_null(strstr(text, "-7"));
+    assert_null(strstr(text, "18446744073709551609"));
+    free(text);
+    cv_canvas_free(&c);
+    cv_model_free(&m);
+    cv_log_destroy(log);
+}
+
 /* An event with a code: a thread's role, a download's HTTP status. */
 static void ev_code(cv_log *log, int64_t t_ns, int kind, int state, uint64_t id, int lane,
                     int32_t code, const char *text)
@@ -507,6 +543,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_log_story), cmocka_unit_test(test_captions),
+        cmocka_unit_test(test_negative_result),
         cmocka_unit_test(test_ascii_mode),     cmocka_unit_test(test_tiny_terminal),
         cmocka_unit_test(test_every_kind),     cmocka_unit_test(test_seek_back),
         cmocka_unit_test(test_playhead),       cmocka_unit_test(test_real_loiter),

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "bus.h"
 #include "clock.h"
 #include "playhead.h"
 #include "render.h"
@@ -156,7 +157,9 @@ static int64_t live_now(const app *a)
     int64_t last = n ? cv_log_at(a->log, n - 1)->t_ns : 0;
     if (a->run == NULL || cv_log_closed(a->log))
         return last;
-    int64_t t = cv_clock_wall_ns() - cv_log_meta_get(a->log)->wall_start_ns;
+    /* The bus's own clock, which stamps the events: the wall clock would
+     * drift from it (NTP slews it, and it can step back). */
+    int64_t t = cv_bus_now_ns(a->run->bus);
     return t > last ? t : last;
 }
 

@@ -88,7 +88,7 @@ void cv_caption__future(const cv_model *m, const cv_event *e, char *buf, size_t 
         if (e->text != NULL)
             cv_caption_add(buf, len, &n, ", result %s", e->text);
         else
-            cv_caption_add(buf, len, &n, ", result %llu", (unsigned long long)e->ref);
+            cv_caption_add(buf, len, &n, ", result %lld", (long long)e->ref);
         break;
     case CV_FAILED:
         cv_caption_add(buf, len, &n, "%s fails on %s: %s", label, ln, e->text ? e->text : "error");
@@ -193,7 +193,7 @@ void cv_caption__wait(const cv_model *m, const cv_event *e, char *buf, size_t le
             if (f->result != NULL)
                 cv_caption_add(buf, len, &n, ", result %s", f->result);
             else
-                cv_caption_add(buf, len, &n, ", result %llu", (unsigned long long)f->value);
+                cv_caption_add(buf, len, &n, ", result %lld", (long long)f->value);
         } else if (f != NULL && f->state == CV_FAILED) {
             cv_caption_add(buf, len, &n, ", it failed: %s", f->error ? f->error : "error");
         }

@@ -103,7 +103,7 @@ void cv_caption__task(const cv_model *m, const cv_event *e, char *buf, size_t le
         if (e->text != NULL)
             cv_caption_add(buf, len, &n, ", result %s", e->text);
         else
-            cv_caption_add(buf, len, &n, ", result %llu", (unsigned long long)e->ref);
+            cv_caption_add(buf, len, &n, ", result %lld", (long long)e->ref);
         break;
     case CV_TASK_FAILED:
         cv_caption_add(buf, len, &n, "%s fails: %s", lb, e->text ? e->text : "error");

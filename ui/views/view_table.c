@@ -118,8 +118,8 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
             if (fu->result != NULL)
                 cv_canvas__text(c, r.x + c_result, y, end, base, fu->result);
             else
-                cv_canvas__printf(c, r.x + c_result, y, end, base, "%llu",
-                                 (unsigned long long)fu->value);
+                cv_canvas__printf(c, r.x + c_result, y, end, base, "%lld",
+                                 (long long)fu->value);
         } else if (fu->state == CV_FAILED) {
             cv_canvas__text(c, r.x + c_result, y, end, hot ? base : CV_ST_FAILED,
                            fu->error ? fu->error : "error");
