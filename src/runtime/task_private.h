@@ -35,24 +35,7 @@ enum cv_task__wait {
     CV_TASK__W_FUTURE,
 };
 
-struct cv_task__fwait; /* task_callbacks.c */
-
-/* The task is done: its done callbacks go on the ready queue, in order. */
-void cv_task__schedule_callbacks(cv_task *t);
-/* A live task torn down with its loop: its callbacks are dropped. */
-void cv_task__drop_callbacks(cv_task *t);
-/* At loop teardown: drops the callbacks scheduled but not yet run. */
-void cv_task__callbacks_teardown(cv_loop *loop);
-/* add_done_callback for the combinators: drop(arg), if not NULL, is called
- * once the record goes, run or not, so that what arg holds is let go. */
-int cv_task__add_done_callback(cv_task *t, cv_task_done_fn fn, void *arg,
-                               void (*drop)(void *arg));
-/* Takes back every registration of fn with arg, also those already
- * scheduled (unlike the public remove): for a combinator whose arg is
- * about to go away. */
-void cv_task__forget_done_callback(cv_task *t, cv_task_done_fn fn, void *arg);
-
-/* task_future.c */
+struct cv_task__fwait; /* task_future.c */
 
 /* A coroutine awaited inline (CV_AWAIT_CORO) runs in its caller's task, on
  * top of the caller's frame: the caller's coroutine state is saved here
