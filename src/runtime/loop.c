@@ -615,10 +615,10 @@ static int64_t poll_timeout_ns(cv_loop *loop)
     return left > 0 ? left : 0;
 }
 
-/* Runs the callbacks that were ready when the turn began. */
+/* Runs the callbacks that were ready when the turn began (the caller has
+ * drained the inbox into the ready queue just before). */
 static void run_batch(cv_loop *loop)
 {
-    drain_inbox(loop);
     if (cv_list_empty(&loop->ready))
         return;
     cv_list *b = &loop->batch;
@@ -663,6 +663,8 @@ int cv_loop__run(cv_loop *loop, bool (*goal)(void *arg), void *arg)
         if (rc != CV_OK)
             break;
         expire_timers(loop);
+        /* Posts from other threads join the ready queue before the batch
+         * is taken, and before deciding whether this turn shows. */
         drain_inbox(loop);
         if (asleep && (!cv_list_empty(&loop->ready) || atomic_load(&loop->stop))) {
             publish_loop(loop, CV_LOOP_RUNNING, 0);
