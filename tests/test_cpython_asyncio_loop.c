@@ -35,29 +35,8 @@
 #include "loop.h"
 #include "loopsem.h"
 #include "task.h"
+#include "seen.h"
 
-/* What happened, in order. */
-static int seen[64];
-static int nseen;
-
-static void note(int v)
-{
-    if (nseen < 64)
-        seen[nseen++] = v;
-}
-
-static void reset(void)
-{
-    nseen = 0;
-}
-
-static void expect_seen(const int *want, int n)
-{
-    for (int i = 0; i < nseen && i < n; i++)
-        if (seen[i] != want[i])
-            fail_msg("event %d: saw %d, expected %d", i, seen[i], want[i]);
-    assert_int_equal(nseen, n);
-}
 
 static void sleep_s(double s)
 {

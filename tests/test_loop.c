@@ -27,28 +27,8 @@
 #include "loopsem.h"
 #include "pool.h"
 #include "task.h"
+#include "seen.h"
 
-/* What happened, in order. */
-static int seen[64];
-static int nseen;
-
-static void note(int v)
-{
-    if (nseen < 64)
-        seen[nseen++] = v;
-}
-
-static void reset(void)
-{
-    nseen = 0;
-}
-
-static void expect_seen(const int *want, int n)
-{
-    assert_int_equal(nseen, n);
-    for (int i = 0; i < n; i++)
-        assert_int_equal(seen[i], want[i]);
-}
 
 static void sleep_s(double s)
 {
