@@ -203,6 +203,9 @@ typedef struct cv_aio_thread_call {
 int cv_aio_caught_error(const cv_task *t);
 
 /* The machinery behind the macros. */
+/* Copies tasks[0..n) into out without repeats, keeping first places, as
+ * asyncio's set(fs); how many are left, or SIZE_MAX without memory. */
+size_t cv_aio__distinct(cv_task *const *tasks, size_t n, cv_task **out);
 int cv_aio__wait_begin(cv_task *t, cv_aio_wait *w, cv_task *const *tasks, size_t n,
                        double timeout, int return_when);
 void cv_aio__wait_end(cv_task *t, cv_aio_wait *w);

@@ -6,6 +6,7 @@
  * them).  At the timeout the callbacks still owed are taken back, so what
  * ends later is never given, and every further await raises TimeoutError.
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "aio.h"
@@ -52,12 +53,12 @@ cv_aio_as_completed *cv_aio_as_completed_start(cv_loop *loop, cv_task *const *ta
         free(it);
         return NULL;
     }
-    for (size_t i = 0; i < n; i++) {
-        size_t k = 0;
-        while (k < it->n && it->tasks[k] != tasks[i])
-            k++;
-        if (k == it->n)
-            it->tasks[it->n++] = tasks[i];
+    it->n = cv_aio__distinct(tasks, n, it->tasks);
+    if (it->n == SIZE_MAX) {
+        free(it->tasks);
+        free(it->finished);
+        free(it);
+        return NULL;
     }
     cv_waitq_init(&it->q, NULL);
     cv_timer_init(loop, &it->timer, handle_timeout, it);

@@ -8,10 +8,26 @@
  * the timer are taken back, and the tasks are split by whether they are
  * done then.
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "aio.h"
+#include "distinct.h"
 #include "task_private.h"
+
+size_t cv_aio__distinct(cv_task *const *tasks, size_t n, cv_task **out)
+{
+    uintptr_t *keys = malloc((n ? n : 1) * sizeof *keys);
+    if (keys == NULL)
+        return SIZE_MAX;
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (uintptr_t)tasks[i];
+    size_t k = cv_distinct(keys, n);
+    for (size_t i = 0; i < k && k != SIZE_MAX; i++)
+        out[i] = (cv_task *)keys[i];
+    free(keys);
+    return k;
+}
 
 static void on_completion(cv_task *task, void *arg)
 {
@@ -55,15 +71,12 @@ int cv_aio__wait_begin(cv_task *t, cv_aio_wait *w, cv_task *const *tasks, size_t
         return_when != CV_AIO_FIRST_EXCEPTION)
         return refuse(t, "ValueError: Invalid return_when value");
     w->tasks_ = malloc(n * sizeof *w->tasks_);
-    if (w->tasks_ == NULL)
+    size_t distinct = w->tasks_ != NULL ? cv_aio__distinct(tasks, n, w->tasks_) : SIZE_MAX;
+    if (distinct == SIZE_MAX) { /* fs = set(fs) */
+        cv_aio_wait_clear(w);
         return cv_coro__ready(t, CV_ENOMEM);
-    for (size_t i = 0; i < n; i++) { /* fs = set(fs) */
-        size_t k = 0;
-        while (k < w->n_ && w->tasks_[k] != tasks[i])
-            k++;
-        if (k == w->n_)
-            w->tasks_[w->n_++] = tasks[i];
     }
+    w->n_ = distinct;
     w->when_ = return_when;
     w->left_ = w->n_;
     cv_waitq_init(&w->q_, NULL);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "clock.h"
+#include "distinct.h"
 
 /* A waiter that collects completions in order.  Futures notify it with
  * their own lock held (lock order: future, then collector). */
@@ -138,46 +139,20 @@ struct cv_as_completed {
     cv_bus *bus;
 };
 
-/* A future and where it first appears in the caller's list. */
-typedef struct seen {
-    cv_future *f;
-    size_t at;
-} seen;
-
-static int by_future_then_place(const void *a, const void *b)
-{
-    const seen *x = a, *y = b;
-    if (x->f != y->f)
-        return (uintptr_t)x->f < (uintptr_t)y->f ? -1 : 1;
-    return x->at < y->at ? -1 : x->at > y->at;
-}
-
-static int by_place(const void *a, const void *b)
-{
-    const seen *x = a, *y = b;
-    return x->at < y->at ? -1 : x->at > y->at;
-}
-
 /* Copies fs[0..n) into out without repeats, keeping each future's first
  * place, as Python's as_completed takes set(fs); returns how many are
- * left.  Sorting costs n log n where comparing every pair would cost n²,
- * and 100 000 futures are a case we measure.  SIZE_MAX without memory. */
+ * left, or SIZE_MAX without memory. */
 static size_t distinct(cv_future *const *fs, size_t n, cv_future **out)
 {
-    seen *s = malloc((n ? n : 1) * sizeof *s);
-    if (s == NULL)
+    uintptr_t *keys = malloc((n ? n : 1) * sizeof *keys);
+    if (keys == NULL)
         return SIZE_MAX;
     for (size_t i = 0; i < n; i++)
-        s[i] = (seen){fs[i], i};
-    qsort(s, n, sizeof *s, by_future_then_place);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || s[i].f != s[i - 1].f)
-            s[k++] = s[i];
-    qsort(s, k, sizeof *s, by_place);
-    for (size_t i = 0; i < k; i++)
-        out[i] = s[i].f;
-    free(s);
+        keys[i] = (uintptr_t)fs[i];
+    size_t k = cv_distinct(keys, n);
+    for (size_t i = 0; i < k && k != SIZE_MAX; i++)
+        out[i] = (cv_future *)keys[i];
+    free(keys);
     return k;
 }
 
