@@ -1,168 +1,22 @@
 /*
- * The trace format is built and parsed with cJSON, so escaping and Unicode
- * are a library's job; only the mapping between events and fields is ours,
- * and that mapping is data: each kind's descriptor (src/event/event_kinds.c)
- * lists its fields for people ("label", "result", "on"), the member each
- * one holds and when it appears.  The writer walks that list, and the
- * reader walks it back, so that a replayed log equals the recorded one and
- * a new kind needs no code here.
+ * Reading traces: each line is parsed with cJSON and mapped back to an
+ * event by the kind's field table (src/event/event_kinds.c), the inverse of
+ * trace_write.c.  The reader trusts nothing it reads (see trace.h).
  */
 #include "trace.h"
 
 #include <cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-/* Labels by id, in an open-addressing hash: ids come from the bus (small
- * and dense) but also from a trace being rewritten, where any id up to
- * 2^63 is valid, so an array indexed by id could not hold them. */
-struct cv_trace_label {
-    uint64_t id;
-    char *label; /* NULL: the slot is free */
-};
-
-struct cv_trace_labels {
-    struct cv_trace_label *slots;
-    size_t cap; /* a power of two, or 0 */
-    size_t used;
-};
-
-cv_trace_labels *cv_trace_labels_create(void)
-{
-    return calloc(1, sizeof(cv_trace_labels));
-}
-
-void cv_trace_labels_destroy(cv_trace_labels *labels)
-{
-    if (labels == NULL)
-        return;
-    for (size_t i = 0; i < labels->cap; i++)
-        free(labels->slots[i].label);
-    free(labels->slots);
-    free(labels);
-}
-
-static size_t label_hash(uint64_t id, size_t cap)
-{
-    id ^= id >> 33;
-    id *= 0xff51afd7ed558ccdULL;
-    id ^= id >> 33;
-    return (size_t)id & (cap - 1);
-}
-
-/* The slot that holds id, or the free slot where it would go. */
-static struct cv_trace_label *label_slot(const cv_trace_labels *labels, uint64_t id)
-{
-    size_t i = label_hash(id, labels->cap);
-    while (labels->slots[i].label != NULL && labels->slots[i].id != id)
-        i = (i + 1) & (labels->cap - 1);
-    return &labels->slots[i];
-}
-
-/* Doubles the table (keeping it at most half full); false without memory. */
-static bool labels_grow(cv_trace_labels *labels)
-{
-    size_t cap = labels->cap ? labels->cap * 2 : 64;
-    struct cv_trace_label *old = labels->slots, *slots = calloc(cap, sizeof *slots);
-    if (slots == NULL)
-        return false;
-    size_t old_cap = labels->cap;
-    labels->slots = slots;
-    labels->cap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].label != NULL)
-            *label_slot(labels, old[i].id) = old[i];
-    free(old);
-    return true;
-}
-
-static void set_label(cv_trace_labels *labels, uint64_t id, const char *label)
-{
-    if ((labels->used + 1) * 2 > labels->cap && !labels_grow(labels))
-        return;
-    char *copy = strdup(label);
-    if (copy == NULL)
-        return;
-    struct cv_trace_label *slot = label_slot(labels, id);
-    if (slot->label == NULL)
-        labels->used++;
-    free(slot->label);
-    *slot = (struct cv_trace_label){id, copy};
-}
-
-void cv_trace_labels_note(cv_trace_labels *labels, const cv_event *ev)
-{
-    const cv_kind_desc *d = cv_event_kind_desc(ev->kind);
-    if (ev->text == NULL || d == NULL)
-        return;
-    for (size_t i = 0; i < d->nfields; i++)
-        if (d->fields[i].type == CV_FT_LABEL && cv_field_in_state(&d->fields[i], ev->state))
-            set_label(labels, ev->id, ev->text);
-}
-
-const char *cv_trace_labels_get(const cv_trace_labels *labels, uint64_t id)
-{
-    return labels->cap > 0 ? label_slot(labels, id)->label : NULL;
-}
-
-static void add_str(cJSON *o, const char *key, const char *value)
-{
-    if (value != NULL)
-        cJSON_AddStringToObject(o, key, value);
-}
-
-static void add_int(cJSON *o, const char *key, long long value)
-{
-    char num[32];
-    snprintf(num, sizeof num, "%lld", value);
-    cJSON_AddRawToObject(o, key, num);
-}
-
-static void add_header(cJSON *o, const cv_log *log)
-{
-    const cv_log_meta *m = cv_log_meta_get(log);
-    add_str(o, "program", "concviz");
-    add_str(o, "version", CV_VERSION);
-    add_str(o, "scenario", m->scenario);
-    add_str(o, "args", m->args);
-    char num[32];
-    snprintf(num, sizeof num, "%g", m->speed);
-    cJSON_AddRawToObject(o, "speed", num);
-    time_t secs = (time_t)(m->wall_start_ns / 1000000000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    char when[64];
-    snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-             (int)(m->wall_start_ns % 1000000000 / 1000));
-    add_str(o, "started", when);
-    add_int(o, "wall_ns", m->wall_start_ns);
-}
-
-/* A member as a signed number, as the trace writes it. */
-static long long member_get(const cv_event *ev, unsigned member)
-{
-    switch (member) {
-    case CV_FM_ID: return (long long)ev->id;
-    case CV_FM_REF: return (long long)ev->ref;
-    case CV_FM_CODE: return ev->code;
-    case CV_FM_LANE: return ev->lane;
-    case CV_FM_STATE: return ev->state;
-    case CV_FM_SIDE: return ev->side;
-    case CV_FM_FLAGS: return ev->flags;
-    default: return 0;
-    }
-}
-
+/* Sets a member from the signed number a line holds. */
 static void member_set(cv_event *ev, unsigned member, long long v)
 {
     switch (member) {
@@ -176,103 +30,6 @@ static void member_set(cv_event *ev, unsigned member, long long v)
     default: break;
     }
 }
-
-static void write_field(cJSON *o, const cv_field *f, const cv_event *ev,
-                        const cv_trace_labels *labels)
-{
-    long long n = member_get(ev, f->member);
-    const char *text = ev->text != NULL ? ev->text : f->text_def;
-    char num[32];
-    switch (f->type) {
-    case CV_FT_INT:
-        if (!f->optional || n != f->def)
-            add_int(o, f->key, n);
-        break;
-    case CV_FT_TEXT:
-    case CV_FT_LABEL:
-        add_str(o, f->key, text);
-        break;
-    case CV_FT_LABEL_OF:
-        if (n != 0)
-            add_str(o, f->key, cv_trace_labels_get(labels, (uint64_t)n));
-        break;
-    case CV_FT_STATE:
-        if (cv_event_state_name(ev->kind, ev->state) != NULL)
-            add_str(o, f->key, cv_event_state_name(ev->kind, ev->state));
-        else
-            add_int(o, f->key, ev->state);
-        break;
-    case CV_FT_SIDE:
-        if (!f->optional || ev->side != 0)
-            add_str(o, f->key, cv_side_name(ev->side));
-        break;
-    case CV_FT_ROLE:
-        if (!f->optional || (n > CV_ROLE_UNKNOWN && n < CV_ROLE_COUNT))
-            add_str(o, f->key, cv_role_name((unsigned)n));
-        break;
-    case CV_FT_RESULT:
-        snprintf(num, sizeof num, "%lld", (long long)ev->ref);
-        add_str(o, f->key, ev->text != NULL ? ev->text : num);
-        break;
-    default:
-        break;
-    }
-}
-
-/* Whether the kind writes its side itself (a frame's is its point). */
-static bool has_side_field(const cv_kind_desc *d)
-{
-    for (size_t i = 0; d != NULL && i < d->nfields; i++)
-        if (d->fields[i].type == CV_FT_SIDE)
-            return true;
-    return false;
-}
-
-int cv_trace_write_event(FILE *out, const cv_log *log, const cv_event *ev,
-                         cv_trace_labels *labels)
-{
-    cv_trace_labels_note(labels, ev);
-    cJSON *o = cJSON_CreateObject();
-    if (o == NULL)
-        return -1;
-    char t[32];
-    snprintf(t, sizeof t, "%.6f", (double)ev->t_ns / 1e9);
-    add_int(o, "seq", (long long)ev->seq);
-    cJSON_AddRawToObject(o, "t", t);
-    add_str(o, "kind", cv_event_kind_name(ev->kind));
-    const cv_kind_desc *d = cv_event_kind_desc(ev->kind);
-    if (d != NULL && d->meta)
-        add_header(o, log);
-    for (size_t i = 0; d != NULL && i < d->nfields; i++)
-        if (cv_field_in_state(&d->fields[i], ev->state))
-            write_field(o, &d->fields[i], ev, labels);
-    /* Fields every kind shares, for a faithful replay. */
-    if (d == NULL || !d->meta)
-        add_int(o, "origin", ev->origin);
-    if (ev->side != 0 && !has_side_field(d))
-        add_str(o, "side", cv_side_name(ev->side));
-    if (ev->flags != 0)
-        add_int(o, "flags", ev->flags);
-
-    char *line = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (line == NULL)
-        return -1;
-    int rc = fputs(line, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
-    cJSON_free(line);
-    return rc;
-}
-
-int cv_trace_write_range(FILE *out, const cv_log *log, size_t from, size_t to,
-                         cv_trace_labels *labels)
-{
-    for (size_t i = from; i < to; i++)
-        if (cv_trace_write_event(out, log, cv_log_at(log, i), labels) != 0)
-            return -1;
-    return 0;
-}
-
-/* Reading. */
 
 typedef struct reader {
     const cJSON *o;
