@@ -1,7 +1,7 @@
 /*
  * The table of event kinds: for each, its name, its states and the fields
  * of its trace lines, in the order the writer puts them.  The trace writer
- * and reader (src/trace/trace.c) know no kind by name; what a line holds,
+ * and reader (src/trace/trace_write.c, trace_read.c) know no kind by name; what a line holds,
  * when, and in which range is said here once.  A field's state mask says
  * when it appears ("result" only when a future is finished), and a key may
  * appear twice in disjoint states ("code": always when failed, otherwise
