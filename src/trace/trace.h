@@ -38,11 +38,52 @@ int cv_trace_write_range(FILE *out, const cv_log *log, size_t from, size_t to,
 
 /* Reads a trace into an empty log (and closes it).  Returns 0; or -1 with
  * a one-line message naming the line number in err.  The reader trusts
- * nothing: every number must be in its field's range (and whole where the
- * field is an integer), a line must be one JSON object and nothing more, at
- * most CV_TRACE_MAX_LINE bytes, and the path a regular file or a pipe (a
- * directory or a device is named as such).  A truncated last line (no
- * newline: the writer was killed) is skipped and *warned set true. */
+ * nothing: a line must be one JSON object and nothing more (strict JSON:
+ * every escape decoded, a lone surrogate or \u0000 refused, a key at most
+ * once, keys it does not know skipped whatever their value), at most
+ * CV_TRACE_MAX_LINE bytes; every number must be in its field's range (and
+ * whole where the field is an integer, read exactly, never through a
+ * double); the path must be a regular file or a pipe (a directory or a
+ * device is named as such).  A truncated last line (no newline, cut inside
+ * its object: the writer was killed) is skipped, *warned set true and err
+ * says so.  A loop over the reader below. */
 int cv_trace_read(const char *path, cv_log *log, bool *warned, char *err, size_t errlen);
+
+/* The same reading in batches, so that a caller can show the first events
+ * of a long trace before the last are read:
+ *
+ *     cv_trace_reader *r = cv_trace_reader_open(path, err, sizeof err);
+ *     while (r && cv_trace_reader_next(r, log, 65536, err, sizeof err) == CV_TRACE_MORE)
+ *         ... the log holds more events ...
+ *     cv_trace_reader_close(r);
+ *     cv_log_close(log);
+ */
+typedef struct cv_trace_reader cv_trace_reader;
+
+typedef enum cv_trace_status {
+    CV_TRACE_ERROR = -1,    /* refused: err says why, naming the line */
+    CV_TRACE_END = 0,       /* the whole trace is in the log */
+    CV_TRACE_MORE = 1,      /* a batch is in the log; call again for more */
+    CV_TRACE_TRUNCATED = 2, /* the end, but the last line was cut short and
+                               skipped: err says so (a warning) */
+} cv_trace_status;
+
+/* Opens a trace (NULL with a message in err: it cannot be opened, or is a
+ * directory or a device). */
+cv_trace_reader *cv_trace_reader_open(const char *path, char *err, size_t errlen);
+/* Appends up to max_events events (0: all that are left) to log, the
+ * same log on every call, and publishes them (cv_log_publish).  Returns a
+ * cv_trace_status; once it is not CV_TRACE_MORE, every later call returns
+ * the same again (with the same message).  The log is never closed here:
+ * the caller closes it when it stops reading.  The events before a refused
+ * line stay in the log. */
+int cv_trace_reader_next(cv_trace_reader *r, cv_log *log, size_t max_events, char *err,
+                         size_t errlen);
+void cv_trace_reader_close(cv_trace_reader *r);
+
+/* For tests: the first block the reader reads (default 256 KiB), before
+ * its first cv_trace_reader_next.  A block smaller than a line grows, up
+ * to the line cap. */
+void cv_trace__reader_set_block(cv_trace_reader *r, size_t bytes);
 
 #endif

@@ -1,11 +1,25 @@
 /*
- * Reading traces: each line is parsed with cJSON and mapped back to an
- * event by the kind's field table (src/event/event_kinds.c), the inverse of
- * trace_write.c.  The reader trusts nothing it reads (see trace.h).
+ * Reading traces, fast and strict.  The file is read in large blocks
+ * (fread, so that a pipe or a decompressing FILE* serves as well as a
+ * file) and cut into lines with memchr; each line is parsed in place as
+ * one flat JSON object (trace_json.c), and its members are found by key
+ * through a small hash table built once per reader from the kind table
+ * (src/event/event_kinds.c).  That table drives the mapping back to an
+ * event, the inverse of trace_write.c, so a new kind needs no code here.
+ *
+ * The reader trusts nothing it reads (see trace.h): every number is read
+ * exactly (integers never pass through a double, so ids above 2^53 stay
+ * what they were; "t" is read to the ns from its digits) and checked
+ * against its field's range, a key may appear once, and a line is one
+ * object and nothing more, at most CV_TRACE_MAX_LINE bytes.
+ *
+ * A reader hands the trace over in batches (cv_trace_reader_next), so
+ * that a caller can show the first events before the last are read;
+ * cv_trace_read is the loop that reads them all.
  */
 #include "trace.h"
+#include "trace_json.h"
 
-#include <cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -15,6 +29,362 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The first block read; it grows (up to the line cap) only for a line
+ * longer than itself. */
+#define BLOCK (256u << 10)
+/* The events cv_trace_read appends between two publishes. */
+#define READ_BATCH 65536
+
+/* Names the reader looks up: keys, kind names and each kind's state
+ * names, each in its own namespace, in one open-addressing table. */
+#define NAMES 512
+#define MAX_KEYS 128
+enum { NS_KEY, NS_KIND, NS_STATE }; /* NS_STATE + kind for a kind's states */
+
+/* The keys every line may carry, and the header's; the kinds' own keys
+ * are numbered after these as the table names them. */
+enum { K_SEQ, K_T, K_KIND, K_ORIGIN, K_FLAGS, K_SIDE, K_STATE, K_SCENARIO, K_ARGS,
+       K_SPEED, K_WALL_NS, K_FIXED };
+static const char *const fixed_keys[K_FIXED] = {
+    "seq", "t", "kind", "origin", "flags", "side", "state", "scenario", "args", "speed", "wall_ns",
+};
+
+typedef struct name {
+    const char *s;
+    uint32_t len;
+    uint32_t ns;
+    int value;
+} name;
+
+struct cv_trace_reader {
+    FILE *in;
+    char *path;
+    /* The block: bytes [start, end) are read and not yet parsed; a line
+     * is searched for its newline from `scan` on. */
+    char *buf;
+    size_t cap, start, end, scan, block;
+    bool eof;
+    int status;        /* CV_TRACE_MORE until the trace ends or is refused */
+    char msg[256];     /* the refusal or warning, kept for every later call */
+    size_t line;
+    uint64_t next_seq;
+    /* The line being read: its members, and where each known key is. */
+    cv_tjson_line json;
+    uint32_t gen, slot_gen[MAX_KEYS], slot[MAX_KEYS];
+    uint32_t *unknown;
+    size_t unknown_cap;
+    /* The names, and the key number of every field of every kind. */
+    name names[NAMES];
+    int nnames, nkeys;
+    uint8_t *field_key;
+    size_t field_at[CV_EV_KIND_COUNT];
+};
+
+static uint32_t hash(uint32_t ns, const char *s, size_t len)
+{
+    uint32_t h = 2166136261u ^ ns;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* The value of name s in namespace ns, or -1. */
+static int lookup(const cv_trace_reader *r, uint32_t ns, const char *s, size_t len)
+{
+    for (uint32_t i = hash(ns, s, len) & (NAMES - 1);; i = (i + 1) & (NAMES - 1)) {
+        const name *n = &r->names[i];
+        if (n->s == NULL)
+            return -1;
+        if (n->ns == ns && n->len == len && memcmp(n->s, s, len) == 0)
+            return n->value;
+    }
+}
+
+/* Adds a name unless it is there; returns its value, or -1 when full. */
+static int add_name(cv_trace_reader *r, uint32_t ns, const char *s, int value)
+{
+    size_t len = strlen(s);
+    int had = lookup(r, ns, s, len);
+    if (had >= 0)
+        return had;
+    if (r->nnames >= NAMES / 2)
+        return -1;
+    r->nnames++;
+    uint32_t i = hash(ns, s, len) & (NAMES - 1);
+    while (r->names[i].s != NULL)
+        i = (i + 1) & (NAMES - 1);
+    r->names[i] = (name){.s = s, .len = (uint32_t)len, .ns = ns, .value = value};
+    return value;
+}
+
+static int add_key(cv_trace_reader *r, const char *key)
+{
+    int had = lookup(r, NS_KEY, key, strlen(key));
+    if (had >= 0)
+        return had;
+    if (r->nkeys >= MAX_KEYS || add_name(r, NS_KEY, key, r->nkeys) < 0)
+        return -1;
+    return r->nkeys++;
+}
+
+/* Names every key, kind and state the kind table knows. */
+static int build_names(cv_trace_reader *r)
+{
+    for (int k = 0; k < K_FIXED; k++)
+        if (add_key(r, fixed_keys[k]) != k)
+            return -1;
+    size_t nfields = 0;
+    for (unsigned k = 0; k < CV_EV_KIND_COUNT; k++) {
+        const cv_kind_desc *d = cv_event_kind_desc(k);
+        r->field_at[k] = nfields;
+        nfields += d != NULL ? d->nfields : 0;
+    }
+    r->field_key = malloc(nfields + 1);
+    if (r->field_key == NULL)
+        return -1;
+    for (unsigned k = 0; k < CV_EV_KIND_COUNT; k++) {
+        const cv_kind_desc *d = cv_event_kind_desc(k);
+        if (d == NULL)
+            continue;
+        if (add_name(r, NS_KIND, d->name, (int)k) < 0)
+            return -1;
+        for (int st = 0; d->states != NULL && d->states[st] != NULL; st++)
+            if (add_name(r, NS_STATE + k, d->states[st], st) < 0)
+                return -1;
+        for (size_t i = 0; i < d->nfields; i++) {
+            int key = add_key(r, d->fields[i].key);
+            if (key < 0)
+                return -1;
+            r->field_key[r->field_at[k] + i] = (uint8_t)key;
+        }
+    }
+    return 0;
+}
+
+static int fail(cv_trace_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Keeps a refusal naming the line; returns -1. */
+static int fail(cv_trace_reader *r, const char *fmt, ...)
+{
+    int n = snprintf(r->msg, sizeof r->msg, "line %zu: ", r->line);
+    if (n > 0 && (size_t)n < sizeof r->msg) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(r->msg + n, sizeof r->msg - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* A key from the file, fit to quote in a one-line message: printable
+ * ASCII only (a key may hold anything, an escape sequence too), cut. */
+static const char *shown(const char *s, size_t len, char out[48])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < 40; i++)
+        out[n++] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+    if (len > 40)
+        out[n++] = '.', out[n++] = '.', out[n++] = '.';
+    out[n] = '\0';
+    return out;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    const cv_tjson_member *x = *(const cv_tjson_member *const *)a;
+    const cv_tjson_member *y = *(const cv_tjson_member *const *)b;
+    if (x->keylen != y->keylen)
+        return x->keylen < y->keylen ? -1 : 1;
+    return memcmp(x->key, y->key, x->keylen);
+}
+
+static int duplicate(cv_trace_reader *r, const cv_tjson_member *m)
+{
+    char key[48];
+    return fail(r, "the key \"%s\" appears twice", shown(m->key, m->keylen, key));
+}
+
+/* Notes where each known key of the line is, and refuses a key that
+ * appears twice: a known one by its slot, unknown ones by comparing
+ * them (sorted when there are many, so a hostile line stays linear-ish). */
+static int index_members(cv_trace_reader *r)
+{
+    if (++r->gen == 0) {
+        memset(r->slot_gen, 0, sizeof r->slot_gen);
+        r->gen = 1;
+    }
+    size_t nunknown = 0;
+    for (size_t i = 0; i < r->json.n; i++) {
+        const cv_tjson_member *m = &r->json.m[i];
+        int key = lookup(r, NS_KEY, m->key, m->keylen);
+        if (key >= 0) {
+            if (r->slot_gen[key] == r->gen)
+                return duplicate(r, m);
+            r->slot_gen[key] = r->gen;
+            r->slot[key] = (uint32_t)i;
+            continue;
+        }
+        if (nunknown == r->unknown_cap) {
+            size_t cap = r->unknown_cap ? r->unknown_cap * 2 : 16;
+            uint32_t *u = realloc(r->unknown, cap * sizeof *u);
+            if (u == NULL)
+                return fail(r, "out of memory");
+            r->unknown = u;
+            r->unknown_cap = cap;
+        }
+        r->unknown[nunknown++] = (uint32_t)i;
+    }
+    if (nunknown <= 8) {
+        for (size_t i = 0; i < nunknown; i++)
+            for (size_t j = i + 1; j < nunknown; j++)
+                if (by_key(&(const cv_tjson_member *){&r->json.m[r->unknown[i]]},
+                           &(const cv_tjson_member *){&r->json.m[r->unknown[j]]}) == 0)
+                    return duplicate(r, &r->json.m[r->unknown[i]]);
+        return 0;
+    }
+    const cv_tjson_member **sorted = malloc(nunknown * sizeof *sorted);
+    if (sorted == NULL)
+        return fail(r, "out of memory");
+    for (size_t i = 0; i < nunknown; i++)
+        sorted[i] = &r->json.m[r->unknown[i]];
+    qsort(sorted, nunknown, sizeof *sorted, by_key);
+    int rc = 0;
+    for (size_t i = 1; i < nunknown && rc == 0; i++)
+        if (by_key(&sorted[i - 1], &sorted[i]) == 0)
+            rc = duplicate(r, sorted[i]);
+    free(sorted);
+    return rc;
+}
+
+/* The member with known key `key` on this line, or NULL. */
+static const cv_tjson_member *get(const cv_trace_reader *r, int key)
+{
+    return r->slot_gen[key] == r->gen ? &r->json.m[r->slot[key]] : NULL;
+}
+
+/* The text of a string member, or NULL (absent, or not a string). */
+static const char *get_str(const cv_trace_reader *r, int key)
+{
+    const cv_tjson_member *m = get(r, key);
+    return m != NULL && m->type == CV_TJ_STRING ? m->val : NULL;
+}
+
+static char *dup_str(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+/* A number member as a whole number, exactly: 0 with *trunc and *frac,
+ * -1 when it does not fit an int64_t. */
+static int member_int(const cv_tjson_member *m, int64_t *trunc, bool *frac)
+{
+    /* The usual case, 18 digits or fewer and nothing else, directly. */
+    if (m->plain && m->vallen <= 18) {
+        const char *s = m->val, *end = m->val + m->vallen;
+        bool neg = *s == '-';
+        int64_t v = 0;
+        for (s += neg; s < end; s++)
+            v = v * 10 + (*s - '0');
+        *trunc = neg ? -v : v;
+        *frac = false;
+        return 0;
+    }
+    return cv_tjson__int(m->val, m->vallen, trunc, frac);
+}
+
+/* Reads the number at known key `key` into *out if the line has one: 1 if
+ * it did, 0 if not (a missing number, or text where a number belongs, is
+ * left to the default as it always was), -1 when it is outside [min, max]
+ * or not whole. */
+static int get_int(cv_trace_reader *r, int key, const char *keyname, long long min, long long max,
+                   long long *out)
+{
+    const cv_tjson_member *m = get(r, key);
+    if (m == NULL || m->type != CV_TJ_NUMBER)
+        return 0;
+    int64_t v;
+    bool frac;
+    if (member_int(m, &v, &frac) != 0 || v < min || v > max)
+        return fail(r, "\"%s\" is out of range (%lld to %lld)", keyname, min, max);
+    if (frac)
+        return fail(r, "\"%s\" must be a whole number", keyname);
+    *out = v;
+    return 1;
+}
+
+/* A number member as a double (the header's speed, and "t" written with
+ * an exponent): its text is JSON's grammar, which strtod reads, and is
+ * followed by a byte that ends it. */
+static double member_double(const cv_tjson_member *m)
+{
+    return strtod(m->val, NULL);
+}
+
+/* "t", seconds, to the ns: its digits are read as they are written, so
+ * that 0.123456789 is 123456789 ns, not the double nearest it; the 10th
+ * decimal rounds.  An exponent goes through strtod.  0, or -1 when
+ * negative or not a number, -2 when out of range. */
+static int read_t(const cv_tjson_member *m, int64_t *ns)
+{
+    if (m->type != CV_TJ_NUMBER)
+        return -1;
+    const char *s = m->val, *end = m->val + m->vallen;
+    bool neg = *s == '-';
+    bool exp = memchr(s, 'e', m->vallen) != NULL || memchr(s, 'E', m->vallen) != NULL;
+    if (!exp) {
+        s += neg;
+        int64_t secs = 0, frac = 0;
+        int ndig = 0;
+        for (; s < end && *s != '.'; s++) {
+            if (secs > (int64_t)9e9)
+                return neg ? -1 : -2;
+            secs = secs * 10 + (*s - '0');
+        }
+        int round = 0;
+        bool nonzero = secs != 0;
+        if (s < end)
+            for (s++; s < end; s++) {
+                nonzero |= *s != '0';
+                if (ndig < 9)
+                    frac = frac * 10 + (*s - '0'), ndig++;
+                else if (ndig++ == 9)
+                    round = *s >= '5';
+            }
+        if (neg && nonzero)
+            return -1;
+        for (; ndig < 9; ndig++)
+            frac *= 10;
+        if (secs > (int64_t)9e9 || (secs == (int64_t)9e9 && frac + round > 0))
+            return -2;
+        *ns = neg ? 0 : secs * 1000000000 + frac + round;
+        return 0;
+    }
+    double t = member_double(m);
+    if (!(t >= 0) || !isfinite(t))
+        return -1;
+    if (t > 9e9)
+        return -2;
+    *ns = (int64_t)llround(t * 1e9);
+    return 0;
+}
+
+/* Writes v in decimal; returns its length. */
+static size_t fmt_ll(char out[24], long long v)
+{
+    char tmp[24];
+    size_t n = 0, len = 0;
+    unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+    do
+        tmp[n++] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        out[len++] = '-';
+    while (n > 0)
+        out[len++] = tmp[--n];
+    out[len] = '\0';
+    return len;
+}
 
 /* Sets a member from the signed number a line holds. */
 static void member_set(cv_event *ev, unsigned member, long long v)
@@ -31,103 +401,44 @@ static void member_set(cv_event *ev, unsigned member, long long v)
     }
 }
 
-typedef struct reader {
-    const cJSON *o;
-    size_t line;
-    size_t next_seq;
-    char *err;
-    size_t errlen;
-} reader;
-
-static bool get_num(const cJSON *o, const char *key, double *out)
+static int read_state(cv_trace_reader *r, cv_event *ev)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsNumber(v))
-        return false;
-    *out = v->valuedouble;
-    return true;
-}
-
-static const char *get_str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static char *dup_str(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
-
-static int fail(reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(reader *r, const char *fmt, ...)
-{
-    int n = snprintf(r->err, r->errlen, "line %zu: ", r->line);
-    if (n > 0 && (size_t)n < r->errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
-/* Reads number `key` into *out if the line has one: 1 if it did, 0 if not
- * (a missing number, or text where a number belongs, is left to the
- * default as it always was), -1 when it is outside [min, max] or not a
- * number a long long can hold. */
-static int get_int(reader *r, const char *key, long long min, long long max, long long *out)
-{
-    double d;
-    if (!get_num(r->o, key, &d))
-        return 0;
-    /* The range test comes before the cast: converting a double that a
-     * long long cannot hold is undefined behaviour. */
-    if (!(d >= -0x1p63 && d < 0x1p63) || (long long)d < min || (long long)d > max)
-        return fail(r, "\"%s\" is out of range (%lld to %lld)", key, min, max);
-    if (d != floor(d))
-        return fail(r, "\"%s\" must be a whole number", key);
-    *out = (long long)d;
-    return 1;
-}
-
-static int read_state(reader *r, cv_event *ev)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->o, "state");
-    if (cJSON_IsNumber(v)) {
+    const cv_tjson_member *m = get(r, K_STATE);
+    if (m != NULL && m->type == CV_TJ_NUMBER) {
         long long st;
-        if (get_int(r, "state", 0, UINT16_MAX, &st) < 0)
+        if (get_int(r, K_STATE, "state", 0, UINT16_MAX, &st) < 0)
             return -1;
         ev->state = (uint16_t)st;
         return 0;
     }
-    int st = cJSON_IsString(v) ? cv_event_state_from_name(ev->kind, v->valuestring) : -1;
+    int st = m != NULL && m->type == CV_TJ_STRING
+                 ? lookup(r, NS_STATE + ev->kind, m->val, m->vallen) : -1;
     if (st < 0)
         return fail(r, "missing or unknown \"state\"");
     ev->state = (uint16_t)st;
     return 0;
 }
 
-static int read_header(reader *r, cv_log *log, cv_event *ev, double seq)
+static int read_header(cv_trace_reader *r, cv_log *log, cv_event *ev, uint64_t seq)
 {
-    const cJSON *o = r->o;
     if (seq != 0)
         return fail(r, "a header may only be the first line");
     cv_log_meta m = {.speed = 1.0};
-    snprintf(m.scenario, sizeof m.scenario, "%s", get_str(o, "scenario") ? get_str(o, "scenario") : "?");
-    snprintf(m.args, sizeof m.args, "%s", get_str(o, "args") ? get_str(o, "args") : "");
+    const char *scenario = get_str(r, K_SCENARIO), *args = get_str(r, K_ARGS);
+    snprintf(m.scenario, sizeof m.scenario, "%s", scenario ? scenario : "?");
+    snprintf(m.args, sizeof m.args, "%s", args ? args : "");
     /* The speed the CLI accepts, no more: the UI divides demo time by it,
      * and a speed of 1e300 made the time axis step by nothing. */
-    double d;
-    if (get_num(o, "speed", &d)) {
+    const cv_tjson_member *speed = get(r, K_SPEED);
+    if (speed != NULL && speed->type == CV_TJ_NUMBER) {
+        double d = member_double(speed);
         if (!(d > 0 && d <= CV_TRACE_MAX_SPEED))
             return fail(r, "\"speed\" is out of range (more than 0, at most %g)",
                         (double)CV_TRACE_MAX_SPEED);
         m.speed = d;
     }
     long long wall = 0;
-    if (get_int(r, "wall_ns", 0, INT64_MAX, &wall) < 0) /* since 1970 */
+    if (get_int(r, K_WALL_NS, "wall_ns", 0, INT64_MAX, &wall) < 0) /* since 1970 */
         return -1;
     m.wall_start_ns = wall;
     cv_log_set_meta(log, &m);
@@ -136,15 +447,17 @@ static int read_header(reader *r, cv_log *log, cv_event *ev, double seq)
     return 0;
 }
 
-/* Reads one field of the kind's table into ev. */
-static int read_field(reader *r, const cv_kind_desc *d, const cv_field *f, cv_event *ev)
+/* Reads field i of the kind's table into ev. */
+static int read_field(cv_trace_reader *r, const cv_kind_desc *d, size_t i, cv_event *ev)
 {
-    const char *str = get_str(r->o, f->key);
+    const cv_field *f = &d->fields[i];
+    int key = r->field_key[r->field_at[ev->kind] + i];
+    const char *str = get_str(r, key);
     long long n = f->def;
     int got;
     switch (f->type) {
     case CV_FT_INT:
-        got = get_int(r, f->key, f->min, f->max, &n);
+        got = get_int(r, key, f->key, f->min, f->max, &n);
         if (got < 0)
             return -1;
         if (got == 0 && f->required)
@@ -155,8 +468,8 @@ static int read_field(reader *r, const cv_kind_desc *d, const cv_field *f, cv_ev
     case CV_FT_LABEL:
         if (str == NULL && f->required)
             return fail(r, "a %s line needs \"%s\"", d->name, f->key);
-        if (str != NULL && ev->text == NULL)
-            ev->text = dup_str(str);
+        if (str != NULL && ev->text == NULL && (ev->text = dup_str(str)) == NULL)
+            return fail(r, "out of memory");
         return 0;
     case CV_FT_SIDE:
         if (str != NULL && cv_side_from_name(str) > 0)
@@ -167,10 +480,11 @@ static int read_field(reader *r, const cv_kind_desc *d, const cv_field *f, cv_ev
         return 0;
     case CV_FT_RESULT: {
         /* A result that reads as its value is the value alone. */
-        char num[32];
-        snprintf(num, sizeof num, "%lld", (long long)ev->ref);
-        if (str != NULL && strcmp(str, num) != 0 && ev->text == NULL)
-            ev->text = dup_str(str);
+        char num[24];
+        fmt_ll(num, (long long)ev->ref);
+        if (str != NULL && strcmp(str, num) != 0 && ev->text == NULL &&
+            (ev->text = dup_str(str)) == NULL)
+            return fail(r, "out of memory");
         return 0;
     }
     default: /* STATE is read first; LABEL_OF is derived, not read. */
@@ -178,37 +492,40 @@ static int read_field(reader *r, const cv_kind_desc *d, const cv_field *f, cv_ev
     }
 }
 
-static int parse_event(reader *r, cv_log *log, cv_event *ev)
+static int parse_event(cv_trace_reader *r, cv_log *log, cv_event *ev)
 {
-    const cJSON *o = r->o;
-    const char *kind = get_str(o, "kind");
-    double seq, t;
-    if (!get_num(o, "seq", &seq) || !get_num(o, "t", &t) || kind == NULL)
+    const cv_tjson_member *seqm = get(r, K_SEQ), *tm = get(r, K_T), *kindm = get(r, K_KIND);
+    if (seqm == NULL || seqm->type != CV_TJ_NUMBER || tm == NULL || tm->type != CV_TJ_NUMBER ||
+        kindm == NULL || kindm->type != CV_TJ_STRING)
         return fail(r, "not a concviz trace line (needs \"seq\", \"t\" and \"kind\")");
-    int k = cv_event_kind_from_name(kind);
+    int k = lookup(r, NS_KIND, kindm->val, kindm->vallen);
     if (k < 0)
         return fail(r, "unknown \"kind\"");
-    if (seq != (double)r->next_seq)
+    int64_t seq;
+    bool frac;
+    if (member_int(seqm, &seq, &frac) != 0 || frac || seq < 0 || (uint64_t)seq != r->next_seq)
         return fail(r, "\"seq\" is not the next number (a gap or a repeat)");
-    if (!(t >= 0) || !isfinite(t))
+    int64_t t_ns = 0;
+    int trc = read_t(tm, &t_ns);
+    if (trc == -1)
         return fail(r, "\"t\" must be a number of seconds, 0 or more");
-    if (t > 9e9)
+    if (trc == -2)
         return fail(r, "\"t\" is out of range (more than 9e9 seconds)");
-    *ev = (cv_event){.kind = (uint16_t)k, .t_ns = (int64_t)llround(t * 1e9),
-                     .lane = CV_NO_LANE, .origin = CV_NO_LANE};
+    *ev = (cv_event){.kind = (uint16_t)k, .t_ns = t_ns, .lane = CV_NO_LANE,
+                     .origin = CV_NO_LANE};
     long long origin = CV_NO_LANE, flags = 0;
-    if (get_int(r, "origin", -1, INT16_MAX, &origin) < 0 ||
-        get_int(r, "flags", 0, UINT16_MAX, &flags) < 0)
+    if (get_int(r, K_ORIGIN, "origin", -1, INT16_MAX, &origin) < 0 ||
+        get_int(r, K_FLAGS, "flags", 0, UINT16_MAX, &flags) < 0)
         return -1;
     ev->origin = (int16_t)origin;
     ev->flags = (uint16_t)flags;
-    const char *side = get_str(o, "side");
+    const char *side = get_str(r, K_SIDE);
     if (side != NULL && cv_side_from_name(side) > 0)
         ev->side = (uint16_t)cv_side_from_name(side);
 
     const cv_kind_desc *d = cv_event_kind_desc((unsigned)k);
     if (d->meta)
-        return read_header(r, log, ev, seq);
+        return read_header(r, log, ev, (uint64_t)seq);
     if (d->states != NULL && read_state(r, ev) != 0)
         return -1;
     /* Two passes: a result is compared with the value it may restate. */
@@ -216,65 +533,10 @@ static int parse_event(reader *r, cv_log *log, cv_event *ev)
         for (size_t i = 0; i < d->nfields; i++) {
             const cv_field *f = &d->fields[i];
             if ((f->type == CV_FT_RESULT) == (pass == 1) && cv_field_in_state(f, ev->state) &&
-                read_field(r, d, f, ev) != 0)
+                read_field(r, d, i, ev) != 0)
                 return -1;
         }
     return 0;
-}
-
-/* Reads one line into *buf (grown as needed, never past CV_TRACE_MAX_LINE
- * bytes and its NUL), without its newline: 1 for a line that ended in a
- * newline, 2 for a last line without one, 0 at the end of the file, -1 for
- * a line too long (or no memory for it).  The cap is what keeps `replay` of
- * a file without newlines from growing without bound. */
-static int read_line(FILE *in, char **buf, size_t *cap, size_t *len)
-{
-    size_t n = 0;
-    int c;
-    while ((c = getc_unlocked(in)) != EOF && c != '\n') {
-        if (n + 1 >= *cap) {
-            size_t grown = *cap * 2;
-            if (n >= (size_t)CV_TRACE_MAX_LINE)
-                return -1;
-            if (grown > (size_t)CV_TRACE_MAX_LINE + 1)
-                grown = (size_t)CV_TRACE_MAX_LINE + 1;
-            char *p = realloc(*buf, grown);
-            if (p == NULL)
-                return -1;
-            *buf = p;
-            *cap = grown;
-        }
-        (*buf)[n++] = (char)c;
-    }
-    (*buf)[n] = '\0';
-    *len = n;
-    return c == '\n' ? 1 : n > 0 ? 2 : 0;
-}
-
-/* Parses a line as one JSON object and nothing else: bytes after it (even
- * after a NUL, which ends a C string early) would be silently dropped by a
- * plain parse.  NULL if it is not exactly that. */
-static cJSON *parse_line(const char *line, size_t len, const char **why)
-{
-    if (memchr(line, '\0', len) != NULL) {
-        *why = "a NUL byte in the line";
-        return NULL;
-    }
-    const char *end = NULL;
-    cJSON *o = cJSON_ParseWithLengthOpts(line, len, &end, false);
-    if (o == NULL || !cJSON_IsObject(o)) {
-        cJSON_Delete(o);
-        *why = NULL;
-        return NULL;
-    }
-    while (end < line + len && (*end == ' ' || *end == '\t' || *end == '\r'))
-        end++;
-    if (end != line + len) {
-        cJSON_Delete(o);
-        *why = "bytes after the JSON object";
-        return NULL;
-    }
-    return o;
 }
 
 /* Opens path for reading if it is a file a trace can be in: a regular file
@@ -312,67 +574,189 @@ static FILE *open_trace(const char *path, char *err, size_t errlen)
     return in;
 }
 
-int cv_trace_read(const char *path, cv_log *log, bool *warned, char *err, size_t errlen)
+cv_trace_reader *cv_trace_reader_open(const char *path, char *err, size_t errlen)
 {
-    *warned = false;
     FILE *in = open_trace(path, err, errlen);
-    if (in == NULL) {
-        cv_log_close(log);
-        return -1;
-    }
-    size_t cap = 4096;
-    char *line = malloc(cap);
-    if (line == NULL) {
-        fclose(in);
-        cv_log_close(log);
+    if (in == NULL)
+        return NULL;
+    cv_trace_reader *r = calloc(1, sizeof *r);
+    if (r == NULL || (r->path = strdup(path)) == NULL || build_names(r) != 0) {
         snprintf(err, errlen, "out of memory");
+        fclose(in);
+        cv_trace_reader_close(r);
+        return NULL;
+    }
+    r->in = in;
+    r->block = BLOCK;
+    r->status = CV_TRACE_MORE;
+    return r;
+}
+
+void cv_trace__reader_set_block(cv_trace_reader *r, size_t bytes)
+{
+    if (r->buf == NULL && bytes >= 2)
+        r->block = bytes;
+}
+
+void cv_trace_reader_close(cv_trace_reader *r)
+{
+    if (r == NULL)
+        return;
+    if (r->in != NULL)
+        fclose(r->in);
+    free(r->path);
+    free(r->buf);
+    free(r->unknown);
+    free(r->field_key);
+    cv_tjson__free(&r->json);
+    free(r);
+}
+
+/* Finds the next line, reading more of the file as needed, and ends it
+ * with a NUL in place of its newline: 1 for a line that ended in a
+ * newline, 2 for a last line without one, 0 at the end of the file, -1 for
+ * a line longer than CV_TRACE_MAX_LINE, -2 for a read error or no memory.
+ * The cap is what keeps `replay` of a file without newlines from growing
+ * without bound. */
+static int next_line(cv_trace_reader *r, char **line, size_t *len)
+{
+    for (;;) {
+        char *nl = r->buf != NULL ? memchr(r->buf + r->scan, '\n', r->end - r->scan) : NULL;
+        if (nl != NULL) {
+            *line = r->buf + r->start;
+            *len = (size_t)(nl - *line);
+            *nl = '\0';
+            r->start = r->scan = (size_t)(nl - r->buf) + 1;
+            return *len > (size_t)CV_TRACE_MAX_LINE ? -1 : 1;
+        }
+        r->scan = r->end;
+        if (r->end - r->start > (size_t)CV_TRACE_MAX_LINE)
+            return -1;
+        if (r->eof) {
+            if (r->start == r->end)
+                return 0;
+            *line = r->buf + r->start;
+            *len = r->end - r->start;
+            r->buf[r->end] = '\0';
+            r->start = r->scan = r->end;
+            return 2;
+        }
+        /* Move the partial line to the front, and grow the block only
+         * when that line fills it; one byte stays free for the NUL. */
+        if (r->start > 0) {
+            memmove(r->buf, r->buf + r->start, r->end - r->start);
+            r->end -= r->start;
+            r->scan -= r->start;
+            r->start = 0;
+        }
+        if (r->buf == NULL || r->end + 1 >= r->cap) {
+            size_t cap = r->buf == NULL ? r->block : r->cap * 2;
+            if (cap > (size_t)CV_TRACE_MAX_LINE + 2)
+                cap = (size_t)CV_TRACE_MAX_LINE + 2;
+            char *p = realloc(r->buf, cap);
+            if (p == NULL)
+                return -2;
+            r->buf = p;
+            r->cap = cap;
+        }
+        size_t got = fread(r->buf + r->end, 1, r->cap - 1 - r->end, r->in);
+        r->end += got;
+        if (got == 0) {
+            if (ferror(r->in))
+                return -3;
+            r->eof = true;
+        }
+    }
+}
+
+/* Reads the next line into *ev: 1 for an event, 0 at the end, -1 refused
+ * (r->msg says why), 2 for a truncated last line (r->msg says so). */
+static int read_event(cv_trace_reader *r, cv_log *log, cv_event *ev)
+{
+    char *line;
+    size_t len;
+    int got = next_line(r, &line, &len);
+    if (got == 0) {
+        if (r->line == 0)
+            return fail(r, "empty file, not a concviz trace");
+        return 0;
+    }
+    r->line++;
+    if (got == -1)
+        return fail(r, "longer than %d bytes, not a concviz trace line", CV_TRACE_MAX_LINE);
+    if (got == -2)
+        return fail(r, "out of memory");
+    if (got == -3) {
+        snprintf(r->msg, sizeof r->msg, "cannot read %s: %s", r->path, strerror(errno));
         return -1;
     }
-    size_t len;
-    int got;
-    reader r = {.err = err, .errlen = errlen};
-    int rc = 0;
-    while ((got = read_line(in, &line, &cap, &len)) != 0) {
-        r.line++;
-        if (got < 0) {
-            rc = fail(&r, "longer than %d bytes, not a concviz trace line", CV_TRACE_MAX_LINE);
-            break;
-        }
-        const char *why = NULL;
-        cJSON *o = parse_line(line, len, &why);
-        if (o == NULL && got == 2 && why == NULL && r.line > 1) {
+    if (memchr(line, '\0', len) != NULL)
+        return fail(r, "a NUL byte in the line");
+    if (cv_tjson__parse(&r->json, line, len) != 0) {
+        const cv_tjson_line *j = &r->json;
+        if (got == 2 && j->incomplete && r->line > 1) {
             /* A last line without its newline, cut inside its object: the
              * writer was killed.  A NUL or bytes after the object are no
              * such accident, and a first line alone is no trace. */
-            *warned = true;
-            snprintf(err, errlen, "line %zu: truncated last line skipped", r.line);
-            break;
+            snprintf(r->msg, sizeof r->msg, "line %zu: truncated last line skipped", r->line);
+            return 2;
         }
-        if (o == NULL) {
-            rc = fail(&r, "%s", why != NULL ? why
-                                : r.line == 1 ? "not a concviz trace (not a JSON object)"
-                                              : "not valid JSON");
-            break;
-        }
-        r.o = o;
-        cv_event ev = {0};
-        rc = parse_event(&r, log, &ev);
-        cJSON_Delete(o);
-        if (rc != 0) {
-            free(ev.text); /* a text read before a later field was refused */
-            break;
-        }
-        cv_log_append(log, &ev);
-        r.next_seq++;
+        if (r->line == 1)
+            return j->not_object ? fail(r, "not a concviz trace (not a JSON object)")
+                                 : fail(r, "not a concviz trace (not valid JSON: %s at byte %zu)",
+                                        j->why, j->at);
+        if (j->not_object)
+            return fail(r, "not valid JSON for a trace line (not an object)");
+        if (j->trailing)
+            return fail(r, "bytes after the JSON object");
+        return fail(r, "not valid JSON: %s at byte %zu", j->why, j->at);
     }
-    if (rc == 0 && r.line == 0)
-        rc = fail(&r, "empty file, not a concviz trace");
-    if (rc == 0 && ferror(in)) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        rc = -1;
+    if (index_members(r) != 0)
+        return -1;
+    *ev = (cv_event){0};
+    if (parse_event(r, log, ev) != 0) {
+        free(ev->text); /* a text read before a later field was refused */
+        return -1;
     }
-    free(line);
-    fclose(in);
+    return 1;
+}
+
+int cv_trace_reader_next(cv_trace_reader *r, cv_log *log, size_t max_events, char *err,
+                         size_t errlen)
+{
+    size_t appended = 0;
+    while (r->status == CV_TRACE_MORE && (max_events == 0 || appended < max_events)) {
+        cv_event ev;
+        int got = read_event(r, log, &ev);
+        if (got == 1) {
+            if (cv_log_append(log, &ev) != 0) {
+                fail(r, "out of memory (the log holds %zu events)", cv_log_count(log));
+                r->status = CV_TRACE_ERROR;
+                break;
+            }
+            r->next_seq++;
+            appended++;
+        } else {
+            r->status = got == 0 ? CV_TRACE_END : got == 2 ? CV_TRACE_TRUNCATED : CV_TRACE_ERROR;
+        }
+    }
+    if (appended > 0)
+        cv_log_publish(log);
+    if (r->status == CV_TRACE_ERROR || r->status == CV_TRACE_TRUNCATED)
+        snprintf(err, errlen, "%s", r->msg);
+    return r->status;
+}
+
+int cv_trace_read(const char *path, cv_log *log, bool *warned, char *err, size_t errlen)
+{
+    *warned = false;
+    cv_trace_reader *r = cv_trace_reader_open(path, err, errlen);
+    int status = CV_TRACE_ERROR;
+    if (r != NULL)
+        while ((status = cv_trace_reader_next(r, log, READ_BATCH, err, errlen)) == CV_TRACE_MORE)
+            ;
+    cv_trace_reader_close(r);
     cv_log_close(log);
-    return rc;
+    *warned = status == CV_TRACE_TRUNCATED;
+    return status == CV_TRACE_ERROR ? -1 : 0;
 }
