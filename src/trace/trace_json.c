@@ -10,50 +10,50 @@
  * holds one.  Bytes that are not UTF-8 are let through, as the previous
  * reader (cJSON) let them: the views show them as '?'.
  *
- * The line is decoded in place: an escape is never shorter than what it
- * decodes to, so the write position trails the read position, and the
- * closing quote's byte can take the string's NUL.
+ * It is the reader's inner loop, so it is written for speed: the line ends
+ * in a NUL (which no line holds, so it stops every scan without a bounds
+ * test) followed by padding, strings are scanned 8 bytes at a time, and
+ * the position travels in a local.  The line is decoded in place: an
+ * escape is never shorter than what it decodes to, so the write position
+ * trails the read position, and the closing quote's byte takes the
+ * string's NUL.
  */
 #include "trace_json.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct parser {
-    char *p, *end, *base;
+/* What is fixed while a line is parsed: where it starts and ends, and
+ * where a refusal goes. */
+typedef struct ctx {
+    const char *base, *end;
     cv_tjson_line *out;
-} parser;
+} ctx;
 
-/* What a byte inside a string is: 0 for a plain byte, else what to do. */
-enum { PLAIN, QUOTE, BACKSLASH, CONTROL };
-static const unsigned char string_class[256] = {
-    [0x00] = CONTROL, [0x01] = CONTROL, [0x02] = CONTROL, [0x03] = CONTROL,
-    [0x04] = CONTROL, [0x05] = CONTROL, [0x06] = CONTROL, [0x07] = CONTROL,
-    [0x08] = CONTROL, [0x09] = CONTROL, [0x0a] = CONTROL, [0x0b] = CONTROL,
-    [0x0c] = CONTROL, [0x0d] = CONTROL, [0x0e] = CONTROL, [0x0f] = CONTROL,
-    [0x10] = CONTROL, [0x11] = CONTROL, [0x12] = CONTROL, [0x13] = CONTROL,
-    [0x14] = CONTROL, [0x15] = CONTROL, [0x16] = CONTROL, [0x17] = CONTROL,
-    [0x18] = CONTROL, [0x19] = CONTROL, [0x1a] = CONTROL, [0x1b] = CONTROL,
-    [0x1c] = CONTROL, [0x1d] = CONTROL, [0x1e] = CONTROL, [0x1f] = CONTROL,
-    ['"'] = QUOTE, ['\\'] = BACKSLASH,
-};
-
-static int fail_at(parser *ps, const char *at, const char *why)
+/* Refuses the line at `at`; a refusal at its end means it was cut short. */
+static char *fail_at(const ctx *c, const char *at, const char *why)
 {
-    ps->out->why = why;
-    ps->out->at = (size_t)(at - ps->base) + 1;
-    ps->out->incomplete = at >= ps->end;
-    return -1;
+    /* No JSON holds a NUL, so the parse stops at the first one in the
+     * line: that is the reason, whatever was expected there. */
+    c->out->nul = at < c->end && *at == '\0';
+    c->out->why = c->out->nul ? "a NUL byte in the line" : why;
+    c->out->at = (size_t)(at - c->base) + 1;
+    c->out->incomplete = at >= c->end;
+    return NULL;
 }
 
-/* JSON's white space, less the newline that ends the line. */
-static void skip_ws(parser *ps)
+/* JSON's white space, less the newline that ends the line; the NUL at the
+ * end stops it. */
+static inline char *skip_ws(char *p)
 {
-    while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\r'))
-        ps->p++;
+    if ((unsigned char)*p > ' ')
+        return p;
+    while (*p == ' ' || *p == '\t' || *p == '\r')
+        p++;
+    return p;
 }
 
-static bool is_digit(char c)
+static inline bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
 }
@@ -79,7 +79,6 @@ static int hex4(const char *s, unsigned *out)
     *out = v;
     return 0;
 }
-
 static char *put_utf8(char *w, unsigned cp)
 {
     if (cp < 0x80) {
@@ -106,294 +105,334 @@ static char *put_utf8(char *w, unsigned cp)
 static bool could_continue(const char *q, size_t have, size_t lead)
 {
     for (size_t i = 0; i < have; i++) {
-        char c = q[i];
-        if (i < lead ? c != "\\u"[i] : !is_hex(c))
+        char ch = q[i];
+        if (i < lead ? ch != "\\u"[i] : !is_hex(ch))
             return false;
     }
     return true;
 }
 
 /* Decodes the \u escape at s (pointing at the 'u'), and its low half if
- * it is a high surrogate, into w; sets *s past what it read.  A line that
- * ends inside the escape is reported as cut short, not as a bad escape. */
-static int unicode_escape(parser *ps, char **s, char **w)
+ * it is a high surrogate, into *w; returns what follows, or NULL.  A line
+ * that ends inside the escape is reported as cut short, not as bad. */
+static char *unicode_escape(const ctx *c, char *s, char **w)
 {
     unsigned cp, lo;
-    char *q = *s + 1;
-    size_t have = (size_t)(ps->end - q);
+    char *q = s + 1;
+    size_t have = (size_t)(c->end - q);
     if (have < 4 || hex4(q, &cp) != 0)
-        return fail_at(ps, have < 4 && could_continue(q, have, 0) ? ps->end : *s - 1,
+        return fail_at(c, have < 4 && could_continue(q, have, 0) ? c->end : s - 1,
                        "a \\u escape needs 4 hex digits");
     q += 4;
     if (cp >= 0xdc00 && cp <= 0xdfff)
-        return fail_at(ps, *s - 1, "a lone surrogate (a low half without its high half)");
+        return fail_at(c, s - 1, "a lone surrogate (a low half without its high half)");
     if (cp >= 0xd800 && cp <= 0xdbff) {
-        have = (size_t)(ps->end - q);
+        have = (size_t)(c->end - q);
         if (have < 6 || q[0] != '\\' || q[1] != 'u' || hex4(q + 2, &lo) != 0 || lo < 0xdc00 ||
             lo > 0xdfff)
-            return fail_at(ps, have < 6 && could_continue(q, have, 2) ? ps->end : *s - 1,
+            return fail_at(c, have < 6 && could_continue(q, have, 2) ? c->end : s - 1,
                            "a lone surrogate (a high half without its low half)");
         cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
         q += 6;
     }
     if (cp == 0)
-        return fail_at(ps, *s - 1, "\\u0000 in a string (a text cannot hold a NUL)");
+        return fail_at(c, s - 1, "\\u0000 in a string (a text cannot hold a NUL)");
     *w = put_utf8(*w, cp);
-    *s = q;
-    return 0;
+    return q;
 }
 
-/* Reads the string whose opening quote is at ps->p, decoding it in place:
- * *str and *len give the result, NUL-terminated. */
-static int parse_string(parser *ps, const char **str, uint32_t *len)
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* The bytes of x (8 bytes of a string) that end its plain run: a quote, a
+ * backslash or a control byte (the final NUL among them), each as its high
+ * bit.  Each term is the classic test for a zero byte (x - 1 borrows into
+ * the high bit only where x was 0, or above such a byte, never below the
+ * first), so the lowest bit set is the first such byte.  A quote or
+ * backslash XORed in keeps every high bit, so one ~x serves the three. */
+static inline uint64_t string_stops(uint64_t x)
 {
-    char *s = ps->p + 1, *end = ps->end;
-    char *start = s;
-    /* The common case: no escape, nothing to move. */
-    while (s < end && string_class[(unsigned char)*s] == PLAIN)
-        s++;
+    uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+    return ((x - ONES * 0x20) | (q - ONES) | (b - ONES)) & ~x & HIGHS;
+}
+
+/* The slow part of a string: from its first escape (or bad byte) at s,
+ * decoding in place.  Returns what follows the closing quote, or NULL. */
+static char *string_rest(const ctx *c, char *start, char *s, const char **str, uint32_t *len)
+{
     char *w = s;
-    while (s < end) {
-        unsigned char c = (unsigned char)*s;
-        switch (string_class[c]) {
-        case PLAIN:
-            *w++ = *s++;
-            continue;
-        case QUOTE:
+    for (;;) {
+        char ch = *s;
+        if (ch == '"') {
             *w = '\0';
             *str = start;
             *len = (uint32_t)(w - start);
-            ps->p = s + 1;
-            return 0;
-        case CONTROL:
-            return fail_at(ps, s, "a control character in a string (it must be escaped)");
-        default:
-            break;
+            return s + 1;
         }
-        /* A backslash. */
-        if (s + 1 >= end)
-            return fail_at(ps, end, "the line ends inside a string");
+        if ((unsigned char)ch < 0x20) {
+            if (s >= c->end)
+                return fail_at(c, c->end, "the line ends inside a string");
+            return fail_at(c, s, "a control character in a string (it must be escaped)");
+        }
+        if (ch != '\\') {
+            *w++ = *s++;
+            continue;
+        }
         char e = s[1];
-        const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
-        const char *hit = e != '\0' ? strchr(from, e) : NULL;
-        if (hit != NULL) {
-            *w++ = to[hit - from];
-            s += 2;
-        } else if (e == 'u') {
-            s++;
-            if (unicode_escape(ps, &s, &w) != 0)
-                return -1;
-        } else {
-            return fail_at(ps, s, "an unknown escape in a string");
+        switch (e) {
+        case '"': *w++ = '"'; break;
+        case '\\': *w++ = '\\'; break;
+        case '/': *w++ = '/'; break;
+        case 'b': *w++ = '\b'; break;
+        case 'f': *w++ = '\f'; break;
+        case 'n': *w++ = '\n'; break;
+        case 'r': *w++ = '\r'; break;
+        case 't': *w++ = '\t'; break;
+        case 'u':
+            if ((s = unicode_escape(c, s + 1, &w)) == NULL)
+                return NULL;
+            continue;
+        default:
+            if (e == '\0') /* the end of the line, or a NUL in it */
+                return fail_at(c, s + 1, "the line ends inside a string");
+            return fail_at(c, s, "an unknown escape in a string");
         }
+        s += 2;
     }
-    return fail_at(ps, end, "the line ends inside a string");
 }
 
-/* Checks the number at ps->p against JSON's grammar and steps over it. */
-static int parse_number(parser *ps, bool *plain)
+/* Reads the string whose opening quote is at p; *str and *len give it,
+ * decoded and NUL-terminated.  Returns what follows, or NULL. */
+static inline char *parse_string(const ctx *c, char *p, const char **str, uint32_t *len)
 {
-    char *s = ps->p, *end = ps->end;
-    *plain = true;
-    if (s < end && *s == '-')
+    char *start = p + 1, *s = start;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (;;) {
+        uint64_t x;
+        memcpy(&x, s, 8);
+        uint64_t stops = string_stops(x);
+        if (stops != 0) {
+            s += __builtin_ctzll(stops) >> 3;
+            break;
+        }
+        s += 8;
+    }
+#else
+    while (*s != '"' && *s != '\\' && (unsigned char)*s >= 0x20)
         s++;
-    if (s >= end)
-        return fail_at(ps, end, "the line ends inside a number");
+#endif
+    if (*s == '"') { /* the common case: no escape, nothing to move */
+        *s = '\0';
+        *str = start;
+        *len = (uint32_t)(s - start);
+        return s + 1;
+    }
+    return string_rest(c, start, s, str, len);
+}
+
+/* Checks the number at p against JSON's grammar and returns what follows;
+ * a plain whole number's value is read on the way (trace_json.h). */
+static inline char *parse_number(const ctx *c, char *p, cv_tjson_member *m)
+{
+    char *s = p, *digits;
+    bool neg = *s == '-';
+    int64_t v = 0;
+    s += neg;
+    digits = s;
     if (*s == '0') {
         s++;
     } else if (is_digit(*s)) {
-        while (s < end && is_digit(*s))
+        do
+            v = v * 10 + (*s++ - '0');
+        while (is_digit(*s) && s - digits < 18);
+        while (is_digit(*s))
             s++;
     } else {
-        return fail_at(ps, s, "not a JSON number");
+        return fail_at(c, s, s >= c->end ? "the line ends inside a number" : "not a JSON value");
     }
-    if (s < end && *s == '.') {
-        *plain = false;
-        if (++s >= end)
-            return fail_at(ps, end, "the line ends inside a number");
+    m->plain = s - digits <= 18;
+    m->exp = false;
+    m->num = neg ? -v : v;
+    if (*s == '.') {
+        m->plain = false;
+        if (!is_digit(*++s))
+            return fail_at(c, s, s >= c->end ? "the line ends inside a number"
+                                             : "a number needs digits after its '.'");
+        while (is_digit(*s))
+            s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        m->plain = false;
+        m->exp = true;
+        if (*++s == '+' || *s == '-')
+            s++;
         if (!is_digit(*s))
-            return fail_at(ps, s, "a number needs digits after its '.'");
-        while (s < end && is_digit(*s))
+            return fail_at(c, s, s >= c->end ? "the line ends inside a number"
+                                             : "a number needs digits in its exponent");
+        while (is_digit(*s))
             s++;
     }
-    if (s < end && (*s == 'e' || *s == 'E')) {
-        *plain = false;
-        if (++s < end && (*s == '+' || *s == '-'))
-            s++;
-        if (s >= end)
-            return fail_at(ps, end, "the line ends inside a number");
-        if (!is_digit(*s))
-            return fail_at(ps, s, "a number needs digits in its exponent");
-        while (s < end && is_digit(*s))
-            s++;
-    }
-    if (s < end && (is_digit(*s) || *s == '.' || *s == 'e' || *s == 'E'))
-        return fail_at(ps, s, "not a JSON number (a leading zero, or a second '.' or exponent)");
-    ps->p = s;
-    return 0;
+    if (is_digit(*s) || *s == '.' || *s == 'e' || *s == 'E')
+        return fail_at(c, s, "not a JSON number (a leading zero, or a second '.' or exponent)");
+    m->type = CV_TJ_NUMBER;
+    m->val = p;
+    m->vallen = (uint32_t)(s - p);
+    return s;
 }
 
-static int parse_word(parser *ps, const char *word)
+static char *parse_word(const ctx *c, char *p, const char *word)
 {
-    size_t n = strlen(word);
-    size_t have = (size_t)(ps->end - ps->p);
-    if (memcmp(ps->p, word, have < n ? have : n) != 0)
-        return fail_at(ps, ps->p, "not a JSON value");
+    size_t n = strlen(word), have = (size_t)(c->end - p);
     if (have < n)
-        return fail_at(ps, ps->end, "the line ends inside a word");
-    ps->p += n;
-    return 0;
+        return fail_at(c, memcmp(p, word, have) == 0 ? c->end : p, "not a JSON value");
+    if (memcmp(p, word, n) != 0)
+        return fail_at(c, p, "not a JSON value");
+    return p + n;
 }
 
-static int parse_value(parser *ps, int depth, cv_tjson_member *m);
+static char *parse_value(const ctx *c, char *p, int depth, cv_tjson_member *m);
 
 /* An object or array inside the line's object: checked, then forgotten. */
-static int skip_nested(parser *ps, int depth, char close)
+static char *skip_nested(const ctx *c, char *p, int depth, char close)
 {
     if (depth > CV_TJSON_MAX_DEPTH)
-        return fail_at(ps, ps->p, "objects or arrays nested too deeply");
-    ps->p++;
-    skip_ws(ps);
-    if (ps->p < ps->end && *ps->p == close) {
-        ps->p++;
-        return 0;
-    }
+        return fail_at(c, p, "objects or arrays nested too deeply");
+    p = skip_ws(p + 1);
+    if (*p == close)
+        return p + 1;
     cv_tjson_member ignored;
     for (;;) {
         if (close == '}') {
-            if (ps->p >= ps->end)
-                return fail_at(ps, ps->end, "the line ends inside an object");
-            if (*ps->p != '"')
-                return fail_at(ps, ps->p, "an object key must be a string");
-            const char *k;
-            uint32_t kl;
-            if (parse_string(ps, &k, &kl) != 0)
-                return -1;
-            skip_ws(ps);
-            if (ps->p >= ps->end)
-                return fail_at(ps, ps->end, "the line ends inside an object");
-            if (*ps->p != ':')
-                return fail_at(ps, ps->p, "':' expected after a key");
-            ps->p++;
-            skip_ws(ps);
+            if (*p != '"')
+                return fail_at(c, p, p >= c->end ? "the line ends inside an object"
+                                                 : "an object key must be a string");
+            if ((p = parse_string(c, p, &ignored.key, &ignored.keylen)) == NULL)
+                return NULL;
+            p = skip_ws(p);
+            if (*p != ':')
+                return fail_at(c, p, p >= c->end ? "the line ends inside an object"
+                                                 : "':' expected after a key");
+            p = skip_ws(p + 1);
         }
-        if (parse_value(ps, depth + 1, &ignored) != 0)
-            return -1;
-        skip_ws(ps);
-        if (ps->p >= ps->end)
-            return fail_at(ps, ps->end, "the line ends inside an object or array");
-        if (*ps->p == close) {
-            ps->p++;
-            return 0;
-        }
-        if (*ps->p != ',')
-            return fail_at(ps, ps->p, close == '}' ? "',' or '}' expected" : "',' or ']' expected");
-        ps->p++;
-        skip_ws(ps);
+        if ((p = parse_value(c, p, depth + 1, &ignored)) == NULL)
+            return NULL;
+        p = skip_ws(p);
+        if (*p == close)
+            return p + 1;
+        if (*p != ',')
+            return fail_at(c, p, p >= c->end ? "the line ends inside an object or array"
+                                 : close == '}' ? "',' or '}' expected" : "',' or ']' expected");
+        p = skip_ws(p + 1);
     }
 }
 
-static int parse_value(parser *ps, int depth, cv_tjson_member *m)
+static char *parse_value(const ctx *c, char *p, int depth, cv_tjson_member *m)
 {
-    if (ps->p >= ps->end)
-        return fail_at(ps, ps->end, "the line ends where a value belongs");
-    char *at = ps->p;
-    switch (*at) {
+    switch (*p) {
     case '"':
         m->type = CV_TJ_STRING;
-        return parse_string(ps, &m->val, &m->vallen);
+        return parse_string(c, p, &m->val, &m->vallen);
     case '{':
     case '[':
-        m->type = *at == '{' ? CV_TJ_OBJECT : CV_TJ_ARRAY;
-        m->val = at;
+        m->type = *p == '{' ? CV_TJ_OBJECT : CV_TJ_ARRAY;
+        m->val = p;
         m->vallen = 0;
-        return skip_nested(ps, depth, *at == '{' ? '}' : ']');
+        return skip_nested(c, p, depth, *p == '{' ? '}' : ']');
     case 't':
         m->type = CV_TJ_TRUE;
-        return parse_word(ps, "true");
+        return parse_word(c, p, "true");
     case 'f':
         m->type = CV_TJ_FALSE;
-        return parse_word(ps, "false");
+        return parse_word(c, p, "false");
     case 'n':
         m->type = CV_TJ_NULL;
-        return parse_word(ps, "null");
+        return parse_word(c, p, "null");
     default:
-        m->type = CV_TJ_NUMBER;
-        if (parse_number(ps, &m->plain) != 0)
-            return -1;
-        m->val = at;
-        m->vallen = (uint32_t)(ps->p - at);
-        return 0;
+        return parse_number(c, p, m);
     }
 }
 
-static cv_tjson_member *new_member(cv_tjson_line *out)
+/* Room for one more member (the array is kept from line to line). */
+static cv_tjson_member *grow(cv_tjson_line *out)
 {
-    if (out->n == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 16;
-        cv_tjson_member *m = realloc(out->m, cap * sizeof *m);
-        if (m == NULL)
-            return NULL;
-        out->m = m;
-        out->cap = cap;
-    }
+    size_t cap = out->cap ? out->cap * 2 : 16;
+    cv_tjson_member *m = realloc(out->m, cap * sizeof *m);
+    if (m == NULL)
+        return NULL;
+    out->m = m;
+    out->cap = cap;
     return &out->m[out->n++];
 }
 
 int cv_tjson__parse(cv_tjson_line *out, char *line, size_t len)
 {
-    parser ps = {.p = line, .end = line + len, .base = line, .out = out};
+    ctx c = {.base = line, .end = line + len, .out = out};
     out->n = 0;
     out->why = NULL;
     out->at = 0;
-    out->not_object = out->trailing = out->incomplete = false;
-    skip_ws(&ps);
-    if (ps.p >= ps.end || *ps.p != '{') {
+    out->not_object = out->trailing = out->incomplete = out->nul = false;
+    char *p = skip_ws(line);
+    if (*p != '{') {
         out->not_object = true;
-        return fail_at(&ps, ps.p, "not a JSON object");
+        fail_at(&c, p, "not a JSON object");
+        return -1;
     }
-    ps.p++;
-    skip_ws(&ps);
-    if (ps.p < ps.end && *ps.p == '}') {
-        ps.p++;
+    p = skip_ws(p + 1);
+    if (*p == '}') {
+        p++;
     } else {
         for (;;) {
-            if (ps.p >= ps.end)
-                return fail_at(&ps, ps.end, "the line ends inside the object");
-            if (*ps.p != '"')
-                return fail_at(&ps, ps.p, "an object key must be a string");
-            cv_tjson_member *m = new_member(out);
-            if (m == NULL)
-                return fail_at(&ps, ps.p, "out of memory");
-            if (parse_string(&ps, &m->key, &m->keylen) != 0)
+            if (*p != '"') {
+                fail_at(&c, p, p >= c.end ? "the line ends inside the object"
+                                          : "an object key must be a string");
                 return -1;
-            skip_ws(&ps);
-            if (ps.p >= ps.end)
-                return fail_at(&ps, ps.end, "the line ends inside the object");
-            if (*ps.p != ':')
-                return fail_at(&ps, ps.p, "':' expected after a key");
-            ps.p++;
-            skip_ws(&ps);
-            m->plain = false;
-            if (parse_value(&ps, 1, m) != 0)
+            }
+            cv_tjson_member *m = out->n < out->cap ? &out->m[out->n++] : grow(out);
+            if (m == NULL) {
+                fail_at(&c, p, "out of memory");
                 return -1;
-            skip_ws(&ps);
-            if (ps.p >= ps.end)
-                return fail_at(&ps, ps.end, "the line ends inside the object");
-            if (*ps.p == '}') {
-                ps.p++;
+            }
+            if ((p = parse_string(&c, p, &m->key, &m->keylen)) == NULL)
+                return -1;
+            if (*p != ':') {
+                p = skip_ws(p);
+                if (*p != ':') {
+                    fail_at(&c, p, p >= c.end ? "the line ends inside the object"
+                                              : "':' expected after a key");
+                    return -1;
+                }
+            }
+            p = skip_ws(p + 1);
+            /* The two kinds of value trace keys have, without a call. */
+            if (*p == '"') {
+                m->type = CV_TJ_STRING;
+                p = parse_string(&c, p, &m->val, &m->vallen);
+            } else if (is_digit(*p) || *p == '-') {
+                p = parse_number(&c, p, m);
+            } else {
+                p = parse_value(&c, p, 1, m);
+            }
+            if (p == NULL)
+                return -1;
+            if (*p != ',' && *p != '}')
+                p = skip_ws(p);
+            if (*p == '}') {
+                p++;
                 break;
             }
-            if (*ps.p != ',')
-                return fail_at(&ps, ps.p, "',' or '}' expected");
-            ps.p++;
-            skip_ws(&ps);
+            if (*p != ',') {
+                fail_at(&c, p, p >= c.end ? "the line ends inside the object"
+                                          : "',' or '}' expected");
+                return -1;
+            }
+            p = skip_ws(p + 1);
         }
     }
-    skip_ws(&ps);
-    if (ps.p != ps.end) {
+    p = skip_ws(p);
+    if (p != c.end) {
         out->trailing = true;
-        return fail_at(&ps, ps.p, "bytes after the JSON object");
+        fail_at(&c, p, "bytes after the JSON object");
+        return -1;
     }
     return 0;
 }

@@ -33,7 +33,10 @@ typedef struct cv_tjson_member {
     const char *val;
     uint32_t keylen, vallen;
     uint8_t type;  /* enum cv_tjson_type */
-    bool plain;    /* a number without fraction or exponent */
+    bool plain;    /* a number without fraction or exponent, of at most 18
+                      digits: its value is in `num` */
+    bool exp;      /* a number with an exponent */
+    int64_t num;
 } cv_tjson_member;
 
 /* The members of the last line parsed, and why a line was refused. */
@@ -44,13 +47,17 @@ typedef struct cv_tjson_line {
     size_t at;        /* 1-based byte of the line where it was found */
     bool not_object;  /* the line does not start with '{' */
     bool trailing;    /* the object is whole, but bytes follow it */
+    bool nul;         /* the parse stopped at a NUL byte in the line */
     bool incomplete;  /* the line ended inside the object: cut short */
 } cv_tjson_line;
 
-/* Parses line[0, len), which must hold no NUL and no newline and may be
- * written over, as one JSON object with nothing but white space around
- * it.  Keys are not checked for repeats (the caller knows its keys).
- * 0, or -1 with why and at set, and the flags that apply. */
+/* Parses line[0, len), which holds no newline and may be written over,
+ * as one JSON object with nothing but white space around it.  line[len]
+ * must be a NUL, followed by at least CV_TJSON_PAD - 1 more readable bytes
+ * (strings are scanned 8 bytes at a time); a NUL inside the line is
+ * refused as such.  Keys are not checked for repeats (the caller knows its
+ * keys).  0, or -1 with why and at set, and the flags that apply. */
+#define CV_TJSON_PAD 8
 int cv_tjson__parse(cv_tjson_line *out, char *line, size_t len);
 void cv_tjson__free(cv_tjson_line *out);
 

@@ -51,6 +51,7 @@ static const char *const fixed_keys[K_FIXED] = {
 };
 
 typedef struct name {
+    uint64_t w[2]; /* its first 16 bytes, as word() reads them */
     const char *s;
     uint32_t len;
     uint32_t ns;
@@ -79,24 +80,58 @@ struct cv_trace_reader {
     int nnames, nkeys;
     uint8_t *field_key;
     size_t field_at[CV_EV_KIND_COUNT];
+    /* For each kind and state, the fields to read, in the order to read
+     * them (see field_order); a state past 31 has the last list. */
+    uint8_t *order;
+    uint32_t order_at[CV_EV_KIND_COUNT][33];
+    uint8_t order_n[CV_EV_KIND_COUNT][33];
 };
 
-static uint32_t hash(uint32_t ns, const char *s, size_t len)
+/* The first n <= 8 bytes at s as a word, the bytes past them zero.  It
+ * loads 8 bytes: a key or a value in a line has the line's padding after
+ * it (trace_json.h), so this is safe for them; names from the kind table
+ * go through name_word instead. */
+static inline uint64_t word(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u ^ ns;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    uint64_t x;
+    memcpy(&x, s, 8);
+    if (n >= 8)
+        return x;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return n == 0 ? 0 : x & ~(((uint64_t)1 << (8 * (8 - n))) - 1);
+#else
+    return x & (((uint64_t)1 << (8 * n)) - 1);
+#endif
 }
 
-/* The value of name s in namespace ns, or -1. */
-static int lookup(const cv_trace_reader *r, uint32_t ns, const char *s, size_t len)
+/* word() for a string that may end at its NUL. */
+static uint64_t name_word(const char *s, size_t n)
 {
-    for (uint32_t i = hash(ns, s, len) & (NAMES - 1);; i = (i + 1) & (NAMES - 1)) {
+    char b[8] = {0};
+    memcpy(b, s, n < 8 ? n : 8);
+    return word(b, n);
+}
+
+/* Keys and names are short and few: a name is compared as two words (and
+ * the rest, if longer), and hashed from them by one multiplication. */
+static inline uint32_t hash(uint32_t ns, uint64_t w0, uint64_t w1, size_t len)
+{
+    uint64_t h = (w0 ^ w1 * 0x9e3779b97f4a7c15ull ^ (uint64_t)ns << 48 ^ len) *
+                 0xff51afd7ed558ccdull;
+    return (uint32_t)(h >> 40);
+}
+
+/* The value of name s (a key or value from a line) in namespace ns, or
+ * -1. */
+static inline int lookup(const cv_trace_reader *r, uint32_t ns, const char *s, size_t len)
+{
+    uint64_t w0 = word(s, len < 8 ? len : 8), w1 = len > 8 ? word(s + 8, len < 16 ? len - 8 : 8) : 0;
+    for (uint32_t i = hash(ns, w0, w1, len) & (NAMES - 1);; i = (i + 1) & (NAMES - 1)) {
         const name *n = &r->names[i];
         if (n->s == NULL)
             return -1;
-        if (n->ns == ns && n->len == len && memcmp(n->s, s, len) == 0)
+        if (n->w[0] == w0 && n->w[1] == w1 && n->len == len && n->ns == ns &&
+            (len <= 16 || memcmp(n->s + 16, s + 16, len - 16) == 0))
             return n->value;
     }
 }
@@ -105,27 +140,50 @@ static int lookup(const cv_trace_reader *r, uint32_t ns, const char *s, size_t l
 static int add_name(cv_trace_reader *r, uint32_t ns, const char *s, int value)
 {
     size_t len = strlen(s);
-    int had = lookup(r, ns, s, len);
-    if (had >= 0)
-        return had;
+    uint64_t w0 = name_word(s, len), w1 = len > 8 ? name_word(s + 8, len - 8) : 0;
+    uint32_t i = hash(ns, w0, w1, len) & (NAMES - 1);
+    for (; r->names[i].s != NULL; i = (i + 1) & (NAMES - 1))
+        if (r->names[i].ns == ns && strcmp(r->names[i].s, s) == 0)
+            return r->names[i].value;
     if (r->nnames >= NAMES / 2)
         return -1;
     r->nnames++;
-    uint32_t i = hash(ns, s, len) & (NAMES - 1);
-    while (r->names[i].s != NULL)
-        i = (i + 1) & (NAMES - 1);
-    r->names[i] = (name){.s = s, .len = (uint32_t)len, .ns = ns, .value = value};
+    r->names[i] = (name){.w = {w0, w1}, .s = s, .len = (uint32_t)len, .ns = ns, .value = value};
     return value;
 }
 
 static int add_key(cv_trace_reader *r, const char *key)
 {
-    int had = lookup(r, NS_KEY, key, strlen(key));
-    if (had >= 0)
-        return had;
-    if (r->nkeys >= MAX_KEYS || add_name(r, NS_KEY, key, r->nkeys) < 0)
+    if (r->nkeys >= MAX_KEYS)
         return -1;
-    return r->nkeys++;
+    int got = add_name(r, NS_KEY, key, r->nkeys);
+    if (got == r->nkeys)
+        r->nkeys++;
+    return got;
+}
+
+/* Lists, for every kind and state, the fields that belong to it: all but
+ * the result first, then the result, which is compared with the value it
+ * may restate.  Reading a line walks its list, not the whole table. */
+static int field_order(cv_trace_reader *r, size_t nfields)
+{
+    r->order = malloc(33 * nfields + 1);
+    if (r->order == NULL)
+        return -1;
+    uint32_t at = 0;
+    for (unsigned k = 0; k < CV_EV_KIND_COUNT; k++) {
+        const cv_kind_desc *d = cv_event_kind_desc(k);
+        for (unsigned st = 0; st < 33; st++) {
+            r->order_at[k][st] = at;
+            for (int pass = 0; d != NULL && pass < 2; pass++)
+                for (size_t i = 0; i < d->nfields; i++)
+                    if ((d->fields[i].type == CV_FT_RESULT) == (pass == 1) &&
+                        cv_field_in_state(&d->fields[i], st))
+                        r->order[at++] = (uint8_t)i;
+            r->order_n[k][st] = (uint8_t)(at - r->order_at[k][st]);
+        }
+    }
+    return 0;
 }
 
 /* Names every key, kind and state the kind table knows. */
@@ -138,10 +196,12 @@ static int build_names(cv_trace_reader *r)
     for (unsigned k = 0; k < CV_EV_KIND_COUNT; k++) {
         const cv_kind_desc *d = cv_event_kind_desc(k);
         r->field_at[k] = nfields;
+        if (d != NULL && d->nfields > UINT8_MAX)
+            return -1;
         nfields += d != NULL ? d->nfields : 0;
     }
     r->field_key = malloc(nfields + 1);
-    if (r->field_key == NULL)
+    if (r->field_key == NULL || field_order(r, nfields) != 0)
         return -1;
     for (unsigned k = 0; k < CV_EV_KIND_COUNT; k++) {
         const cv_kind_desc *d = cv_event_kind_desc(k);
@@ -277,16 +337,10 @@ static char *dup_str(const char *s)
 
 /* A number member as a whole number, exactly: 0 with *trunc and *frac,
  * -1 when it does not fit an int64_t. */
-static int member_int(const cv_tjson_member *m, int64_t *trunc, bool *frac)
+static inline int member_int(const cv_tjson_member *m, int64_t *trunc, bool *frac)
 {
-    /* The usual case, 18 digits or fewer and nothing else, directly. */
-    if (m->plain && m->vallen <= 18) {
-        const char *s = m->val, *end = m->val + m->vallen;
-        bool neg = *s == '-';
-        int64_t v = 0;
-        for (s += neg; s < end; s++)
-            v = v * 10 + (*s - '0');
-        *trunc = neg ? -v : v;
+    if (m->plain) { /* the usual case: the parser read it */
+        *trunc = m->num;
         *frac = false;
         return 0;
     }
@@ -297,7 +351,7 @@ static int member_int(const cv_tjson_member *m, int64_t *trunc, bool *frac)
  * it did, 0 if not (a missing number, or text where a number belongs, is
  * left to the default as it always was), -1 when it is outside [min, max]
  * or not whole. */
-static int get_int(cv_trace_reader *r, int key, const char *keyname, long long min, long long max,
+static inline int get_int(cv_trace_reader *r, int key, const char *keyname, long long min, long long max,
                    long long *out)
 {
     const cv_tjson_member *m = get(r, key);
@@ -331,8 +385,7 @@ static int read_t(const cv_tjson_member *m, int64_t *ns)
         return -1;
     const char *s = m->val, *end = m->val + m->vallen;
     bool neg = *s == '-';
-    bool exp = memchr(s, 'e', m->vallen) != NULL || memchr(s, 'E', m->vallen) != NULL;
-    if (!exp) {
+    if (!m->exp) {
         s += neg;
         int64_t secs = 0, frac = 0;
         int ndig = 0;
@@ -405,7 +458,7 @@ static int read_state(cv_trace_reader *r, cv_event *ev)
 {
     const cv_tjson_member *m = get(r, K_STATE);
     if (m != NULL && m->type == CV_TJ_NUMBER) {
-        long long st;
+        long long st = 0;
         if (get_int(r, K_STATE, "state", 0, UINT16_MAX, &st) < 0)
             return -1;
         ev->state = (uint16_t)st;
@@ -528,14 +581,11 @@ static int parse_event(cv_trace_reader *r, cv_log *log, cv_event *ev)
         return read_header(r, log, ev, (uint64_t)seq);
     if (d->states != NULL && read_state(r, ev) != 0)
         return -1;
-    /* Two passes: a result is compared with the value it may restate. */
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < d->nfields; i++) {
-            const cv_field *f = &d->fields[i];
-            if ((f->type == CV_FT_RESULT) == (pass == 1) && cv_field_in_state(f, ev->state) &&
-                read_field(r, d, i, ev) != 0)
-                return -1;
-        }
+    unsigned cls = ev->state < 32 ? ev->state : 32;
+    const uint8_t *order = r->order + r->order_at[k][cls];
+    for (size_t i = 0; i < r->order_n[k][cls]; i++)
+        if (read_field(r, d, order[i], ev) != 0)
+            return -1;
     return 0;
 }
 
@@ -608,12 +658,14 @@ void cv_trace_reader_close(cv_trace_reader *r)
     free(r->buf);
     free(r->unknown);
     free(r->field_key);
+    free(r->order);
     cv_tjson__free(&r->json);
     free(r);
 }
 
 /* Finds the next line, reading more of the file as needed, and ends it
- * with a NUL in place of its newline: 1 for a line that ended in a
+ * with a NUL in place of its newline (the block keeps CV_TJSON_PAD bytes
+ * after its data for the parser): 1 for a line that ended in a
  * newline, 2 for a last line without one, 0 at the end of the file, -1 for
  * a line longer than CV_TRACE_MAX_LINE, -2 for a read error or no memory.
  * The cap is what keeps `replay` of a file without newlines from growing
@@ -653,7 +705,7 @@ static int next_line(cv_trace_reader *r, char **line, size_t *len)
             size_t cap = r->buf == NULL ? r->block : r->cap * 2;
             if (cap > (size_t)CV_TRACE_MAX_LINE + 2)
                 cap = (size_t)CV_TRACE_MAX_LINE + 2;
-            char *p = realloc(r->buf, cap);
+            char *p = realloc(r->buf, cap + CV_TJSON_PAD);
             if (p == NULL)
                 return -2;
             r->buf = p;
@@ -661,6 +713,8 @@ static int next_line(cv_trace_reader *r, char **line, size_t *len)
         }
         size_t got = fread(r->buf + r->end, 1, r->cap - 1 - r->end, r->in);
         r->end += got;
+        /* The parser reads a little past a line's NUL: defined bytes. */
+        memset(r->buf + r->end, 0, CV_TJSON_PAD);
         if (got == 0) {
             if (ferror(r->in))
                 return -3;
@@ -690,8 +744,6 @@ static int read_event(cv_trace_reader *r, cv_log *log, cv_event *ev)
         snprintf(r->msg, sizeof r->msg, "cannot read %s: %s", r->path, strerror(errno));
         return -1;
     }
-    if (memchr(line, '\0', len) != NULL)
-        return fail(r, "a NUL byte in the line");
     if (cv_tjson__parse(&r->json, line, len) != 0) {
         const cv_tjson_line *j = &r->json;
         if (got == 2 && j->incomplete && r->line > 1) {
@@ -701,6 +753,8 @@ static int read_event(cv_trace_reader *r, cv_log *log, cv_event *ev)
             snprintf(r->msg, sizeof r->msg, "line %zu: truncated last line skipped", r->line);
             return 2;
         }
+        if (j->nul)
+            return fail(r, "a NUL byte in the line (byte %zu)", j->at);
         if (r->line == 1)
             return j->not_object ? fail(r, "not a concviz trace (not a JSON object)")
                                  : fail(r, "not a concviz trace (not valid JSON: %s at byte %zu)",
