@@ -4,7 +4,8 @@
  * takes it: the model forward to the end and back (checkpoints restored,
  * ids removed from the hash), a render of the whole screen at both ends
  * and in between at a large and a tiny size, and the headless printer.
- * Nothing may crash, leak, hang or print a control byte.  Built two ways
+ * Nothing may crash, leak, hang or print a control byte, and the reader
+ * in batches from tiny blocks must agree with the whole read.  Built two ways
  * (tests/fuzz/CMakeLists.txt): under libFuzzer when clang is there, and
  * into fuzz_regressions, which the normal suite runs over the seeds and
  * every input a fuzzing run ever found (tests/fuzz/regressions).
@@ -85,6 +86,45 @@ static void replay(cv_log *log)
     print_headless(log);
 }
 
+/* The same file read again in batches, from tiny blocks whose size
+ * depends on the input (so lines and escapes split at every place), must
+ * give the same outcome, message and events as the whole read. */
+static void read_in_batches(const char *path, size_t size, int rc, bool warned, const char *err,
+                            const cv_log *whole)
+{
+    char err2[256] = "";
+    cv_log *log = cv_log_create();
+    cv_trace_reader *r = log != NULL ? cv_trace_reader_open(path, err2, sizeof err2) : NULL;
+    if (r == NULL) {
+        cv_log_destroy(log);
+        return;
+    }
+    cv_trace__reader_set_block(r, 2 + size % 61);
+    int status;
+    while ((status = cv_trace_reader_next(r, log, 1 + size % 5, err2, sizeof err2)) ==
+           CV_TRACE_MORE)
+        ;
+    cv_trace_reader_close(r);
+    cv_log_close(log);
+    bool same = (status == CV_TRACE_ERROR) == (rc != 0) &&
+                (status == CV_TRACE_TRUNCATED) == warned &&
+                (status == CV_TRACE_END || strcmp(err, err2) == 0) &&
+                cv_log_count(log) == cv_log_count(whole);
+    for (size_t i = 0; same && i < cv_log_count(log); i++) {
+        const cv_event *a = cv_log_at(whole, i), *b = cv_log_at(log, i);
+        same = a->kind == b->kind && a->state == b->state && a->t_ns == b->t_ns &&
+               a->id == b->id && a->ref == b->ref && a->code == b->code && a->lane == b->lane &&
+               (a->text == NULL) == (b->text == NULL) &&
+               (a->text == NULL || strcmp(a->text, b->text) == 0);
+    }
+    if (!same) {
+        fprintf(stderr, "fuzz_replay: batches differ from the whole read: '%s' / '%s'\n", err,
+                err2);
+        abort();
+    }
+    cv_log_destroy(log);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* The reader takes a path: a memory file has one, without a disk. */
@@ -108,6 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* A refusal is one line that names what is wrong. */
         if ((rc != 0 || warned) && (err[0] == '\0' || strchr(err, '\n') != NULL))
             abort();
+        read_in_batches(path, size, rc, warned, err, log);
         if (rc == 0)
             replay(log);
         if (getenv("CV_FUZZ_VERBOSE") != NULL)
