@@ -236,23 +236,23 @@ static inline char *parse_number(const ctx *c, char *p, cv_tjson_member *m)
 {
     char *s = p, *digits;
     bool neg = *s == '-';
-    int64_t v = 0;
+    uint64_t v = 0; /* wraps past 19 digits, when it is not used */
     s += neg;
     digits = s;
-    if (*s == '0') {
+    unsigned d = (unsigned)(*s - '0');
+    if (d == 0) {
         s++;
-    } else if (is_digit(*s)) {
-        do
-            v = v * 10 + (*s++ - '0');
-        while (is_digit(*s) && s - digits < 18);
-        while (is_digit(*s))
-            s++;
+    } else if (d < 10) {
+        do {
+            v = v * 10 + d;
+            d = (unsigned)(*++s - '0');
+        } while (d < 10);
     } else {
         return fail_at(c, s, s >= c->end ? "the line ends inside a number" : "not a JSON value");
     }
     m->plain = s - digits <= 18;
     m->exp = false;
-    m->num = neg ? -v : v;
+    m->num = neg ? -(int64_t)v : (int64_t)v;
     if (*s == '.') {
         m->plain = false;
         if (!is_digit(*++s))
@@ -352,8 +352,8 @@ static char *parse_value(const ctx *c, char *p, int depth, cv_tjson_member *m)
     }
 }
 
-/* Room for one more member (the array is kept from line to line). */
-static cv_tjson_member *grow(cv_tjson_line *out)
+/* Room for member n (the array is kept from line to line). */
+static cv_tjson_member *grow(cv_tjson_line *out, size_t n)
 {
     size_t cap = out->cap ? out->cap * 2 : 16;
     cv_tjson_member *m = realloc(out->m, cap * sizeof *m);
@@ -361,12 +361,13 @@ static cv_tjson_member *grow(cv_tjson_line *out)
         return NULL;
     out->m = m;
     out->cap = cap;
-    return &out->m[out->n++];
+    return &out->m[n];
 }
 
 int cv_tjson__parse(cv_tjson_line *out, char *line, size_t len)
 {
     ctx c = {.base = line, .end = line + len, .out = out};
+    size_t n = 0; /* members so far, in a local while the loop runs */
     out->n = 0;
     out->why = NULL;
     out->at = 0;
@@ -387,7 +388,7 @@ int cv_tjson__parse(cv_tjson_line *out, char *line, size_t len)
                                           : "an object key must be a string");
                 return -1;
             }
-            cv_tjson_member *m = out->n < out->cap ? &out->m[out->n++] : grow(out);
+            cv_tjson_member *m = n < out->cap ? &out->m[n] : grow(out, n);
             if (m == NULL) {
                 fail_at(&c, p, "out of memory");
                 return -1;
@@ -414,6 +415,7 @@ int cv_tjson__parse(cv_tjson_line *out, char *line, size_t len)
             }
             if (p == NULL)
                 return -1;
+            n++;
             if (*p != ',' && *p != '}')
                 p = skip_ws(p);
             if (*p == '}') {
@@ -434,6 +436,7 @@ int cv_tjson__parse(cv_tjson_line *out, char *line, size_t len)
         fail_at(&c, p, "bytes after the JSON object");
         return -1;
     }
+    out->n = n;
     return 0;
 }
 

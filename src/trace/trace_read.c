@@ -51,11 +51,10 @@ static const char *const fixed_keys[K_FIXED] = {
 };
 
 typedef struct name {
-    uint64_t w[2]; /* its first 16 bytes, as word() reads them */
-    const char *s;
-    uint32_t len;
-    uint32_t ns;
+    uint64_t w0;   /* its first 8 bytes, as word() reads them */
+    uint32_t meta; /* meta(ns, len); 0 for a free slot */
     int value;
+    const char *s;
 } name;
 
 struct cv_trace_reader {
@@ -112,27 +111,33 @@ static uint64_t name_word(const char *s, size_t n)
     return word(b, n);
 }
 
-/* Keys and names are short and few: a name is compared as two words (and
- * the rest, if longer), and hashed from them by one multiplication. */
-static inline uint32_t hash(uint32_t ns, uint64_t w0, uint64_t w1, size_t len)
+/* A name's namespace and length in one word, never 0.  No known name is
+ * anywhere near 2^20 bytes long; a longer one is no name. */
+static inline uint32_t meta(uint32_t ns, size_t len)
 {
-    uint64_t h = (w0 ^ w1 * 0x9e3779b97f4a7c15ull ^ (uint64_t)ns << 48 ^ len) *
-                 0xff51afd7ed558ccdull;
-    return (uint32_t)(h >> 40);
+    return len < (1u << 20) ? 1u << 31 | ns << 20 | (uint32_t)len : 0;
+}
+
+/* Keys and names are short and few: a name is found by its first 8 bytes
+ * and its meta, hashed by one multiplication, and compared as that word
+ * (then the rest, for a name longer than 8 bytes). */
+static inline uint32_t hash(uint64_t w0, uint32_t m)
+{
+    return (uint32_t)(((w0 ^ m) * 0x9e3779b97f4a7c15ull) >> 40) & (NAMES - 1);
 }
 
 /* The value of name s (a key or value from a line) in namespace ns, or
  * -1. */
 static inline int lookup(const cv_trace_reader *r, uint32_t ns, const char *s, size_t len)
 {
-    uint64_t w0 = word(s, len < 8 ? len : 8), w1 = len > 8 ? word(s + 8, len < 16 ? len - 8 : 8) : 0;
-    for (uint32_t i = hash(ns, w0, w1, len) & (NAMES - 1);; i = (i + 1) & (NAMES - 1)) {
+    uint64_t w0 = word(s, len < 8 ? len : 8);
+    uint32_t m = meta(ns, len);
+    for (uint32_t i = hash(w0, m);; i = (i + 1) & (NAMES - 1)) {
         const name *n = &r->names[i];
-        if (n->s == NULL)
-            return -1;
-        if (n->w[0] == w0 && n->w[1] == w1 && n->len == len && n->ns == ns &&
-            (len <= 16 || memcmp(n->s + 16, s + 16, len - 16) == 0))
+        if (n->w0 == w0 && n->meta == m && (len <= 8 || memcmp(n->s + 8, s + 8, len - 8) == 0))
             return n->value;
+        if (n->meta == 0)
+            return -1;
     }
 }
 
@@ -140,15 +145,16 @@ static inline int lookup(const cv_trace_reader *r, uint32_t ns, const char *s, s
 static int add_name(cv_trace_reader *r, uint32_t ns, const char *s, int value)
 {
     size_t len = strlen(s);
-    uint64_t w0 = name_word(s, len), w1 = len > 8 ? name_word(s + 8, len - 8) : 0;
-    uint32_t i = hash(ns, w0, w1, len) & (NAMES - 1);
-    for (; r->names[i].s != NULL; i = (i + 1) & (NAMES - 1))
-        if (r->names[i].ns == ns && strcmp(r->names[i].s, s) == 0)
+    uint64_t w0 = name_word(s, len);
+    uint32_t m = meta(ns, len);
+    uint32_t i = hash(w0, m);
+    for (; r->names[i].meta != 0; i = (i + 1) & (NAMES - 1))
+        if (r->names[i].meta == m && strcmp(r->names[i].s, s) == 0)
             return r->names[i].value;
-    if (r->nnames >= NAMES / 2)
+    if (r->nnames >= NAMES / 2 || m == 0)
         return -1;
     r->nnames++;
-    r->names[i] = (name){.w = {w0, w1}, .s = s, .len = (uint32_t)len, .ns = ns, .value = value};
+    r->names[i] = (name){.w0 = w0, .meta = m, .s = s, .value = value};
     return value;
 }
 
