@@ -132,6 +132,8 @@ static inline int lookup(const cv_trace_reader *r, uint32_t ns, const char *s, s
 {
     uint64_t w0 = word(s, len < 8 ? len : 8);
     uint32_t m = meta(ns, len);
+    if (m == 0)
+        return -1;
     for (uint32_t i = hash(w0, m);; i = (i + 1) & (NAMES - 1)) {
         const name *n = &r->names[i];
         if (n->w0 == w0 && n->meta == m && (len <= 8 || memcmp(n->s + 8, s + 8, len - 8) == 0))
@@ -272,8 +274,9 @@ static int duplicate(cv_trace_reader *r, const cv_tjson_member *m)
 }
 
 /* Notes where each known key of the line is, and refuses a key that
- * appears twice: a known one by its slot, unknown ones by comparing
- * them (sorted when there are many, so a hostile line stays linear-ish). */
+ * appears twice: a known one by its slot, unknown ones by comparing them
+ * (pairwise when they are few, sorted when they are many, so that a line
+ * of a hundred thousand keys costs n log n, not n squared). */
 static int index_members(cv_trace_reader *r)
 {
     if (++r->gen == 0) {
