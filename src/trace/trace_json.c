@@ -232,7 +232,8 @@ static inline char *parse_string(const ctx *c, char *p, const char **str, uint32
 
 /* Checks the number at p against JSON's grammar and returns what follows;
  * a plain whole number's value is read on the way (trace_json.h). */
-static inline char *parse_number(const ctx *c, char *p, cv_tjson_member *m)
+static inline __attribute__((always_inline)) char *parse_number(const ctx *c, char *p,
+                                                                cv_tjson_member *m)
 {
     char *s = p, *digits;
     bool neg = *s == '-';
@@ -292,6 +293,13 @@ static char *parse_word(const ctx *c, char *p, const char *word)
 
 static char *parse_value(const ctx *c, char *p, int depth, cv_tjson_member *m);
 
+/* A number inside a nested value: one out-of-line copy, so that only the
+ * member loop carries the inlined one. */
+static char *parse_nested_number(const ctx *c, char *p, cv_tjson_member *m)
+{
+    return parse_number(c, p, m);
+}
+
 /* An object or array inside the line's object: checked, then forgotten. */
 static char *skip_nested(const ctx *c, char *p, int depth, char close)
 {
@@ -348,7 +356,7 @@ static char *parse_value(const ctx *c, char *p, int depth, cv_tjson_member *m)
         m->type = CV_TJ_NULL;
         return parse_word(c, p, "null");
     default:
-        return parse_number(c, p, m);
+        return parse_nested_number(c, p, m);
     }
 }
 

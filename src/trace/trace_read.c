@@ -40,6 +40,7 @@
  * names, each in its own namespace, in one open-addressing table. */
 #define NAMES 512
 #define MAX_KEYS 128
+#define SHAPE 16
 enum { NS_KEY, NS_KIND, NS_STATE }; /* NS_STATE + kind for a kind's states */
 
 /* The keys every line may carry, and the header's; the kinds' own keys
@@ -82,6 +83,12 @@ struct cv_trace_reader {
     /* For each kind and state, the fields to read, in the order to read
      * them (see field_order); a state past 31 has the last list. */
     uint8_t *order;
+    const cv_kind_desc *desc[CV_EV_KIND_COUNT];
+    /* The keys of the line before, by place: lines of one kind and state
+     * repeat them, and a word compare is cheaper than a lookup. */
+    uint64_t shape_w[SHAPE];
+    uint32_t shape_len[SHAPE];
+    int shape_key[SHAPE];
     uint32_t order_at[CV_EV_KIND_COUNT][33];
     uint8_t order_n[CV_EV_KIND_COUNT][33];
 };
@@ -170,7 +177,8 @@ static int add_key(cv_trace_reader *r, const char *key)
     return got;
 }
 
-/* Lists, for every kind and state, the fields that belong to it: all but
+/* Lists, for every kind and state, the fields that belong to it and are
+ * read (a state is read first, a label of another id is derived): all but
  * the result first, then the result, which is compared with the value it
  * may restate.  Reading a line walks its list, not the whole table. */
 static int field_order(cv_trace_reader *r, size_t nfields)
@@ -186,6 +194,7 @@ static int field_order(cv_trace_reader *r, size_t nfields)
             for (int pass = 0; d != NULL && pass < 2; pass++)
                 for (size_t i = 0; i < d->nfields; i++)
                     if ((d->fields[i].type == CV_FT_RESULT) == (pass == 1) &&
+                        d->fields[i].type != CV_FT_STATE && d->fields[i].type != CV_FT_LABEL_OF &&
                         cv_field_in_state(&d->fields[i], st))
                         r->order[at++] = (uint8_t)i;
             r->order_n[k][st] = (uint8_t)(at - r->order_at[k][st]);
@@ -212,7 +221,7 @@ static int build_names(cv_trace_reader *r)
     if (r->field_key == NULL || field_order(r, nfields) != 0)
         return -1;
     for (unsigned k = 0; k < CV_EV_KIND_COUNT; k++) {
-        const cv_kind_desc *d = cv_event_kind_desc(k);
+        const cv_kind_desc *d = r->desc[k] = cv_event_kind_desc(k);
         if (d == NULL)
             continue;
         if (add_name(r, NS_KIND, d->name, (int)k) < 0)
@@ -286,7 +295,20 @@ static int index_members(cv_trace_reader *r)
     size_t nunknown = 0;
     for (size_t i = 0; i < r->json.n; i++) {
         const cv_tjson_member *m = &r->json.m[i];
-        int key = lookup(r, NS_KEY, m->key, m->keylen);
+        int key;
+        if (i < SHAPE && m->keylen <= 8) {
+            uint64_t w = word(m->key, m->keylen);
+            if (r->shape_len[i] == m->keylen && r->shape_w[i] == w) {
+                key = r->shape_key[i];
+            } else {
+                key = lookup(r, NS_KEY, m->key, m->keylen);
+                r->shape_w[i] = w;
+                r->shape_len[i] = m->keylen;
+                r->shape_key[i] = key;
+            }
+        } else {
+            key = lookup(r, NS_KEY, m->key, m->keylen);
+        }
         if (key >= 0) {
             if (r->slot_gen[key] == r->gen)
                 return duplicate(r, m);
@@ -344,6 +366,15 @@ static char *dup_str(const char *s)
     return s ? strdup(s) : NULL;
 }
 
+/* A copy of a string member's text, whose length is known. */
+static char *dup_member(const cv_tjson_member *m)
+{
+    char *s = malloc((size_t)m->vallen + 1);
+    if (s != NULL)
+        memcpy(s, m->val, (size_t)m->vallen + 1);
+    return s;
+}
+
 /* A number member as a whole number, exactly: 0 with *trunc and *frac,
  * -1 when it does not fit an int64_t. */
 static inline int member_int(const cv_tjson_member *m, int64_t *trunc, bool *frac)
@@ -393,33 +424,28 @@ static int read_t(const cv_tjson_member *m, int64_t *ns)
     if (m->type != CV_TJ_NUMBER)
         return -1;
     const char *s = m->val, *end = m->val + m->vallen;
-    bool neg = *s == '-';
     if (!m->exp) {
-        s += neg;
+        if (*s == '-') { /* -0, -0.000: zero; any other digit: negative */
+            for (s++; s < end; s++)
+                if (*s != '0' && *s != '.')
+                    return -1;
+            *ns = 0;
+            return 0;
+        }
         int64_t secs = 0, frac = 0;
-        int ndig = 0;
         for (; s < end && *s != '.'; s++) {
             if (secs > (int64_t)9e9)
-                return neg ? -1 : -2;
+                return -2;
             secs = secs * 10 + (*s - '0');
         }
-        int round = 0;
-        bool nonzero = secs != 0;
-        if (s < end)
-            for (s++; s < end; s++) {
-                nonzero |= *s != '0';
-                if (ndig < 9)
-                    frac = frac * 10 + (*s - '0'), ndig++;
-                else if (ndig++ == 9)
-                    round = *s >= '5';
-            }
-        if (neg && nonzero)
-            return -1;
-        for (; ndig < 9; ndig++)
-            frac *= 10;
+        /* Nine decimals, padded with zeros; the tenth rounds. */
+        s += s < end;
+        for (int i = 0; i < 9; i++)
+            frac = frac * 10 + (s < end ? *s++ - '0' : 0);
+        int round = s < end && *s >= '5';
         if (secs > (int64_t)9e9 || (secs == (int64_t)9e9 && frac + round > 0))
             return -2;
-        *ns = neg ? 0 : secs * 1000000000 + frac + round;
+        *ns = secs * 1000000000 + frac + round;
         return 0;
     }
     double t = member_double(m);
@@ -514,7 +540,10 @@ static int read_field(cv_trace_reader *r, const cv_kind_desc *d, size_t i, cv_ev
 {
     const cv_field *f = &d->fields[i];
     int key = r->field_key[r->field_at[ev->kind] + i];
-    const char *str = get_str(r, key);
+    const cv_tjson_member *sm = get(r, key);
+    if (sm != NULL && sm->type != CV_TJ_STRING)
+        sm = NULL;
+    const char *str = sm != NULL ? sm->val : NULL;
     long long n = f->def;
     int got;
     switch (f->type) {
@@ -530,7 +559,7 @@ static int read_field(cv_trace_reader *r, const cv_kind_desc *d, size_t i, cv_ev
     case CV_FT_LABEL:
         if (str == NULL && f->required)
             return fail(r, "a %s line needs \"%s\"", d->name, f->key);
-        if (str != NULL && ev->text == NULL && (ev->text = dup_str(str)) == NULL)
+        if (sm != NULL && ev->text == NULL && (ev->text = dup_member(sm)) == NULL)
             return fail(r, "out of memory");
         return 0;
     case CV_FT_SIDE:
@@ -543,9 +572,9 @@ static int read_field(cv_trace_reader *r, const cv_kind_desc *d, size_t i, cv_ev
     case CV_FT_RESULT: {
         /* A result that reads as its value is the value alone. */
         char num[24];
-        fmt_ll(num, (long long)ev->ref);
-        if (str != NULL && strcmp(str, num) != 0 && ev->text == NULL &&
-            (ev->text = dup_str(str)) == NULL)
+        if (sm != NULL && (fmt_ll(num, (long long)ev->ref) != sm->vallen ||
+                           memcmp(sm->val, num, sm->vallen) != 0) &&
+            ev->text == NULL && (ev->text = dup_member(sm)) == NULL)
             return fail(r, "out of memory");
         return 0;
     }
@@ -585,7 +614,7 @@ static int parse_event(cv_trace_reader *r, cv_log *log, cv_event *ev)
     if (side != NULL && cv_side_from_name(side) > 0)
         ev->side = (uint16_t)cv_side_from_name(side);
 
-    const cv_kind_desc *d = cv_event_kind_desc((unsigned)k);
+    const cv_kind_desc *d = r->desc[k];
     if (d->meta)
         return read_header(r, log, ev, (uint64_t)seq);
     if (d->states != NULL && read_state(r, ev) != 0)
