@@ -253,7 +253,7 @@ static inline __attribute__((always_inline)) char *parse_number(const ctx *c, ch
     }
     m->plain = s - digits <= 18;
     m->exp = false;
-    m->num = neg ? -(int64_t)v : (int64_t)v;
+    m->num = (int64_t)(neg ? 0 - v : v); /* unsigned negation: -2^63 too */
     if (*s == '.') {
         m->plain = false;
         if (!is_digit(*++s))
