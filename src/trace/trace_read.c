@@ -439,9 +439,13 @@ static int read_t(const cv_tjson_member *m, int64_t *ns)
             secs = secs * 10 + (*s - '0');
         }
         /* Nine decimals, padded with zeros; the tenth rounds. */
+        static const int64_t pad[10] = {1000000000, 100000000, 10000000, 1000000, 100000,
+                                        10000, 1000, 100, 10, 1};
         s += s < end;
-        for (int i = 0; i < 9; i++)
-            frac = frac * 10 + (s < end ? *s++ - '0' : 0);
+        int nf = end - s < 9 ? (int)(end - s) : 9;
+        for (int i = 0; i < nf; i++)
+            frac = frac * 10 + (*s++ - '0');
+        frac *= pad[nf];
         int round = s < end && *s >= '5';
         if (secs > (int64_t)9e9 || (secs == (int64_t)9e9 && frac + round > 0))
             return -2;
