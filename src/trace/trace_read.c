@@ -72,7 +72,9 @@ struct cv_trace_reader {
     uint64_t next_seq;
     /* The line being read: its members, and where each known key is. */
     cv_tjson_line json;
-    uint32_t gen, slot_gen[MAX_KEYS], slot[MAX_KEYS];
+    const cv_tjson_member *slot[MAX_KEYS]; /* by key; NULL: not on the line */
+    uint8_t set[MAX_KEYS];                 /* the keys set, to clear them */
+    size_t nset;
     uint32_t *unknown;
     size_t unknown_cap;
     /* The names, and the key number of every field of every kind. */
@@ -288,10 +290,9 @@ static int duplicate(cv_trace_reader *r, const cv_tjson_member *m)
  * of a hundred thousand keys costs n log n, not n squared). */
 static int index_members(cv_trace_reader *r)
 {
-    if (++r->gen == 0) {
-        memset(r->slot_gen, 0, sizeof r->slot_gen);
-        r->gen = 1;
-    }
+    for (size_t i = 0; i < r->nset; i++) /* the line before's */
+        r->slot[r->set[i]] = NULL;
+    r->nset = 0;
     size_t nunknown = 0;
     for (size_t i = 0; i < r->json.n; i++) {
         const cv_tjson_member *m = &r->json.m[i];
@@ -310,10 +311,10 @@ static int index_members(cv_trace_reader *r)
             key = lookup(r, NS_KEY, m->key, m->keylen);
         }
         if (key >= 0) {
-            if (r->slot_gen[key] == r->gen)
+            if (r->slot[key] != NULL)
                 return duplicate(r, m);
-            r->slot_gen[key] = r->gen;
-            r->slot[key] = (uint32_t)i;
+            r->slot[key] = m;
+            r->set[r->nset++] = (uint8_t)key;
             continue;
         }
         if (nunknown == r->unknown_cap) {
@@ -351,7 +352,7 @@ static int index_members(cv_trace_reader *r)
 /* The member with known key `key` on this line, or NULL. */
 static const cv_tjson_member *get(const cv_trace_reader *r, int key)
 {
-    return r->slot_gen[key] == r->gen ? &r->json.m[r->slot[key]] : NULL;
+    return r->slot[key];
 }
 
 /* The text of a string member, or NULL (absent, or not a string). */
