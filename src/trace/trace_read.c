@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -86,6 +87,7 @@ struct cv_trace_reader {
      * them (see field_order); a state past 31 has the last list. */
     uint8_t *order;
     const cv_kind_desc *desc[CV_EV_KIND_COUNT];
+    locale_t c_numeric; /* strtod's '.', whatever the program's locale */
     /* The keys of the line before, by place: lines of one kind and state
      * repeat them, and a word compare is cheaper than a lookup. */
     uint64_t shape_w[SHAPE];
@@ -278,6 +280,11 @@ static int by_key(const void *a, const void *b)
     return memcmp(x->key, y->key, x->keylen);
 }
 
+static bool same_key(const cv_tjson_member *a, const cv_tjson_member *b)
+{
+    return a->keylen == b->keylen && memcmp(a->key, b->key, a->keylen) == 0;
+}
+
 static int duplicate(cv_trace_reader *r, const cv_tjson_member *m)
 {
     char key[48];
@@ -330,8 +337,7 @@ static int index_members(cv_trace_reader *r)
     if (nunknown <= 8) {
         for (size_t i = 0; i < nunknown; i++)
             for (size_t j = i + 1; j < nunknown; j++)
-                if (by_key(&(const cv_tjson_member *){&r->json.m[r->unknown[i]]},
-                           &(const cv_tjson_member *){&r->json.m[r->unknown[j]]}) == 0)
+                if (same_key(&r->json.m[r->unknown[i]], &r->json.m[r->unknown[j]]))
                     return duplicate(r, &r->json.m[r->unknown[i]]);
         return 0;
     }
@@ -343,7 +349,7 @@ static int index_members(cv_trace_reader *r)
     qsort(sorted, nunknown, sizeof *sorted, by_key);
     int rc = 0;
     for (size_t i = 1; i < nunknown && rc == 0; i++)
-        if (by_key(&sorted[i - 1], &sorted[i]) == 0)
+        if (same_key(sorted[i - 1], sorted[i]))
             rc = duplicate(r, sorted[i]);
     free(sorted);
     return rc;
@@ -392,8 +398,8 @@ static inline int member_int(const cv_tjson_member *m, int64_t *trunc, bool *fra
  * it did, 0 if not (a missing number, or text where a number belongs, is
  * left to the default as it always was), -1 when it is outside [min, max]
  * or not whole. */
-static inline int get_int(cv_trace_reader *r, int key, const char *keyname, long long min, long long max,
-                   long long *out)
+static inline int get_int(cv_trace_reader *r, int key, const char *keyname, long long min,
+                          long long max, long long *out)
 {
     const cv_tjson_member *m = get(r, key);
     if (m == NULL || m->type != CV_TJ_NUMBER)
@@ -410,17 +416,21 @@ static inline int get_int(cv_trace_reader *r, int key, const char *keyname, long
 
 /* A number member as a double (the header's speed, and "t" written with
  * an exponent): its text is JSON's grammar, which strtod reads, and is
- * followed by a byte that ends it. */
-static double member_double(const cv_tjson_member *m)
+ * followed by a byte that ends it.  strtod reads in the C locale: the UI
+ * sets the user's (LC_ALL), where the decimal point may be a comma. */
+static double member_double(const cv_trace_reader *r, const cv_tjson_member *m)
 {
-    return strtod(m->val, NULL);
+    locale_t was = uselocale(r->c_numeric);
+    double d = strtod(m->val, NULL);
+    uselocale(was);
+    return d;
 }
 
 /* "t", seconds, to the ns: its digits are read as they are written, so
  * that 0.123456789 is 123456789 ns, not the double nearest it; the 10th
  * decimal rounds.  An exponent goes through strtod.  0, or -1 when
  * negative or not a number, -2 when out of range. */
-static int read_t(const cv_tjson_member *m, int64_t *ns)
+static int read_t(const cv_trace_reader *r, const cv_tjson_member *m, int64_t *ns)
 {
     if (m->type != CV_TJ_NUMBER)
         return -1;
@@ -453,7 +463,7 @@ static int read_t(const cv_tjson_member *m, int64_t *ns)
         *ns = secs * 1000000000 + frac + round;
         return 0;
     }
-    double t = member_double(m);
+    double t = member_double(r, m);
     if (!(t >= 0) || !isfinite(t))
         return -1;
     if (t > 9e9)
@@ -524,7 +534,7 @@ static int read_header(cv_trace_reader *r, cv_log *log, cv_event *ev, uint64_t s
      * and a speed of 1e300 made the time axis step by nothing. */
     const cv_tjson_member *speed = get(r, K_SPEED);
     if (speed != NULL && speed->type == CV_TJ_NUMBER) {
-        double d = member_double(speed);
+        double d = member_double(r, speed);
         if (!(d > 0 && d <= CV_TRACE_MAX_SPEED))
             return fail(r, "\"speed\" is out of range (more than 0, at most %g)",
                         (double)CV_TRACE_MAX_SPEED);
@@ -602,7 +612,7 @@ static int parse_event(cv_trace_reader *r, cv_log *log, cv_event *ev)
     if (member_int(seqm, &seq, &frac) != 0 || frac || seq < 0 || (uint64_t)seq != r->next_seq)
         return fail(r, "\"seq\" is not the next number (a gap or a repeat)");
     int64_t t_ns = 0;
-    int trc = read_t(tm, &t_ns);
+    int trc = read_t(r, tm, &t_ns);
     if (trc == -1)
         return fail(r, "\"t\" must be a number of seconds, 0 or more");
     if (trc == -2)
@@ -673,7 +683,8 @@ cv_trace_reader *cv_trace_reader_open(const char *path, char *err, size_t errlen
     if (in == NULL)
         return NULL;
     cv_trace_reader *r = calloc(1, sizeof *r);
-    if (r == NULL || (r->path = strdup(path)) == NULL || build_names(r) != 0) {
+    if (r == NULL || (r->path = strdup(path)) == NULL || build_names(r) != 0 ||
+        (r->c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)) == (locale_t)0) {
         snprintf(err, errlen, "out of memory");
         fclose(in);
         cv_trace_reader_close(r);
@@ -702,6 +713,8 @@ void cv_trace_reader_close(cv_trace_reader *r)
     free(r->unknown);
     free(r->field_key);
     free(r->order);
+    if (r->c_numeric != (locale_t)0)
+        freelocale(r->c_numeric);
     cv_tjson__free(&r->json);
     free(r);
 }
