@@ -355,6 +355,13 @@ static void test_refused_traces(void **state)
         {"trailing-bytes.jsonl", "line 2: bytes after the JSON object"},
         {"trailing-after-nul.jsonl", "line 2: a NUL byte in the line"},
         {"header-not-first.jsonl", "line 3: a header may only be the first line"},
+        /* The reader's own JSON (trace_json.c) is strict where cJSON was
+         * lenient (a repeated key: the first won) or could not look (an
+         * id of 2^63 rounded through a double). */
+        {"duplicate-key.jsonl", "line 2: the key \"text\" appears twice"},
+        {"lone-surrogate.jsonl", "line 2: not valid JSON: a lone surrogate"},
+        {"id-2p63.jsonl", "line 2: \"id\" is out of range"},
+        {"nested-too-deep.jsonl", "line 2: not valid JSON: objects or arrays nested too deeply"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char in_path[512], err[256] = "";
