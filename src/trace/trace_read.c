@@ -86,6 +86,8 @@ struct cv_trace_reader {
     /* For each kind and state, the fields to read, in the order to read
      * them (see field_order); a state past 31 has the last list. */
     uint8_t *order;
+    uint32_t order_at[CV_EV_KIND_COUNT][33];
+    uint8_t order_n[CV_EV_KIND_COUNT][33];
     const cv_kind_desc *desc[CV_EV_KIND_COUNT];
     locale_t c_numeric; /* strtod's '.', whatever the program's locale */
     /* The keys of the line before, by place: lines of one kind and state
@@ -93,8 +95,6 @@ struct cv_trace_reader {
     uint64_t shape_w[SHAPE];
     uint32_t shape_len[SHAPE];
     int shape_key[SHAPE];
-    uint32_t order_at[CV_EV_KIND_COUNT][33];
-    uint8_t order_n[CV_EV_KIND_COUNT][33];
 };
 
 /* The first n <= 8 bytes at s as a word, the bytes past them zero.  It
