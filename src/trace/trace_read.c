@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "zstd_file.h"
+
 /* Sets a member from the signed number a line holds. */
 static void member_set(cv_event *ev, unsigned member, long long v)
 {
@@ -309,6 +311,14 @@ static FILE *open_trace(const char *path, char *err, size_t errlen)
             snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
         close(fd);
     }
+    if (in != NULL && cv_zstd_path(path)) { /* x.jsonl.zst: read through zstd */
+        FILE *z = cv_zstd_fopen_read(in);
+        if (z == NULL) {
+            fclose(in);
+            snprintf(err, errlen, "out of memory");
+        }
+        in = z;
+    }
     return in;
 }
 
@@ -365,12 +375,15 @@ int cv_trace_read(const char *path, cv_log *log, bool *warned, char *err, size_t
         cv_log_append(log, &ev);
         r.next_seq++;
     }
-    if (rc == 0 && r.line == 0)
-        rc = fail(&r, "empty file, not a concviz trace");
+    /* A read that failed first: a .zst that is not zstd data reads as
+     * nothing at all, but is no empty file. */
     if (rc == 0 && ferror(in)) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        const char *why = cv_zstd_error(in); /* what is wrong with a .zst */
+        snprintf(err, errlen, "cannot read %s: %s", path, why != NULL ? why : strerror(errno));
         rc = -1;
     }
+    if (rc == 0 && r.line == 0)
+        rc = fail(&r, "empty file, not a concviz trace");
     free(line);
     fclose(in);
     cv_log_close(log);

@@ -16,6 +16,7 @@
  */
 #include "trace.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,20 +71,35 @@ static inline void put_key(line *l, const char *key)
     *l->p++ = ':';
 }
 
-/* The decimal digits of v, as %lld writes them. */
+/* The decimal digits of v, as %lld writes them, straight into the line,
+ * two at a time from a table of "00" to "99". */
 static void put_int(line *l, long long v)
 {
-    char tmp[24];
-    char *end = tmp + sizeof tmp, *d = end;
+    static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                   "8081828384858687888990919293949596979899";
+    reserve(l, 20);
     /* Through the magnitude as unsigned, so that LLONG_MIN has one. */
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do {
-        *--d = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
     if (v < 0)
-        *--d = '-';
-    put_bytes(l, d, (size_t)(end - d));
+        *l->p++ = '-';
+    size_t n = 1;
+    for (unsigned long long x = u; x >= 10; x /= 10)
+        n++;
+    l->p += n;
+    char *d = l->p;
+    while (u >= 100) {
+        unsigned i = (unsigned)(u % 100) * 2;
+        u /= 100;
+        *--d = pairs[i + 1];
+        *--d = pairs[i];
+    }
+    if (u >= 10) {
+        *--d = pairs[u * 2 + 1];
+        *--d = pairs[u * 2];
+    } else {
+        *--d = (char)('0' + u);
+    }
 }
 
 /* Whether byte c is written as it is inside a JSON string. */
@@ -170,12 +186,12 @@ static void put_seconds(line *l, int64_t t_ns)
     }
     int64_t us = t_ns / 1000 + (t_ns % 1000 > 500);
     put_int(l, us / 1000000);
-    char frac[7];
+    reserve(l, 7);
+    *l->p = '.';
     int64_t f = us % 1000000;
-    for (int i = 5; i >= 0; i--, f /= 10)
-        frac[i + 1] = (char)('0' + f % 10);
-    frac[0] = '.';
-    put_bytes(l, frac, sizeof frac);
+    for (int i = 6; i >= 1; i--, f /= 10)
+        l->p[i] = (char)('0' + f % 10);
+    l->p += 7;
 }
 
 /* The header's fields: the run (cv_log_meta), once per trace, so plain
@@ -217,53 +233,134 @@ static long long member_get(const cv_event *ev, unsigned member)
     }
 }
 
-static void put_field(line *l, const cv_field *f, const cv_event *ev,
+/* What the writer needs of each kind, read from its table once: for each
+ * state, the fields its lines carry and whether one of them gives a label;
+ * and the text around each field's value, `,"key":`, made once.  Walking
+ * the table for every line cost more than writing it. */
+#define PLAN_STATES 33 /* states 0 to 31, and [32] for any state past them */
+#define PLAN_FIELDS 32 /* the bits of a mask */
+
+typedef struct key_piece {
+    char text[PIECE_MAX];
+    size_t len;
+} key_piece;
+
+typedef struct kind_plan {
+    const cv_kind_desc *d;
+    key_piece kind; /* ,"kind":"future" */
+    key_piece keys[PLAN_FIELDS];
+    uint32_t fields[PLAN_STATES];
+    bool labels[PLAN_STATES];
+    bool side_field; /* the kind writes its side itself (a frame's is its point) */
+} kind_plan;
+
+static kind_plan plans[CV_EV_KIND_COUNT];
+static pthread_once_t plans_once = PTHREAD_ONCE_INIT;
+
+static bool make_piece(key_piece *p, const char *before, const char *text, const char *after)
+{
+    int n = snprintf(p->text, sizeof p->text, "%s%s%s", before, text, after);
+    p->len = n > 0 && (size_t)n < sizeof p->text ? (size_t)n : 0;
+    return p->len > 0;
+}
+
+static void make_plans(void)
+{
+    for (unsigned k = 0; k < CV_EV_KIND_COUNT; k++) {
+        const cv_kind_desc *d = cv_event_kind_desc(k);
+        kind_plan *plan = &plans[k];
+        /* A kind the plan cannot hold (no name, a long key, too many
+         * fields) keeps d NULL and is written from the table itself. */
+        if (d == NULL || d->nfields > PLAN_FIELDS ||
+            !make_piece(&plan->kind, ",\"kind\":\"", d->name, "\""))
+            continue;
+        bool fits = true;
+        for (size_t i = 0; i < d->nfields; i++) {
+            const cv_field *f = &d->fields[i];
+            fits &= make_piece(&plan->keys[i], ",\"", f->key, "\":");
+            plan->side_field |= f->type == CV_FT_SIDE;
+            for (unsigned st = 0; st < PLAN_STATES; st++) {
+                if (!cv_field_in_state(f, st < 32 ? st : UINT16_MAX))
+                    continue;
+                plan->fields[st] |= 1u << i;
+                plan->labels[st] |= f->type == CV_FT_LABEL;
+            }
+        }
+        if (fits)
+            plan->d = d;
+    }
+}
+
+static inline void put_piece(line *l, const key_piece *p)
+{
+    /* The whole array: a copy of a fixed size is a few moves, not a call. */
+    reserve(l, sizeof p->text);
+    memcpy(l->p, p->text, sizeof p->text);
+    l->p += p->len;
+}
+
+/* The text before a field's value: its piece, or the key when the plan
+ * has none. */
+static inline void put_field_key(line *l, const cv_field *f, const key_piece *key)
+{
+    if (key != NULL)
+        put_piece(l, key);
+    else
+        put_key(l, f->key);
+}
+
+static void put_field(line *l, const cv_field *f, const key_piece *key, const cv_event *ev,
                       const cv_trace_labels *labels)
 {
     long long n = member_get(ev, f->member);
-    const char *text = ev->text != NULL ? ev->text : f->text_def;
-    const char *name;
+    const char *text = NULL;
     switch (f->type) {
     case CV_FT_INT:
-        if (!f->optional || n != f->def)
-            put_int_field(l, f->key, n);
-        break;
+        if (!f->optional || n != f->def) {
+            put_field_key(l, f, key);
+            put_int(l, n);
+        }
+        return;
     case CV_FT_TEXT:
     case CV_FT_LABEL:
-        put_str_field(l, f->key, text);
+        text = ev->text != NULL ? ev->text : f->text_def;
         break;
     case CV_FT_LABEL_OF:
-        if (n != 0)
-            put_str_field(l, f->key, cv_trace_labels_get(labels, (uint64_t)n));
+        text = n != 0 ? cv_trace_labels_get(labels, (uint64_t)n) : NULL;
         break;
     case CV_FT_STATE:
-        name = cv_event_state_name(ev->kind, ev->state);
-        if (name != NULL)
-            put_str_field(l, f->key, name);
-        else
-            put_int_field(l, f->key, ev->state);
+        text = cv_event_state_name(ev->kind, ev->state);
+        if (text == NULL) {
+            put_field_key(l, f, key);
+            put_int(l, ev->state);
+            return;
+        }
         break;
     case CV_FT_SIDE:
         if (!f->optional || ev->side != 0)
-            put_str_field(l, f->key, cv_side_name(ev->side));
+            text = cv_side_name(ev->side);
         break;
     case CV_FT_ROLE:
         if (!f->optional || (n > CV_ROLE_UNKNOWN && n < CV_ROLE_COUNT))
-            put_str_field(l, f->key, cv_role_name((unsigned)n));
+            text = cv_role_name((unsigned)n);
         break;
     case CV_FT_RESULT:
         /* The text, or the value as text: a string either way. */
-        put_key(l, f->key);
-        if (ev->text != NULL) {
-            put_string(l, ev->text);
-        } else {
+        text = ev->text;
+        if (text == NULL) {
+            put_field_key(l, f, key);
             put_bytes(l, "\"", 1);
             put_int(l, (long long)ev->ref);
             put_bytes(l, "\"", 1);
+            return;
         }
         break;
     default:
-        break;
+        return;
+    }
+    if (text != NULL) {
+        put_field_key(l, f, key);
+        put_string(l, text);
     }
 }
 
@@ -279,7 +376,15 @@ static bool has_side_field(const cv_kind_desc *d)
 int cv_trace_write_event(FILE *out, const cv_log *log, const cv_event *ev,
                          cv_trace_labels *labels)
 {
-    cv_trace_labels_note(labels, ev);
+    pthread_once(&plans_once, make_plans);
+    const kind_plan *plan = ev->kind < CV_EV_KIND_COUNT && plans[ev->kind].d != NULL
+                                ? &plans[ev->kind] : NULL;
+    unsigned st = ev->state < 32 ? ev->state : 32;
+    if (plan == NULL)
+        cv_trace_labels_note(labels, ev);
+    else if (plan->labels[st] && ev->text != NULL)
+        cv_trace_labels__set(labels, ev->id, ev->text);
+
     line l;
     l.out = out;
     l.p = l.buf;
@@ -287,19 +392,32 @@ int cv_trace_write_event(FILE *out, const cv_log *log, const cv_event *ev,
     memcpy(l.p, "{\"seq\":", 7);
     l.p += 7;
     put_int(&l, (long long)ev->seq);
-    put_key(&l, "t");
+    put_bytes(&l, ",\"t\":", 5);
     put_seconds(&l, ev->t_ns);
-    put_str_field(&l, "kind", cv_event_kind_name(ev->kind));
-    const cv_kind_desc *d = cv_event_kind_desc(ev->kind);
+    const cv_kind_desc *d;
+    if (plan != NULL) {
+        d = plan->d;
+        put_piece(&l, &plan->kind);
+    } else {
+        d = cv_event_kind_desc(ev->kind);
+        put_str_field(&l, "kind", cv_event_kind_name(ev->kind));
+    }
     if (d != NULL && d->meta)
         put_header(&l, log);
-    for (size_t i = 0; d != NULL && i < d->nfields; i++)
-        if (cv_field_in_state(&d->fields[i], ev->state))
-            put_field(&l, &d->fields[i], ev, labels);
+    if (plan != NULL) {
+        for (uint32_t m = plan->fields[st]; m != 0; m &= m - 1) {
+            unsigned i = (unsigned)__builtin_ctz(m);
+            put_field(&l, &d->fields[i], &plan->keys[i], ev, labels);
+        }
+    } else {
+        for (size_t i = 0; d != NULL && i < d->nfields; i++)
+            if (cv_field_in_state(&d->fields[i], ev->state))
+                put_field(&l, &d->fields[i], NULL, ev, labels);
+    }
     /* Fields every kind shares, for a faithful replay. */
     if (d == NULL || !d->meta)
         put_int_field(&l, "origin", ev->origin);
-    if (ev->side != 0 && !has_side_field(d))
+    if (ev->side != 0 && !(plan != NULL ? plan->side_field : has_side_field(d)))
         put_str_field(&l, "side", cv_side_name(ev->side));
     if (ev->flags != 0)
         put_int_field(&l, "flags", ev->flags);
