@@ -1,11 +1,12 @@
 /*
  * Writing a trace: a log shaped like `concviz stress` (a header, then per
  * no-op future a pending, a running and a finished line, with threads
- * going busy and idle) written to a file under DIR through the trace file
- * the CLI uses, as plain JSON Lines and as .jsonl.zst, and, for the choice
- * of level, through zstd at its default level 3 too.  Prints ns (CPU, user+sys, and
- * wall) and bytes per event for each; the files are removed afterwards.
- * Each is written RUNS times (default 3), the median printed.
+ * going busy now and then) written to a file under DIR through the trace
+ * file the CLI uses, as plain JSON Lines and as .jsonl.zst, and, for the
+ * choice of level, through zstd at its default level 3 too.  Prints ns
+ * per event (CPU, user+sys, and wall) and bytes per event for each; the
+ * files are removed afterwards.  Each is written RUNS times (default 3)
+ * and the median printed.
  *
  * usage: bench_trace_write [EVENTS [DIR [RUNS]]]   (default 1000000 /tmp 3)
  */
