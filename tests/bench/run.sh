@@ -14,4 +14,8 @@ py=$(python3 tests/bench/bench_futures.py | sed -n 's/^cpython_us_per_future=//p
 python3 -c "import sys; o,p=float(sys.argv[1]),float(sys.argv[2]); print(f'futures: CPython ThreadPoolExecutor {p:.2f} us per no-op future; concviz (events on) is {p/o:.1f}x faster')" "$ours" "$py"
 if [ -x "$BUILD/tests/bench/bench_frame" ]; then "$BUILD/tests/bench/bench_frame" | grep -v '^frame_ms='; fi
 "$BUILD/tests/bench/bench_saves" "$BUILD"
+# Traces: ns and bytes per event written (plain and .zst), then what
+# --trace costs a million-event run in CPU.
+"$BUILD/tests/bench/bench_trace_write"
+bash tests/bench/bench_trace_cpu.sh "$BUILD"
 bash tests/bench/bench_flags.sh "$BUILD"
