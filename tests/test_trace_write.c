@@ -452,6 +452,48 @@ static void test_seconds_as_printf_writes_them(void **state)
     cv_log_destroy(log);
 }
 
+/* Numbers are written by hand too: each must be what %lld writes, at
+ * every length and sign, the extremes included. */
+static void test_numbers_as_printf_writes_them(void **state)
+{
+    (void)state;
+    cv_log *log = cv_log_create();
+    cv_trace_labels *labels = cv_trace_labels_create();
+    uint64_t x = 0x2545f4914f6cdd1dULL;
+    long long p10 = 1;
+    for (size_t i = 0; i < 100000; i++) {
+        long long v;
+        if (i < 19 * 3) { /* 10^k - 1, 10^k, 10^k + 1 */
+            if (i % 3 == 0 && i > 0)
+                p10 *= 10;
+            v = p10 - 1 + (long long)(i % 3);
+        } else if (i < 19 * 3 + 4) {
+            static const long long ends[] = {LLONG_MIN, LLONG_MIN + 1, LLONG_MAX, -1};
+            v = ends[i - 19 * 3];
+        } else {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            v = (long long)(x >> (x % 64)); /* every length */
+            if (x & 1)
+                v = -v;
+        }
+        cv_event ev = {.seq = (uint64_t)v, .kind = CV_EV_FUTURE, .id = 1, .state = CV_FINISHED,
+                       .ref = (uint64_t)v, .lane = 1, .origin = 1};
+        char *got = new_line(log, &ev, labels);
+        char want[256];
+        snprintf(want, sizeof want,
+                 "{\"seq\":%lld,\"t\":0.000000,\"kind\":\"future\",\"id\":1,\"state\":\"finished\","
+                 "\"lane\":1,\"result\":\"%lld\",\"value\":%lld,\"origin\":1}\n",
+                 v, v, v);
+        if (strcmp(got, want) != 0)
+            fail_msg("%lld: %s vs %s", v, got, want);
+        free(got);
+    }
+    cv_trace_labels_destroy(labels);
+    cv_log_destroy(log);
+}
+
 /* A full disk is an error, not a silently short trace. */
 static void test_write_error_reported(void **state)
 {
@@ -481,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_nasty_texts_as_written),
         cmocka_unit_test(test_labels_restated),
         cmocka_unit_test(test_seconds_as_printf_writes_them),
+        cmocka_unit_test(test_numbers_as_printf_writes_them),
         cmocka_unit_test(test_write_error_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
