@@ -52,6 +52,12 @@ static inline void reserve(line *l, size_t n)
 
 static inline void put_bytes(line *l, const char *s, size_t n)
 {
+    if (n > PIECE_MAX) { /* never in a line of ours, but not beyond the buffer */
+        flush(l);
+        if (fwrite(s, 1, n, l->out) != n)
+            l->failed = true;
+        return;
+    }
     reserve(l, n);
     memcpy(l->p, s, n);
     l->p += n;
@@ -61,23 +67,19 @@ static inline void put_bytes(line *l, const char *s, size_t n)
  * and ours: plain ASCII, never escaped). */
 static inline void put_key(line *l, const char *key)
 {
-    size_t n = strlen(key);
-    reserve(l, n + 4);
-    *l->p++ = ',';
-    *l->p++ = '"';
-    memcpy(l->p, key, n);
-    l->p += n;
-    *l->p++ = '"';
-    *l->p++ = ':';
+    put_bytes(l, ",\"", 2);
+    put_bytes(l, key, strlen(key));
+    put_bytes(l, "\":", 2);
 }
 
 /* The decimal digits of v, as %lld writes them, straight into the line,
  * two at a time from a table of "00" to "99". */
 static void put_int(line *l, long long v)
 {
-    static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                   "8081828384858687888990919293949596979899";
+    static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                   "25262728293031323334353637383940414243444546474849"
+                                   "50515253545556575859606162636465666768697071727374"
+                                   "75767778798081828384858687888990919293949596979899";
     reserve(l, 20);
     /* Through the magnitude as unsigned, so that LLONG_MIN has one. */
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
@@ -119,11 +121,13 @@ static void put_string(line *l, const char *s)
     reserve(l, 1);
     *l->p++ = '"';
     for (;;) {
-        /* A run of plain bytes, as much of it as the buffer holds. */
+        /* A run of plain bytes, as much of it as the buffer holds, copied
+         * as it is scanned (most texts are a few bytes: a label). */
         size_t room = (size_t)(l->buf + LINE_CAP - l->p), n = 0;
-        while (n < room && u[n] != '\0' && plain_byte(u[n]))
+        while (n < room && u[n] != '\0' && plain_byte(u[n])) {
+            l->p[n] = (char)u[n];
             n++;
-        memcpy(l->p, u, n);
+        }
         l->p += n;
         u += n;
         if (*u == '\0')
@@ -249,6 +253,7 @@ typedef struct kind_plan {
     const cv_kind_desc *d;
     key_piece kind; /* ,"kind":"future" */
     key_piece keys[PLAN_FIELDS];
+    key_piece states[PLAN_STATES]; /* "running", quoted; len 0: none */
     uint32_t fields[PLAN_STATES];
     bool labels[PLAN_STATES];
     bool side_field; /* the kind writes its side itself (a frame's is its point) */
@@ -274,6 +279,15 @@ static void make_plans(void)
         if (d == NULL || d->nfields > PLAN_FIELDS ||
             !make_piece(&plan->kind, ",\"kind\":\"", d->name, "\""))
             continue;
+        /* A state's name as put_string writes it, if it needs no escape. */
+        for (unsigned st = 0; st < 32; st++) {
+            const char *name = cv_event_state_name(k, st);
+            bool plain = name != NULL;
+            for (const char *c = name; plain && *c != '\0'; c++)
+                plain = plain_byte((unsigned char)*c);
+            if (plain)
+                make_piece(&plan->states[st], "\"", name, "\"");
+        }
         bool fits = true;
         for (size_t i = 0; i < d->nfields; i++) {
             const cv_field *f = &d->fields[i];
@@ -309,8 +323,8 @@ static inline void put_field_key(line *l, const cv_field *f, const key_piece *ke
         put_key(l, f->key);
 }
 
-static void put_field(line *l, const cv_field *f, const key_piece *key, const cv_event *ev,
-                      const cv_trace_labels *labels)
+static void put_field(line *l, const cv_field *f, const key_piece *key,
+                      const key_piece *state, const cv_event *ev, const cv_trace_labels *labels)
 {
     long long n = member_get(ev, f->member);
     const char *text = NULL;
@@ -329,6 +343,11 @@ static void put_field(line *l, const cv_field *f, const key_piece *key, const cv
         text = n != 0 ? cv_trace_labels_get(labels, (uint64_t)n) : NULL;
         break;
     case CV_FT_STATE:
+        if (state != NULL && state->len > 0) {
+            put_field_key(l, f, key);
+            put_piece(l, state);
+            return;
+        }
         text = cv_event_state_name(ev->kind, ev->state);
         if (text == NULL) {
             put_field_key(l, f, key);
@@ -407,16 +426,18 @@ int cv_trace_write_event(FILE *out, const cv_log *log, const cv_event *ev,
     if (plan != NULL) {
         for (uint32_t m = plan->fields[st]; m != 0; m &= m - 1) {
             unsigned i = (unsigned)__builtin_ctz(m);
-            put_field(&l, &d->fields[i], &plan->keys[i], ev, labels);
+            put_field(&l, &d->fields[i], &plan->keys[i], &plan->states[st], ev, labels);
         }
     } else {
         for (size_t i = 0; d != NULL && i < d->nfields; i++)
             if (cv_field_in_state(&d->fields[i], ev->state))
-                put_field(&l, &d->fields[i], NULL, ev, labels);
+                put_field(&l, &d->fields[i], NULL, NULL, ev, labels);
     }
     /* Fields every kind shares, for a faithful replay. */
-    if (d == NULL || !d->meta)
-        put_int_field(&l, "origin", ev->origin);
+    if (d == NULL || !d->meta) {
+        put_bytes(&l, ",\"origin\":", 10);
+        put_int(&l, ev->origin);
+    }
     if (ev->side != 0 && !(plan != NULL ? plan->side_field : has_side_field(d)))
         put_str_field(&l, "side", cv_side_name(ev->side));
     if (ev->flags != 0)
