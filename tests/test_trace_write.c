@@ -318,9 +318,11 @@ static void test_every_kind_state_and_text_matches_the_reference(void **state)
                                    .side = members[m].side, .flags = members[m].flags,
                                    .text = (char *)texts[x]};
                     if (d != NULL && d->meta) {
-                        cv_log_meta meta = {.speed = 0.125, .wall_start_ns = 1700000000123456789LL};
-                        snprintf(meta.scenario, sizeof meta.scenario, "%s", texts[x] ? texts[x] : "");
-                        snprintf(meta.args, sizeof meta.args, "%s", texts[x] ? texts[x] : "");
+                        cv_log_meta meta = {.speed = 0.125,
+                                            .wall_start_ns = 1700000000123456789LL};
+                        const char *t = texts[x] ? texts[x] : "";
+                        snprintf(meta.scenario, sizeof meta.scenario, "%s", t);
+                        snprintf(meta.args, sizeof meta.args, "%s", t);
                         cv_log_set_meta(log, &meta);
                     }
                     expect_same(log, &ev, mine, theirs);
@@ -333,6 +335,41 @@ static void test_every_kind_state_and_text_matches_the_reference(void **state)
     free(huge);
     cv_trace_labels_destroy(mine);
     cv_trace_labels_destroy(theirs);
+    cv_log_destroy(log);
+}
+
+/* A range goes out in batches: the same bytes as line by line, long
+ * lines and batch edges included. */
+static void test_range_equals_lines(void **state)
+{
+    (void)state;
+    cv_log *log = cv_log_create();
+    char *huge = cycling_text(100000);
+    for (size_t i = 0; i < 3000; i++) {
+        const char *text = i % 500 == 7 ? huge : nasty[i % (sizeof nasty / sizeof nasty[0])];
+        cv_event ev = {.t_ns = (int64_t)i * 1000, .state = CV_PENDING, .id = 1 + i,
+                       .kind = (uint16_t)(i % 2 ? CV_EV_LOG : CV_EV_FUTURE), .lane = 0,
+                       .text = text != NULL ? strdup(text) : NULL};
+        assert_int_equal(cv_log_append(log, &ev), 0);
+    }
+    cv_log_publish(log);
+    char *batch = NULL, *single = NULL;
+    size_t batch_len = 0, single_len = 0;
+    FILE *a = open_memstream(&batch, &batch_len), *b = open_memstream(&single, &single_len);
+    cv_trace_labels *la = cv_trace_labels_create(), *lb = cv_trace_labels_create();
+    assert_int_equal(cv_trace_write_range(a, log, 0, cv_log_count(log), la), 0);
+    for (size_t i = 0; i < cv_log_count(log); i++)
+        assert_int_equal(cv_trace_write_event(b, log, cv_log_at(log, i), lb), 0);
+    fclose(a);
+    fclose(b);
+    assert_true(batch_len > 600000);
+    assert_int_equal(batch_len, single_len);
+    assert_memory_equal(batch, single, batch_len);
+    free(batch);
+    free(single);
+    free(huge);
+    cv_trace_labels_destroy(la);
+    cv_trace_labels_destroy(lb);
     cv_log_destroy(log);
 }
 
@@ -358,7 +395,8 @@ static void test_nasty_texts_as_written(void **state)
                        .text = (char *)cases[i].text};
         char want[256];
         snprintf(want, sizeof want,
-                 "{\"seq\":3,\"t\":0.001500,\"kind\":\"log\",\"lane\":0,\"text\":%s,\"origin\":0}\n",
+                 "{\"seq\":3,\"t\":0.001500,\"kind\":\"log\",\"lane\":0,\"text\":%s,"
+                 "\"origin\":0}\n",
                  cases[i].json);
         char *got = new_line(log, &ev, labels);
         assert_string_equal(got, want);
@@ -402,7 +440,8 @@ static void test_labels_restated(void **state)
                            "\"label\":\"f(\\\"9\\\")\",\"state\":\"running\",\"lane\":1,"
                            "\"origin\":1}\n");
     assert_string_equal(c, "{\"seq\":3,\"t\":0.000000,\"kind\":\"wait\",\"lane\":0,"
-                           "\"state\":\"block\",\"on\":9,\"label\":\"f(\\\"9\\\")\",\"origin\":0}\n");
+                           "\"state\":\"block\",\"on\":9,\"label\":\"f(\\\"9\\\")\","
+                           "\"origin\":0}\n");
     free(a);
     free(b);
     free(c);
@@ -520,6 +559,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_committed_traces_rewrite_byte_for_byte),
         cmocka_unit_test(test_every_kind_state_and_text_matches_the_reference),
+        cmocka_unit_test(test_range_equals_lines),
         cmocka_unit_test(test_nasty_texts_as_written),
         cmocka_unit_test(test_labels_restated),
         cmocka_unit_test(test_seconds_as_printf_writes_them),

@@ -349,7 +349,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_streams_carry_any_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_frames_in_a_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_data_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_decompression_bounded_by_the_line_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decompression_bounded_by_the_line_cap, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_no_file_left_behind, setup, teardown),
         cmocka_unit_test(test_which_names),
     };
