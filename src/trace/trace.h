@@ -31,7 +31,8 @@ void cv_trace_labels__set(cv_trace_labels *labels, uint64_t id, const char *labe
 int cv_trace_write_event(FILE *out, const cv_log *log, const cv_event *ev,
                          cv_trace_labels *labels);
 
-/* Writes log events [from, to) to out. */
+/* Writes log events [from, to) to out: the same bytes as event by event,
+ * handed to out in batches, which is faster. */
 int cv_trace_write_range(FILE *out, const cv_log *log, size_t from, size_t to,
                          cv_trace_labels *labels);
 
