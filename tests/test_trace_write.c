@@ -1,8 +1,8 @@
 /* The trace writer: every committed trace is read and written back byte
  * for byte; hand-made events, nasty texts among them, come out exactly as
  * the cJSON writer the format was recorded with wrote them (kept below as
- * the reference); times and numbers as printf writes them; a failed write
- * is reported. */
+ * the reference); times and numbers as printf writes them; labels are
+ * restated from near ids and far; a failed write is reported. */
 #include <cJSON.h>
 #include <glob.h>
 #include <limits.h>
@@ -449,6 +449,34 @@ static void test_labels_restated(void **state)
     cv_log_destroy(log);
 }
 
+/* Labels by id: dense ids in an array, far ones in a hash; an id that
+ * went to the hash keeps its label when the array grows over it, and a
+ * new label for it wins. */
+static void test_labels_near_and_far(void **state)
+{
+    (void)state;
+    cv_trace_labels *labels = cv_trace_labels_create();
+    cv_trace_labels__set(labels, 5000, "far at first");
+    cv_trace_labels__set(labels, UINT64_MAX, "farthest");
+    char text[32];
+    for (uint64_t id = 1; id <= 6000; id++) {
+        if (id == 5000)
+            continue;
+        snprintf(text, sizeof text, "f(%llu)", (unsigned long long)id);
+        cv_trace_labels__set(labels, id, text);
+    }
+    assert_string_equal(cv_trace_labels_get(labels, 5000), "far at first");
+    assert_string_equal(cv_trace_labels_get(labels, UINT64_MAX), "farthest");
+    assert_string_equal(cv_trace_labels_get(labels, 4999), "f(4999)");
+    assert_string_equal(cv_trace_labels_get(labels, 6000), "f(6000)");
+    assert_null(cv_trace_labels_get(labels, 0));
+    assert_null(cv_trace_labels_get(labels, 6001));
+    assert_null(cv_trace_labels_get(labels, (uint64_t)1 << 40));
+    cv_trace_labels__set(labels, 5000, "near now");
+    assert_string_equal(cv_trace_labels_get(labels, 5000), "near now");
+    cv_trace_labels_destroy(labels);
+}
+
 /* "t" is computed in integers where it can be; it must be the bytes that
  * printf("%.6f") writes for every time, ties and huge ones included. */
 static void test_seconds_as_printf_writes_them(void **state)
@@ -562,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_range_equals_lines),
         cmocka_unit_test(test_nasty_texts_as_written),
         cmocka_unit_test(test_labels_restated),
+        cmocka_unit_test(test_labels_near_and_far),
         cmocka_unit_test(test_seconds_as_printf_writes_them),
         cmocka_unit_test(test_numbers_as_printf_writes_them),
         cmocka_unit_test(test_write_error_reported),
