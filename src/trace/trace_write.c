@@ -74,42 +74,67 @@ static inline void put_key(line *l, const char *key)
     put_bytes(l, "\":", 2);
 }
 
-/* The decimal digits of v, as %lld writes them, straight into the line,
- * two at a time from a table of "00" to "99". */
+/* "00" to "99", for writing numbers two digits at a time. */
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                     "25262728293031323334353637383940414243444546474849"
+                                     "50515253545556575859606162636465666768697071727374"
+                                     "75767778798081828384858687888990919293949596979899";
+
+/* The decimal digits of v, as %lld writes them: two at a time, from the
+ * right, into a scratch array, then into the line as a copy of a fixed
+ * size (fast) of which only the digits count. */
 static void put_int(line *l, long long v)
 {
-    static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
-                                   "25262728293031323334353637383940414243444546474849"
-                                   "50515253545556575859606162636465666768697071727374"
-                                   "75767778798081828384858687888990919293949596979899";
-    reserve(l, 20);
+    char tmp[48];
+    char *end = tmp + 24, *d = end;
     /* Through the magnitude as unsigned, so that LLONG_MIN has one. */
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    if (v < 0)
-        *l->p++ = '-';
-    size_t n = 1;
-    for (unsigned long long x = u; x >= 10; x /= 10)
-        n++;
-    l->p += n;
-    char *d = l->p;
     while (u >= 100) {
         unsigned i = (unsigned)(u % 100) * 2;
         u /= 100;
-        *--d = pairs[i + 1];
-        *--d = pairs[i];
+        d -= 2;
+        memcpy(d, digit_pairs + i, 2);
     }
     if (u >= 10) {
-        *--d = pairs[u * 2 + 1];
-        *--d = pairs[u * 2];
+        d -= 2;
+        memcpy(d, digit_pairs + u * 2, 2);
     } else {
         *--d = (char)('0' + u);
     }
+    if (v < 0)
+        *--d = '-';
+    reserve(l, 24);
+    memcpy(l->p, d, 24);
+    l->p += end - d;
 }
 
 /* Whether byte c is written as it is inside a JSON string. */
 static inline bool plain_byte(unsigned char c)
 {
     return c > 31 && c != '"' && c != '\\';
+}
+
+/* The length of the run of plain bytes at the start of u[0, len): eight
+ * bytes at a time while none of them is special (a byte below 0x20, the
+ * quote or the backslash; the classic test for a zero byte in a word, on
+ * the word itself and on it xor'ed with each special byte), then one at a
+ * time.  Reads stay within len. */
+static size_t plain_run(const unsigned char *u, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    size_t n = 0;
+    for (; n + 8 <= len; n += 8) {
+        uint64_t w, q, b;
+        memcpy(&w, u + n, 8);
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        if (((w - ones * 0x20) & ~w & highs) | ((q - ones) & ~q & highs) |
+            ((b - ones) & ~b & highs))
+            break;
+    }
+    while (n < len && plain_byte(u[n]))
+        n++;
+    return n;
 }
 
 /* s as a JSON string, escaped exactly as cJSON does: the quote and the
@@ -120,24 +145,24 @@ static void put_string(line *l, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
+    size_t len = strlen(s);
     reserve(l, 1);
     *l->p++ = '"';
-    for (;;) {
-        /* A run of plain bytes, as much of it as the buffer holds, copied
-         * as it is scanned (most texts are a few bytes: a label). */
-        size_t room = (size_t)(l->end - l->p), n = 0;
-        while (n < room && u[n] != '\0' && plain_byte(u[n])) {
-            l->p[n] = (char)u[n];
-            n++;
+    while (len > 0) {
+        /* A run of plain bytes, in as many pieces as the buffer needs. */
+        size_t n = plain_run(u, len);
+        for (size_t done = 0; done < n;) {
+            if (l->p == l->end)
+                flush(l);
+            size_t room = (size_t)(l->end - l->p), k = n - done < room ? n - done : room;
+            memcpy(l->p, u + done, k);
+            l->p += k;
+            done += k;
         }
-        l->p += n;
         u += n;
-        if (*u == '\0')
+        len -= n;
+        if (len == 0)
             break;
-        if (plain_byte(*u)) { /* the buffer was full */
-            flush(l);
-            continue;
-        }
         reserve(l, 6);
         *l->p++ = '\\';
         switch (*u) {
@@ -156,6 +181,7 @@ static void put_string(line *l, const char *s)
             break;
         }
         u++;
+        len--;
     }
     reserve(l, 1);
     *l->p++ = '"';
@@ -192,11 +218,12 @@ static void put_seconds(line *l, int64_t t_ns)
     }
     int64_t us = t_ns / 1000 + (t_ns % 1000 > 500);
     put_int(l, us / 1000000);
+    unsigned f = (unsigned)(us % 1000000);
     reserve(l, 7);
-    *l->p = '.';
-    int64_t f = us % 1000000;
-    for (int i = 6; i >= 1; i--, f /= 10)
-        l->p[i] = (char)('0' + f % 10);
+    l->p[0] = '.';
+    memcpy(l->p + 1, digit_pairs + f / 10000 * 2, 2);
+    memcpy(l->p + 3, digit_pairs + f / 100 % 100 * 2, 2);
+    memcpy(l->p + 5, digit_pairs + f % 100 * 2, 2);
     l->p += 7;
 }
 
