@@ -8,7 +8,8 @@
 # sudo); without either, the exact command to run is printed.
 
 DEBIAN_PACKAGES := cmake make gcc pkg-config libncurses-dev libcurl4-openssl-dev \
-                   libmicrohttpd-dev libgif-dev libcjson-dev libcmocka-dev tmux python3
+                   libmicrohttpd-dev libgif-dev libcjson-dev libzstd-dev libcmocka-dev tmux \
+                   python3 zstd
 # Only the benchmarks need these: CPython's side of the comparison.
 BENCH_PACKAGES := python3-aiohttp
 # Only make fuzz needs these: clang and its libFuzzer runtime.

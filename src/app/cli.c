@@ -10,7 +10,7 @@
 const cv_cli_command cv_cli_commands[] = {
     {"SCENARIO [options]", "run a scenario (the UI on a terminal)"},
     {"list", "list the scenarios"},
-    {"replay FILE", "open a trace written by --trace"},
+    {"replay FILE", "open a trace written by --trace (.jsonl or .jsonl.zst)"},
     {"serve-flags [options]", "serve the flag images over HTTP"},
     {"--help | --version", NULL},
     {NULL, NULL},
@@ -20,7 +20,7 @@ const cv_opt_spec cv_cli_common_options[] = {
     {.name = "headless", .quiet = true, .type = CV_OPT_FLAG,
      .help = "print the console output instead of opening the UI (automatic when stdout is not a terminal)"},
     {.name = "trace", .quiet = true, .type = CV_OPT_STR, .metavar = "FILE",
-     .help = "write every event to FILE as JSON Lines"},
+     .help = "write every event to FILE as JSON Lines, compressed with zstd when FILE ends in .zst"},
     {.name = "speed", .type = CV_OPT_NUM, .min = 0, .min_exclusive = true, .max = 1000,
      .def = "1", .metavar = "F", .help = "run F times faster: every demo sleep is divided by F"},
     {.name = "lossy", .type = CV_OPT_FLAG,

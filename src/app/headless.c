@@ -167,10 +167,12 @@ static int emit(printer *p, cv_log *log, size_t from, size_t to, FILE *trace,
         } else if (ev->kind == CV_EV_FRAME) {
             print_frame(p, log, ev);
         }
-        if (trace != NULL && cv_trace_write_event(trace, log, ev, labels) != 0)
-            return CV_EIO;
     }
     fflush(p->out);
+    /* The trace gets the same events as a batch, which it writes faster
+     * than line by line. */
+    if (trace != NULL && cv_trace_write_range(trace, log, from, to, labels) != 0)
+        return CV_EIO;
     return 0;
 }
 

@@ -173,7 +173,7 @@ static void install_signals(void)
 /* Runs without the UI: console lines to stdout (or nowhere for a
  * screenshot), events to the trace. */
 static int run_headless(const cv_scenario *sc, const cv_opts *opts, double speed,
-                        const char *args, cv_atomic_file *trace, const char *shot,
+                        const char *args, cv_trace_file *trace, const char *shot,
                         double at, int cols, int rows)
 {
     install_signals();
@@ -181,7 +181,7 @@ static int run_headless(const cv_scenario *sc, const cv_opts *opts, double speed
     if (run == NULL) {
         fprintf(stderr, "concviz %s: cannot start the run (out of memory or threads)\n", sc->name);
         if (trace->fp)
-            cv_atomic_file_abort(trace);
+            cv_trace_file_abort(trace);
         return 1;
     }
     FILE *sink = stdout;
@@ -195,8 +195,8 @@ static int run_headless(const cv_scenario *sc, const cv_opts *opts, double speed
     if (trace->fp != NULL) {
         if (status < 0) {
             fprintf(stderr, "concviz %s: cannot write the trace\n", sc->name);
-            cv_atomic_file_abort(trace);
-        } else if (cv_atomic_file_commit(trace, err, sizeof err) != 0) {
+            cv_trace_file_abort(trace);
+        } else if (cv_trace_file_commit(trace, err, sizeof err) != 0) {
             fprintf(stderr, "concviz %s: %s\n", sc->name, err);
             status = 1;
         }
@@ -248,16 +248,16 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
     char args[256];
     cv_opts_describe(&opts, args, sizeof args);
 
-    cv_atomic_file trace = {0};
+    cv_trace_file trace = {0};
     const char *trace_path = cv_opts_str(&opts, "trace");
-    if (trace_path != NULL && cv_atomic_file_open(&trace, trace_path, err, sizeof err) != 0)
+    if (trace_path != NULL && cv_trace_file_open(&trace, trace_path, err, sizeof err) != 0)
         return usage_error(sc->name, err, NULL);
 
     bool headless = cv_opts_flag(&opts, "headless") || shot.path != NULL || !isatty(STDOUT_FILENO);
 #ifdef CV_HAVE_UI
     if (!headless) {
         if (trace.fp != NULL) /* the UI writes the trace itself, at the end */
-            cv_atomic_file_abort(&trace);
+            cv_trace_file_abort(&trace);
         cv_ui_config cfg = {.scenario = sc, .opts = &opts, .speed = speed, .args = args,
                             .trace_path = trace_path, .paused = cv_opts_flag(&opts, "paused"),
                             .ascii = cv_opts_flag(&opts, "ascii"),

@@ -233,7 +233,9 @@ static void trailer(FILE *out)
     line(out, "--trace FILE writes one JSON object per line (JSON Lines): line 0 is the "
               "header (program, version, scenario, args, speed, started), then one line per "
               "event with seq, t and kind.  The file appears whole at the end of the run, or "
-              "not at all.  concviz replay FILE reads it back.  The fields of each kind are "
+              "not at all.  concviz replay FILE reads it back.  A FILE whose name ends in "
+              ".zst is compressed with zstd, written and read as such (zstd -d gives the "
+              "JSON Lines).  The fields of each kind are "
               "listed in the README under \"The trace format\".");
 
     macro(out, "SH", "EXAMPLES");

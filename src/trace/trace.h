@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "atomic_file.h"
 #include "log.h"
 
 /* Writes one event as a JSON line (with its newline).  `labels` resolves
@@ -23,13 +24,31 @@ void cv_trace_labels_destroy(cv_trace_labels *labels);
 void cv_trace_labels_note(cv_trace_labels *labels, const cv_event *ev);
 /* The label of a future or task id, or NULL. */
 const char *cv_trace_labels_get(const cv_trace_labels *labels, uint64_t id);
+/* Internal to src/trace: gives id the label (a copy), as noting an event
+ * that labels id does; the writer knows when without walking the fields. */
+void cv_trace_labels__set(cv_trace_labels *labels, uint64_t id, const char *label);
 
 int cv_trace_write_event(FILE *out, const cv_log *log, const cv_event *ev,
                          cv_trace_labels *labels);
 
-/* Writes log events [from, to) to out. */
+/* Writes log events [from, to) to out: the same bytes as event by event,
+ * handed to out in batches, which is faster. */
 int cv_trace_write_range(FILE *out, const cv_log *log, size_t from, size_t to,
                          cv_trace_labels *labels);
+
+/* A trace file being written (--trace FILE): whole or not at all, as an
+ * atomic file, and compressed with zstd (zstd_file.h) when the name ends
+ * in ".zst".  Write the lines to fp.  Commit ends the compressed stream
+ * before the file gets its name; abort leaves no file.  Both return what
+ * cv_atomic_file_commit and _open do, with the same messages. */
+typedef struct cv_trace_file {
+    FILE *fp; /* where the lines go: the file, or a zstd stream into it */
+    cv_atomic_file file;
+    char *buf; /* the file's buffer */
+} cv_trace_file;
+int cv_trace_file_open(cv_trace_file *tf, const char *path, char *err, size_t errlen);
+int cv_trace_file_commit(cv_trace_file *tf, char *err, size_t errlen);
+void cv_trace_file_abort(cv_trace_file *tf);
 
 /* The longest line the reader takes, and the fastest speed a header may
  * give (the CLI's own bound on --speed). */
@@ -46,7 +65,9 @@ int cv_trace_write_range(FILE *out, const cv_log *log, size_t from, size_t to,
  * double); the path must be a regular file or a pipe (a directory or a
  * device is named as such).  A truncated last line (no newline, cut inside
  * its object: the writer was killed) is skipped, *warned set true and err
- * says so.  A loop over the reader below. */
+ * says so.  A path ending in ".zst" is read through zstd; data that is
+ * not zstd, is corrupt or ends inside a frame is refused with what is
+ * wrong.  A loop over the reader below. */
 int cv_trace_read(const char *path, cv_log *log, bool *warned, char *err, size_t errlen);
 
 /* The same reading in batches, so that a caller can show the first events

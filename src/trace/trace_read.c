@@ -31,6 +31,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "zstd_file.h"
+
 /* The first block read; it grows (up to the line cap) only for a line
  * longer than itself. */
 #define BLOCK (256u << 10)
@@ -674,6 +676,14 @@ static FILE *open_trace(const char *path, char *err, size_t errlen)
             snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
         close(fd);
     }
+    if (in != NULL && cv_zstd_path(path)) { /* x.jsonl.zst: read through zstd */
+        FILE *z = cv_zstd_fopen_read(in);
+        if (z == NULL) {
+            fclose(in);
+            snprintf(err, errlen, "out of memory");
+        }
+        in = z;
+    }
     return in;
 }
 
@@ -797,7 +807,9 @@ static int read_event(cv_trace_reader *r, cv_log *log, cv_event *ev)
     if (got == -2)
         return fail(r, "out of memory");
     if (got == -3) {
-        snprintf(r->msg, sizeof r->msg, "cannot read %s: %s", r->path, strerror(errno));
+        const char *why = cv_zstd_error(r->in); /* what is wrong with a .zst */
+        snprintf(r->msg, sizeof r->msg, "cannot read %s: %s", r->path,
+                 why != NULL ? why : strerror(errno));
         return -1;
     }
     if (cv_tjson__parse(&r->json, line, len) != 0) {

@@ -16,4 +16,8 @@ if [ -x "$BUILD/tests/bench/bench_frame" ]; then "$BUILD/tests/bench/bench_frame
 "$BUILD/tests/bench/bench_saves" "$BUILD"
 # A million-event trace read back, against the cJSON reader it replaced.
 "$BUILD/tests/bench/bench_trace_read" /tmp | grep -v '^trace_read_cjson_'
+# Traces: ns and bytes per event written (plain and .zst), then what
+# --trace costs a million-event run in CPU.
+"$BUILD/tests/bench/bench_trace_write"
+bash tests/bench/bench_trace_cpu.sh "$BUILD"
 bash tests/bench/bench_flags.sh "$BUILD"

@@ -26,7 +26,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
 #include "bus.h"
 #include "clock.h"
 #include "playhead.h"
@@ -135,16 +134,16 @@ static void write_trace(app *a, char *err, size_t errlen)
         return;
     cv_run_request_stop(a->run);
     cv_run_join(a->run);
-    cv_atomic_file af;
-    if (cv_atomic_file_open(&af, a->cfg->trace_path, err, errlen) != 0)
+    cv_trace_file tf;
+    if (cv_trace_file_open(&tf, a->cfg->trace_path, err, errlen) != 0)
         return;
     cv_trace_labels *labels = cv_trace_labels_create();
     if (labels == NULL ||
-        cv_trace_write_range(af.fp, a->log, 0, cv_log_count(a->log), labels) != 0) {
+        cv_trace_write_range(tf.fp, a->log, 0, cv_log_count(a->log), labels) != 0) {
         snprintf(err, errlen, "%s: cannot write the trace", a->cfg->trace_path);
-        cv_atomic_file_abort(&af);
+        cv_trace_file_abort(&tf);
     } else {
-        cv_atomic_file_commit(&af, err, errlen);
+        cv_trace_file_commit(&tf, err, errlen);
     }
     cv_trace_labels_destroy(labels);
 }
