@@ -204,6 +204,7 @@ static void same_future(const cv_mfuture *a, const cv_mfuture *b)
     assert_ptr_equal(a->awaits, b->awaits);
     assert_int_equal(a->awaits_ref, b->awaits_ref);
     assert_int_equal(a->nslices, b->nslices);
+    assert_int_equal(a->code, b->code);
 }
 
 static void same_lane(const cv_mlane *a, const cv_mlane *b)
@@ -216,6 +217,7 @@ static void same_lane(const cv_mlane *a, const cv_mlane *b)
     same_spans(a->spans, a->nspans, b->spans, b->nspans);
     same_spans(a->waits, a->nwaits, b->waits, b->nwaits);
     same_indices(a->futs, a->nfuts, b->futs, b->nfuts);
+    assert_int_equal(a->overlap, b->overlap);
     assert_int_equal(a->running, b->running);
     assert_int_equal(a->last_done, b->last_done);
     assert_int_equal(a->side, b->side);
@@ -425,6 +427,47 @@ static void test_bench_log(void **state)
     cv_log_destroy(log);
 }
 
+/* A seek in slices, as the UI makes a long one (cv_model_seek_some, a few
+ * events at a time): every stop on the way is the model of that prefix,
+ * and the last is the target, forward and back. */
+static void test_seek_in_slices(void **state)
+{
+    (void)state;
+    cv_log *log = mixed_log(3000, 6);
+    size_t count = cv_log_count(log);
+    cv_canvas ca, cb;
+    assert_int_equal(cv_canvas_init(&ca, COLS, ROWS, false), 0);
+    assert_int_equal(cv_canvas_init(&cb, COLS, ROWS, false), 0);
+    cv_model a;
+    cv_model_init(&a, log);
+    cv_model_set_checkpoints(&a, 64, 8);
+    size_t targets[] = {count, 1, count / 2, count / 3, count - 1, 2};
+    for (size_t k = 0; k < sizeof targets / sizeof targets[0]; k++) {
+        size_t budget = 1 + k * 97, stops = 0;
+        do {
+            size_t was = a.upto;
+            assert_int_equal(cv_model_seek_some(&a, targets[k], budget), 0);
+            stops++;
+            /* Forward, no more than the budget; back, the replay from a
+             * checkpoint no more than it either. */
+            if (targets[k] >= was)
+                assert_true(a.upto - was <= budget);
+            check_at(log, &a, a.upto, &ca, &cb, stops % 16 == 1);
+        } while (a.upto != targets[k]);
+        if (budget < count / 4 && targets[k] == count)
+            assert_true(stops > 1);
+    }
+    /* And within a time budget, the same place as in one go. */
+    assert_int_equal(cv_model_seek(&a, 1), 0);
+    while (a.upto != count)
+        assert_int_equal(cv_model_seek_within(&a, count, CV_MODEL_FRAME_NS), 0);
+    check_at(log, &a, count, &ca, &cb, true);
+    cv_model_free(&a);
+    cv_canvas_free(&ca);
+    cv_canvas_free(&cb);
+    cv_log_destroy(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_random_seeks_other),
         cmocka_unit_test(test_step_back_everywhere),
         cmocka_unit_test(test_bench_log),
+        cmocka_unit_test(test_seek_in_slices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
