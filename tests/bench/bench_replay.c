@@ -174,19 +174,23 @@ static void frame(replay *r, size_t pos)
     cv_render(&r->c, &r->m, &o);
 }
 
-/* The slowest frame of a seek to pos, and how many frames it took. */
-static double key_ms(replay *r, size_t pos, int *frames)
+/* The slowest frame of a seek to pos, how many frames it took and how
+ * long in all (when it took more than one, the UI renders fewer: one
+ * every 33 ms, the model going on between them). */
+static double key_ms(replay *r, size_t pos, int *frames, double *total)
 {
-    double worst = 0;
+    double worst = 0, sum = 0;
     *frames = 0;
     do {
         int64_t t0 = cv_clock_mono_ns();
         frame(r, pos);
         double ms = ms_since(t0);
-        if (getenv("DBG") && ms > 3) fprintf(stderr, "slow %.2f ms at %zu -> %zu\n", ms, r->m.upto, pos);
         worst = ms > worst ? ms : worst;
+        sum += ms;
         ++*frames;
     } while (r->m.upto != pos && *frames < 100000);
+    if (total != NULL)
+        *total = sum;
     return worst;
 }
 
@@ -195,7 +199,7 @@ static void frames_at(replay *r, size_t pos, double *median, double *worst)
 {
     double ms[FRAMES];
     int n;
-    key_ms(r, pos, &n);
+    key_ms(r, pos, &n, NULL);
     for (int i = 0; i < FRAMES; i++) {
         int64_t t0 = cv_clock_mono_ns();
         frame(r, pos);
@@ -206,7 +210,12 @@ static void frames_at(replay *r, size_t pos, double *median, double *worst)
     *worst = ms[FRAMES - 1];
 }
 
-static void bench(const char *name, cv_log *log, size_t text_bytes)
+typedef struct result {
+    size_t count;
+    double first, worst, end_total, bytes;
+} result;
+
+static void bench(const char *name, cv_log *log, size_t text_bytes, result *res)
 {
     replay r = {.log = log, .count = cv_log_count(log)};
     r.end = cv_log_at(log, r.count - 1)->t_ns;
@@ -219,37 +228,39 @@ static void bench(const char *name, cv_log *log, size_t text_bytes)
     frame(&r, 1);
     double first = ms_since(t0);
 
-    double fmed[3], fmax[3];
+    double fmed[3], fmax[3], end_total, jump_total;
     size_t at[3] = {1, r.count / 2, r.count};
     int n;
-    double end_ms = key_ms(&r, r.count, &n); /* End from the start */
+    double end_ms = key_ms(&r, r.count, &n, &end_total); /* End from the start */
     int end_frames = n;
     frames_at(&r, at[2], &fmed[2], &fmax[2]);
-    double home_ms = key_ms(&r, 1, &n); /* Home from the end */
+    double home_ms = key_ms(&r, 1, &n, NULL); /* Home from the end */
     frames_at(&r, at[0], &fmed[0], &fmax[0]);
-    double jump_fwd = key_ms(&r, r.count / 2, &n); /* start -> middle */
+    double jump_fwd = key_ms(&r, r.count / 2, &n, &jump_total); /* start -> middle */
     int jump_frames = n;
     frames_at(&r, at[1], &fmed[1], &fmax[1]);
-    key_ms(&r, r.count, &n);
-    double jump_back = key_ms(&r, r.count / 2 + 7, &n); /* end -> middle */
+    key_ms(&r, r.count, &n, NULL);
+    double jump_back = key_ms(&r, r.count / 2 + 7, &n, NULL); /* end -> middle */
 
-    /* Steps of one event, forward and back, around three places. */
-    double fwd = 0, back = 0;
+    /* Steps of one event, forward and back, around three places: the
+     * median says what a step costs, the max what the machine's load
+     * added to the slowest. */
+    static double fwds[150], backs[150];
+    int nf = 0, nb = 0;
     size_t places[3] = {2, r.count / 3, r.count - 60};
     for (int p = 0; p < 3; p++) {
-        key_ms(&r, places[p], &n);
-        for (int s = 0; s < 50; s++) {
-            double ms = key_ms(&r, r.m.upto + 1, &n);
-            fwd = ms > fwd ? ms : fwd;
-        }
-        for (int s = 0; s < 50 && r.m.upto > 1; s++) {
-            double ms = key_ms(&r, r.m.upto - 1, &n);
-            back = ms > back ? ms : back;
-        }
+        key_ms(&r, places[p], &n, NULL);
+        for (int s = 0; s < 50; s++)
+            fwds[nf++] = key_ms(&r, r.m.upto + 1, &n, NULL);
+        for (int s = 0; s < 50 && r.m.upto > 1; s++)
+            backs[nb++] = key_ms(&r, r.m.upto - 1, &n, NULL);
     }
+    qsort(fwds, (size_t)nf, sizeof fwds[0], cmp);
+    qsort(backs, (size_t)nb, sizeof backs[0], cmp);
+    double fwd = fwds[nf - 1], back = backs[nb - 1];
 
     /* Memory, with the model at the end, as far as it goes. */
-    key_ms(&r, r.count, &n);
+    key_ms(&r, r.count, &n, NULL);
     size_t chunks = (r.count + 32767) / 32768;
     double ev_n = (double)r.count;
     double b_log = (double)chunks * 32768 * sizeof(cv_event) / ev_n;
@@ -259,30 +270,42 @@ static void bench(const char *name, cv_log *log, size_t text_bytes)
     size_t heap = heap_bytes() - heap0;
     double b_model = (double)model_b / ev_n;
     double b_ckpt = (double)ckpt_b / ev_n;
+    double total = b_log + b_text + b_model + b_ckpt;
 
     printf("%s_events=%zu\n", name, r.count);
     printf("%s_first_screen_ms=%.3f\n", name, first);
-    printf("%s_frame_ms_start=%.3f (max %.3f)\n", name, fmed[0], fmax[0]);
-    printf("%s_frame_ms_middle=%.3f (max %.3f)\n", name, fmed[1], fmax[1]);
-    printf("%s_frame_ms_end=%.3f (max %.3f)\n", name, fmed[2], fmax[2]);
-    printf("%s_step_forward_ms=%.3f\n", name, fwd);
-    printf("%s_step_back_ms=%.3f\n", name, back);
-    printf("%s_end_from_start_ms=%.3f (%d frames)\n", name, end_ms, end_frames);
+    static const char *const where[3] = {"start", "middle", "end"};
+    for (int i = 0; i < 3; i++) {
+        printf("%s_frame_%s_median_ms=%.3f\n", name, where[i], fmed[i]);
+        printf("%s_frame_%s_max_ms=%.3f\n", name, where[i], fmax[i]);
+    }
+    printf("%s_step_forward_median_ms=%.3f\n", name, fwds[nf / 2]);
+    printf("%s_step_forward_max_ms=%.3f\n", name, fwd);
+    printf("%s_step_back_median_ms=%.3f\n", name, backs[nb / 2]);
+    printf("%s_step_back_max_ms=%.3f\n", name, back);
+    printf("%s_end_from_start_max_frame_ms=%.3f\n", name, end_ms);
+    printf("%s_end_from_start_frames=%d\n", name, end_frames);
+    printf("%s_end_from_start_total_ms=%.1f\n", name, end_total);
     printf("%s_home_from_end_ms=%.3f\n", name, home_ms);
-    printf("%s_jump_middle_ms=%.3f (forward, %d frames), %.3f (back)\n", name, jump_fwd,
-           jump_frames, jump_back);
-    printf("%s_bytes_per_event=%.1f (log %.1f, texts %.1f, model %.1f, checkpoints %.1f; "
-           "heap the model took: %.1f)\n",
-           name, b_log + b_text + b_model + b_ckpt, b_log, b_text, b_model, b_ckpt,
-           (double)heap / ev_n);
+    printf("%s_jump_middle_forward_max_frame_ms=%.3f\n", name, jump_fwd);
+    printf("%s_jump_middle_forward_frames=%d\n", name, jump_frames);
+    printf("%s_jump_middle_forward_total_ms=%.1f\n", name, jump_total);
+    printf("%s_jump_middle_back_ms=%.3f\n", name, jump_back);
+    printf("%s_bytes_per_event=%.1f\n", name, total);
+    printf("%s_bytes_per_event_log=%.1f\n", name, b_log);
+    printf("%s_bytes_per_event_texts=%.1f\n", name, b_text);
+    printf("%s_bytes_per_event_model=%.1f\n", name, b_model);
+    printf("%s_bytes_per_event_checkpoints=%.1f\n", name, b_ckpt);
+    printf("%s_heap_bytes_per_event_model_took=%.1f\n", name, (double)heap / ev_n);
     double worst = fmax[0];
     double all[] = {fmax[1], fmax[2], fwd, back, end_ms, home_ms, jump_fwd, jump_back};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         worst = all[i] > worst ? all[i] : worst;
-    printf("replay %s: %zu events at %dx%d: first screen %.2f ms after the log is read; "
-           "every frame and key <= %.2f ms (End from the start: %d frames); "
-           "%.0f bytes per event in memory\n",
-           name, r.count, COLS, ROWS, first, worst, end_frames, b_log + b_text + b_model + b_ckpt);
+    res->first = first;
+    res->worst = worst;
+    res->end_total = end_total;
+    res->bytes = total;
+    res->count = r.count;
     cv_model_free(&r.m);
     cv_canvas_free(&r.c);
 }
@@ -304,13 +327,19 @@ int main(int argc, char **argv)
         log = stress_log(want);
     }
     size_t texts = heap_bytes() - h0;
-    bench("stress", log, texts);
+    result st, sp;
+    bench("stress", log, texts, &st);
     cv_log_destroy(log);
 
     h0 = heap_bytes();
     log = spinner_log(want);
     texts = heap_bytes() - h0;
-    bench("spinner", log, texts);
+    bench("spinner", log, texts, &sp);
     cv_log_destroy(log);
+    printf("replay at %dx%d of %zu stress and %zu spinner events: first screen %.1f and %.1f ms "
+           "after the log is read; every frame and key within %.2f and %.2f ms (End from the "
+           "start lands in %.0f and %.0f ms, a frame at a time); %.0f and %.0f bytes per event\n",
+           COLS, ROWS, st.count, sp.count, st.first, sp.first, st.worst, sp.worst, st.end_total,
+           sp.end_total, st.bytes, sp.bytes);
     return 0;
 }

@@ -94,6 +94,7 @@ typedef struct app {
     cv_canvas canvas;
     cv_playhead ph;
     bool help, ascii;
+    bool oom;           /* the model ran out of memory: no seek until a key */
     int quit;           /* -1: keep going; else the exit status */
     char notice[96];    /* a one-off message for the header */
     int64_t notice_until;
@@ -119,6 +120,7 @@ static int start_run(app *a)
     }
     cv_model_free(&a->model);
     cv_model_init(&a->model, a->log);
+    a->oom = false;
     return 0;
 }
 
@@ -171,7 +173,7 @@ static int64_t live_now(const app *a)
  * frame goes on at once. */
 static bool seeking(const app *a)
 {
-    return a->model.upto != a->ph.pos;
+    return !a->oom && a->model.upto != a->ph.pos;
 }
 
 static bool animating(const app *a)
@@ -200,9 +202,12 @@ static void frame(app *a)
     /* A frame spends about a millisecond on the model: a longer seek (End
      * from the start of a million events) takes several frames, each
      * showing where the model got, until it reaches the playhead. */
-    if (cv_model_seek_within(&a->model, a->ph.pos, CV_MODEL_FRAME_NS) != 0)
-        snprintf(a->notice, sizeof a->notice, "out of memory"), a->notice_until = INT64_MAX;
-    bool behind = a->model.upto != a->ph.pos;
+    if (!a->oom && cv_model_seek_within(&a->model, a->ph.pos, CV_MODEL_FRAME_NS) != 0) {
+        snprintf(a->notice, sizeof a->notice, "out of memory");
+        a->notice_until = INT64_MAX;
+        a->oom = true;
+    }
+    bool behind = !a->oom && a->model.upto != a->ph.pos;
 
     char mode[48], status[128];
     const char *prefix = a->cfg->replay ? "REPLAY " : "";
@@ -260,6 +265,7 @@ static void notice(app *a, const char *text)
 static void key(app *a, int ch)
 {
     int64_t clock = cv_clock_mono_ns();
+    a->oom = false; /* a seek out of memory stopped; a key tries again */
     if (a->help && ch != CV_KEY_RESIZE) {
         a->help = false; /* any key closes the help */
         if (ch != 'q' && ch != 'Q')
@@ -394,8 +400,12 @@ static int run_loop(app *a)
         } else if (seeking(a)) {
             /* Between the frames of a long seek, the model goes on a
              * millisecond at a time, and the keys are read after each. */
-            if (cv_model_seek_within(&a->model, a->ph.pos, CV_MODEL_FRAME_NS) != 0)
-                dirty = true; /* the frame will say "out of memory" */
+            if (cv_model_seek_within(&a->model, a->ph.pos, CV_MODEL_FRAME_NS) != 0) {
+                snprintf(a->notice, sizeof a->notice, "out of memory");
+                a->notice_until = INT64_MAX;
+                a->oom = true;
+                dirty = true;
+            }
             now = cv_clock_mono_ns();
         }
         if (seeking(a)) {
