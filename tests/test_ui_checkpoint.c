@@ -252,6 +252,13 @@ static void same_model(const cv_model *a, const cv_model *b)
     assert_int_equal(a->nrunning, b->nrunning);
     assert_int_equal(a->ndone, b->ndone);
     assert_int_equal(a->first_pending, b->first_pending);
+    assert_int_equal(a->done_prefix, b->done_prefix);
+    for (size_t i = 0; i <= a->nfuts; i += 1 + a->nfuts / 50) {
+        size_t done = 0;
+        for (size_t j = 0; j < i; j++)
+            done += a->futs[j].state == CV_FINISHED || a->futs[j].state == CV_FAILED;
+        assert_int_equal(cv_model_done_before(a, i), done);
+    }
     assert_int_equal(a->dropped, b->dropped);
     assert_memory_equal(a->kinds, b->kinds, sizeof a->kinds);
     assert_int_equal(a->failed_seen, b->failed_seen);

@@ -205,6 +205,7 @@ void cv_model_reset(cv_model *m)
     m->nlanes = 0;
     m->npending = m->nrunning = m->ndone = 0;
     m->first_pending = 0;
+    m->done_prefix = 0;
     m->dropped = 0;
     m->stalls = 0;
     m->stalled_ns = 0;
@@ -327,9 +328,33 @@ int cv_model__open_span(cv_span **spans, size_t *n, size_t *cap, cv_span s)
     return 0;
 }
 
+static bool is_done(unsigned state)
+{
+    return state == CV_FINISHED || state == CV_FAILED;
+}
+
+void cv_model__done_update(cv_model *m, size_t i, unsigned was)
+{
+    if (is_done(was) && !is_done(m->futs[i].state) && i < m->done_prefix)
+        m->done_prefix = i; /* a trace may say anything */
+    while (m->done_prefix < m->nfuts && is_done(m->futs[m->done_prefix].state))
+        m->done_prefix++;
+}
+
+size_t cv_model_done_before(const cv_model *m, size_t before)
+{
+    if (before > m->nfuts)
+        before = m->nfuts;
+    size_t done = m->done_prefix < before ? m->done_prefix : before;
+    for (size_t i = done; i < before; i++)
+        done += is_done(m->futs[i].state);
+    return done;
+}
+
 /* Moves the future to a new state, keeping the queue counters right. */
 static void set_state(cv_model *m, cv_mfuture *f, unsigned state)
 {
+    unsigned was = f->state;
     if (f->state == CV_PENDING && state != CV_PENDING && m->npending > 0)
         m->npending--;
     if (f->state == CV_RUNNING && state != CV_RUNNING && m->nrunning > 0)
@@ -339,6 +364,7 @@ static void set_state(cv_model *m, cv_mfuture *f, unsigned state)
     f->state = (uint8_t)state;
     while (m->first_pending < m->nfuts && m->futs[m->first_pending].state != CV_PENDING)
         m->first_pending++;
+    cv_model__done_update(m, (size_t)(f - m->futs), was);
 }
 
 int cv_model__apply_future(cv_model *m, const cv_event *e, size_t index)

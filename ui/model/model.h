@@ -128,6 +128,7 @@ typedef struct cv_model {
     size_t nconsole, capconsole;
     size_t npending, nrunning, ndone;
     size_t first_pending; /* no pending future has a smaller index */
+    size_t done_prefix;   /* every future below this index is done */
     uint64_t dropped;
     uint64_t stalls;     /* times a thread waited for room in its ring */
     int64_t stalled_ns;  /* how long, in all */
@@ -181,6 +182,12 @@ void cv_model_memory(const cv_model *m, size_t *model_bytes, size_t *checkpoint_
 void cv_model_set_checkpoints(cv_model *m, size_t every, size_t max);
 /* How many checkpoints are kept and how far apart, in events. */
 size_t cv_model_checkpoint_count(const cv_model *m, size_t *every);
+
+/* How many futures below index `before` are finished or failed: the
+ * futures the model knows to be done in a row from the first are counted
+ * at once, the rest one by one (in a map, main waits in order, so they
+ * are none). */
+size_t cv_model_done_before(const cv_model *m, size_t before);
 
 /* The future with this id, or NULL. */
 const cv_mfuture *cv_model_future(const cv_model *m, uint64_t id);

@@ -14,6 +14,8 @@ int cv_model__grow(void **arr, size_t *cap, size_t need, size_t size);
 cv_mlane *cv_model__lane_get(cv_model *m, int lane);
 /* The future (or task) with this id, created as pending if new. */
 cv_mfuture *cv_model__future_get(cv_model *m, uint64_t id, int64_t t);
+/* After future i's state changed from `was`: keeps m->done_prefix true. */
+void cv_model__done_update(cv_model *m, size_t i, unsigned was);
 /* Closes the open span at the end of the list, then appends s. */
 int cv_model__open_span(cv_span **spans, size_t *n, size_t *cap, cv_span s);
 void cv_model__close_span(cv_span *spans, size_t n, int64_t t);
