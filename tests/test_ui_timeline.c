@@ -218,7 +218,8 @@ static void test_long_lanes_as_full_walk(void **state)
 
 /* The model says when a lane's bars overlap: a future started while
  * another ran there, one that finished after the next began, one that
- * ran twice; and not for futures that follow one another. */
+ * ran twice, one that ran after it ended; and not for futures that follow
+ * one another. */
 static void test_overlap_is_marked(void **state)
 {
     (void)state;
@@ -226,6 +227,7 @@ static void test_overlap_is_marked(void **state)
     ev(log, 0, CV_EV_HEADER, 0, 0, 0, -1, "overlap");
     for (uint64_t id = 1; id <= 6; id++)
         ev(log, 1, CV_EV_FUTURE, CV_PENDING, id, 0, -1, "f");
+    /* (Future 7 is made at index 18, below.) */
     /* Lane 1: 1 then 2, one after the other (index 7..10). */
     ev(log, 10, CV_EV_FUTURE, CV_RUNNING, 1, 0, 1, NULL);
     ev(log, 20, CV_EV_FUTURE, CV_FINISHED, 1, 0, 1, NULL);
@@ -241,6 +243,10 @@ static void test_overlap_is_marked(void **state)
     ev(log, 90, CV_EV_FUTURE, CV_FINISHED, 5, 0, 3, NULL);
     /* Lane 4: 2, finished on lane 1, runs again here (17). */
     ev(log, 95, CV_EV_FUTURE, CV_RUNNING, 2, 0, 4, NULL);
+    /* Lane 5: 7 is cancelled while queued, then runs (18..20). */
+    ev(log, 96, CV_EV_FUTURE, CV_PENDING, 7, 0, -1, "g");
+    ev(log, 97, CV_EV_FUTURE, CV_CANCELLED, 7, 0, -1, NULL);
+    ev(log, 98, CV_EV_FUTURE, CV_RUNNING, 7, 0, 5, NULL);
     cv_log_close(log);
     cv_model m;
     cv_model_init(&m, log);
@@ -258,6 +264,8 @@ static void test_overlap_is_marked(void **state)
     assert_int_equal(cv_model_advance(&m, 18), 0);
     assert_true(m.lanes[1].overlap); /* 2's bar there moved */
     assert_true(m.lanes[4].overlap);
+    assert_int_equal(cv_model_advance(&m, 21), 0);
+    assert_true(m.lanes[5].overlap); /* its end came before its start */
     /* A step back forgets what came after. */
     assert_int_equal(cv_model_seek(&m, 12), 0);
     for (int lane = 1; lane <= 3; lane++)

@@ -384,7 +384,7 @@ int cv_model__apply_future(cv_model *m, const cv_event *e, size_t index)
         break;
     case CV_RUNNING: {
         cv_mlane *l = cv_model__lane_get(m, e->lane != CV_NO_LANE ? e->lane : e->origin);
-        bool again = f->t_start >= 0;
+        bool again = f->t_start >= 0 || f->t_end >= 0; /* ran, or ended, before */
         if (again && f->lane >= 0 && f->lane < m->nlanes)
             m->lanes[f->lane].overlap = true; /* its bar there moves */
         set_state(m, f, CV_RUNNING);

@@ -92,8 +92,9 @@ typedef struct cv_mlane {
     size_t *futs;       /* futures run here, in start order */
     size_t nfuts, capfuts;
     /* Some future here started while another still ran, ended after the
-     * next began, or ran twice: its bars overlap, and a view must draw
-     * each of them rather than one a column (ui/views/timeline.c). */
+     * next began, ran twice or ran after it ended: its bars overlap, and a
+     * view must draw each of them rather than one a column
+     * (ui/views/timeline.c). */
     bool overlap;
     size_t running;     /* the future running now, or CV_NONE */
     size_t last_done;   /* the last future finished here, or CV_NONE */
