@@ -204,6 +204,7 @@ static void same_future(const cv_mfuture *a, const cv_mfuture *b)
     assert_ptr_equal(a->awaits, b->awaits);
     assert_int_equal(a->awaits_ref, b->awaits_ref);
     assert_int_equal(a->nslices, b->nslices);
+    assert_int_equal(a->code, b->code);
 }
 
 static void same_lane(const cv_mlane *a, const cv_mlane *b)
@@ -216,6 +217,7 @@ static void same_lane(const cv_mlane *a, const cv_mlane *b)
     same_spans(a->spans, a->nspans, b->spans, b->nspans);
     same_spans(a->waits, a->nwaits, b->waits, b->nwaits);
     same_indices(a->futs, a->nfuts, b->futs, b->nfuts);
+    assert_int_equal(a->overlap, b->overlap);
     assert_int_equal(a->running, b->running);
     assert_int_equal(a->last_done, b->last_done);
     assert_int_equal(a->side, b->side);
@@ -250,6 +252,15 @@ static void same_model(const cv_model *a, const cv_model *b)
     assert_int_equal(a->nrunning, b->nrunning);
     assert_int_equal(a->ndone, b->ndone);
     assert_int_equal(a->first_pending, b->first_pending);
+    assert_int_equal(a->done_prefix, b->done_prefix);
+    /* The done futures below an index, as counted one by one. */
+    size_t step = 1 + a->nfuts / 20, done = 0;
+    for (size_t i = 0; i <= a->nfuts; i++) {
+        if (i % step == 0 || i == a->nfuts)
+            assert_int_equal(cv_model_done_before(a, i), done);
+        if (i < a->nfuts)
+            done += a->futs[i].state == CV_FINISHED || a->futs[i].state == CV_FAILED;
+    }
     assert_int_equal(a->dropped, b->dropped);
     assert_memory_equal(a->kinds, b->kinds, sizeof a->kinds);
     assert_int_equal(a->failed_seen, b->failed_seen);
@@ -330,8 +341,10 @@ static void check_at(const cv_log *log, cv_model *a, size_t upto, cv_canvas *ca,
  * machine. ASan and the plain build do them all. */
 #ifdef __SANITIZE_THREAD__
 #define REPEATS(n) ((n) / 3)
+#define SLICE_CHECKS 12
 #else
 #define REPEATS(n) (n)
+#define SLICE_CHECKS 3
 #endif
 
 /* Random seeks, back and forth, with close and few checkpoints. */
@@ -425,6 +438,48 @@ static void test_bench_log(void **state)
     cv_log_destroy(log);
 }
 
+/* A seek in slices, as the UI makes a long one (cv_model_seek_some, a few
+ * events at a time): every stop on the way is the model of that prefix,
+ * and the last is the target, forward and back. */
+static void test_seek_in_slices(void **state)
+{
+    (void)state;
+    cv_log *log = mixed_log(3000, 6);
+    size_t count = cv_log_count(log);
+    cv_canvas ca, cb;
+    assert_int_equal(cv_canvas_init(&ca, COLS, ROWS, false), 0);
+    assert_int_equal(cv_canvas_init(&cb, COLS, ROWS, false), 0);
+    cv_model a;
+    cv_model_init(&a, log);
+    cv_model_set_checkpoints(&a, 64, 8);
+    size_t targets[] = {count, 1, count / 2, count / 3, count - 1, 2};
+    for (size_t k = 0; k < sizeof targets / sizeof targets[0]; k++) {
+        size_t budget = 41 + k * 97, stops = 0;
+        do {
+            size_t was = a.upto;
+            assert_int_equal(cv_model_seek_some(&a, targets[k], budget), 0);
+            stops++;
+            /* Forward, no more than the budget. */
+            if (targets[k] >= was)
+                assert_true(a.upto - was <= budget);
+            /* Each stop is a true prefix: every few, compared in full. */
+            if (stops % SLICE_CHECKS == 1 || a.upto == targets[k])
+                check_at(log, &a, a.upto, &ca, &cb, stops % 24 == 1);
+        } while (a.upto != targets[k]);
+        if (targets[k] == count)
+            assert_true(stops > 1);
+    }
+    /* And within a time budget, the same place as in one go. */
+    assert_int_equal(cv_model_seek(&a, 1), 0);
+    while (a.upto != count)
+        assert_int_equal(cv_model_seek_within(&a, count, CV_MODEL_FRAME_NS), 0);
+    check_at(log, &a, count, &ca, &cb, true);
+    cv_model_free(&a);
+    cv_canvas_free(&ca);
+    cv_canvas_free(&cb);
+    cv_log_destroy(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_random_seeks_other),
         cmocka_unit_test(test_step_back_everywhere),
         cmocka_unit_test(test_bench_log),
+        cmocka_unit_test(test_seek_in_slices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,8 @@
 /*
  * Future ids are looked up in a hash (ui/model/model_ids.c): every id, far
  * or near, is found by its own lookup, including after a step back has
- * removed the futures a checkpoint had not seen and a step forward has put
- * them back.  Far ids (past 4 194 304) once fell back to a linear search:
+ * forgotten the futures a checkpoint had not seen (their slots stay; the
+ * model checks what a slot says) and a step forward has made them again.  Far ids (past 4 194 304) once fell back to a linear search:
  * End on 100 k of them froze the UI for 43 s, so the bound below, generous
  * as it is, is minutes short of what that search needed for 200 k.
  */
@@ -70,7 +70,7 @@ static void test_far_ids_are_found_fast(void **state)
     assert_int_equal(m.nfuts, N);
     expect_present(&m, N);
 
-    /* Back and forth: removal must leave every other id reachable. */
+    /* Back and forth: an id forgotten is not found, every other one is. */
     static const size_t stops[] = {N / 2, N / 3, N - 1, 7, N, 0, N / 5 * 4};
     for (size_t s = 0; s < sizeof stops / sizeof stops[0]; s++) {
         assert_int_equal(cv_model_seek(&m, stops[s]), 0);

@@ -10,6 +10,13 @@
  * chunk, and the writer takes it ready when it gets there.  If it is not
  * ready yet, the writer maps its own rather than wait: the spare then
  * serves the chunk after.
+ *
+ * Texts are copied into blocks of their own, one after another, and the
+ * caller's allocation is freed at once: a million short texts ("noop(41)",
+ * "sleep 0s") cost their bytes and not a malloc chunk each (17.5 bytes an
+ * event at a million futures, against 5), and a log is destroyed by
+ * freeing its blocks, not each text.  Blocks never move, so a text stays
+ * where the event points for as long as the log lives.
  */
 #include "log.h"
 
@@ -47,6 +54,9 @@ struct cv_log {
     void (*waker)(void *);
     void *waker_arg;
 
+    /* The texts' blocks, the newest (the one being filled) first. */
+    struct text_block *texts;
+
     /* The next chunk, faulted in ahead by the prefaulter thread. */
     _Atomic(cv_event *) spare;
     pthread_mutex_t pre_mu;
@@ -54,6 +64,45 @@ struct cv_log {
     bool pre_wanted, pre_stopping, pre_started;
     pthread_t prefaulter;
 };
+
+/* 1 MiB of texts end to end; a text longer than a quarter of it gets a
+ * block of its own. */
+#define TEXT_BLOCK ((size_t)1 << 20)
+
+struct text_block {
+    struct text_block *next; /* older */
+    size_t used, cap;
+    char data[];
+};
+
+/* A copy of s in the log's blocks, or NULL without memory. */
+static char *keep_text(cv_log *log, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    struct text_block *b = log->texts;
+    if (b == NULL || b->cap - b->used < n) {
+        bool own = n > TEXT_BLOCK / 4;
+        size_t cap = own ? n : TEXT_BLOCK - sizeof *b;
+        struct text_block *nb = malloc(sizeof *nb + cap);
+        if (nb == NULL)
+            return NULL;
+        nb->used = 0;
+        nb->cap = cap;
+        if (own && b != NULL) {
+            /* Behind the current block, which goes on filling. */
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = b;
+            log->texts = nb;
+        }
+        b = nb;
+    }
+    char *p = b->data + b->used;
+    memcpy(p, s, n);
+    b->used += n;
+    return p;
+}
 
 cv_log *cv_log_create(void)
 {
@@ -84,9 +133,10 @@ void cv_log_destroy(cv_log *log)
         munmap(spare, CHUNK_BYTES);
     pthread_mutex_destroy(&log->pre_mu);
     pthread_cond_destroy(&log->pre_cond);
-    size_t n = log->written;
-    for (size_t i = 0; i < n; i++)
-        free(((cv_event *)cv_log_at(log, i))->text);
+    for (struct text_block *b = log->texts, *next; b != NULL; b = next) {
+        next = b->next;
+        free(b);
+    }
     for (size_t c = 0; c < MAX_CHUNKS && log->chunks[c] != NULL; c++)
         munmap(log->chunks[c], CHUNK_BYTES);
     pthread_mutex_destroy(&log->mu);
@@ -193,8 +243,13 @@ int cv_log_append(cv_log *log, const cv_event *ev)
     } else if ((i & (CHUNK_SIZE - 1)) == CHUNK_SIZE / 2 && c + 1 < MAX_CHUNKS) {
         want_spare(log);
     }
+    char *text = NULL;
+    if (ev->text != NULL && (text = keep_text(log, ev->text)) == NULL)
+        return refuse(log, ev);
+    free(ev->text);
     cv_event *slot = &chunk[i & (CHUNK_SIZE - 1)];
     *slot = *ev;
+    slot->text = text;
     slot->seq = i;
     if (slot->t_ns < log->last_t)
         slot->t_ns = log->last_t;

@@ -31,7 +31,8 @@ void cv_log_destroy(cv_log *log);
 void cv_log_set_meta(cv_log *log, const cv_log_meta *meta);
 const cv_log_meta *cv_log_meta_get(const cv_log *log);
 
-/* Appends a copy of *ev, taking ownership of ev->text; assigns ev->seq.
+/* Appends a copy of *ev, taking ownership of ev->text (which it copies
+ * into its own blocks and frees at once); assigns ev->seq.
  * t_ns is clamped so that time never runs backwards in the log.  Only one
  * thread may append.  Returns 0, or CV_ENOMEM (the text is freed; a
  * refused DROP event's count still goes into cv_log_dropped, and the bus

@@ -13,6 +13,9 @@ ours=$(echo "$out" | sed -n 's/^concviz_us_per_future_events_on=//p')
 py=$(python3 tests/bench/bench_futures.py | sed -n 's/^cpython_us_per_future=//p')
 python3 -c "import sys; o,p=float(sys.argv[1]),float(sys.argv[2]); print(f'futures: CPython ThreadPoolExecutor {p:.2f} us per no-op future; concviz (events on) is {p/o:.1f}x faster')" "$ours" "$py"
 if [ -x "$BUILD/tests/bench/bench_frame" ]; then "$BUILD/tests/bench/bench_frame" | grep -v '^frame_ms='; fi
+# Replay at a million events, 200x60: first screen, frames, keys, bytes
+# per event (a trace given as REPLAY_TRACE replaces the built stress log).
+if [ -x "$BUILD/tests/bench/bench_replay" ]; then "$BUILD/tests/bench/bench_replay" ${REPLAY_TRACE:-}; fi
 "$BUILD/tests/bench/bench_saves" "$BUILD"
 # A million-event trace read back, against the cJSON reader it replaced.
 "$BUILD/tests/bench/bench_trace_read" /tmp | grep -v '^trace_read_cjson_'

@@ -2,7 +2,7 @@
  * The fuzz target: one input is a trace file.  The reader must refuse it
  * with a message or accept it; an accepted trace then goes where replay
  * takes it: the model forward to the end and back (checkpoints restored,
- * ids removed from the hash), a render of the whole screen at both ends
+ * futures made since forgotten), a render of the whole screen at both ends
  * and in between at a large and a tiny size, and the headless printer.
  * Nothing may crash, leak, hang or print a control byte, and the reader
  * in batches from tiny blocks must agree with the whole read.  Built two ways

@@ -12,7 +12,11 @@
  *
  * Each frame: update the playhead, bring the model to its position (forward
  * is incremental, backward restores the model's nearest checkpoint and
- * replays from there), render the canvas, blit it.  cv_ui_main is the three
+ * replays from there), render the canvas, blit it.  A frame spends at most
+ * about a millisecond on the model; a seek that needs more (End from the
+ * start of a million events) goes on a millisecond at a time, with the
+ * keys read in between, and a frame at the usual pace shows how far it
+ * got: nothing freezes, and the seek costs little more than the events.  cv_ui_main is the three
  * steps: set up (the run, the pipe, the signals, the terminal), the loop,
  * and the teardown, which every way out goes through.
  */
@@ -89,6 +93,7 @@ typedef struct app {
     cv_canvas canvas;
     cv_playhead ph;
     bool help, ascii;
+    bool oom;           /* the model ran out of memory: no seek until a key */
     int quit;           /* -1: keep going; else the exit status */
     char notice[96];    /* a one-off message for the header */
     int64_t notice_until;
@@ -114,6 +119,7 @@ static int start_run(app *a)
     }
     cv_model_free(&a->model);
     cv_model_init(&a->model, a->log);
+    a->oom = false;
     return 0;
 }
 
@@ -162,6 +168,13 @@ static int64_t live_now(const app *a)
     return t > last ? t : last;
 }
 
+/* The model has not reached the playhead yet (a long seek): the next
+ * frame goes on at once. */
+static bool seeking(const app *a)
+{
+    return !a->oom && a->model.upto != a->ph.pos;
+}
+
 static bool animating(const app *a)
 {
     return a->ph.mode == CV_PLAY_PLAYING ||
@@ -185,8 +198,15 @@ static void frame(app *a)
         cv_term__redraw();
     }
     cv_playhead_update(&a->ph, a->log, live_now(a), clock);
-    if (cv_model_seek(&a->model, a->ph.pos) != 0)
-        snprintf(a->notice, sizeof a->notice, "out of memory"), a->notice_until = INT64_MAX;
+    /* A frame spends about a millisecond on the model: a longer seek (End
+     * from the start of a million events) takes several frames, each
+     * showing where the model got, until it reaches the playhead. */
+    if (!a->oom && cv_model_seek_within(&a->model, a->ph.pos, CV_MODEL_FRAME_NS) != 0) {
+        snprintf(a->notice, sizeof a->notice, "out of memory");
+        a->notice_until = INT64_MAX;
+        a->oom = true;
+    }
+    bool behind = !a->oom && a->model.upto != a->ph.pos;
 
     char mode[48], status[128];
     const char *prefix = a->cfg->replay ? "REPLAY " : "";
@@ -200,7 +220,11 @@ static void frame(app *a)
         snprintf(mode, sizeof mode, "%sPAUSED (rate %g%s)", prefix, rate,
                  a->ascii ? "x" : "\xc3\x97");
     const char *st = NULL;
-    if (clock < a->notice_until) {
+    if (behind) {
+        snprintf(status, sizeof status, "seeking: %zu%%",
+                 a->ph.pos ? a->model.upto * 100 / a->ph.pos : 100);
+        st = status;
+    } else if (clock < a->notice_until) {
         st = a->notice;
     } else if (a->run != NULL && cv_run_finished(a->run) && a->run->status != 0) {
         snprintf(status, sizeof status, "scenario failed (status %d): see the console",
@@ -214,9 +238,13 @@ static void frame(app *a)
     int64_t span_end = live_now(a) > end ? live_now(a) : end;
     if (a->span == 0 || a->ph.mode == CV_PLAY_LIVE || a->ph.t_ns > a->span)
         a->span = cv_nice_span(span_end > 0 ? span_end : 1);
+    /* Behind the playhead, the screen is the model's: its last event's time. */
+    int64_t now_ns = a->ph.t_ns;
+    if (behind)
+        now_ns = a->model.upto ? cv_log_at(a->log, a->model.upto - 1)->t_ns : 0;
     cv_render_opts o = {
         .ascii = a->ascii, .help = a->help, .replay = a->cfg->replay != NULL,
-        .now_ns = a->ph.t_ns, .span_ns = a->span,
+        .now_ns = now_ns, .span_ns = a->span,
         .speed = cv_log_meta_get(a->log)->speed,
         .mode = mode, .args = cv_log_meta_get(a->log)->args, .status = st, .total = count,
     };
@@ -236,6 +264,7 @@ static void notice(app *a, const char *text)
 static void key(app *a, int ch)
 {
     int64_t clock = cv_clock_mono_ns();
+    a->oom = false; /* a seek out of memory stopped; a key tries again */
     if (a->help && ch != CV_KEY_RESIZE) {
         a->help = false; /* any key closes the help */
         if (ch != 'q' && ch != 'Q')
@@ -362,12 +391,25 @@ static int run_loop(app *a)
     while (a->quit < 0) {
         int64_t now = cv_clock_mono_ns();
         int timeout = -1;
-        if (dirty || (animating(a) && now - a->last_frame >= FRAME_NS)) {
+        bool due = now - a->last_frame >= FRAME_NS;
+        if (dirty || ((animating(a) || seeking(a)) && due)) {
             frame(a);
             dirty = false;
             now = cv_clock_mono_ns();
+        } else if (seeking(a)) {
+            /* Between the frames of a long seek, the model goes on a
+             * millisecond at a time, and the keys are read after each. */
+            if (cv_model_seek_within(&a->model, a->ph.pos, CV_MODEL_FRAME_NS) != 0) {
+                snprintf(a->notice, sizeof a->notice, "out of memory");
+                a->notice_until = INT64_MAX;
+                a->oom = true;
+                dirty = true;
+            }
+            now = cv_clock_mono_ns();
         }
-        if (animating(a)) {
+        if (seeking(a)) {
+            timeout = 0;
+        } else if (animating(a)) {
             int64_t left = a->last_frame + FRAME_NS - now;
             timeout = left > 0 ? (int)(left / 1000000) + 1 : 0;
         } else if (a->notice_until > now && a->notice_until != INT64_MAX) {

@@ -38,9 +38,7 @@ static const char *label_of(const cv_model *m, uint64_t id, char *buf, size_t le
  * are done; the point of executor.map is that main still waits in order. */
 static void add_done_before(const cv_model *m, size_t before, char *buf, size_t len, size_t *n)
 {
-    size_t done = 0, shown = 0;
-    for (size_t i = 0; i < before && i < m->nfuts; i++)
-        done += m->futs[i].state == CV_FINISHED || m->futs[i].state == CV_FAILED;
+    size_t done = cv_model_done_before(m, before), shown = 0;
     if (done == 0)
         return;
     cv_caption_add(buf, len, n, ", though ");
@@ -170,9 +168,7 @@ void cv_caption__wait(const cv_model *m, const cv_event *e, char *buf, size_t le
         else
             cv_caption_add(buf, len, &n, "%s blocks in %s: %s is not ready", ln, what, lb);
         size_t before = cv_model_future_index(m, e->ref);
-        size_t done = 0;
-        for (size_t i = 0; before != CV_NONE && i < before; i++)
-            done += m->futs[i].state == CV_FINISHED || m->futs[i].state == CV_FAILED;
+        size_t done = before != CV_NONE ? cv_model_done_before(m, before) : 0;
         /* Where it is only if there is room: the point is the done ones. */
         if (f != NULL && f->state == CV_RUNNING && done == 0) {
             char wn[48];

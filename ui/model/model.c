@@ -9,6 +9,7 @@
  * which lets cv_log_index_at binary-search a playhead time.
  */
 #include "model.h"
+#include "clock.h"
 #include "model_kinds.h"
 #include "model_private.h"
 
@@ -35,12 +36,116 @@ int cv_model__grow(void **arr, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
+/* Whether the future with this id is kept where its id says: the usual
+ * case, since runs number their futures 1, 2, 3, ... as they are made.
+ * Only the others go into the id hash (model_ids.c), which so stays small
+ * and out of the way of a million lookups. */
+static bool at_its_place(uint64_t id, size_t index)
+{
+    return id >= 1 && id - 1 == index;
+}
+
+/* Room for exactly n elements of *arr (empty so far), zeroed. */
+static void reserve_array(void **arr, size_t *cap, size_t n, size_t size)
+{
+    if (n <= *cap)
+        return;
+    /* calloc: the pages are mapped as they are first touched, so that a
+     * room reserved for a million futures costs memory only as it fills. */
+    void *p = *cap == 0 ? calloc(n, size) : realloc(*arr, n * size);
+    if (p == NULL)
+        return; /* the arrays will grow as they go */
+    if (*cap == 0)
+        free(*arr);
+    else
+        memset((char *)p + *cap * size, 0, (n - *cap) * size);
+    *arr = p;
+    *cap = n;
+}
+
+/* What each lane's arrays will hold, at most, counted from the log. */
+enum { R_SPANS, R_WAITS, R_FUTS, R_LOOPS, R_SLICES, R_FRAMES, R_COUNT };
+
+/* A replay's log is whole before the model sees it, so one pass counts
+ * what each array will hold and each is allocated once, at that size.  A
+ * doubling array copies itself at the worst moment (the frame that made
+ * the 2^k-th future took 100 ms at a million events) and leaves up to half
+ * its room unused; a pass over 10^6 events takes a few milliseconds. */
+static void reserve(cv_model *m)
+{
+    size_t count = cv_log_count(m->log), futs = 0, elsewhere = 0, console = 0,
+           side_console[CV_SIDE_COUNT] = {0};
+    size_t (*per)[R_COUNT] = calloc(MAX_LANES, sizeof *per);
+    if (per == NULL)
+        return;
+    int lanes = 0;
+    for (size_t i = 0; i < count; i++) {
+        const cv_event *e = cv_log_at(m->log, i);
+        int lane = cv_event_lane_of(e), what = -1;
+        switch (e->kind) {
+        case CV_EV_FUTURE:
+        case CV_EV_TASK:
+            /* A future is made by its first event, normally this one. */
+            if (e->state == (e->kind == CV_EV_TASK ? CV_TASK_CREATED : CV_PENDING))
+                elsewhere += !at_its_place(e->id, futs++);
+            if (e->kind == CV_EV_FUTURE)
+                what = e->state == CV_RUNNING ? R_FUTS : -1;
+            else
+                what = e->state == CV_TASK_RUNNING ? R_SLICES : -1;
+            break;
+        case CV_EV_THREAD:
+            what = e->state == CV_THREAD_STOPPED ? -1 : R_SPANS;
+            break;
+        case CV_EV_WAIT:
+            what = e->state == CV_WAIT_BLOCK ? R_WAITS : -1;
+            break;
+        case CV_EV_LOOP:
+            what = e->state == CV_LOOP_POLLING || e->state == CV_LOOP_RUNNING ? R_LOOPS : -1;
+            break;
+        case CV_EV_FRAME:
+            what = e->text != NULL && e->text[0] != '\0' ? R_FRAMES : -1;
+            break;
+        case CV_EV_LOG:
+            console++;
+            side_console[cv_pane_of_side(e->side)]++;
+            break;
+        default:
+            break;
+        }
+        if (what >= 0 && lane >= 0 && lane < MAX_LANES) {
+            per[lane][what]++;
+            lanes = lane + 1 > lanes ? lane + 1 : lanes;
+        }
+    }
+    size_t caplanes = (size_t)m->caplanes;
+    reserve_array((void **)&m->lanes, &caplanes, (size_t)lanes, sizeof *m->lanes);
+    m->caplanes = (int)caplanes;
+    for (int i = 0; i < lanes && i < m->caplanes; i++) {
+        cv_mlane *l = &m->lanes[i];
+        reserve_array((void **)&l->spans, &l->capspans, per[i][R_SPANS], sizeof *l->spans);
+        reserve_array((void **)&l->waits, &l->capwaits, per[i][R_WAITS], sizeof *l->waits);
+        reserve_array((void **)&l->futs, &l->capfuts, per[i][R_FUTS], sizeof *l->futs);
+        reserve_array((void **)&l->loops, &l->caploops, per[i][R_LOOPS], sizeof *l->loops);
+        reserve_array((void **)&l->slices, &l->capslices, per[i][R_SLICES], sizeof *l->slices);
+        reserve_array((void **)&l->frames, &l->capframes, per[i][R_FRAMES], sizeof *l->frames);
+    }
+    free(per);
+    reserve_array((void **)&m->futs, &m->capfuts, futs, sizeof *m->futs);
+    cv_model__id_reserve(&m->ids, elsewhere);
+    reserve_array((void **)&m->console, &m->capconsole, console, sizeof *m->console);
+    for (int i = 0; i < CV_SIDE_COUNT; i++)
+        reserve_array((void **)&m->sides[i].console, &m->sides[i].capconsole, side_console[i],
+                      sizeof *m->sides[i].console);
+}
+
 int cv_model_init(cv_model *m, const cv_log *log)
 {
     memset(m, 0, sizeof *m);
     m->log = log;
     m->last_touched = CV_NONE;
     cv_model__checkpoints_init(m);
+    if (log != NULL && cv_log_closed(log))
+        reserve(m);
     return 0;
 }
 
@@ -93,7 +198,6 @@ void cv_model_reset(cv_model *m)
     m->last_touched = CV_NONE;
     memset(m->ntask_states, 0, sizeof m->ntask_states);
     m->sided = false;
-    cv_model__id_clear(&m->ids);
     m->upto = 0;
     m->t_last = 0;
     m->scenario = NULL;
@@ -101,6 +205,7 @@ void cv_model_reset(cv_model *m)
     m->nlanes = 0;
     m->npending = m->nrunning = m->ndone = 0;
     m->first_pending = 0;
+    m->done_prefix = 0;
     m->dropped = 0;
     m->stalls = 0;
     m->stalled_ns = 0;
@@ -110,7 +215,12 @@ void cv_model_reset(cv_model *m)
 
 size_t cv_model_future_index(const cv_model *m, uint64_t id)
 {
-    return cv_model__id_find(&m->ids, id);
+    if (id >= 1 && id - 1 < m->nfuts && m->futs[id - 1].id == id)
+        return (size_t)(id - 1);
+    /* The hash keeps the ids of futures a step back or a reset forgot:
+     * what it says holds only if the future there has that id. */
+    size_t i = cv_model__id_find(&m->ids, id);
+    return i < m->nfuts && m->futs[i].id == id ? i : CV_NONE;
 }
 
 const cv_mfuture *cv_model_future(const cv_model *m, uint64_t id)
@@ -164,7 +274,7 @@ cv_mfuture *cv_model__future_get(cv_model *m, uint64_t id, int64_t t)
     if (i != CV_NONE)
         return &m->futs[i];
     if (cv_model__grow((void **)&m->futs, &m->capfuts, m->nfuts + 1, sizeof *m->futs) ||
-        cv_model__id_put(&m->ids, id, m->nfuts) != 0)
+        (!at_its_place(id, m->nfuts) && cv_model__id_put(&m->ids, id, m->nfuts) != 0))
         return NULL;
     cv_mfuture *f = &m->futs[m->nfuts];
     *f = (cv_mfuture){.id = id, .t_submit = t, .t_start = -1, .t_end = -1,
@@ -192,6 +302,7 @@ cv_mlane *cv_model__lane_get(cv_model *m, int lane)
         l->last_done = CV_NONE;
         l->nspans = l->nwaits = l->nfuts = l->nloops = l->nslices = l->nframes = 0;
         l->name = NULL;
+        l->overlap = false;
         l->role = CV_ROLE_UNKNOWN;
         l->side = CV_SIDE_NONE;
         l->loop = false;
@@ -217,18 +328,43 @@ int cv_model__open_span(cv_span **spans, size_t *n, size_t *cap, cv_span s)
     return 0;
 }
 
+static bool is_done(unsigned state)
+{
+    return state == CV_FINISHED || state == CV_FAILED;
+}
+
+void cv_model__done_update(cv_model *m, size_t i, unsigned was)
+{
+    if (is_done(was) && !is_done(m->futs[i].state) && i < m->done_prefix)
+        m->done_prefix = i; /* a trace may say anything */
+    while (m->done_prefix < m->nfuts && is_done(m->futs[m->done_prefix].state))
+        m->done_prefix++;
+}
+
+size_t cv_model_done_before(const cv_model *m, size_t before)
+{
+    if (before > m->nfuts)
+        before = m->nfuts;
+    size_t done = m->done_prefix < before ? m->done_prefix : before;
+    for (size_t i = done; i < before; i++)
+        done += is_done(m->futs[i].state);
+    return done;
+}
+
 /* Moves the future to a new state, keeping the queue counters right. */
 static void set_state(cv_model *m, cv_mfuture *f, unsigned state)
 {
+    unsigned was = f->state;
     if (f->state == CV_PENDING && state != CV_PENDING && m->npending > 0)
         m->npending--;
     if (f->state == CV_RUNNING && state != CV_RUNNING && m->nrunning > 0)
         m->nrunning--;
     if (state == CV_RUNNING && f->state != CV_RUNNING)
         m->nrunning++;
-    f->state = state;
+    f->state = (uint8_t)state;
     while (m->first_pending < m->nfuts && m->futs[m->first_pending].state != CV_PENDING)
         m->first_pending++;
+    cv_model__done_update(m, (size_t)(f - m->futs), was);
 }
 
 int cv_model__apply_future(cv_model *m, const cv_event *e, size_t index)
@@ -248,9 +384,14 @@ int cv_model__apply_future(cv_model *m, const cv_event *e, size_t index)
         break;
     case CV_RUNNING: {
         cv_mlane *l = cv_model__lane_get(m, e->lane != CV_NO_LANE ? e->lane : e->origin);
+        bool again = f->t_start >= 0 || f->t_end >= 0; /* ran, or ended, before */
+        if (again && f->lane >= 0 && f->lane < m->nlanes)
+            m->lanes[f->lane].overlap = true; /* its bar there moves */
         set_state(m, f, CV_RUNNING);
         f->t_start = e->t_ns;
         if (l != NULL) {
+            if (l->running != CV_NONE || again)
+                l->overlap = true;
             f->lane = (int)(l - m->lanes);
             f->prev_on_lane = l->nfuts > 0 ? l->futs[l->nfuts - 1] : CV_NONE;
             if (cv_model__grow((void **)&l->futs, &l->capfuts, l->nfuts + 1, sizeof *l->futs))
@@ -277,6 +418,8 @@ int cv_model__apply_future(cv_model *m, const cv_event *e, size_t index)
         }
         if (f->lane >= 0 && f->lane < m->nlanes) {
             cv_mlane *l = &m->lanes[f->lane];
+            if (l->nfuts == 0 || l->futs[l->nfuts - 1] != fi)
+                l->overlap = true; /* ends after the next began */
             if (l->running == fi)
                 l->running = CV_NONE;
             l->last_done = fi;
@@ -400,6 +543,39 @@ int cv_model_seek(cv_model *m, size_t upto)
     if (upto < m->upto)
         cv_model__checkpoint_restore(m, upto);
     return cv_model_advance(m, upto);
+}
+
+int cv_model_seek_some(cv_model *m, size_t upto, size_t budget)
+{
+    if (upto < m->upto)
+        cv_model__checkpoint_restore(m, upto);
+    size_t stop = upto > m->upto && upto - m->upto > budget ? m->upto + budget : upto;
+    return cv_model_advance(m, stop);
+}
+
+int cv_model_seek_within(cv_model *m, size_t upto, int64_t max_ns)
+{
+    int64_t deadline = cv_clock_mono_ns() + max_ns;
+    do {
+        if (cv_model_seek_some(m, upto, 1024) != 0)
+            return -1;
+    } while (m->upto != upto && cv_clock_mono_ns() < deadline);
+    return 0;
+}
+
+void cv_model_memory(const cv_model *m, size_t *model_bytes, size_t *checkpoint_bytes)
+{
+    size_t b = m->capfuts * sizeof *m->futs + cv_model__id_bytes(&m->ids) +
+               (size_t)m->caplanes * sizeof *m->lanes + m->capconsole * sizeof *m->console;
+    for (int i = 0; i < m->caplanes; i++) {
+        const cv_mlane *l = &m->lanes[i];
+        b += (l->capspans + l->capwaits + l->caploops) * sizeof(cv_span) +
+             l->capslices * sizeof(cv_slice) + (l->capfuts + l->capframes) * sizeof(size_t);
+    }
+    for (int i = 0; i < CV_SIDE_COUNT; i++)
+        b += m->sides[i].capconsole * sizeof *m->sides[i].console;
+    *model_bytes = b;
+    *checkpoint_bytes = cv_model__checkpoint_bytes(m);
 }
 
 size_t cv_log_index_at(const cv_log *log, size_t count, int64_t t_ns)

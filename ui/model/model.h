@@ -39,25 +39,28 @@ typedef struct cv_span {
     uint8_t kind;      /* enum cv_span_kind */
 } cv_span;
 
+/* The fields are in this order so that none is padded: 104 bytes on a
+ * 64-bit machine, where
+ * the model keeps one for each future of the log. */
 typedef struct cv_mfuture {
     uint64_t id;
     const char *label;  /* from the pending event; NULL if never seen */
     const char *result; /* result text on finished, or NULL (see value) */
     const char *error;  /* message on failed */
     uint64_t value;     /* ref of the finished event */
+    int64_t t_submit, t_start, t_end; /* -1 when not (yet) */
+    size_t prev_on_lane; /* the future that ran before it on its lane */
     int code;           /* the outcome's code: a download's HTTP status
                          * (finished or failed), an error's code; 0: none */
-    int64_t t_submit, t_start, t_end; /* -1 when not (yet) */
     int lane;           /* worker lane, CV_NO_LANE before it runs */
-    unsigned state;     /* enum cv_future_state */
-    size_t prev_on_lane; /* the future that ran before it on its lane */
+    uint8_t state;      /* enum cv_future_state */
+    bool task;
     /* Tasks only.  `state` is RUNNING from creation until the task ends
      * (it is in flight), then FINISHED, FAILED or CANCELLED. */
-    bool task;
     uint8_t tstate;     /* enum cv_task_state */
+    uint32_t nslices;   /* how many times it ran */
     const char *awaits; /* what it awaits while suspended, else NULL */
     uint64_t awaits_ref;
-    size_t nslices;     /* how many times it ran */
 } cv_mfuture;
 
 /* A stretch in which a task ran on an event loop's lane.  t1 < 0 while it
@@ -88,6 +91,11 @@ typedef struct cv_mlane {
     size_t nwaits, capwaits;
     size_t *futs;       /* futures run here, in start order */
     size_t nfuts, capfuts;
+    /* Some future here started while another still ran, ended after the
+     * next began, ran twice or ran after it ended: its bars overlap, and a
+     * view must draw each of them rather than one a column
+     * (ui/views/timeline.c). */
+    bool overlap;
     size_t running;     /* the future running now, or CV_NONE */
     size_t last_done;   /* the last future finished here, or CV_NONE */
     int side;           /* enum cv_side: set by its first event with a side */
@@ -102,8 +110,9 @@ typedef struct cv_mlane {
 
 /* Future ids to indices, a hash (model_ids.c). */
 typedef struct cv_model_ids {
-    struct cv_model_id_slot *slots;
-    size_t cap, n; /* cap: a power of two, or 0 */
+    uint64_t *ids;
+    uint32_t *index1;  /* index + 1; 0: an empty slot */
+    size_t cap, n;     /* cap: a power of two, or 0 */
 } cv_model_ids;
 
 typedef struct cv_model {
@@ -120,6 +129,7 @@ typedef struct cv_model {
     size_t nconsole, capconsole;
     size_t npending, nrunning, ndone;
     size_t first_pending; /* no pending future has a smaller index */
+    size_t done_prefix;   /* every future below this index is done */
     uint64_t dropped;
     uint64_t stalls;     /* times a thread waited for room in its ring */
     int64_t stalled_ns;  /* how long, in all */
@@ -148,12 +158,37 @@ int cv_model_advance(cv_model *m, size_t upto);
 /* Moves to exactly upto events: a step back restores the latest checkpoint
  * at or before upto (or starts over) and advances from there. */
 int cv_model_seek(cv_model *m, size_t upto);
+/* Moves toward exactly upto events as cv_model_seek does, but applies at
+ * most `budget` events: a seek further than that stops short, at a true
+ * model of an earlier prefix (m->upto says which), and the caller comes
+ * back for the rest, a frame at a time.  A step back costs a restore and
+ * the replay from the checkpoint, at most the checkpoints' spacing. */
+int cv_model_seek_some(cv_model *m, size_t upto, size_t budget);
+/* The same, applying events for about max_ns at most (the clock is read
+ * every thousand events), which is what a frame of the UI may spend on
+ * the model: CV_MODEL_FRAME_NS keeps a frame, render included, within
+ * 2 ms on a loaded machine.  A seek that needs more (End from the start of
+ * a million events: about 60 ms of events) takes several frames, each a
+ * true picture of an earlier prefix, so the screen shows the way. */
+int cv_model_seek_within(cv_model *m, size_t upto, int64_t max_ns);
+#define CV_MODEL_FRAME_NS 1000000
+
+/* Heap bytes held by the model's own arrays and hash (model_bytes) and by
+ * its checkpoints (checkpoint_bytes), for the benchmarks. */
+void cv_model_memory(const cv_model *m, size_t *model_bytes, size_t *checkpoint_bytes);
+
 /* Takes a checkpoint every `every` events, keeping at most `max` (thinning
  * them out to every other one, twice as far apart, when full); 0 keeps the
  * default.  Drops those taken.  For tests: the defaults suit the UI. */
 void cv_model_set_checkpoints(cv_model *m, size_t every, size_t max);
 /* How many checkpoints are kept and how far apart, in events. */
 size_t cv_model_checkpoint_count(const cv_model *m, size_t *every);
+
+/* How many futures below index `before` are finished or failed: the
+ * futures the model knows to be done in a row from the first are counted
+ * at once, the rest one by one (in a map, main waits in order, so they
+ * are none). */
+size_t cv_model_done_before(const cv_model *m, size_t before);
 
 /* The future with this id, or NULL. */
 const cv_mfuture *cv_model_future(const cv_model *m, uint64_t id);

@@ -22,7 +22,7 @@
  *    (and before the next checkpoint).  A restore applies the undo lists
  *    from the model's interval back to the target's; within a list, the
  *    first value saved for a future is the one that counts.  Futures made
- *    since are cut off, and cleared from the id table.
+ *    since are cut off (the id table then ignores their ids).
  *  - The model's scalars are one struct copy, which keeps a new scalar
  *    right without a line here; a new array needs its lines in restore()
  *    and restore_lane().
@@ -68,9 +68,9 @@ struct cv_model_checkpoints {
     /* The latest checkpoint's undo list is the open one.  A future whose
      * stamp is the epoch is in it already; the epoch moves on whenever
      * another list opens. */
-    uint64_t *stamp;
+    uint32_t *stamp;   /* 4 bytes a future: epochs never come near 2^32 */
     size_t capstamp;
-    uint64_t epoch;
+    uint32_t epoch;
 };
 
 static void ckpt_free(ckpt *c)
@@ -307,8 +307,6 @@ static void restore(cv_model *m, const struct cv_model_checkpoints *cs, size_t j
         for (size_t e = u->nundo; e-- > 0;)
             m->futs[u->undo[e].index] = u->undo[e].f;
     }
-    for (size_t i = s->nfuts; i < m->nfuts; i++)
-        cv_model__id_remove(&m->ids, m->futs[i].id);
     static const cv_mlane gone; /* a lane the checkpoint had not seen */
     for (int i = 0; i < m->nlanes; i++) {
         if (i < s->nlanes)
@@ -354,4 +352,16 @@ void cv_model__checkpoint_restore(cv_model *m, size_t upto)
         return;
     }
     restore(m, cs, at_or_before(cs, m->upto) - 1, k - 1);
+}
+
+size_t cv_model__checkpoint_bytes(const cv_model *m)
+{
+    const struct cv_model_checkpoints *cs = m->ckpts;
+    if (cs == NULL)
+        return 0;
+    size_t b = sizeof *cs + cs->max * sizeof *cs->v + cs->capstamp * sizeof *cs->stamp;
+    for (size_t i = 0; i < cs->n; i++)
+        b += (size_t)(cs->v[i].m.nlanes > 0 ? cs->v[i].m.nlanes : 1) * sizeof(ckpt_lane) +
+             cs->v[i].capundo * sizeof(saved_fut);
+    return b;
 }

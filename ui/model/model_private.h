@@ -14,17 +14,22 @@ int cv_model__grow(void **arr, size_t *cap, size_t need, size_t size);
 cv_mlane *cv_model__lane_get(cv_model *m, int lane);
 /* The future (or task) with this id, created as pending if new. */
 cv_mfuture *cv_model__future_get(cv_model *m, uint64_t id, int64_t t);
+/* After future i's state changed from `was`: keeps m->done_prefix true. */
+void cv_model__done_update(cv_model *m, size_t i, unsigned was);
 /* Closes the open span at the end of the list, then appends s. */
 int cv_model__open_span(cv_span **spans, size_t *n, size_t *cap, cv_span s);
 void cv_model__close_span(cv_span *spans, size_t n, int64_t t);
 
-/* The id hash (model_ids.c): __find gives an index or CV_NONE; __put
- * returns -1 without memory. */
+/* The id hash (model_ids.c): __find gives the index last put for the id
+ * or CV_NONE, which the caller checks against the futures it holds (the
+ * hash forgets nothing); __put and __reserve (room for n ids) return -1
+ * without memory. */
 size_t cv_model__id_find(const cv_model_ids *t, uint64_t id);
 int cv_model__id_put(cv_model_ids *t, uint64_t id, size_t index);
-void cv_model__id_remove(cv_model_ids *t, uint64_t id);
-void cv_model__id_clear(cv_model_ids *t);
+int cv_model__id_reserve(cv_model_ids *t, size_t n);
 void cv_model__id_free(cv_model_ids *t);
+/* Heap bytes the hash holds. */
+size_t cv_model__id_bytes(const cv_model_ids *t);
 
 /* Notes the side of e's lane and a two-sided log (model_tasks.c). */
 void cv_model__note_side(cv_model *m, const cv_event *e);
@@ -40,5 +45,7 @@ void cv_model__checkpoints_free(cv_model *m);
 void cv_model__checkpoint_take(cv_model *m);
 void cv_model__checkpoint_note(cv_model *m, uint64_t id);
 void cv_model__checkpoint_restore(cv_model *m, size_t upto);
+/* Heap bytes the checkpoints hold. */
+size_t cv_model__checkpoint_bytes(const cv_model *m);
 
 #endif

@@ -24,8 +24,10 @@ static cv_mfuture *task_get(cv_model *m, const cv_event *e)
         return f;
     if (m->nfuts > before && m->npending > 0)
         m->npending--; /* created as a pending future: it is not queued */
+    unsigned was = f->state;
     f->task = true;
     f->state = CV_RUNNING;
+    cv_model__done_update(m, (size_t)(f - m->futs), was);
     f->tstate = CV_TASK_CREATED;
     f->lane = e->lane;
     m->ntasks++;
@@ -121,6 +123,7 @@ int cv_model__apply_task(cv_model *m, const cv_event *e, size_t index)
         f->t_end = e->t_ns;
         f->code = e->code;
         f->awaits = NULL;
+        unsigned was = f->state;
         if (e->state == CV_TASK_DONE) {
             f->state = CV_FINISHED;
             f->result = e->text;
@@ -132,6 +135,7 @@ int cv_model__apply_task(cv_model *m, const cv_event *e, size_t index)
         } else {
             f->state = CV_CANCELLED;
         }
+        cv_model__done_update(m, (size_t)(f - m->futs), was);
         break;
     default:
         break;

@@ -79,6 +79,19 @@ typedef struct cv_axis {
 
 /* The column of time t on the axis, clamped to it. */
 int cv_lanes__axis_col(const cv_axis *a, int64_t t);
+/* A time-ordered list (timeline.c): t0(list, i) is when element i
+ * starts, never before element i - 1. */
+typedef int64_t (*cv_start_fn)(const void *list, size_t i);
+/* How many of the n elements start at or before t. */
+size_t cv_timeline__upto(const void *list, size_t n, cv_start_fn t0, int64_t t);
+/* The last of elements [i, n) that starts in the column element i starts
+ * in: of a sequential list, the one a row shows there (timeline.c). */
+size_t cv_timeline__last_in_column(const cv_axis *a, const void *list, size_t i, size_t n,
+                                   cv_start_fn t0);
+/* The start of a span, of a slice. */
+int64_t cv_timeline__span_t0(const void *spans, size_t i);
+int64_t cv_timeline__slice_t0(const void *slices, size_t i);
+
 /* An event loop's row: its polling, then the slices its tasks ran in. */
 void cv_slices__draw(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, const cv_mlane *l,
                      const cv_render_opts *o, const cv_focus *f);

@@ -7,6 +7,9 @@
  * playhead, the column of "now", drawn only on cells nothing else claims so
  * that it never hides a bar's end.  Everything right of the playhead is the
  * future, empty; an open wait is labelled there, where there is room.
+ * A lane may hold a million spans and bars: each layer draws only the last
+ * of them that starts in each column, which leaves every cell as drawing
+ * them all would (timeline.c), so a frame costs the screen, not the log.
  */
 #include <math.h>
 #include <stdio.h>
@@ -80,10 +83,10 @@ static void draw_axis(cv_canvas *c, int x0, int y, const axis *a, const cv_rende
 static void draw_thread(cv_canvas *c, int y, const axis *a, const cv_mlane *l,
                         const cv_glyphs *g)
 {
-    for (size_t i = 0; i < l->nspans; i++) {
+    size_t n = cv_timeline__upto(l->spans, l->nspans, cv_timeline__span_t0, a->now);
+    for (size_t i = 0; i < n; i++) {
+        i = cv_timeline__last_in_column(a, l->spans, i, n, cv_timeline__span_t0);
         const cv_span *s = &l->spans[i];
-        if (s->t0 > a->now)
-            break;
         int x0 = col_of(a, s->t0), x1 = col_of(a, end_of(a, s->t1));
         bool busy = s->kind == CV_SPAN_BUSY;
         cv_canvas__fill(c, x0, y, x1 - x0 + 1, busy ? g->busy : g->idle,
@@ -94,13 +97,26 @@ static void draw_thread(cv_canvas *c, int y, const axis *a, const cv_mlane *l,
 /* Spinner frames drawn on this lane, each as its own glyph: the rhythm of
  * a turning spinner reads as \|/-\|/- along the lane, and a gap is a
  * frozen one. */
+/* A frame's time: the lane keeps the frames' indices in the log. */
+typedef struct frames {
+    const cv_log *log;
+    const size_t *at;
+} frames;
+
+static int64_t frame_t0(const void *list, size_t i)
+{
+    const frames *fr = list;
+    return cv_log_at(fr->log, fr->at[i])->t_ns;
+}
+
 static void draw_frames(cv_canvas *c, int y, const axis *a, const cv_model *m,
                         const cv_mlane *l)
 {
-    for (size_t i = 0; i < l->nframes; i++) {
+    frames fr = {m->log, l->frames};
+    size_t n = cv_timeline__upto(&fr, l->nframes, frame_t0, a->now);
+    for (size_t i = 0; i < n; i++) {
+        i = cv_timeline__last_in_column(a, &fr, i, n, frame_t0);
         const cv_event *e = cv_log_at(m->log, l->frames[i]);
-        if (e->t_ns > a->now)
-            break;
         if (e->text != NULL && e->text[0] != '\0')
             cv_canvas__put(c, col_of(a, e->t_ns), y, (unsigned char)e->text[0], CV_ST_SPINNER);
     }
@@ -144,13 +160,59 @@ static void draw_bar(cv_canvas *c, int y, const axis *a, const cv_mfuture *f,
         cv_canvas__text(c, x1 + 1, y, x1 + 1 + len, st, lb);
 }
 
+/* A bar's start: the lane keeps its futures' indices in the model. */
+typedef struct bars {
+    const cv_mfuture *futs;
+    const size_t *at;
+} bars;
+
+static int64_t bar_t0(const void *list, size_t i)
+{
+    const bars *b = list;
+    return b->futs[b->at[i]].t_start;
+}
+
+/* The futures a lane ran, then the hot one again, on top, so that its
+ * label is never hidden.  Bars one after the other (the usual lane) are
+ * drawn as timeline.c explains, one a column; a lane where bars overlap
+ * (a lost event, a hand-made trace) has them all drawn, in order. */
+static void draw_bars(cv_canvas *c, int y, const axis *a, const cv_model *m, const cv_mlane *l,
+                      int lane, const cv_focus *f, const cv_glyphs *g)
+{
+    if (l->overlap) {
+        for (size_t i = 0; i < l->nfuts; i++) {
+            const cv_mfuture *fu = &m->futs[l->futs[i]];
+            if (fu->t_start <= a->now)
+                draw_bar(c, y, a, fu, g, false);
+        }
+        for (size_t i = 0; f->future != 0 && i < l->nfuts; i++) {
+            const cv_mfuture *fu = &m->futs[l->futs[i]];
+            if (fu->id == f->future && fu->t_start <= a->now)
+                draw_bar(c, y, a, fu, g, true);
+        }
+        return;
+    }
+    bars b = {m->futs, l->futs};
+    size_t n = cv_timeline__upto(&b, l->nfuts, bar_t0, a->now);
+    for (size_t i = 0; i < n; i++) {
+        i = cv_timeline__last_in_column(a, &b, i, n, bar_t0);
+        draw_bar(c, y, a, &m->futs[l->futs[i]], g, false);
+    }
+    /* Without overlap a future is on its lane's list once, and is there
+     * if it is not a task and its lane is this one. */
+    const cv_mfuture *hot = f->future != 0 ? cv_model_future(m, f->future) : NULL;
+    if (hot != NULL && !hot->task && hot->lane == lane && hot->t_start >= 0 &&
+        hot->t_start <= a->now)
+        draw_bar(c, y, a, hot, g, true);
+}
+
 static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
                        const cv_mlane *l, const cv_glyphs *g)
 {
-    for (size_t i = 0; i < l->nwaits; i++) {
+    size_t n = cv_timeline__upto(l->waits, l->nwaits, cv_timeline__span_t0, a->now);
+    for (size_t i = 0; i < n; i++) {
+        i = cv_timeline__last_in_column(a, l->waits, i, n, cv_timeline__span_t0);
         const cv_span *s = &l->waits[i];
-        if (s->t0 > a->now)
-            break;
         int x0 = col_of(a, s->t0), x1 = col_of(a, end_of(a, s->t1));
         cv_canvas__fill(c, x0, y, x1 - x0 + 1, g->blocked, CV_ST_BLOCKED);
         if (s->t1 >= 0 && x1 - x0 < 6)
@@ -241,17 +303,7 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
         draw_frames(c, y, &a, m, l);
         if (l->loop)
             cv_slices__draw(c, y, &a, m, l, o, f);
-        for (size_t i = 0; i < l->nfuts; i++) {
-            const cv_mfuture *fu = &m->futs[l->futs[i]];
-            if (fu->t_start <= a.now)
-                draw_bar(c, y, &a, fu, g, false);
-        }
-        /* The hot bar again, on top, so its label is never hidden. */
-        for (size_t i = 0; f->future != 0 && i < l->nfuts; i++) {
-            const cv_mfuture *fu = &m->futs[l->futs[i]];
-            if (fu->id == f->future && fu->t_start <= a.now)
-                draw_bar(c, y, &a, fu, g, true);
-        }
+        draw_bars(c, y, &a, m, l, lane, f, g);
         draw_waits(c, y, &a, m, l, g);
         draw_playhead(c, y, &a, g);
         y++;

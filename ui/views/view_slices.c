@@ -7,8 +7,9 @@
  * and labelled with its task's name when the name fits inside it.  A slice
  * still running at the playhead is the task holding the loop: its label
  * goes in the empty future right of it, so a blocking call is named even
- * while its slice is narrow.  Thousands of slices only cost a loop each,
- * since a label is formatted only when its slice is wide enough.
+ * while its slice is narrow.  A million slices cost no more than a
+ * hundred: only the last slice that starts in each column is drawn, which
+ * leaves every cell as drawing them all would (timeline.c).
  */
 #include <string.h>
 
@@ -39,10 +40,10 @@ static void slice_look(const cv_glyphs *g, unsigned end, uint32_t *body, int *st
 static void draw_loop_state(cv_canvas *c, int y, const cv_axis *a, const cv_mlane *l,
                             const cv_glyphs *g)
 {
-    for (size_t i = 0; i < l->nloops; i++) {
+    size_t n = cv_timeline__upto(l->loops, l->nloops, cv_timeline__span_t0, a->now);
+    for (size_t i = 0; i < n; i++) {
+        i = cv_timeline__last_in_column(a, l->loops, i, n, cv_timeline__span_t0);
         const cv_span *s = &l->loops[i];
-        if (s->t0 > a->now)
-            break;
         int64_t t1 = s->t1 < 0 ? a->now : s->t1;
         int x0 = cv_lanes__axis_col(a, s->t0), x1 = cv_lanes__axis_col(a, t1);
         bool poll = s->kind == CV_SPAN_POLL;
@@ -57,10 +58,12 @@ void cv_slices__draw(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, c
     const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     draw_loop_state(c, y, a, l, g);
     int xend = a->x0 + a->w;
-    for (size_t i = 0; i < l->nslices; i++) {
+    /* One slice a column (timeline.c): slices follow one another, as the
+     * model closes one before it opens the next. */
+    size_t n = cv_timeline__upto(l->slices, l->nslices, cv_timeline__slice_t0, a->now);
+    for (size_t i = 0; i < n; i++) {
+        i = cv_timeline__last_in_column(a, l->slices, i, n, cv_timeline__slice_t0);
         const cv_slice *s = &l->slices[i];
-        if (s->t0 > a->now)
-            break;
         bool open = s->t1 < 0 || s->t1 > a->now;
         int64_t t1 = open ? a->now : s->t1;
         int x0 = cv_lanes__axis_col(a, s->t0), x1 = cv_lanes__axis_col(a, t1);

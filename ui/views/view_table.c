@@ -27,6 +27,34 @@ static void fmt_time(int64_t t, double speed, char *buf, size_t len)
         cv_render__fmt_demo(t, speed, buf, len);
 }
 
+/* The first running future, or CV_NONE.  Without tasks (here they are
+ * all in focus anyway) every running future is counted in nrunning, and
+ * normally each is the one running on its own lane: then the lanes say
+ * which, without a look at the other futures.  Otherwise (a lost event
+ * left a future running) the futures are searched. */
+static size_t first_running(const cv_model *m)
+{
+    if (m->ntasks == 0 && m->nrunning == 0)
+        return CV_NONE;
+    size_t first = CV_NONE, found = 0;
+    for (int i = 0; i < m->nlanes; i++) {
+        const cv_mlane *l = cv_model_lane(m, i);
+        if (l == NULL || l->running == CV_NONE)
+            continue;
+        const cv_mfuture *f = &m->futs[l->running];
+        if (f->state != CV_RUNNING || f->lane != i || f->task)
+            continue;
+        found++;
+        first = l->running < first ? l->running : first;
+    }
+    if (m->ntasks == 0 && found == m->nrunning)
+        return first;
+    for (size_t i = 0; i < m->nfuts; i++)
+        if (m->futs[i].state == CV_RUNNING)
+            return i;
+    return CV_NONE;
+}
+
 static size_t window_start(const cv_model *m, const cv_focus *f, int h)
 {
     size_t focus = f->future ? cv_model_future_index(m, f->future) : CV_NONE;
@@ -35,11 +63,8 @@ static size_t window_start(const cv_model *m, const cv_focus *f, int h)
     if (focus == CV_NONE) {
         /* Nothing in focus: the oldest future still in play. */
         focus = m->first_pending < m->nfuts ? m->first_pending : m->nfuts;
-        for (size_t i = 0; i < m->nfuts; i++)
-            if (m->futs[i].state == CV_RUNNING) {
-                focus = i < focus ? i : focus;
-                break;
-            }
+        size_t run = first_running(m);
+        focus = run < focus ? run : focus;
     }
     if (m->nfuts <= (size_t)h)
         return 0;
