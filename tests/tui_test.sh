@@ -132,6 +132,27 @@ else
     echo "skip: no spinner scenario in $BIN"
 fi
 
+# 6. A long replay opens before its trace is read, and a line refused
+# behind the screen is said in the header, then on stderr with status 2.
+"$BIN" stress --futures 30000 --workers 4 --headless --trace "$TMP/long.jsonl" >/dev/null
+n=$(wc -l < "$TMP/long.jsonl")
+if [ "$n" -gt 80000 ]; then
+    # A later line is replaced by one of an unknown kind, past the first
+    # batch the replay reads before it opens.
+    awk -v bad=80000 'NR == bad { print "{\"seq\":" bad - 1 ",\"t\":1,\"kind\":\"bogus\"}"; next } { print }' \
+        "$TMP/long.jsonl" > "$TMP/late.jsonl"
+    T send-keys "$BIN replay $TMP/late.jsonl 2>$TMP/late.err; echo status=\$?" Enter
+    wait_for 'REPLAY PAUSED' 20 && ok "a long replay opens" || fail "the long replay did not open"
+    wait_for 'trace refused.*line 80000' 20 && ok "a late refusal shows in the header" \
+        || fail "no refusal in the header"
+    T send-keys q
+    restored "q after a refused replay" 2
+    grep -q 'late.jsonl: line 80000: unknown "kind"' "$TMP/late.err" \
+        && ok "the late refusal is on stderr" || fail "stderr: $(cat "$TMP/late.err")"
+else
+    fail "the stress trace has only $n lines"
+fi
+
 if [ $FAILS -ne 0 ]; then
     echo "$FAILS check(s) failed"
     exit 1

@@ -102,6 +102,11 @@ static int check_screenshot(const cv_opts *opts, struct shot *shot, const char *
     return 0;
 }
 
+/* The events read before the UI opens on a long trace: a few
+ * milliseconds of reading, and a whole short trace, so that a trace refused
+ * early never reaches the screen. */
+#define FIRST_BATCH 65536
+
 static int replay_main(int argc, char **argv)
 {
     const cv_opt_spec *const tables[] = {cv_cli_replay_options, NULL};
@@ -120,14 +125,41 @@ static int replay_main(int argc, char **argv)
     if (check_screenshot(&opts, &shot, "replay", "(see: concviz replay --help)") != 0)
         return CV_EXIT_USAGE;
     cv_log *log = cv_log_create();
-    bool warned;
-    if (log == NULL || cv_trace_read(opts.pos[0], log, &warned, err, sizeof err) != 0) {
+    bool interactive = false;
+#ifdef CV_HAVE_UI
+    interactive = shot.path == NULL && isatty(STDOUT_FILENO);
+#endif
+    /* The UI opens after the first batch and the rest is read behind it;
+     * a screenshot or the printer needs the whole trace first. */
+    cv_trace_reader *reader = log ? cv_trace_reader_open(opts.pos[0], err, sizeof err) : NULL;
+    int got = reader == NULL ? CV_TRACE_ERROR
+                             : cv_trace_reader_next(reader, log, interactive ? FIRST_BATCH : 0,
+                                                    err, sizeof err);
+    if (got == CV_TRACE_ERROR) {
         fprintf(stderr, "concviz replay: %s: %s\n", opts.pos[0], log ? err : "out of memory");
+        cv_trace_reader_close(reader);
         cv_log_destroy(log);
         return CV_EXIT_USAGE;
     }
-    if (warned)
+    if (got == CV_TRACE_TRUNCATED)
         fprintf(stderr, "concviz replay: warning: %s: %s\n", opts.pos[0], err);
+    cv_trace_loader *loader = NULL;
+    if (got == CV_TRACE_MORE && (loader = cv_trace_loader_start(reader, log)) == NULL) {
+        /* No thread for it: read the rest now. */
+        got = cv_trace_reader_next(reader, log, 0, err, sizeof err);
+        if (got == CV_TRACE_ERROR || got == CV_TRACE_TRUNCATED)
+            fprintf(stderr, "concviz replay: %s%s: %s\n",
+                    got == CV_TRACE_ERROR ? "" : "warning: ", opts.pos[0], err);
+        if (got == CV_TRACE_ERROR) {
+            cv_trace_reader_close(reader);
+            cv_log_destroy(log);
+            return CV_EXIT_USAGE;
+        }
+    }
+    if (loader == NULL) {
+        cv_trace_reader_close(reader);
+        cv_log_close(log);
+    }
     int status = 0;
 #ifdef CV_HAVE_UI
     if (shot.path != NULL) {
@@ -146,7 +178,19 @@ static int replay_main(int argc, char **argv)
                             .ascii = cv_opts_flag(&opts, "ascii"),
                             .color = !cv_opts_flag(&opts, "no-color") && getenv("NO_COLOR") == NULL,
                             .speed = cv_log_meta_get(log)->speed};
+        cfg.replay_loader = loader;
         status = cv_ui_main(&cfg);
+        if (loader != NULL) {
+            /* A refusal found behind the screen is still a refusal. */
+            int ended = cv_trace_loader_finish(loader, 0.5, err, sizeof err);
+            if (ended == CV_TRACE_MORE)
+                return status; /* still reading: the loader holds the log */
+            if (ended == CV_TRACE_ERROR || ended == CV_TRACE_TRUNCATED)
+                fprintf(stderr, "concviz replay: %s%s: %s\n",
+                        ended == CV_TRACE_ERROR ? "" : "warning: ", opts.pos[0], err);
+            if (ended == CV_TRACE_ERROR && status == 0)
+                status = CV_EXIT_USAGE;
+        }
         cv_log_destroy(log);
         return status;
     }

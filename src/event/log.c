@@ -262,13 +262,14 @@ int cv_log_append(cv_log *log, const cv_event *ev)
 
 static void wake(cv_log *log)
 {
+    /* The waker runs under the lock, so that cv_log_set_waker(NULL)
+     * returns only once a call in flight has ended: a UI may close what
+     * its waker writes to right after. */
     pthread_mutex_lock(&log->mu);
     pthread_cond_broadcast(&log->cond);
-    void (*fn)(void *) = log->waker;
-    void *arg = log->waker_arg;
+    if (log->waker != NULL)
+        log->waker(log->waker_arg);
     pthread_mutex_unlock(&log->mu);
-    if (fn != NULL)
-        fn(arg);
 }
 
 void cv_log_publish(cv_log *log)

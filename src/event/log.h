@@ -55,7 +55,10 @@ bool cv_log_closed(const cv_log *log);
 size_t cv_log_wait(cv_log *log, size_t known, double timeout_s);
 
 /* A function called (from the appending thread) after each published batch
- * and on close, so that a UI can wake its input loop.  NULL to remove. */
+ * and on close, so that a UI can wake its input loop.  NULL to remove; once
+ * that returns, the old function is not running and will not run again.
+ * It runs under the log's lock: it must be quick and must not call into
+ * the log. */
 void cv_log_set_waker(cv_log *log, void (*fn)(void *), void *arg);
 
 /* Total events lost: dropped by full rings in lossy mode or refused by

@@ -102,6 +102,24 @@ int cv_trace_reader_next(cv_trace_reader *r, cv_log *log, size_t max_events, cha
                          size_t errlen);
 void cv_trace_reader_close(cv_trace_reader *r);
 
+/* The rest of a trace read by a thread of its own (trace_loader.c), so
+ * that a replay can open after the first batch: the loader owns the reader
+ * and is the log's only writer from now on; it closes the log when it
+ * stops.  NULL without memory or a thread. */
+typedef struct cv_trace_loader cv_trace_loader;
+cv_trace_loader *cv_trace_loader_start(cv_trace_reader *reader, cv_log *log);
+/* CV_TRACE_MORE while it reads, then how the reading ended (with the
+ * message of a refusal or a truncated last line in msg). */
+int cv_trace_loader_status(cv_trace_loader *l, char *msg, size_t msglen);
+/* Asks the loader to stop after its batch, waits up to timeout_s for it,
+ * frees it and the reader, and returns how the reading ended (a stop
+ * asked for counts as the end).  If the thread does not stop in time (a
+ * read of a pipe that sends nothing), returns CV_TRACE_MORE and keeps the
+ * loader, which still writes the log: call it again to wait longer, or
+ * leave the thread, the reader and the log to the process's exit (and do
+ * not destroy the log). */
+int cv_trace_loader_finish(cv_trace_loader *l, double timeout_s, char *msg, size_t msglen);
+
 /* For tests: the first block the reader reads (default 256 KiB), before
  * its first cv_trace_reader_next.  A block smaller than a line grows, up
  * to the line cap. */

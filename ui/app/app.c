@@ -94,8 +94,9 @@ typedef struct app {
     cv_playhead ph;
     bool help, ascii;
     bool oom;           /* the model ran out of memory: no seek until a key */
+    bool loading;       /* a replay's trace is still being read */
     int quit;           /* -1: keep going; else the exit status */
-    char notice[96];    /* a one-off message for the header */
+    char notice[192];   /* a one-off message for the header */
     int64_t notice_until;
     int64_t last_frame;
     int64_t span;       /* the timeline's span; frozen while not live */
@@ -110,6 +111,9 @@ static int start_run(app *a)
     const cv_ui_config *cfg = a->cfg;
     if (cfg->replay != NULL) {
         a->log = cfg->replay;
+        a->loading = cfg->replay_loader != NULL;
+        if (a->loading)
+            cv_log_set_waker(cfg->replay, on_log_batch, NULL);
     } else {
         a->run = cv_run_start(cfg->scenario, cfg->opts, cfg->speed, cfg->args);
         if (a->run == NULL)
@@ -181,6 +185,24 @@ static bool animating(const app *a)
            (a->ph.mode == CV_PLAY_LIVE && a->run != NULL && !cv_log_closed(a->log));
 }
 
+/* A replay whose trace is still being read: once the reader stops, a
+ * refusal or a cut last line stays in the header (the exit status and
+ * stderr say it again after the UI closes). */
+static void loading_news(app *a, int64_t clock)
+{
+    char msg[256];
+    int status = cv_trace_loader_status(a->cfg->replay_loader, msg, sizeof msg);
+    if (status == CV_TRACE_MORE)
+        return;
+    a->loading = false;
+    cv_log_set_waker(a->cfg->replay, NULL, NULL);
+    if (status == CV_TRACE_ERROR || status == CV_TRACE_TRUNCATED) {
+        snprintf(a->notice, sizeof a->notice, "%s: %.150s",
+                 status == CV_TRACE_ERROR ? "trace refused, the rest not shown" : "warning", msg);
+        a->notice_until = status == CV_TRACE_ERROR ? INT64_MAX : clock + 5 * 1000000000LL;
+    }
+}
+
 static void frame(app *a)
 {
     int64_t clock = cv_clock_mono_ns();
@@ -219,6 +241,8 @@ static void frame(app *a)
     else
         snprintf(mode, sizeof mode, "%sPAUSED (rate %g%s)", prefix, rate,
                  a->ascii ? "x" : "\xc3\x97");
+    if (a->loading)
+        loading_news(a, clock);
     const char *st = NULL;
     if (behind) {
         snprintf(status, sizeof status, "seeking: %zu%%",
@@ -226,6 +250,10 @@ static void frame(app *a)
         st = status;
     } else if (clock < a->notice_until) {
         st = a->notice;
+    } else if (a->loading) {
+        snprintf(status, sizeof status, "reading the trace: %zu events so far",
+                 cv_log_count(a->log));
+        st = status;
     } else if (a->run != NULL && cv_run_finished(a->run) && a->run->status != 0) {
         snprintf(status, sizeof status, "scenario failed (status %d): see the console",
                  a->run->status);
@@ -236,7 +264,7 @@ static void frame(app *a)
     size_t count = cv_log_count(a->log);
     int64_t end = count ? cv_log_at(a->log, count - 1)->t_ns : 0;
     int64_t span_end = live_now(a) > end ? live_now(a) : end;
-    if (a->span == 0 || a->ph.mode == CV_PLAY_LIVE || a->ph.t_ns > a->span)
+    if (a->span == 0 || a->ph.mode == CV_PLAY_LIVE || a->ph.t_ns > a->span || a->loading)
         a->span = cv_nice_span(span_end > 0 ? span_end : 1);
     /* Behind the playhead, the screen is the model's: its last event's time. */
     int64_t now_ns = a->ph.t_ns;
@@ -465,6 +493,8 @@ static void tear_down(app *a)
     if (err[0] != '\0')
         fprintf(stderr, "concviz: %s\n", err);
     stop_run(a);
+    if (a->loading) /* the loader goes on reading, but wakes no one now */
+        cv_log_set_waker(a->cfg->replay, NULL, NULL);
     cv_model_free(&a->model);
     cv_canvas_free(&a->canvas);
     alarm(0);

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "opts.h"
 #include "run.h"
+#include "trace.h"
 
 typedef struct cv_ui_config {
     const cv_scenario *scenario; /* NULL when replaying */
@@ -19,6 +20,10 @@ typedef struct cv_ui_config {
     const char *args;            /* the options as text, for the header */
     cv_log *replay;              /* a log read from a trace; NULL: live run */
     const char *replay_path;
+    /* The rest of the trace still being read into `replay` (NULL: all of
+     * it is there): the screen shows the events as they come, and says so
+     * if the reader refuses a line on the way. */
+    cv_trace_loader *replay_loader;
     const char *trace_path;      /* --trace FILE, or NULL */
     bool paused;                 /* --paused: open paused at the first event */
     bool ascii;                  /* --ascii: no Unicode glyphs */
