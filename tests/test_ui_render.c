@@ -189,6 +189,37 @@ static void test_negative_result(void **state)
     cv_log_destroy(log);
 }
 
+/* Ids past four digits are shown whole: the other columns make room. */
+static void test_long_ids_are_whole(void **state)
+{
+    (void)state;
+    cv_log *log = cv_log_create();
+    assert_non_null(log);
+    cv_log_meta meta = {.scenario = "stress", .args = "", .speed = 1.0};
+    cv_log_set_meta(log, &meta);
+    ev(log, 0, CV_EV_HEADER, 0, 0, 0, -1, "stress");
+    ev(log, 0, CV_EV_THREAD, CV_THREAD_STARTED, 0, 0, 0, "main");
+    ev(log, MS, CV_EV_FUTURE, CV_PENDING, 9999, 0, -1, "short(1)");
+    ev(log, MS, CV_EV_FUTURE, CV_PENDING, 1234567, 0, -1, "long(2)");
+    cv_log_publish(log);
+    cv_log_close(log);
+    cv_model m;
+    cv_model_init(&m, log);
+    assert_int_equal(cv_model_advance(&m, cv_log_count(log)), 0);
+    cv_canvas c;
+    assert_int_equal(cv_canvas_init(&c, 120, 40, false), 0);
+    cv_render_opts o = {.now_ns = MS, .speed = 1, .mode = "LIVE"};
+    cv_render(&c, &m, &o);
+    char *text = cv_canvas_dump(&c);
+    /* The id, a space, then the label: neither cut. */
+    assert_non_null(strstr(text, "\n1234567 long(2)"));
+    assert_non_null(strstr(text, "\n9999    short(1)"));
+    free(text);
+    cv_canvas_free(&c);
+    cv_model_free(&m);
+    cv_log_destroy(log);
+}
+
 /* An event with a code: a thread's role, a download's HTTP status. */
 static void ev_code(cv_log *log, int64_t t_ns, int kind, int state, uint64_t id, int lane,
                     int32_t code, const char *text)
@@ -543,7 +574,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_log_story), cmocka_unit_test(test_captions),
-        cmocka_unit_test(test_negative_result),
+        cmocka_unit_test(test_negative_result),  cmocka_unit_test(test_long_ids_are_whole),
         cmocka_unit_test(test_ascii_mode),     cmocka_unit_test(test_tiny_terminal),
         cmocka_unit_test(test_every_kind),     cmocka_unit_test(test_seek_back),
         cmocka_unit_test(test_playhead),       cmocka_unit_test(test_real_loiter),

@@ -81,6 +81,19 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     int end = r.x + r.w, y = r.y;
     bool took = r.w >= TOOK_MIN_W;
+    int h = r.h - 1;
+    size_t start = h > 0 ? window_start(m, f, h) : 0;
+    /* The columns move right when the ids shown need more than the four
+     * digits the id column has (a run of 10 000 futures or more). */
+    unsigned long long top = 0;
+    for (size_t i = start; i < m->nfuts && i < start + (size_t)(h > 0 ? h : 0); i++)
+        top = m->futs[i].id > top ? m->futs[i].id : top;
+    int dx = 0;
+    for (unsigned long long v = top; v >= 10000; v /= 10)
+        dx++;
+    r.x += dx; /* every column after the id's, which is drawn at r.x - dx */
+    r.w -= dx;
+    end = r.x + r.w;
     int c_result = took ? C_RESULT_WIDE : C_RESULT;
     bool only_tasks = m->ntasks > 0 && m->ntasks == m->nfuts;
     const struct { int x; const char *name; } cols[] = {
@@ -91,7 +104,8 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     };
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         if (cols[i].x >= 0)
-            cv_canvas__text(c, r.x + cols[i].x, y, end, CV_ST_TITLE, cols[i].name);
+            cv_canvas__text(c, r.x + cols[i].x - (cols[i].x == C_ID ? dx : 0), y, end,
+                            CV_ST_TITLE, cols[i].name);
     char sum[96];
     if (only_tasks)
         snprintf(sum, sizeof sum, "%zu tasks %zu in flight %zu done", m->ntasks,
@@ -102,19 +116,17 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     int sw = (int)strlen(sum);
     if (r.w >= c_result + 8 + sw)
         cv_canvas__text(c, end - sw - 1, y, end, CV_ST_DIM, sum);
-    int h = r.h - 1;
     if (h <= 0)
         return;
-    size_t start = window_start(m, f, h);
     for (size_t i = start; i < m->nfuts && i < start + (size_t)h; i++) {
         const cv_mfuture *fu = &m->futs[i];
         y++;
         bool hot = f->future == fu->id;
         int base = hot ? CV_ST_ROW_HOT : CV_ST_NORMAL;
         if (hot)
-            cv_canvas__fill(c, r.x, y, r.w, ' ', base);
+            cv_canvas__fill(c, r.x - dx, y, r.w + dx, ' ', base);
         char buf[96], lane[48];
-        cv_canvas__printf(c, r.x + C_ID, y, r.x + C_LABEL - 1, base, "%llu",
+        cv_canvas__printf(c, r.x + C_ID - dx, y, r.x + C_LABEL - 1, base, "%llu",
                          (unsigned long long)fu->id);
         cv_canvas__text(c, r.x + C_LABEL, y, r.x + C_STATE - 1, base,
                        cv_model_label(fu, buf, sizeof buf));
