@@ -5,6 +5,8 @@
  */
 #include "cli.h"
 
+#include "log.h" /* CV_MAX_SPEED */
+
 #include <stdio.h>
 
 const cv_cli_command cv_cli_commands[] = {
@@ -21,7 +23,7 @@ const cv_opt_spec cv_cli_common_options[] = {
      .help = "print the console output instead of opening the UI (automatic when stdout is not a terminal)"},
     {.name = "trace", .quiet = true, .type = CV_OPT_STR, .metavar = "FILE",
      .help = "write every event to FILE as JSON Lines, compressed with zstd when FILE ends in .zst"},
-    {.name = "speed", .type = CV_OPT_NUM, .min = 0, .min_exclusive = true, .max = 1000,
+    {.name = "speed", .type = CV_OPT_NUM, .min = 0, .min_exclusive = true, .max = CV_MAX_SPEED,
      .def = "1", .metavar = "F", .help = "run F times faster: every demo sleep is divided by F"},
     {.name = "lossy", .type = CV_OPT_FLAG,
      .help = "drop events when a thread's ring is full instead of making it wait (drops are counted)"},

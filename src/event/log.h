@@ -25,6 +25,11 @@ typedef struct cv_log_meta {
     double speed;          /* the --speed the scenario ran at */
 } cv_log_meta;
 
+/* The fastest speed a run may have: the CLI's bound on --speed, and the
+ * trace reader's on a header's (the UI divides demo time by it, and a
+ * speed of 1e300 once made the time axis step by nothing). */
+#define CV_MAX_SPEED 1000
+
 cv_log *cv_log_create(void);
 void cv_log_destroy(cv_log *log);
 

@@ -50,10 +50,9 @@ int cv_trace_file_open(cv_trace_file *tf, const char *path, char *err, size_t er
 int cv_trace_file_commit(cv_trace_file *tf, char *err, size_t errlen);
 void cv_trace_file_abort(cv_trace_file *tf);
 
-/* The longest line the reader takes, and the fastest speed a header may
- * give (the CLI's own bound on --speed). */
+/* The longest line the reader takes.  (A header's speed is bounded by
+ * CV_MAX_SPEED, log.h.) */
 #define CV_TRACE_MAX_LINE (1 << 20)
-#define CV_TRACE_MAX_SPEED 1000
 
 /* Reads a trace into an empty log (and closes it).  Returns 0; or -1 with
  * a one-line message naming the line number in err.  The reader trusts

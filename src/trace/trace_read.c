@@ -537,9 +537,9 @@ static int read_header(cv_trace_reader *r, cv_log *log, cv_event *ev, uint64_t s
     const cv_tjson_member *speed = get(r, K_SPEED);
     if (speed != NULL && speed->type == CV_TJ_NUMBER) {
         double d = member_double(r, speed);
-        if (!(d > 0 && d <= CV_TRACE_MAX_SPEED))
+        if (!(d > 0 && d <= CV_MAX_SPEED))
             return fail(r, "\"speed\" is out of range (more than 0, at most %g)",
-                        (double)CV_TRACE_MAX_SPEED);
+                        (double)CV_MAX_SPEED);
         m.speed = d;
     }
     long long wall = 0;

@@ -127,9 +127,9 @@ static int read_header(reader *r, cv_log *log, cv_event *ev, double seq)
      * and a speed of 1e300 made the time axis step by nothing. */
     double d;
     if (get_num(o, "speed", &d)) {
-        if (!(d > 0 && d <= CV_TRACE_MAX_SPEED))
+        if (!(d > 0 && d <= CV_MAX_SPEED))
             return fail(r, "\"speed\" is out of range (more than 0, at most %g)",
-                        (double)CV_TRACE_MAX_SPEED);
+                        (double)CV_MAX_SPEED);
         m.speed = d;
     }
     long long wall = 0;
