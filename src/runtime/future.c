@@ -41,7 +41,7 @@ struct cv_future {
     atomic_int refs;
     int error;
     int16_t lane;  /* as events carry it */
-    uint8_t state; /* enum cv_future_state */
+    uint8_t state; /* enum cv_future_state; written with set_state */
     bool pooled;   /* its memory came from cv_future__alloc's blocks */
     uint64_t id;
     cv_bus *bus;
@@ -87,7 +87,7 @@ cv_future *cv_future_new_extra(cv_bus *bus, const char *label, size_t extra, voi
         *extra_out = (char *)f + HEAD_BYTES;
     pthread_mutex_init(&f->mu, NULL);
     atomic_init(&f->refs, 1);
-    f->state = CV_PENDING;
+    f->state = CV_PENDING; /* not shared yet */
     f->lane = (int16_t)CV_NO_LANE;
     f->bus = bus;
     f->id = cv_bus_new_id(bus);
@@ -147,12 +147,21 @@ const char *cv_future_label(const cv_future *f)
     return f->label;
 }
 
+/* The state is written under the mutex but read without it by
+ * cv_future_state (wait() asks it of every one of a million futures): an
+ * atomic store, so that such a read sees a whole value, and release order,
+ * so that a reader that sees a future done sees what made it so.  It is
+ * stored after the event that says so is published: a reader that sees
+ * the new state and publishes in turn must be stamped later, or the log
+ * would show the effect before its cause. */
+static void set_state(cv_future *f, int state)
+{
+    __atomic_store_n(&f->state, (uint8_t)state, __ATOMIC_RELEASE);
+}
+
 int cv_future_state(cv_future *f)
 {
-    pthread_mutex_lock(&f->mu);
-    int state = f->state;
-    pthread_mutex_unlock(&f->mu);
-    return state;
+    return __atomic_load_n(&f->state, __ATOMIC_ACQUIRE);
 }
 
 static bool is_done(int state)
@@ -224,10 +233,10 @@ bool cv_future_cancel(cv_future *f)
         pthread_mutex_unlock(&f->mu);
         return true;
     }
-    f->state = CV_CANCELLED;
     /* Published under the lock, as every state change is, so that the
      * events of one future are stamped in the order they happened. */
     cv_publish_future(f->bus, f->id, CV_CANCELLED, CV_NO_LANE, NULL, 0, 0);
+    set_state(f, CV_CANCELLED);
     callback *cbs = notify_done(f);
     pthread_mutex_unlock(&f->mu);
     run_callbacks(f, cbs);
@@ -241,9 +250,9 @@ bool cv_future_set_running(cv_future *f, int lane)
         pthread_mutex_unlock(&f->mu);
         return false;
     }
-    f->state = CV_RUNNING;
     f->lane = (int16_t)lane;
     cv_publish_future(f->bus, f->id, CV_RUNNING, lane, NULL, 0, 0);
+    set_state(f, CV_RUNNING);
     pthread_mutex_unlock(&f->mu);
     return true;
 }
@@ -262,12 +271,12 @@ int cv_future_set_result(cv_future *f, const cv_result *r)
     f->error = r->error;
     f->text = r->text[0] ? strdup(r->text) : NULL;
     f->message = r->error ? strdup(r->message) : NULL;
-    f->state = r->error ? CV_FAILED : CV_FINISHED;
     if (r->error)
         cv_publish_future(f->bus, f->id, CV_FAILED, f->lane, r->message, 0, r->error);
     else
         cv_publish_future(f->bus, f->id, CV_FINISHED, f->lane,
                           r->text[0] ? r->text : NULL, (uint64_t)r->value, r->code);
+    set_state(f, r->error ? CV_FAILED : CV_FINISHED);
     callback *cbs = notify_done(f);
     pthread_mutex_unlock(&f->mu);
     run_callbacks(f, cbs);
