@@ -28,11 +28,14 @@
 #include "hugemap.h"
 
 #if defined(__SANITIZE_ADDRESS__)
-#define CV_FUTURE_MEM_MALLOC 1
+#define USE_BLOCKS 0
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define CV_FUTURE_MEM_MALLOC 1
+#define USE_BLOCKS 0
 #endif
+#endif
+#ifndef USE_BLOCKS
+#define USE_BLOCKS 1
 #endif
 
 /* Blocks a thread takes or hands back at a time. */
@@ -136,8 +139,7 @@ static void refill(void)
 
 void *cv_future__alloc(size_t bytes, bool *pooled)
 {
-#ifndef CV_FUTURE_MEM_MALLOC
-    if (bytes <= CV_FUTURE_MEM_BLOCK) {
+    if (USE_BLOCKS && bytes <= CV_FUTURE_MEM_BLOCK) {
         if (!tc.registered)
             register_cache();
         if (tc.list == NULL)
@@ -150,7 +152,6 @@ void *cv_future__alloc(size_t bytes, bool *pooled)
             return b;
         }
     }
-#endif
     *pooled = false;
     return malloc(bytes);
 }
