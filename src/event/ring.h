@@ -44,8 +44,8 @@
 
 typedef struct cv_ring {
     /* Read by both sides and not written after the ring is set up: a line
-     * that both caches can keep.  (When `mask` and `slots` shared a line
-     * with `tail`, every hand-back of slots by the consumer cost the
+     * that both caches can keep.  (When the slots and their mask shared a
+     * line with `tail`, every hand-back of slots by the consumer cost the
      * producer a cache miss on its next publish.) */
     _Alignas(64) cv_event *small;
     uint64_t small_mask;
