@@ -92,7 +92,8 @@ curl_client() {
         printf 'url = "%s/%s/%s.gif"\noutput = "/dev/null"\n' "$URL" "$cc" "$cc" >>"$cfg"
     done
     t0=$(date +%s.%N)
-    curl -s --parallel --parallel-immediate --parallel-max "$req" -K "$cfg" || true
+    curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max "$req" \
+        -K "$cfg" 2>/dev/null || true
     t1=$(date +%s.%N)
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }'
 }
