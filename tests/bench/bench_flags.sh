@@ -12,7 +12,9 @@
 # There the server itself is the limit (one Python process, a thread per
 # connection, one GIL), so the case also times the leanest client at hand,
 # curl --parallel (C, one thread, kept connections), when curl is
-# installed: what any client can do against that server.
+# installed: what any client can do against that server.  It also says how
+# much CPU the server spent per request while concviz's thread pool ran:
+# times a hundred, that is the time one GIL needs for each round.
 #
 # usage: tests/bench/bench_flags.sh BUILD_DIR [pyserver]
 # (with "pyserver", only that case)
@@ -73,6 +75,13 @@ ratio() { [ "$1" = n/a ] && echo "python3-aiohttp missing" || awk -v p="$1" -v o
 # ratio_of OURS THEIRS: "0.85x", the share of their time ours takes.
 ratio_of() { [ "$2" = n/a ] && echo "python3-aiohttp missing" || awk -v o="$1" -v p="$2" 'BEGIN { printf "%.2fx", o / p }'; }
 fmt() { [ "$1" = n/a ] && echo n/a || awk -v t="$1" 'BEGIN { printf "%.3fs", t }'; }
+# server_cpu_ms: the Python server's CPU time so far, user and system.
+server_cpu_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' \
+        "/proc/$PYSRV_PID/stat" 2>/dev/null || echo 0
+}
+# per_request BEFORE_MS AFTER_MS REQUESTS: "0.86 ms"
+per_request() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.2f ms", (b - a) / n }'; }
 # curl_line THREADPOOL ASYNC CURL: curl's time and concviz's share of it.
 curl_line() {
     [ "$3" = n/a ] && { echo "n/a (curl missing)"; return; }
@@ -124,8 +133,10 @@ pyserver_case() {
     [ -n "$port" ] || { echo "bench_flags: the Python server did not start" >&2; return 1; }
     local SAVED_URL=$URL
     URL="http://127.0.0.1:$port/flags"
-    local tp as pt pa cu i
+    local tp as pt pa cu i c0 c1
+    c0=$(server_cpu_ms)
     tp=$(concviz threadpool 100 -e)
+    c1=$(server_cpu_ms)
     as=$(concviz async 100 -e)
     pt=$(cpython bench_flags_threads.py 100 "${EVERY[@]}")
     pa=$(cpython bench_flags_asyncio.py 100 "${EVERY[@]}")
@@ -136,7 +147,8 @@ pyserver_case() {
         " async $(fmt "$as") (ideal $i, $(vs "$as" "$i"))" \
         " CPython threads $(fmt "$pt") (concviz/CPython $(ratio_of "$tp" "$pt"))" \
         " aiohttp $(fmt "$pa") (concviz/aiohttp $(ratio_of "$as" "$pa"))" \
-        " curl --parallel $(curl_line "$tp" "$as" "$cu")"
+        " curl --parallel $(curl_line "$tp" "$as" "$cu");" \
+        " the server's CPU (one GIL) per request: $(per_request "$c0" "$c1" 676)"
     kill "$PYSRV_PID" 2>/dev/null || true
     wait "$PYSRV_PID" 2>/dev/null || true
     PYSRV_PID=
