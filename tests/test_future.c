@@ -1,5 +1,9 @@
-/* Futures: states, cancel, result with timeouts, done callbacks. */
+/* Futures: states, cancel, result with timeouts (one of many blocked
+ * threads giving up), done callbacks, memory recycled between threads. */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "future.h"
@@ -138,6 +142,110 @@ static void test_result_blocks_until_done(void **state)
     cv_future_release(c.f);
 }
 
+typedef struct blocked {
+    cv_future *f;
+    double timeout;
+    int rc;
+    long long value;
+    pthread_t thread;
+} blocked;
+
+static void *block_on_result(void *arg)
+{
+    blocked *b = arg;
+    cv_result out = {0};
+    b->rc = cv_future_result(b->f, b->timeout, &out);
+    b->value = out.value;
+    return NULL;
+}
+
+/* Several threads blocked on one future: one gives up after its timeout,
+ * which must take only itself off the future; the others still hear the
+ * result. */
+static void test_many_blocked_one_times_out(void **state)
+{
+    (void)state;
+    cv_future *f = cv_future_new(NULL, "shared");
+    blocked forever[3], impatient = {.f = f, .timeout = 0.05};
+    for (int i = 0; i < 3; i++) {
+        forever[i] = (blocked){.f = f, .timeout = -1};
+        pthread_create(&forever[i].thread, NULL, block_on_result, &forever[i]);
+    }
+    pthread_create(&impatient.thread, NULL, block_on_result, &impatient);
+    pthread_join(impatient.thread, NULL);
+    assert_int_equal(impatient.rc, CV_ETIMEDOUT);
+    cv_future_set_running(f, 1);
+    cv_result r = {.value = 42};
+    cv_future_set_result(f, &r);
+    for (int i = 0; i < 3; i++) {
+        pthread_join(forever[i].thread, NULL);
+        assert_int_equal(forever[i].rc, CV_OK);
+        assert_int_equal(forever[i].value, 42);
+    }
+    cv_future_release(f);
+}
+
+/* Futures made on one thread and freed on another, over and over: their
+ * memory is recycled between threads, and no two live futures may share
+ * it (each keeps its own label and result). */
+#define HANDOFF 20000
+
+typedef struct handoff {
+    cv_future *_Atomic slots[64];
+} handoff;
+
+static void *free_handed(void *arg)
+{
+    handoff *h = arg;
+    for (int i = 0; i < HANDOFF; i++) {
+        cv_future *f;
+        while ((f = atomic_exchange(&h->slots[i % 64], NULL)) == NULL)
+            sched_yield();
+        cv_result out;
+        char want[32];
+        snprintf(want, sizeof want, "f%d", i);
+        if (cv_future_result(f, 0, &out) != CV_OK || out.value != i ||
+            strcmp(cv_future_label(f), want) != 0)
+            return f; /* the failure, told to the test's thread */
+        cv_future_release(f);
+    }
+    return NULL;
+}
+
+static void test_futures_freed_on_another_thread(void **state)
+{
+    (void)state;
+    handoff h = {0};
+    pthread_t t;
+    pthread_create(&t, NULL, free_handed, &h);
+    cv_future *kept[100];
+    for (int i = 0; i < HANDOFF; i++) {
+        char label[32];
+        snprintf(label, sizeof label, "f%d", i);
+        cv_future *f = cv_future_new(NULL, label);
+        cv_future_set_running(f, 1);
+        cv_result r = {.value = i};
+        cv_future_set_result(f, &r);
+        if (i < 100) {
+            /* Alive all along, while blocks go round. */
+            kept[i] = f;
+            cv_future_retain(f);
+        }
+        while (atomic_load(&h.slots[i % 64]) != NULL)
+            sched_yield();
+        atomic_store(&h.slots[i % 64], f);
+    }
+    void *bad;
+    pthread_join(t, &bad);
+    assert_null(bad);
+    for (int i = 0; i < 100; i++) {
+        cv_result out;
+        assert_int_equal(cv_future_result(kept[i], 0, &out), CV_OK);
+        assert_int_equal(out.value, i);
+        cv_future_release(kept[i]);
+    }
+}
+
 typedef struct cb_record {
     int calls;
     pthread_t thread;
@@ -189,6 +297,8 @@ int main(void)
         cmocka_unit_test(test_second_completion_is_invalid_state),
         cmocka_unit_test(test_result_timeout),
         cmocka_unit_test(test_result_blocks_until_done),
+        cmocka_unit_test(test_many_blocked_one_times_out),
+        cmocka_unit_test(test_futures_freed_on_another_thread),
         cmocka_unit_test(test_callback_after_done_runs_at_once),
         cmocka_unit_test(test_callback_runs_in_completing_thread),
     };

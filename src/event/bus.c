@@ -285,9 +285,9 @@ void cv_publish_log(cv_bus *bus, int side, const char *line)
     cv_publish(bus, &ev);
 }
 
-static uint64_t ticks_at(const cv_ring *ring, uint64_t i)
+static uint64_t ticks_at(cv_ring *ring, uint64_t i)
 {
-    return (uint64_t)ring->slots[i & ring->mask].t_ns;
+    return (uint64_t)cv_ring_slot(ring, i)->t_ns;
 }
 
 /* Moves a ring's cursor over written events stamped no later than cut;
@@ -414,9 +414,10 @@ static size_t drain_locked(cv_bus *bus)
     size_t moved = 0;
     while (len > 0) {
         drain_slot *best = &slots[heap[0]];
-        cv_event ev = best->ring->slots[best->pos & best->ring->mask];
+        cv_event *slot = cv_ring_slot(best->ring, best->pos);
+        cv_event ev = *slot;
         ev.t_ns = cv_clock_ticks_to_ns((uint64_t)ev.t_ns, bus->anchor) - bus->start_ns;
-        best->ring->slots[best->pos & best->ring->mask].text = NULL;
+        slot->text = NULL;
         best->pos++;
         if (best->pos < best->cursor)
             best->pos_ticks = ticks_at(best->ring, best->pos);

@@ -18,11 +18,14 @@
 typedef struct cv_bus cv_bus;
 
 /* Events each thread's ring holds before its producer must wait (a power
- * of two): 8 MiB of address space, backed only as a thread fills it.  A
- * submitter that publishes 100 000 events in a burst, on two cores shared
- * with nine other threads, may have to wait tens of milliseconds for the
- * drainer to run; a ring this size lets it go on meanwhile. */
-#define CV_BUS_DEFAULT_RING (1u << 17)
+ * of two).  A ring starts at CV_RING_SMALL events and grows to this size
+ * the first time it fills (ring.h): 2 MiB, one huge page, for a busy
+ * thread.  The drainer is kicked when a ring is half full, 16 384 events
+ * (5 ms of a submitter at full speed); a producer that still finds its
+ * ring full waits, and says so in a STALL event.  A bigger ring stalled
+ * less often, but a million futures wrote their events into fresh memory
+ * instead of memory used again, and fresh memory was the costlier. */
+#define CV_BUS_DEFAULT_RING (1u << 15)
 
 /* Creates a bus that drains into `log` (appending the header event, seq 0,
  * if the log is empty) and starts its drainer thread.  ring_capacity 0

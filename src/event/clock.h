@@ -23,10 +23,20 @@ int64_t cv_clock_mono_ns(void);
 /* Nanoseconds since the Unix epoch (CLOCK_REALTIME), for the trace header. */
 int64_t cv_clock_wall_ns(void);
 
-/* The raw counter that events are stamped with. */
+/* The raw counter that events are stamped with.  The fence keeps the
+ * counter from being read before the loads that come before it in the
+ * program: RDTSC alone may run ahead of them, so a thread that publishes
+ * because it saw another thread's write (a token passed on, a future
+ * done) could be stamped before the event that preceded that write, and
+ * the bus, which orders by stamp, would log the effect before its cause
+ * (test_bus's token relay caught it in 9 runs of 60 on main).  The
+ * kernel's own clock_gettime fences its RDTSC the same way.  It doubles
+ * the cost of a publish (bench_events: 11 ns to 22 ns here), the price of
+ * an order that holds. */
 static inline uint64_t cv_clock_ticks(void)
 {
 #ifdef CV_CLOCK_TSC
+    _mm_lfence();
     return __rdtsc();
 #else
     return (uint64_t)cv_clock_mono_ns();

@@ -1,6 +1,6 @@
 /*
- * Creating and freeing per-thread event rings (the ring itself, and why it
- * needs no lock, is described in ring.h).
+ * Creating, growing and freeing per-thread event rings (the ring itself,
+ * why it needs no lock and why it grows, is described in ring.h).
  */
 #include "ring.h"
 
@@ -8,35 +8,60 @@
 
 #include "hugemap.h"
 
+/* Slots come straight from mmap: page-aligned, so each 64-byte slot is one
+ * cache line (the producer writing a slot and the drainer reading the one
+ * before never share a line); zero-filled, so every mark starts as "not
+ * yet written"; and backed only as pages are first touched (MAP_NORESERVE:
+ * nor does it count against the commit limit). */
+static cv_event *map_slots(size_t n, bool huge)
+{
+    size_t bytes = n * sizeof(cv_event);
+    if (!huge) {
+        void *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        return mem == MAP_FAILED ? NULL : mem;
+    }
+    void *mem = cv_hugemap(bytes, 1);
+#ifdef MADV_HUGEPAGE
+    if (mem != NULL)
+        madvise(mem, bytes, MADV_HUGEPAGE); /* a hint: fine if refused */
+#endif
+    return mem;
+}
+
 cv_ring *cv_ring_create(size_t capacity_pow2, int16_t lane)
 {
     cv_ring *ring = aligned_alloc(64, sizeof *ring);
     if (ring == NULL)
         return NULL;
-    *ring = (cv_ring){.lane = lane, .mask = capacity_pow2 - 1};
-    /* Slots come straight from mmap: page-aligned, so each 64-byte slot is
-     * one cache line (the producer writing a slot and the drainer reading
-     * the one before never share a line); zero-filled, so every mark starts
-     * as "not yet written"; and backed only as pages are first touched, so
-     * a big ring that a quiet thread never fills costs address space only
-     * (MAP_NORESERVE: nor does it count against the commit limit). */
-    ring->bytes = capacity_pow2 * sizeof *ring->slots;
-    /* A ring that fills past its first huge page belongs to a busy thread
-     * (more than 32 768 events so far): back the rest with huge pages, so
-     * that a burst of 100 000 events costs three page faults instead of
-     * 1 500.  The first 2 MiB stay in small pages, because a thousand quiet
-     * threads (flags -m 1000) must not cost 2 MiB of memory each. */
-    char *mem = cv_hugemap(ring->bytes, 1);
-    if (mem == NULL) {
+    size_t small = capacity_pow2 < CV_RING_SMALL ? capacity_pow2 : CV_RING_SMALL;
+    *ring = (cv_ring){.lane = lane, .capacity = capacity_pow2, .small_mask = small - 1,
+                      .mask = small - 1, .cannot_grow = small == capacity_pow2};
+    atomic_init(&ring->grown_at, UINT64_MAX);
+    atomic_init(&ring->big, NULL);
+    ring->small = ring->slots = map_slots(small, false);
+    if (ring->small == NULL) {
         free(ring);
         return NULL;
     }
-#ifdef MADV_HUGEPAGE
-    if (ring->bytes > CV_HUGE_PAGE)
-        madvise(mem + CV_HUGE_PAGE, ring->bytes - CV_HUGE_PAGE, MADV_HUGEPAGE); /* a hint */
-#endif
-    ring->slots = (cv_event *)mem;
     return ring;
+}
+
+bool cv_ring__grow(cv_ring *ring)
+{
+    if (ring->cannot_grow)
+        return false;
+    /* Once only, whether it works or not. */
+    ring->cannot_grow = true;
+    cv_event *big = map_slots(ring->capacity, true);
+    if (big == NULL)
+        return false;
+    atomic_store_explicit(&ring->big, big, memory_order_relaxed);
+    /* Before any slot of the big ring is written: see ring.h. */
+    atomic_store_explicit(&ring->grown_at, ring->head, memory_order_release);
+    ring->slots = big;
+    ring->mask = ring->capacity - 1;
+    return true;
 }
 
 void cv_ring_destroy(cv_ring *ring)
@@ -47,6 +72,9 @@ void cv_ring_destroy(cv_ring *ring)
     cv_event *ev;
     for (uint64_t i = atomic_load(&ring->tail); (ev = cv_ring_peek(ring, i)) != NULL; i++)
         free(ev->text);
-    munmap(ring->slots, ring->bytes);
+    munmap(ring->small, (ring->small_mask + 1) * sizeof(cv_event));
+    cv_event *big = atomic_load(&ring->big);
+    if (big != NULL)
+        munmap(big, ring->capacity * sizeof(cv_event));
     free(ring);
 }

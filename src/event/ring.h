@@ -9,6 +9,23 @@
  * A full ring refuses the event and leaves the choice to the bus: by
  * default its producer waits for the drainer (and says so in an event of
  * its own), and in lossy mode it drops the event and counts the drop.
+ *
+ * A ring grows once.  It starts small (CV_RING_SMALL events, in ordinary
+ * pages), which is all that a quiet thread ever touches: a thousand
+ * download threads cost 64 KiB each at most.  The first time it fills, its
+ * thread is evidently busy, and the producer moves on to the full-size
+ * ring, in huge pages: two or three page faults where 4 KiB pages took
+ * five hundred, and memory that is used again as the ring wraps instead of
+ * fresh memory for every event.  (Fresh memory is what a stress run paid
+ * for most: on the test machine each 4 KiB page costs about 6 µs on first
+ * touch.)  Positions go on counting across the move: the ones below
+ * `grown_at` live in the small ring, the others in the big one, and the
+ * producer stores `grown_at` (release) before it writes any slot of the
+ * big ring, so that a consumer which sees a mark there also sees where
+ * the mark's slot is.  The consumer never has to wait for the move: a
+ * consumer that has not yet seen `grown_at` looks for the next position in
+ * the small ring, finds an older mark there, and takes it as not yet
+ * written until its next look.
  */
 #ifndef CV_RING_H
 #define CV_RING_H
@@ -21,19 +38,29 @@
 
 #include "event.h"
 
+/* Events in a ring before it first fills (its whole size if that is
+ * smaller): 64 KiB, sixteen small pages. */
+#define CV_RING_SMALL 1024
+
 typedef struct cv_ring {
     /* Read by both sides and not written after the ring is set up: a line
-     * that both caches can keep.  (When `mask` and `slots` shared a line
-     * with `tail`, every hand-back of slots by the consumer cost the
+     * that both caches can keep.  (When the slots and their mask shared a
+     * line with `tail`, every hand-back of slots by the consumer cost the
      * producer a cache miss on its next publish.) */
-    _Alignas(64) uint64_t mask;
-    cv_event *slots;
-    size_t bytes;
+    _Alignas(64) cv_event *small;
+    uint64_t small_mask;
+    size_t capacity; /* of the ring once grown (a power of two) */
     int16_t lane;         /* set when its thread attaches */
     struct cv_ring *next; /* the bus's list of rings */
-    /* Producer side. */
-    _Alignas(64) uint64_t head; /* private to the producer */
+    /* Written once, by the producer, when the ring grows (see the top). */
+    _Alignas(64) _Atomic uint64_t grown_at; /* UINT64_MAX until it grows */
+    cv_event *_Atomic big;
+    /* Producer side: the ring it writes now (small, then big). */
+    _Alignas(64) cv_event *slots;
+    uint64_t mask;
+    uint64_t head; /* private to the producer */
     uint64_t cached_tail;
+    bool cannot_grow; /* the big ring was refused: the small one is all */
     _Atomic uint64_t dropped; /* written by the producer only (lossy mode) */
     /* Consumer side. */
     _Alignas(64) _Atomic uint64_t tail;
@@ -43,6 +70,9 @@ typedef struct cv_ring {
 
 cv_ring *cv_ring_create(size_t capacity_pow2, int16_t lane);
 void cv_ring_destroy(cv_ring *ring);
+/* Producer, on a full small ring: moves on to the full-size one.  False
+ * when the ring has grown already, cannot, or the memory is refused. */
+bool cv_ring__grow(cv_ring *ring);
 
 /* Producer: writes *ev into the ring, stamped with `ticks` and `origin`.
  * Returns false, and leaves *ev (and its text) to the caller, when the
@@ -52,7 +82,7 @@ static inline bool cv_ring_push(cv_ring *ring, const cv_event *ev, uint64_t tick
     uint64_t head = ring->head;
     if (head - ring->cached_tail > ring->mask) {
         ring->cached_tail = atomic_load_explicit(&ring->tail, memory_order_acquire);
-        if (head - ring->cached_tail > ring->mask)
+        if (head - ring->cached_tail > ring->mask && !cv_ring__grow(ring))
             return false;
     }
     /* Field by field, each read exactly as wide as the caller wrote it.  A
@@ -102,10 +132,20 @@ static inline uint64_t cv_ring_used(cv_ring *ring)
     return ring->head - ring->cached_tail;
 }
 
+/* Consumer: the slot of position i, written or not. */
+static inline cv_event *cv_ring_slot(cv_ring *ring, uint64_t i)
+{
+    if (i >= atomic_load_explicit(&ring->grown_at, memory_order_acquire)) {
+        cv_event *big = atomic_load_explicit(&ring->big, memory_order_relaxed);
+        return &big[i & (ring->capacity - 1)];
+    }
+    return &ring->small[i & ring->small_mask];
+}
+
 /* Consumer: the event at position i if the producer has written it. */
 static inline cv_event *cv_ring_peek(cv_ring *ring, uint64_t i)
 {
-    cv_event *slot = &ring->slots[i & ring->mask];
+    cv_event *slot = cv_ring_slot(ring, i);
     return __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE) == i + 1 ? slot : NULL;
 }
 

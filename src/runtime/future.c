@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "future_mem.h"
 
 typedef struct callback {
     cv_done_fn fn;
@@ -27,29 +28,38 @@ typedef struct callback {
 typedef struct waiter_node {
     cv_waiter *waiter;
     struct waiter_node *next;
+    bool borrowed; /* a blocked result()'s, on its stack: not to be freed */
 } waiter_node;
 
+/* Kept small, because a stress run holds a million of them and each byte
+ * is a megabyte of fresh memory: no condition variable (a thread blocked in
+ * result() waits on its own, as a waiter), narrow state and lane, and the
+ * outcome compact (a cv_result is 200-odd bytes, mostly text that few
+ * calls use).  With the pool's queue node it fills 192 bytes. */
 struct cv_future {
     pthread_mutex_t mu;
-    pthread_cond_t cond;
     atomic_int refs;
-    int state;
-    int lane;
-    int sleepers; /* threads blocked in result(): broadcast only then */
+    int error;
+    int16_t lane;  /* as events carry it */
+    uint8_t state; /* enum cv_future_state; written with set_state */
+    bool pooled;   /* its memory came from cv_future__alloc's blocks */
     uint64_t id;
     cv_bus *bus;
-    /* The outcome, kept compact: a cv_result is 200-odd bytes, mostly text
-     * that few calls use, and a pool of 100 000 futures is that much memory
-     * to fault in. */
     long long value;
     void *data;
-    int error;
     char *text;    /* NULL when empty */
     char *message; /* NULL unless failed */
     callback *callbacks;
     waiter_node *waiters;
     char label[48];
 };
+
+/* The executor's bytes follow the future, aligned for pointers. */
+#define HEAD_BYTES ((sizeof(cv_future) + 7) & ~(size_t)7)
+
+/* A future and the pool's queue node (three pointers) share one block. */
+_Static_assert(HEAD_BYTES + 3 * sizeof(void *) <= CV_FUTURE_MEM_BLOCK,
+               "a pool's future fits one block");
 
 void cv_result_fail(cv_result *out, int error, const char *fmt, ...)
 {
@@ -67,19 +77,18 @@ cv_future *cv_future_new(cv_bus *bus, const char *label)
 
 cv_future *cv_future_new_extra(cv_bus *bus, const char *label, size_t extra, void **extra_out)
 {
-    /* The executor's bytes follow the future, suitably aligned. */
-    size_t head = (sizeof(cv_future) + 15) & ~(size_t)15;
-    cv_future *f = malloc(head + extra);
+    bool pooled;
+    cv_future *f = cv_future__alloc(HEAD_BYTES + extra, &pooled);
     if (f == NULL)
         return NULL;
     memset(f, 0, sizeof *f);
+    f->pooled = pooled;
     if (extra_out != NULL)
-        *extra_out = (char *)f + head;
+        *extra_out = (char *)f + HEAD_BYTES;
     pthread_mutex_init(&f->mu, NULL);
-    cv_clock_cond_init(&f->cond);
     atomic_init(&f->refs, 1);
-    f->state = CV_PENDING;
-    f->lane = CV_NO_LANE;
+    f->state = CV_PENDING; /* not shared yet */
+    f->lane = (int16_t)CV_NO_LANE;
     f->bus = bus;
     f->id = cv_bus_new_id(bus);
     /* A plain copy: this is on every submit's path, and snprintf is slow. */
@@ -89,6 +98,11 @@ cv_future *cv_future_new_extra(cv_bus *bus, const char *label, size_t extra, voi
     f->label[len] = '\0';
     cv_publish_future(bus, f->id, CV_PENDING, CV_NO_LANE, f->label, 0, 0);
     return f;
+}
+
+cv_future *cv_future_of_extra(void *extra)
+{
+    return (cv_future *)((char *)extra - HEAD_BYTES);
 }
 
 void cv_future_retain(cv_future *f)
@@ -115,8 +129,7 @@ void cv_future_release(cv_future *f)
     free(f->text);
     free(f->message);
     pthread_mutex_destroy(&f->mu);
-    pthread_cond_destroy(&f->cond);
-    free(f);
+    cv_future__free(f, f->pooled);
 }
 
 uint64_t cv_future_id(const cv_future *f)
@@ -134,12 +147,21 @@ const char *cv_future_label(const cv_future *f)
     return f->label;
 }
 
+/* The state is written under the mutex but read without it by
+ * cv_future_state (wait() asks it of every one of a million futures): an
+ * atomic store, so that such a read sees a whole value, and release order,
+ * so that a reader that sees a future done sees what made it so.  It is
+ * stored after the event that says so is published: a reader that sees
+ * the new state and publishes in turn must be stamped later, or the log
+ * would show the effect before its cause. */
+static void set_state(cv_future *f, int state)
+{
+    __atomic_store_n(&f->state, (uint8_t)state, __ATOMIC_RELEASE);
+}
+
 int cv_future_state(cv_future *f)
 {
-    pthread_mutex_lock(&f->mu);
-    int state = f->state;
-    pthread_mutex_unlock(&f->mu);
-    return state;
+    return __atomic_load_n(&f->state, __ATOMIC_ACQUIRE);
 }
 
 static bool is_done(int state)
@@ -167,14 +189,14 @@ bool cv_future_cancelled(cv_future *f)
  * can be freed at once; callbacks are taken out to run after the unlock. */
 static callback *notify_done(cv_future *f)
 {
-    if (f->sleepers > 0)
-        pthread_cond_broadcast(&f->cond);
     waiter_node *ws = f->waiters;
     f->waiters = NULL;
     while (ws != NULL) {
         waiter_node *next = ws->next;
+        bool borrowed = ws->borrowed;
         ws->waiter->notify(ws->waiter, f, f->state);
-        free(ws);
+        if (!borrowed)
+            free(ws);
         ws = next;
     }
     callback *cbs = f->callbacks;
@@ -211,10 +233,10 @@ bool cv_future_cancel(cv_future *f)
         pthread_mutex_unlock(&f->mu);
         return true;
     }
-    f->state = CV_CANCELLED;
     /* Published under the lock, as every state change is, so that the
      * events of one future are stamped in the order they happened. */
     cv_publish_future(f->bus, f->id, CV_CANCELLED, CV_NO_LANE, NULL, 0, 0);
+    set_state(f, CV_CANCELLED);
     callback *cbs = notify_done(f);
     pthread_mutex_unlock(&f->mu);
     run_callbacks(f, cbs);
@@ -228,9 +250,9 @@ bool cv_future_set_running(cv_future *f, int lane)
         pthread_mutex_unlock(&f->mu);
         return false;
     }
-    f->state = CV_RUNNING;
-    f->lane = lane;
+    f->lane = (int16_t)lane;
     cv_publish_future(f->bus, f->id, CV_RUNNING, lane, NULL, 0, 0);
+    set_state(f, CV_RUNNING);
     pthread_mutex_unlock(&f->mu);
     return true;
 }
@@ -249,12 +271,12 @@ int cv_future_set_result(cv_future *f, const cv_result *r)
     f->error = r->error;
     f->text = r->text[0] ? strdup(r->text) : NULL;
     f->message = r->error ? strdup(r->message) : NULL;
-    f->state = r->error ? CV_FAILED : CV_FINISHED;
     if (r->error)
         cv_publish_future(f->bus, f->id, CV_FAILED, f->lane, r->message, 0, r->error);
     else
         cv_publish_future(f->bus, f->id, CV_FINISHED, f->lane,
                           r->text[0] ? r->text : NULL, (uint64_t)r->value, r->code);
+    set_state(f, r->error ? CV_FAILED : CV_FINISHED);
     callback *cbs = notify_done(f);
     pthread_mutex_unlock(&f->mu);
     run_callbacks(f, cbs);
@@ -289,6 +311,32 @@ static int outcome(cv_future *f, cv_result *out)
     }
 }
 
+/* A thread blocked in result(): a waiter with a condition variable of its
+ * own, which it waits on with the future's mutex (the future tells its
+ * waiters under that mutex, so no wake-up is lost). */
+typedef struct sleeper {
+    cv_waiter base;
+    pthread_cond_t cond;
+} sleeper;
+
+static void wake_sleeper(cv_waiter *w, cv_future *f, int state)
+{
+    (void)f;
+    (void)state;
+    pthread_cond_signal(&((sleeper *)w)->cond);
+}
+
+/* Takes a borrowed node out of the list, if it is still there. */
+static void unlink_node(cv_future *f, waiter_node *node)
+{
+    for (waiter_node **p = &f->waiters; *p != NULL; p = &(*p)->next) {
+        if (*p == node) {
+            *p = node->next;
+            return;
+        }
+    }
+}
+
 int cv_future_result(cv_future *f, double timeout_s, cv_result *out)
 {
     pthread_mutex_lock(&f->mu);
@@ -299,15 +347,22 @@ int cv_future_result(cv_future *f, double timeout_s, cv_result *out)
         }
         struct timespec deadline = cv_clock_deadline(timeout_s);
         cv_publish_wait(f->bus, CV_WAIT_BLOCK, f->id, "result");
-        f->sleepers++;
+        sleeper me = {.base.notify = wake_sleeper};
+        cv_clock_cond_init(&me.cond);
+        waiter_node node = {.waiter = &me.base, .next = f->waiters, .borrowed = true};
+        f->waiters = &node;
         int rc = 0;
         while (!is_done(f->state) && rc != ETIMEDOUT) {
             if (timeout_s < 0)
-                pthread_cond_wait(&f->cond, &f->mu);
+                pthread_cond_wait(&me.cond, &f->mu);
             else
-                rc = pthread_cond_timedwait(&f->cond, &f->mu, &deadline);
+                rc = pthread_cond_timedwait(&me.cond, &f->mu, &deadline);
         }
-        f->sleepers--;
+        /* Done: the future took the node out as it told us.  Timed out:
+         * the node is ours to take out. */
+        if (!is_done(f->state))
+            unlink_node(f, &node);
+        pthread_cond_destroy(&me.cond);
         cv_publish_wait(f->bus, CV_WAIT_UNBLOCK, f->id, "result");
         if (!is_done(f->state)) {
             pthread_mutex_unlock(&f->mu);
@@ -347,7 +402,7 @@ bool cv_future_add_waiter(cv_future *f, cv_waiter *w)
     }
     waiter_node *node = malloc(sizeof *node);
     if (node != NULL) {
-        *node = (waiter_node){w, f->waiters};
+        *node = (waiter_node){.waiter = w, .next = f->waiters};
         f->waiters = node;
     }
     pthread_mutex_unlock(&f->mu);

@@ -42,8 +42,11 @@ typedef void (*cv_done_fn)(cv_future *f, void *arg);
 /* A new pending future with one reference, published as submitted. */
 cv_future *cv_future_new(cv_bus *bus, const char *label);
 /* The same, with `extra` bytes for the executor in the same allocation
- * (*extra_out points at them; they live as long as the future). */
+ * (*extra_out points at them, aligned for pointers and 64-bit numbers;
+ * they live as long as the future). */
 cv_future *cv_future_new_extra(cv_bus *bus, const char *label, size_t extra, void **extra_out);
+/* The future whose extra bytes start at `extra`. */
+cv_future *cv_future_of_extra(void *extra);
 void cv_future_retain(cv_future *f);
 void cv_future_release(cv_future *f);
 

@@ -46,9 +46,9 @@
 
 #include "clock.h"
 
+/* A queued call, in its future's own allocation (cv_future_of_extra). */
 typedef struct work {
     struct work *_Atomic next;
-    cv_future *future;
     cv_fn fn;
     void *arg;
 } work;
@@ -289,7 +289,8 @@ static void wait_for_work(cv_pool *pool, worker *self, bool *idle)
 
 static void run(cv_pool *pool, worker *self, work *w, bool *idle)
 {
-    if (cv_future_set_running(w->future, self->lane)) {
+    cv_future *f = cv_future_of_extra(w);
+    if (cv_future_set_running(f, self->lane)) {
         if (*idle) {
             cv_publish_thread(pool->bus, self->lane, CV_THREAD_BUSY, NULL);
             *idle = false;
@@ -300,12 +301,12 @@ static void run(cv_pool *pool, worker *self, work *w, bool *idle)
          * again as soon as it has the result knows this worker is coming. */
         atomic_fetch_add(&pool->returning, 1);
         atomic_fetch_sub(&pool->busy, 1);
-        cv_future_set_result(w->future, &r);
+        cv_future_set_result(f, &r);
     } else {
         atomic_fetch_add(&pool->returning, 1);
         atomic_fetch_sub(&pool->busy, 1);
     }
-    cv_future_release(w->future); /* w goes with it */
+    cv_future_release(f); /* w goes with it */
 }
 
 static bool needs_worker(cv_pool *pool);
@@ -367,8 +368,9 @@ static size_t cancel_queued(cv_pool *pool)
     size_t n = 0;
     work *w;
     while ((w = take(pool, false)) != NULL) {
-        cv_future_cancel(w->future);
-        cv_future_release(w->future); /* frees w too */
+        cv_future *f = cv_future_of_extra(w);
+        cv_future_cancel(f);
+        cv_future_release(f); /* frees w too */
         n++;
     }
     return n;
@@ -460,7 +462,6 @@ cv_future *cv_pool_submit(cv_pool *pool, const char *label, cv_fn fn, void *arg,
         return NULL;
     }
     cv_future_retain(f); /* one for the caller, one for the queue */
-    w->future = f;
     w->fn = fn;
     w->arg = arg;
     push(pool, w);

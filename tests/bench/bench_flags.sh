@@ -9,6 +9,12 @@
 # A third case does the same against a server we did not write: CPython's
 # http.server with HTTP/1.1 keep-alive and a 0.2 s delay
 # (bench_flags_pyserver.py), which sends headers and body separately.
+# There the server itself is the limit (one Python process, a thread per
+# connection, one GIL), so the case also times the leanest client at hand,
+# curl --parallel (C, one thread, kept connections), when curl is
+# installed: what any client can do against that server.  It also says how
+# much CPU the server spent per request while concviz's thread pool ran:
+# times a hundred, that is the time one GIL needs for each round.
 #
 # usage: tests/bench/bench_flags.sh BUILD_DIR [pyserver]
 # (with "pyserver", only that case)
@@ -69,6 +75,37 @@ ratio() { [ "$1" = n/a ] && echo "python3-aiohttp missing" || awk -v p="$1" -v o
 # ratio_of OURS THEIRS: "0.85x", the share of their time ours takes.
 ratio_of() { [ "$2" = n/a ] && echo "python3-aiohttp missing" || awk -v o="$1" -v p="$2" 'BEGIN { printf "%.2fx", o / p }'; }
 fmt() { [ "$1" = n/a ] && echo n/a || awk -v t="$1" 'BEGIN { printf "%.3fs", t }'; }
+# server_cpu_ms: the Python server's CPU time so far, user and system.
+server_cpu_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' \
+        "/proc/$PYSRV_PID/stat" 2>/dev/null || echo 0
+}
+# per_request BEFORE_MS AFTER_MS REQUESTS: "0.86 ms"
+per_request() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.2f ms", (b - a) / n }'; }
+# curl_line THREADPOOL ASYNC CURL: curl's time and concviz's share of it.
+curl_line() {
+    [ "$3" = n/a ] && { echo "n/a (curl missing)"; return; }
+    echo "$(fmt "$3") (the server's limit; concviz/curl threadpool" \
+        "$(ratio_of "$1" "$3"), async $(ratio_of "$2" "$3"))"
+}
+# curl_client CONCURRENCY CODES...: the seconds curl --parallel takes to
+# fetch the codes from $URL, or n/a without curl.  The process's start
+# (a few milliseconds) is counted too.
+curl_client() {
+    local req=$1 cfg=$TMP/curl.cfg cc t0 t1
+    shift
+    command -v curl >/dev/null || { echo n/a; return; }
+    : >"$cfg"
+    for cc in "$@"; do
+        cc=${cc,,}
+        printf 'url = "%s/%s/%s.gif"\noutput = "/dev/null"\n' "$URL" "$cc" "$cc" >>"$cfg"
+    done
+    t0=$(date +%s.%N)
+    curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max "$req" \
+        -K "$cfg" 2>/dev/null || true
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }'
+}
 
 POP20=(BD BR CD CN DE EG ET FR ID IN IR JP MX NG PH PK RU TR US VN)
 EVERY=()
@@ -96,17 +133,22 @@ pyserver_case() {
     [ -n "$port" ] || { echo "bench_flags: the Python server did not start" >&2; return 1; }
     local SAVED_URL=$URL
     URL="http://127.0.0.1:$port/flags"
-    local tp as pt pa i
+    local tp as pt pa cu i c0 c1
+    c0=$(server_cpu_ms)
     tp=$(concviz threadpool 100 -e)
+    c1=$(server_cpu_ms)
     as=$(concviz async 100 -e)
     pt=$(cpython bench_flags_threads.py 100 "${EVERY[@]}")
     pa=$(cpython bench_flags_asyncio.py 100 "${EVERY[@]}")
+    cu=$(curl_client 100 "${EVERY[@]}")
     i=$(ideal 676 100 "$pdelay")
     echo "flags 676 -m 100 @${pdelay}s from CPython http.server (HTTP/1.1 keep-alive):" \
         " threadpool $(fmt "$tp") (ideal $i, $(vs "$tp" "$i"))" \
         " async $(fmt "$as") (ideal $i, $(vs "$as" "$i"))" \
         " CPython threads $(fmt "$pt") (concviz/CPython $(ratio_of "$tp" "$pt"))" \
-        " aiohttp $(fmt "$pa") (concviz/aiohttp $(ratio_of "$as" "$pa"))"
+        " aiohttp $(fmt "$pa") (concviz/aiohttp $(ratio_of "$as" "$pa"))" \
+        " curl --parallel $(curl_line "$tp" "$as" "$cu");" \
+        " the server's CPU (one GIL) per request: $(per_request "$c0" "$c1" 676)"
     kill "$PYSRV_PID" 2>/dev/null || true
     wait "$PYSRV_PID" 2>/dev/null || true
     PYSRV_PID=

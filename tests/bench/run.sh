@@ -8,8 +8,9 @@ out=$("$BUILD/tests/bench/bench_futures")
 echo "$out" | grep -v '^concviz_us'
 ours=$(echo "$out" | sed -n 's/^concviz_us_per_future_events_on=//p')
 # A million futures through 32 workers: drops (0 unless --lossy), us per
-# future, context switches, stalls.
-"$BUILD/tests/bench/bench_stress" | grep -v '^stress_us='
+# future (the median of 3 runs, and the first run into fresh memory), CPU,
+# context switches, stalls.
+"$BUILD/tests/bench/bench_stress" | grep -v "^stress_us="
 py=$(python3 tests/bench/bench_futures.py | sed -n 's/^cpython_us_per_future=//p')
 python3 -c "import sys; o,p=float(sys.argv[1]),float(sys.argv[2]); print(f'futures: CPython ThreadPoolExecutor {p:.2f} us per no-op future; concviz (events on) is {p/o:.1f}x faster')" "$ours" "$py"
 if [ -x "$BUILD/tests/bench/bench_frame" ]; then "$BUILD/tests/bench/bench_frame" | grep -v '^frame_ms='; fi
