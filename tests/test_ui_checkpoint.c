@@ -45,7 +45,17 @@ static unsigned rnd(unsigned n)
 /* About `n` events of every kind.  Futures are mostly submitted, run and
  * finished in order, but some events come twice or out of order (a trace
  * may say anything), and a few ids are too large for the id table. */
+static cv_log *mixed_log_open(size_t n, uint64_t seed);
+
 static cv_log *mixed_log(size_t n, uint64_t seed)
+{
+    cv_log *log = mixed_log_open(n, seed);
+    cv_log_close(log);
+    return log;
+}
+
+/* The same, not closed: a replay's log while its trace is still read. */
+static cv_log *mixed_log_open(size_t n, uint64_t seed)
 {
     rng_state = seed;
     cv_log *log = cv_log_create();
@@ -118,7 +128,6 @@ static cv_log *mixed_log(size_t n, uint64_t seed)
         }
     }
     cv_log_publish(log);
-    cv_log_close(log);
     return log;
 }
 
@@ -480,6 +489,40 @@ static void test_seek_in_slices(void **state)
     cv_log_destroy(log);
 }
 
+/* A replay read behind the screen: the model starts on an open log, goes
+ * half way, and is sized for the whole log once it closes.  It keeps what
+ * it held, then reaches the end equal to a model built on the closed log,
+ * with its futures' array allocated once, at the size the log needs. */
+static void test_sized_once_the_log_is_whole(void **state)
+{
+    (void)state;
+    cv_log *log = mixed_log_open(20000, 11);
+    size_t n = cv_log_count(log);
+    cv_model a;
+    cv_model_init(&a, log);
+    assert_int_equal(cv_model_advance(&a, n / 2), 0);
+    cv_log_close(log);
+    cv_model_reserve_whole_log(&a);
+    cv_model b;
+    cv_model_init(&b, log);
+    cv_model_set_checkpoints(&b, (size_t)1 << 40, 0);
+    assert_int_equal(cv_model_advance(&b, n / 2), 0);
+    same_model(&a, &b);
+    size_t cap = a.capfuts;
+    assert_int_equal(cv_model_advance(&a, n), 0);
+    assert_int_equal(a.capfuts, cap); /* no growth on the way */
+    assert_true(a.nfuts <= cap && a.nfuts > n / 8);
+    cv_canvas ca, cb;
+    assert_int_equal(cv_canvas_init(&ca, 120, 40, false), 0);
+    assert_int_equal(cv_canvas_init(&cb, 120, 40, false), 0);
+    check_at(log, &a, n, &ca, &cb, true);
+    cv_canvas_free(&ca);
+    cv_canvas_free(&cb);
+    cv_model_free(&b);
+    cv_model_free(&a);
+    cv_log_destroy(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -488,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_step_back_everywhere),
         cmocka_unit_test(test_bench_log),
         cmocka_unit_test(test_seek_in_slices),
+        cmocka_unit_test(test_sized_once_the_log_is_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

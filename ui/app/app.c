@@ -196,6 +196,10 @@ static void loading_news(app *a, int64_t clock)
         return;
     a->loading = false;
     cv_log_set_waker(a->cfg->replay, NULL, NULL);
+    /* Now that the log is whole, its arrays are sized once, as for a
+     * trace read before the screen opened: a doubling array would copy
+     * itself in the frame that crossed a power of two. */
+    cv_model_reserve_whole_log(&a->model);
     if (status == CV_TRACE_ERROR || status == CV_TRACE_TRUNCATED) {
         snprintf(a->notice, sizeof a->notice, "%s: %.150s",
                  status == CV_TRACE_ERROR ? "trace refused, the rest not shown" : "warning", msg);

@@ -149,6 +149,12 @@ int cv_model_init(cv_model *m, const cv_log *log)
     return 0;
 }
 
+void cv_model_reserve_whole_log(cv_model *m)
+{
+    if (m->log != NULL && cv_log_closed(m->log))
+        reserve(m);
+}
+
 void cv_model_free(cv_model *m)
 {
     cv_model__checkpoints_free(m);

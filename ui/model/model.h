@@ -149,6 +149,10 @@ typedef struct cv_model {
 
 int cv_model_init(cv_model *m, const cv_log *log);
 void cv_model_free(cv_model *m);
+/* Sizes every array for the whole log once it is closed, keeping what the
+ * model holds: for a replay whose trace was read behind the screen, which
+ * cv_model_init saw open.  (For a log closed at init, init did it.) */
+void cv_model_reserve_whole_log(cv_model *m);
 /* Forgets everything applied (keeps the log, the memory and the
  * checkpoints, which stay true of the log). */
 void cv_model_reset(cv_model *m);
