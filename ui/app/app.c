@@ -96,6 +96,8 @@ typedef struct app {
     bool oom;           /* the model ran out of memory: no seek until a key */
     bool loading;       /* a replay's trace is still being read */
     int quit;           /* -1: keep going; else the exit status */
+    bool stepped;       /* the user paused or moved the playhead since the run began */
+    int asking;         /* 'q' or 'r' while "quit? y/n" waits for an answer; 0: none */
     char notice[192];   /* a one-off message for the header */
     int64_t notice_until;
     int64_t last_frame;
@@ -279,6 +281,8 @@ static void frame(app *a)
         .now_ns = now_ns, .span_ns = a->span,
         .speed = cv_log_meta_get(a->log)->speed,
         .mode = mode, .args = cv_log_meta_get(a->log)->args, .status = st, .total = count,
+        .paused = a->ph.mode == CV_PLAY_PAUSED,
+        .question = a->asking == 'q' ? "quit? y/n" : a->asking == 'r' ? "restart? y/n" : NULL,
     };
     cv_render(&a->canvas, &a->model, &o);
     cv_term__blit(&a->canvas);
@@ -293,19 +297,64 @@ static void notice(app *a, const char *text)
     a->notice_until = cv_clock_mono_ns() + 2000000000LL;
 }
 
+/* Whether q or r would throw away something the lecturer prepared: a
+ * live run that is paused or was stepped (a replay stays on disk, and a
+ * live run never touched quits at once, so a lecture ends fast). */
+static bool worth_asking(const app *a)
+{
+    return a->run != NULL && (a->stepped || a->ph.mode != CV_PLAY_LIVE);
+}
+
+static void restart(app *a)
+{
+    stop_run(a);
+    if (start_run(a) != 0) {
+        a->quit = 1;
+        return;
+    }
+    /* A run opened with --paused opens paused again. */
+    cv_playhead_init(&a->ph, a->cfg->paused);
+    a->stepped = false;
+    a->span = 0;
+}
+
+/* The answer to "quit? y/n" or "restart? y/n": y does it, any other key
+ * only cancels (it is not also taken as a command). */
+static void answer(app *a, int ch)
+{
+    int what = a->asking;
+    a->asking = 0;
+    if (ch != 'y' && ch != 'Y') {
+        notice(a, what == 'q' ? "not quitting" : "not restarting");
+        return;
+    }
+    if (what == 'q')
+        a->quit = 0;
+    else
+        restart(a);
+}
+
 static void key(app *a, int ch)
 {
     int64_t clock = cv_clock_mono_ns();
     a->oom = false; /* a seek out of memory stopped; a key tries again */
-    if (a->help && ch != CV_KEY_RESIZE) {
-        a->help = false; /* any key closes the help */
-        if (ch != 'q' && ch != 'Q')
-            return;
+    if (ch == CV_KEY_RESIZE)
+        return; /* the next frame takes the new size */
+    if (a->asking != 0) {
+        answer(a, ch);
+        return;
+    }
+    if (a->help) {
+        a->help = false; /* any key closes the help, q and Esc included */
+        return;
     }
     switch (ch) {
     case 'q':
     case 'Q':
-        a->quit = 0;
+        if (worth_asking(a))
+            a->asking = 'q';
+        else
+            a->quit = 0;
         break;
     case '?':
         a->help = true;
@@ -350,13 +399,10 @@ static void key(app *a, int ch)
             notice(a, "a replay cannot restart");
             break;
         }
-        stop_run(a);
-        if (start_run(a) != 0) {
-            a->quit = 1;
-            break;
-        }
-        cv_playhead_init(&a->ph, false);
-        a->span = 0;
+        if (worth_asking(a))
+            a->asking = 'r';
+        else
+            restart(a);
         break;
     case 12: /* Ctrl-L */
         cv_term__redraw();
@@ -364,6 +410,11 @@ static void key(app *a, int ch)
     default:
         break;
     }
+    /* A key that paused the run or moved the playhead off live (any of
+     * them, whatever the switch grows) made something a quit or restart
+     * would discard; End back to live does not undo that. */
+    if (a->ph.mode != CV_PLAY_LIVE && a->quit < 0)
+        a->stepped = true;
 }
 
 /* ---- set-up, loop, teardown -------------------------------------------- */

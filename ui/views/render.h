@@ -25,6 +25,8 @@ typedef struct cv_render_opts {
     const char *args;   /* the scenario's options, for the header */
     const char *status; /* an error or notice for the header, or NULL */
     size_t total;       /* events in the log, for "event i/N" */
+    bool paused;        /* the playhead stands still: space plays */
+    const char *question; /* a y/n question for the key line ("quit? y/n"), or NULL */
 } cv_render_opts;
 
 void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o);

@@ -21,9 +21,15 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         "->  n      next event          <-  p      previous event",
         "Home       first event         End        back to live / last",
         "+  -       playback rate when not live",
-        "r          restart the scenario (live runs)",
-        "?          this help           q  Ctrl-C  quit",
+        "r          restart the scenario (asks if paused or stepped)",
+        "?          this help           q  Ctrl-C  quit (q asks as r)",
     };
+    /* A replay cannot restart, so its help does not offer r. */
+    const char *shown[sizeof keys / sizeof keys[0]];
+    size_t nkeys = 0;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!(o->replay && keys[i][0] == 'r'))
+            shown[nkeys++] = keys[i];
     legend_item legend[] = {
         {{g->pending, ' ', ' '}, CV_ST_PENDING, "queued: submitted, waiting for a worker"},
         {{g->run_body, g->run_body, g->run_head}, CV_ST_RUNNING, "running on a worker"},
@@ -38,7 +44,6 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         {{g->pending, ' ', ' '}, CV_ST_SUSPENDED, "a task in flight, suspended at an await"},
         {{g->playhead, ' ', ' '}, CV_ST_PLAYHEAD, "the playhead: now"},
     };
-    size_t nkeys = sizeof keys / sizeof keys[0];
     size_t nleg = sizeof legend / sizeof legend[0];
     int w = 68, h = (int)(nkeys + nleg) + 4;
     if (w > c->cols - 2)
@@ -56,7 +61,7 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
     cv_canvas__text(c, x0 + 2, y0, x0 + w - 1, CV_ST_TITLE, " help: keys and legend (any key closes) ");
     int y = y0 + 1, end = x0 + w - 1;
     for (size_t i = 0; i < nkeys && y < y0 + h - 1; i++, y++)
-        cv_canvas__text(c, x0 + 2, y, end, CV_ST_HELP, keys[i]);
+        cv_canvas__text(c, x0 + 2, y, end, CV_ST_HELP, shown[i]);
     y++;
     for (size_t i = 0; i < nleg && y < y0 + h - 1; i++, y++) {
         for (int k = 0; k < 3; k++)

@@ -1,6 +1,9 @@
 /*
  * The key line, always on screen (as in tokio-console): the keys and what
- * they do, in words fitted to the width and to a replay.
+ * they do, in words fitted to the width, to a replay (no restart) and to
+ * the playhead (space plays while paused, pauses otherwise).  While the
+ * app asks a y/n question (quit or restart a paused run), the line is the
+ * question, so that it cannot be missed.
  */
 #include <string.h>
 
@@ -24,6 +27,11 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     const char *const (*set)[2] = r.w >= 92 ? wide : narrow;
     cv_canvas__fill(c, r.x, r.y, r.w, ' ', CV_ST_KEYLINE);
     int x = r.x + 1, end = r.x + r.w;
+    if (o->question != NULL) {
+        x = cv_canvas__printf(c, x, r.y, end, CV_ST_ERROR, " %s ", o->question);
+        cv_canvas__text(c, x + 1, r.y, end, CV_ST_KEYLINE, "y confirms, any other key cancels");
+        return;
+    }
     for (size_t i = 0; set[i][0] != NULL; i++) {
         const char *k = set[i][0], *what = set[i][1];
         if (o->replay && strcmp(k, "r") == 0)
@@ -34,6 +42,8 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
             k = "<-/p";
         else if (o->ascii && strncmp(k, "\xe2\x86\x92", 3) == 0)
             k = "->/n";
+        if (o->paused && strcmp(what, "pause") == 0)
+            what = "play";
         if (o->replay && strcmp(what, "live") == 0)
             what = "last";
         if (o->replay && strcmp(what, "first/live") == 0)
