@@ -89,6 +89,8 @@ wait_for '^main ' && wait_for 'q quit' && ok "the UI comes back after the resize
 T send-keys End
 wait_for 'LIVE' || fail "End did not go live"
 T send-keys q
+wait_for 'quit\? y/n' && ok "q on a stepped run asks first" || fail "q did not ask"
+T send-keys y
 restored "q" 0
 
 # 2. --paused opens at the first event; Ctrl-C quits.
@@ -127,6 +129,8 @@ if "$BIN" list | grep -q '^spinner '; then
     sleep 0.3
     screen | grep -q 'thread side' && ok "stepping keeps both panes" || fail "a step lost the panes"
     T send-keys q
+    wait_for 'quit\? y/n' || fail "q on the paused spinner did not ask"
+    T send-keys y
     restored "q after the spinner" 0
 else
     echo "skip: no spinner scenario in $BIN"
