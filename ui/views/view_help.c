@@ -21,8 +21,8 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         "->  n      next event          <-  p      previous event",
         "Home       first event         End        back to live / last",
         "+  -       playback rate when not live",
-        "r          restart the scenario (asks if paused or stepped)",
-        "?          this help           q  Ctrl-C  quit (q asks as r)",
+        "r          restart the scenario (live runs)",
+        "?          this help           q  Ctrl-C  quit",
     };
     /* A replay cannot restart, so its help does not offer r. */
     const char *shown[sizeof keys / sizeof keys[0]];
