@@ -136,6 +136,37 @@ enum cv_field_member {
     CV_FM_LANE, CV_FM_STATE, CV_FM_SIDE, CV_FM_FLAGS,
 };
 
+/* A field's member as the signed number a trace line holds, and back: the
+ * one mapping of enum cv_field_member to cv_event, for the writer and the
+ * reader alike (inline: the writer calls it for every field it writes). */
+static inline long long cv_field_member_get(const cv_event *ev, unsigned member)
+{
+    switch (member) {
+    case CV_FM_ID: return (long long)ev->id;
+    case CV_FM_REF: return (long long)ev->ref;
+    case CV_FM_CODE: return ev->code;
+    case CV_FM_LANE: return ev->lane;
+    case CV_FM_STATE: return ev->state;
+    case CV_FM_SIDE: return ev->side;
+    case CV_FM_FLAGS: return ev->flags;
+    default: return 0;
+    }
+}
+
+static inline void cv_field_member_set(cv_event *ev, unsigned member, long long v)
+{
+    switch (member) {
+    case CV_FM_ID: ev->id = (uint64_t)v; break;
+    case CV_FM_REF: ev->ref = (uint64_t)v; break;
+    case CV_FM_CODE: ev->code = (int32_t)v; break;
+    case CV_FM_LANE: ev->lane = (int16_t)v; break;
+    case CV_FM_STATE: ev->state = (uint16_t)v; break;
+    case CV_FM_SIDE: ev->side = (uint16_t)v; break;
+    case CV_FM_FLAGS: ev->flags = (uint16_t)v; break;
+    default: break;
+    }
+}
+
 /* The bit of a state in a field's mask. */
 #define CV_IN(state) (1u << (state))
 

@@ -491,21 +491,6 @@ static size_t fmt_ll(char out[24], long long v)
     return len;
 }
 
-/* Sets a member from the signed number a line holds. */
-static void member_set(cv_event *ev, unsigned member, long long v)
-{
-    switch (member) {
-    case CV_FM_ID: ev->id = (uint64_t)v; break;
-    case CV_FM_REF: ev->ref = (uint64_t)v; break;
-    case CV_FM_CODE: ev->code = (int32_t)v; break;
-    case CV_FM_LANE: ev->lane = (int16_t)v; break;
-    case CV_FM_STATE: ev->state = (uint16_t)v; break;
-    case CV_FM_SIDE: ev->side = (uint16_t)v; break;
-    case CV_FM_FLAGS: ev->flags = (uint16_t)v; break;
-    default: break;
-    }
-}
-
 static int read_state(cv_trace_reader *r, cv_event *ev)
 {
     const cv_tjson_member *m = get(r, K_STATE);
@@ -570,7 +555,7 @@ static int read_field(cv_trace_reader *r, const cv_kind_desc *d, size_t i, cv_ev
             return -1;
         if (got == 0 && f->required)
             return fail(r, "a %s line needs \"%s\"", d->name, f->key);
-        member_set(ev, f->member, n);
+        cv_field_member_set(ev, f->member, n);
         return 0;
     case CV_FT_TEXT:
     case CV_FT_LABEL:
@@ -584,7 +569,8 @@ static int read_field(cv_trace_reader *r, const cv_kind_desc *d, size_t i, cv_ev
             ev->side = (uint16_t)cv_side_from_name(str);
         return 0;
     case CV_FT_ROLE:
-        member_set(ev, f->member, str != NULL ? cv_role_from_name(str) : CV_ROLE_UNKNOWN);
+        cv_field_member_set(ev, f->member,
+                            str != NULL ? cv_role_from_name(str) : CV_ROLE_UNKNOWN);
         return 0;
     case CV_FT_RESULT: {
         /* A result that reads as its value is the value alone. */

@@ -251,21 +251,6 @@ static void put_header(line *l, const cv_log *log)
     put_int_field(l, "wall_ns", m->wall_start_ns);
 }
 
-/* A member as a signed number, as the trace writes it. */
-static long long member_get(const cv_event *ev, unsigned member)
-{
-    switch (member) {
-    case CV_FM_ID: return (long long)ev->id;
-    case CV_FM_REF: return (long long)ev->ref;
-    case CV_FM_CODE: return ev->code;
-    case CV_FM_LANE: return ev->lane;
-    case CV_FM_STATE: return ev->state;
-    case CV_FM_SIDE: return ev->side;
-    case CV_FM_FLAGS: return ev->flags;
-    default: return 0;
-    }
-}
-
 /* What the writer needs of each kind, read from its table once: for each
  * state, the fields its lines carry and whether one of them gives a label;
  * and the text around each field's value, `,"key":`, made once.  Walking
@@ -355,7 +340,7 @@ static inline void put_field_key(line *l, const cv_field *f, const key_piece *ke
 static void put_field(line *l, const cv_field *f, const key_piece *key,
                       const key_piece *state, const cv_event *ev, const cv_trace_labels *labels)
 {
-    long long n = member_get(ev, f->member);
+    long long n = cv_field_member_get(ev, f->member);
     const char *text = NULL;
     switch (f->type) {
     case CV_FT_INT:
