@@ -16,9 +16,11 @@
  * about a millisecond on the model; a seek that needs more (End from the
  * start of a million events) goes on a millisecond at a time, with the
  * keys read in between, and a frame at the usual pace shows how far it
- * got: nothing freezes, and the seek costs little more than the events.  cv_ui_main is the three
- * steps: set up (the run, the pipe, the signals, the terminal), the loop,
- * and the teardown, which every way out goes through.
+ * got: nothing freezes, and the seek costs little more than the events.
+ * cv_ui_main is the three steps: set up (the run, the pipe, the signals,
+ * the terminal), the loop, and the teardown, which every way out goes
+ * through.  What the keys do is in app_keys.c; the state the files share,
+ * in app_state.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +39,7 @@
 #include "terminal.h"
 #include "trace.h"
 #include "ui.h"
+#include "app_state.h"
 
 #define FRAME_NS (33 * 1000000LL)
 
@@ -85,26 +88,6 @@ static void on_log_batch(void *arg)
     }
 }
 
-typedef struct app {
-    const cv_ui_config *cfg;
-    cv_run *run;
-    const cv_log *log;
-    cv_model model;
-    cv_canvas canvas;
-    cv_playhead ph;
-    bool help, ascii;
-    bool oom;           /* the model ran out of memory: no seek until a key */
-    bool loading;       /* a replay's trace is still being read */
-    int quit;           /* -1: keep going; else the exit status */
-    bool stepped;       /* the user paused or moved the playhead since the run began */
-    int asking;         /* 'q' or 'r' while "quit? y/n" waits for an answer; 0: none */
-    char notice[192];   /* a one-off message for the header */
-    int64_t notice_until;
-    int64_t last_frame;
-    int64_t span;       /* the timeline's span; frozen while not live */
-    int pipe_r;
-    struct sigaction old_signals[4]; /* SIGINT, SIGTERM, SIGHUP, SIGALRM before us */
-} app;
 
 /* ---- the run ----------------------------------------------------------- */
 
@@ -283,29 +266,16 @@ static void frame(app *a)
         .mode = mode, .args = cv_log_meta_get(a->log)->args, .status = st, .total = count,
         .paused = a->ph.mode == CV_PLAY_PAUSED,
         .question = a->asking == 'q' ? "quit? y/n" : a->asking == 'r' ? "restart? y/n" : NULL,
+        .prompt = a->prompt.label, .prompt_text = a->prompt.text, .prompt_hint = a->prompt.hint,
+        .view = &a->view,
     };
     cv_render(&a->canvas, &a->model, &o);
     cv_term__blit(&a->canvas);
     a->last_frame = clock;
 }
 
-/* ---- input ------------------------------------------------------------- */
-
-static void notice(app *a, const char *text)
-{
-    snprintf(a->notice, sizeof a->notice, "%s", text);
-    a->notice_until = cv_clock_mono_ns() + 2000000000LL;
-}
-
-/* Whether q or r would throw away something the lecturer prepared: a
- * live run that is paused or was stepped (a replay stays on disk, and a
- * live run never touched quits at once, so a lecture ends fast). */
-static bool worth_asking(const app *a)
-{
-    return a->run != NULL && (a->stepped || a->ph.mode != CV_PLAY_LIVE);
-}
-
-static void restart(app *a)
+/* Throws the run away and starts it again. */
+void cv_app__restart(app *a)
 {
     stop_run(a);
     if (start_run(a) != 0) {
@@ -316,105 +286,6 @@ static void restart(app *a)
     cv_playhead_init(&a->ph, a->cfg->paused);
     a->stepped = false;
     a->span = 0;
-}
-
-/* The answer to "quit? y/n" or "restart? y/n": y does it, any other key
- * only cancels (it is not also taken as a command). */
-static void answer(app *a, int ch)
-{
-    int what = a->asking;
-    a->asking = 0;
-    if (ch != 'y' && ch != 'Y') {
-        notice(a, what == 'q' ? "not quitting" : "not restarting");
-        return;
-    }
-    if (what == 'q')
-        a->quit = 0;
-    else
-        restart(a);
-}
-
-static void key(app *a, int ch)
-{
-    int64_t clock = cv_clock_mono_ns();
-    a->oom = false; /* a seek out of memory stopped; a key tries again */
-    if (ch == CV_KEY_RESIZE)
-        return; /* the next frame takes the new size */
-    if (a->asking != 0) {
-        answer(a, ch);
-        return;
-    }
-    if (a->help) {
-        a->help = false; /* any key closes the help, q and Esc included */
-        return;
-    }
-    switch (ch) {
-    case 'q':
-    case 'Q':
-        if (worth_asking(a))
-            a->asking = 'q';
-        else
-            a->quit = 0;
-        break;
-    case '?':
-        a->help = true;
-        break;
-    case ' ':
-        if (a->ph.mode == CV_PLAY_PAUSED)
-            cv_playhead_play(&a->ph, clock);
-        else
-            cv_playhead_pause(&a->ph);
-        break;
-    case CV_KEY_RIGHT:
-    case 'n':
-    case 'l':
-        cv_playhead_step(&a->ph, a->log, 1);
-        break;
-    case CV_KEY_LEFT:
-    case 'p':
-    case 'h':
-        if (a->ph.mode == CV_PLAY_LIVE)
-            a->ph.pos = cv_log_count(a->log);
-        cv_playhead_step(&a->ph, a->log, -1);
-        break;
-    case CV_KEY_HOME:
-    case 'g':
-        cv_playhead_first(&a->ph, a->log);
-        break;
-    case CV_KEY_END:
-    case 'G':
-        cv_playhead_live(&a->ph);
-        break;
-    case '+':
-    case '=':
-    case '-':
-    case '_':
-        if (!cv_playhead_rate(&a->ph, ch == '+' || ch == '=' ? 1 : -1, clock))
-            notice(a, a->ph.mode == CV_PLAY_LIVE ? "the rate applies when paused or playing"
-                                                 : "that is the limit");
-        break;
-    case 'r':
-    case 'R':
-        if (a->cfg->replay != NULL) {
-            notice(a, "a replay cannot restart");
-            break;
-        }
-        if (worth_asking(a))
-            a->asking = 'r';
-        else
-            restart(a);
-        break;
-    case 12: /* Ctrl-L */
-        cv_term__redraw();
-        break;
-    default:
-        break;
-    }
-    /* A key that paused the run or moved the playhead off live (any of
-     * them, whatever the switch grows) made something a quit or restart
-     * would discard; End back to live does not undo that. */
-    if (a->ph.mode != CV_PLAY_LIVE && a->quit < 0)
-        a->stepped = true;
 }
 
 /* ---- set-up, loop, teardown -------------------------------------------- */
@@ -527,7 +398,7 @@ static int run_loop(app *a)
             dirty = true;
         int ch;
         while (a->quit < 0 && (ch = cv_term__key()) != CV_KEY_NONE) {
-            key(a, ch);
+            cv_app__key(a, ch);
             dirty = true;
         }
         if (fds[0].revents & (POLLHUP | POLLERR))

@@ -184,6 +184,13 @@ int cv_term__key(void)
     case KEY_RIGHT: return CV_KEY_RIGHT;
     case KEY_HOME: return CV_KEY_HOME;
     case KEY_END: return CV_KEY_END;
+    case KEY_UP: return CV_KEY_UP;
+    case KEY_DOWN: return CV_KEY_DOWN;
+    case KEY_PPAGE: return CV_KEY_PGUP;
+    case KEY_NPAGE: return CV_KEY_PGDN;
+    case KEY_BACKSPACE: return CV_KEY_BACKSPACE;
+    case KEY_ENTER: return CV_KEY_ENTER;
+    case KEY_BTAB: return CV_KEY_BTAB;
     default: return ch >= KEY_MIN ? CV_KEY_OTHER : ch;
     }
 }

@@ -23,6 +23,13 @@ enum {
     CV_KEY_RIGHT,
     CV_KEY_HOME,
     CV_KEY_END,
+    CV_KEY_UP,
+    CV_KEY_DOWN,
+    CV_KEY_PGUP,
+    CV_KEY_PGDN,
+    CV_KEY_BACKSPACE,
+    CV_KEY_ENTER,              /* the keypad's Enter (Return is '\r') */
+    CV_KEY_BTAB,               /* Shift-Tab (Tab is '\t') */
     CV_KEY_OTHER,              /* a function key without a use here */
 };
 

@@ -103,6 +103,16 @@ void cv_playhead_first(cv_playhead *p, const cv_log *log)
     p->t_ns = time_of(log, p->pos);
 }
 
+void cv_playhead_goto(cv_playhead *p, const cv_log *log, size_t pos)
+{
+    size_t count = cv_log_count(log);
+    p->mode = CV_PLAY_PAUSED;
+    p->pos = pos > count ? count : pos;
+    if (p->pos == 0 && count > 0)
+        p->pos = 1;
+    p->t_ns = time_of(log, p->pos);
+}
+
 void cv_playhead_live(cv_playhead *p)
 {
     p->mode = CV_PLAY_LIVE;

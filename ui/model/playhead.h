@@ -41,6 +41,8 @@ void cv_playhead_play(cv_playhead *p, int64_t clock_ns);
 /* Pauses, then moves by delta events (never before the first). */
 void cv_playhead_step(cv_playhead *p, const cv_log *log, long delta);
 void cv_playhead_first(cv_playhead *p, const cv_log *log);
+/* Pauses showing the first `pos` events (clamped to [1, count]). */
+void cv_playhead_goto(cv_playhead *p, const cv_log *log, size_t pos);
 void cv_playhead_live(cv_playhead *p);
 /* Faster (+1) or slower (-1); false if live (no rate applies) or at a limit. */
 bool cv_playhead_rate(cv_playhead *p, int dir, int64_t clock_ns);

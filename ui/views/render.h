@@ -14,6 +14,13 @@
 #include "canvas.h"
 #include "model.h"
 
+/* What the user chose to see beyond the playhead (zoom, scroll, focus,
+ * an open card...): kept by the front end across frames, read by the
+ * panes.  All zero is the default view, which tests and screenshots use. */
+typedef struct cv_view {
+    int unused_; /* the first fields come with the keys that set them */
+} cv_view;
+
 typedef struct cv_render_opts {
     bool ascii;
     bool help;          /* draw the help box over the screen */
@@ -27,6 +34,9 @@ typedef struct cv_render_opts {
     size_t total;       /* events in the log, for "event i/N" */
     bool paused;        /* the playhead stands still: space plays */
     const char *question; /* a y/n question for the key line ("quit? y/n"), or NULL */
+    /* A line being typed at the key line: "go to: 12" and a hint. */
+    const char *prompt, *prompt_text, *prompt_hint;
+    const cv_view *view;  /* NULL: the default view */
 } cv_render_opts;
 
 void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o);

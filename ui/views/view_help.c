@@ -20,6 +20,7 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         "space      pause / play from here (the run keeps recording)",
         "->  n      next event          <-  p      previous event",
         "Home       first event         End        back to live / last",
+        "g          go to an event number (120) or a time (1.5s)",
         "+  -       playback rate when not live",
         "r          restart the scenario (live runs)",
         "?          this help           q  Ctrl-C  quit",

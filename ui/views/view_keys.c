@@ -3,7 +3,8 @@
  * they do, in words fitted to the width, to a replay (no restart) and to
  * the playhead (space plays while paused, pauses otherwise).  While the
  * app asks a y/n question (quit or restart a paused run), the line is the
- * question, so that it cannot be missed.
+ * question, so that it cannot be missed; while a prompt reads a line
+ * (`g`: go to), the line is the prompt and the text typed so far.
  */
 #include <string.h>
 
@@ -30,6 +31,14 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     if (o->question != NULL) {
         x = cv_canvas__printf(c, x, r.y, end, CV_ST_ERROR, " %s ", o->question);
         cv_canvas__text(c, x + 1, r.y, end, CV_ST_KEYLINE, "y confirms, any other key cancels");
+        return;
+    }
+    if (o->prompt != NULL) {
+        x = cv_canvas__printf(c, x, r.y, end, CV_ST_KEY, " %s: ", o->prompt);
+        x = cv_canvas__printf(c, x, r.y, end, CV_ST_KEYLINE, "%s", o->prompt_text);
+        cv_canvas__put(c, x, r.y, '_', CV_ST_KEY);
+        cv_canvas__printf(c, x + 2, r.y, end, CV_ST_KEYLINE, "%s; Enter goes, Esc cancels",
+                          o->prompt_hint ? o->prompt_hint : "");
         return;
     }
     for (size_t i = 0; set[i][0] != NULL; i++) {
