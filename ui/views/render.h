@@ -14,11 +14,23 @@
 #include "canvas.h"
 #include "model.h"
 
+/* The panes that Tab moves the focus between, and j/k scroll. */
+enum cv_view_focus { CV_FOCUS_LANES, CV_FOCUS_TABLE, CV_FOCUS_CONSOLE, CV_FOCUS_COUNT };
+
 /* What the user chose to see beyond the playhead (zoom, scroll, focus,
  * an open card...): kept by the front end across frames, read by the
  * panes.  All zero is the default view, which tests and screenshots use. */
 typedef struct cv_view {
-    int unused_; /* the first fields come with the keys that set them */
+    int focus;                    /* enum cv_view_focus */
+    /* A pane the user scrolled is pinned and shows rows from top[pane];
+     * otherwise it follows the playhead, so what the caption names is on
+     * screen.  A pane clamps top to its rows when it draws. */
+    int top[CV_FOCUS_COUNT];
+    bool pinned[CV_FOCUS_COUNT];
+    /* The lane and the future (or task) the user selected, as lane + 1
+     * and id; 0: none, and the playhead's event is the selection. */
+    int sel_lane1;
+    uint64_t sel_future;
 } cv_view;
 
 typedef struct cv_render_opts {
