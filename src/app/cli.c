@@ -27,6 +27,8 @@ const cv_opt_spec cv_cli_common_options[] = {
      .def = "1", .metavar = "F", .help = "run F times faster: every demo sleep is divided by F"},
     {.name = "lossy", .type = CV_OPT_FLAG,
      .help = "drop events when a thread's ring is full instead of making it wait (drops are counted)"},
+    {.name = "marks", .quiet = true, .type = CV_OPT_STR, .metavar = "FILE",
+     .help = "load bookmarks from FILE and save new ones (m) there; a live run places them by demo time"},
     {.name = "paused", .quiet = true, .type = CV_OPT_FLAG, .help = "open the UI paused at the first event"},
     {.name = "ascii", .quiet = true, .type = CV_OPT_FLAG, .help = "draw with ASCII only, for terminals without Unicode"},
     {.name = "no-color", .quiet = true, .type = CV_OPT_FLAG, .help = "no colours (also when NO_COLOR is set)"},
@@ -41,6 +43,8 @@ const cv_opt_spec cv_cli_common_options[] = {
 };
 
 const cv_opt_spec cv_cli_replay_options[] = {
+    {.name = "marks", .type = CV_OPT_STR, .metavar = "FILE",
+     .help = "load bookmarks from FILE (the replay opens at the first) and save new ones there"},
     {.name = "ascii", .type = CV_OPT_FLAG, .help = "draw with ASCII only"},
     {.name = "no-color", .type = CV_OPT_FLAG, .help = "no colours"},
     {.name = "screenshot", .type = CV_OPT_STR, .metavar = "FILE",
@@ -77,6 +81,8 @@ const cv_cli_key cv_cli_keys[] = {
     {"Home", "first event"},
     {"End", "back to live, or to the last event of a replay"},
     {"+, -", "playback rate when not live"},
+    {"m", "mark the playhead, with a short text (--marks FILE keeps marks)"},
+    {"', \"", "next mark, previous mark"},
     {"r", "restart the scenario (live runs)"},
     {"?", "help and legend"},
     {"q, Ctrl-C", "quit"},

@@ -19,6 +19,7 @@
 #include "scenarios.h"
 #include "serve_flags.h"
 #include "trace.h"
+#include "trace_marks.h"
 #ifdef CV_HAVE_UI
 #include "snapshot.h"
 #include "ui.h"
@@ -102,6 +103,17 @@ static int check_screenshot(const cv_opts *opts, struct shot *shot, const char *
     return 0;
 }
 
+/* --marks FILE, read before anything runs: a bad file is refused with
+ * its line number, and a missing one is a new sidecar. */
+static int load_marks(const cv_opts *opts, cv_marks *marks, const char *who)
+{
+    const char *path = cv_opts_str(opts, "marks");
+    char err[320];
+    if (path != NULL && cv_marks_load(marks, path, err, sizeof err) != 0)
+        return usage_error(who, err, NULL);
+    return 0;
+}
+
 /* The events read before the UI opens on a long trace: a few
  * milliseconds of reading, and a whole short trace, so that a trace refused
  * early never reaches the screen. */
@@ -123,6 +135,9 @@ static int replay_main(int argc, char **argv)
         return usage_error("replay", "needs the trace FILE to open", "(usage: concviz replay FILE)");
     struct shot shot;
     if (check_screenshot(&opts, &shot, "replay", "(see: concviz replay --help)") != 0)
+        return CV_EXIT_USAGE;
+    static cv_marks marks;
+    if (load_marks(&opts, &marks, "replay") != 0)
         return CV_EXIT_USAGE;
     cv_log *log = cv_log_create();
     bool interactive = false;
@@ -175,6 +190,7 @@ static int replay_main(int argc, char **argv)
     }
     if (isatty(STDOUT_FILENO)) {
         cv_ui_config cfg = {.replay = log, .replay_path = opts.pos[0], .paused = true,
+                            .marks_path = cv_opts_str(&opts, "marks"), .marks = &marks,
                             .ascii = cv_opts_flag(&opts, "ascii"),
                             .color = !cv_opts_flag(&opts, "no-color") && getenv("NO_COLOR") == NULL,
                             .speed = cv_log_meta_get(log)->speed};
@@ -287,6 +303,9 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
     struct shot shot;
     if (check_screenshot(&opts, &shot, sc->name, hint) != 0)
         return CV_EXIT_USAGE;
+    static cv_marks marks;
+    if (load_marks(&opts, &marks, sc->name) != 0)
+        return CV_EXIT_USAGE;
 
     double speed = cv_opts_num(&opts, "speed");
     char args[256];
@@ -304,6 +323,7 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
             cv_trace_file_abort(&trace);
         cv_ui_config cfg = {.scenario = sc, .opts = &opts, .speed = speed, .args = args,
                             .trace_path = trace_path, .paused = cv_opts_flag(&opts, "paused"),
+                            .marks_path = cv_opts_str(&opts, "marks"), .marks = &marks,
                             .ascii = cv_opts_flag(&opts, "ascii"),
                             .color = !cv_opts_flag(&opts, "no-color") && getenv("NO_COLOR") == NULL};
         return cv_ui_main(&cfg);

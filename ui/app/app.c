@@ -259,6 +259,7 @@ static void frame(app *a)
     int64_t now_ns = a->ph.t_ns;
     if (behind)
         now_ns = a->model.upto ? cv_log_at(a->log, a->model.upto - 1)->t_ns : 0;
+    a->view.mark = cv_app__mark_here(a);
     cv_render_opts o = {
         .ascii = a->ascii, .help = a->help, .replay = a->cfg->replay != NULL,
         .now_ns = now_ns, .span_ns = a->span,
@@ -329,6 +330,11 @@ static int set_up(app *a)
         return 1;
     }
     cv_playhead_init(&a->ph, cfg->paused || cfg->replay != NULL);
+    if (cfg->marks != NULL)
+        a->marks = *cfg->marks;
+    /* A replay with marks opens at the first, where the lecture starts. */
+    if (cfg->replay != NULL)
+        cv_app__marks_first(a);
     char err[160];
     if (cv_term__init(cfg->color, err, sizeof err) != 0) {
         fprintf(stderr, "concviz: %s\n", err);

@@ -127,6 +127,11 @@ void cv_app__key(app *a, int ch)
     case 'g':
         cv_app__prompt_open(a, "go to", "an event number (120) or a time (1.5s)", go_to);
         break;
+    case 'm':
+    case '\'':
+    case '"':
+        cv_app__marks_key(a, ch);
+        break;
     case CV_KEY_END:
     case 'G':
         cv_playhead_live(&a->ph);

@@ -25,7 +25,7 @@ void cv_app__prompt_key(app *a, int ch)
     if (ch == '\r' || ch == '\n' || ch == CV_KEY_ENTER) {
         cv_app_prompt done = *p;
         p->label = NULL;
-        if (done.len > 0)
+        if (done.len > 0 || done.empty_ok)
             done.done(a, done.text);
         return;
     }

@@ -13,6 +13,7 @@
 
 #include "playhead.h"
 #include "render.h"
+#include "trace_marks.h"
 #include "ui.h"
 
 struct app;
@@ -25,6 +26,7 @@ typedef struct cv_app_prompt {
     char text[64];
     size_t len;
     void (*done)(struct app *a, const char *text);
+    bool empty_ok;      /* Enter with no text still calls done (with "") */
 } cv_app_prompt;
 
 typedef struct app {
@@ -36,6 +38,7 @@ typedef struct app {
     cv_playhead ph;
     cv_view view;       /* what the user chose to see, beyond the playhead */
     cv_app_prompt prompt;
+    cv_marks marks;     /* the lecturer's bookmarks (app_marks.c) */
     bool help, ascii;
     bool oom;           /* the model ran out of memory: no seek until a key */
     bool loading;       /* a replay's trace is still being read */
@@ -56,6 +59,12 @@ void cv_app__restart(app *a);
 void cv_app__key(app *a, int ch);
 /* A message in the header for two seconds. */
 void cv_app__notice(app *a, const char *text);
+/* app_marks.c: m, ' and " (mark, next mark, previous mark). */
+void cv_app__marks_key(app *a, int ch);
+/* Pauses at the first mark, if any (a replay opens there). */
+void cv_app__marks_first(app *a);
+/* The text of the mark the playhead stands on, or NULL. */
+const char *cv_app__mark_here(const app *a);
 /* app_prompt.c: opens a prompt; keys go to it until Enter or Esc. */
 void cv_app__prompt_open(app *a, const char *label, const char *hint,
                          void (*done)(app *a, const char *text));

@@ -12,6 +12,7 @@
 #include "opts.h"
 #include "run.h"
 #include "trace.h"
+#include "trace_marks.h"
 
 typedef struct cv_ui_config {
     const cv_scenario *scenario; /* NULL when replaying */
@@ -25,6 +26,8 @@ typedef struct cv_ui_config {
      * if the reader refuses a line on the way. */
     cv_trace_loader *replay_loader;
     const char *trace_path;      /* --trace FILE, or NULL */
+    const char *marks_path;      /* --marks FILE: new marks are saved there; NULL: kept in memory */
+    const cv_marks *marks;       /* marks loaded from it (NULL: none) */
     bool paused;                 /* --paused: open paused at the first event */
     bool ascii;                  /* --ascii: no Unicode glyphs */
     bool color;                  /* false for --no-color or NO_COLOR */

@@ -31,6 +31,9 @@ typedef struct cv_view {
      * and id; 0: none, and the playhead's event is the selection. */
     int sel_lane1;
     uint64_t sel_future;
+    /* Marks (helper D): the text of the mark the playhead stands on, for
+     * the header; NULL: none. */
+    const char *mark;
 } cv_view;
 
 typedef struct cv_render_opts {

@@ -1,6 +1,7 @@
 /*
  * The header: what runs, the clock in demo time (and real time when the
- * run is sped up), the mode, the event counter, trouble, the options.
+ * run is sped up), the mode, the mark the playhead stands on, the event
+ * counter, trouble, the options.
  */
 #include <stdio.h>
 
@@ -27,6 +28,8 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     else
         x = cv_canvas__printf(c, x + 2, r.y, end, CV_ST_HEADER, "t %s", t);
     x = cv_canvas__printf(c, x + 2, r.y, end, CV_ST_BADGE, " %s ", o->mode ? o->mode : "PAUSED");
+    if (o->view != NULL && o->view->mark != NULL)
+        x = cv_canvas__printf(c, x + 2, r.y, end, CV_ST_BADGE, " '%s' ", o->view->mark);
     if (m->upto > 0)
         x = cv_canvas__printf(c, x + 2, r.y, end, CV_ST_HEADER, "event %zu/%zu", m->upto - 1,
                              o->total > m->upto ? o->total - 1 : m->upto - 1);

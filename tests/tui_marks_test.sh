@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# End-to-end test of bookmarks: drives the real binary in a private tmux
+# server.  On a paused live run, m with a text marks the playhead and the
+# header shows the text; Enter alone gives a numbered mark; ' and " jump
+# between marks; --marks FILE receives every mark at once, so quitting
+# with q keeps them; a replay with --marks opens at the first mark; a bad
+# marks file is refused with its line number (exit 2).
+#
+# usage: bash tests/tui_marks_test.sh /path/to/concviz
+set -u
+BIN=${1:?usage: tui_marks_test.sh /path/to/concviz}
+SOCK=cvmarks$$
+TMP=$(mktemp -d)
+T() { tmux -L "$SOCK" "$@"; }
+cleanup() { T kill-server 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
+FAILS=0
+fail() { echo "FAIL: $*"; echo "--- screen:"; T capture-pane -p; echo "---"; FAILS=$((FAILS + 1)); }
+ok() { echo "ok: $*"; }
+wait_for() {
+    local deadline=$((SECONDS + ${2:-8}))
+    while [ $SECONDS -le $deadline ]; do
+        T capture-pane -p | grep -Eq -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+screen() { T capture-pane -p; }
+header() { screen | sed -n 1p; }
+event_no() { header | grep -Eo 'event [0-9]+' | grep -Eo '[0-9]+'; }
+
+# 0. A bad marks file: one line on stderr naming the line, exit 2.
+printf '# marks\n3\t0.1\tok\nnot a mark\n' > "$TMP/bad.marks"
+out=$("$BIN" loiter --headless --count 1 --marks "$TMP/bad.marks" 2>&1 >/dev/null)
+st=$?
+[ $st = 2 ] && echo "$out" | grep -q "bad.marks:3:" && [ "$(echo "$out" | wc -l)" = 1 ] &&
+    ok "a bad marks file is refused with its line number" || fail "bad marks file: status $st, said: $out"
+
+SAN=""
+for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
+    [ -n "${!v:-}" ] && SAN="$SAN $v='${!v}'"
+done
+T new-session -d -x 120 -y 40 -s ui "env -i PATH=$PATH TERM=tmux-256color HOME=$TMP LANG=C.UTF-8 $SAN PS1='PROMPT\$ ' bash --norc --noprofile"
+T set-option -g status off
+wait_for 'PROMPT\$' || fail "the shell did not start"
+
+# 1. A paused live run: step, mark with a text, step on, mark with Enter alone.
+M="$TMP/run.marks"
+T send-keys "$BIN loiter --count 4 --speed 4 --paused --trace $TMP/run.jsonl --marks $M; echo status=\$?" Enter
+wait_for 'PAUSED' || fail "the run did not open paused"
+T send-keys n n n
+sleep 0.3
+first=$(event_no)
+T send-keys m
+wait_for ' mark: ' || fail "m opened no prompt"
+T send-keys -l 'pool full'
+T send-keys Enter
+wait_for "'pool full'" && ok "m marks the playhead and the header shows the text" || fail "no mark text in the header"
+[ -s "$M" ] && grep -q "^$first	[0-9.]*	pool full\$" "$M" && ok "the mark is saved at once" ||
+    fail "marks file: $(cat "$M" 2>/dev/null)"
+T send-keys n n n n n
+sleep 0.3
+second=$(event_no)
+header | grep -q "'pool full'" && fail "the mark text stays after stepping off it"
+T send-keys m
+wait_for ' mark: ' || fail "m opened no prompt (2)"
+T send-keys Enter
+wait_for "'mark 2'" && ok "Enter alone gives a numbered mark" || fail "no default mark text"
+
+# 2. ' and " jump between the marks (round the ends).
+T send-keys "'"
+wait_for "'pool full'" && [ "$(event_no)" = "$first" ] && ok "' goes round to the first mark" ||
+    fail "' did not jump to event $first"
+T send-keys "'"
+wait_for "'mark 2'" && [ "$(event_no)" = "$second" ] && ok "' goes to the next mark" ||
+    fail "' did not jump to event $second"
+T send-keys '"'
+wait_for "'pool full'" && ok "\" goes to the previous mark" || fail "\" did not go back"
+
+# 3. q after marking asks, y quits; the marks are on disk.
+T send-keys q
+wait_for 'quit\? y/n' || fail "q did not ask"
+T send-keys y
+wait_for 'status=0' 15 && ok "q y quits after marking" || fail "no clean exit"
+[ "$(grep -vc '^#' "$M")" = 2 ] && ok "both marks are in the file after quitting" || fail "marks file: $(cat "$M")"
+T send-keys clear Enter
+sleep 0.2
+
+# 4. A replay with --marks opens paused at the first mark.
+if [ -s "$TMP/run.jsonl" ]; then
+    T send-keys "$BIN replay $TMP/run.jsonl --marks $M; echo status=\$?" Enter
+    wait_for "'pool full'" && [ "$(event_no)" = "$first" ] && header | grep -q PAUSED &&
+        ok "a replay opens paused at the first mark" || fail "the replay did not open at event $first"
+    T send-keys q
+    wait_for 'status=0' 10 || fail "the replay did not quit"
+else
+    fail "the run wrote no trace"
+fi
+
+[ $FAILS = 0 ] && echo "all marks checks passed"
+exit $((FAILS > 0))
