@@ -8,8 +8,9 @@
 #
 # Live runs are not deterministic (real threads, real sleeps), so traces are
 # recorded only when asked: --record runs the scenarios again and replaces
-# the traces.  Loiter runs at --speed 10, so demo time 1.05 s is --at 0.105
-# (real seconds); files are named by demo time, the time a reader thinks in.
+# the traces.  --at counts demo seconds, as the header's clock does (loiter
+# runs at --speed 10, so demo 1.05 s is 0.105 s of the trace), and files are
+# named by demo time, the time a reader thinks in.
 #
 # usage: screenshots/make.sh BINARY OUTDIR [--record] [--traces DIR]
 #   OUTDIR  where the images go; DIR (default OUTDIR/traces) holds the traces
@@ -37,15 +38,15 @@ RUNS=(
     "spinner-block  spinner --work=block --speed 2"
 )
 
-# name  trace  real-seconds  what it shows
+# name  trace  demo-seconds  what it shows
 MOMENTS=(
-    "loiter-0.05s     loiter        0.005 three workers take loiter(0..2); loiter(0) is done at once and loiter(3) follows"
-    "loiter-0.5s      loiter        0.05  loiter(4) waits in the queue: all three workers are busy"
-    "loiter-1.05s     loiter        0.105 loiter(4) runs on the worker loiter(1) freed; main blocks on loiter(2)"
-    "loiter-2.5s      loiter        0.25  loiter(2) done; main blocks on loiter(3), a worker idles"
-    "loiter-end       loiter        0.6   the end: results came back in submission order"
-    "spinner-2s       spinner-sleep 1.0   both spinners turn: the thread's on its own thread, spin between slow()'s awaits"
-    "spinner-block-2s spinner-block 1.0   the thread spinner turns; spin has not run: time.sleep(3) in slow() holds the loop inside supervisor's step"
+    "loiter-0.05s     loiter        0.05  three workers take loiter(0..2); loiter(0) is done at once and loiter(3) follows"
+    "loiter-0.5s      loiter        0.5   loiter(4) waits in the queue: all three workers are busy"
+    "loiter-1.05s     loiter        1.05  loiter(4) runs on the worker loiter(1) freed; main blocks on loiter(2)"
+    "loiter-2.5s      loiter        2.5   loiter(2) done; main blocks on loiter(3), a worker idles"
+    "loiter-end       loiter        6     the end: results came back in submission order"
+    "spinner-2s       spinner-sleep 2.0   both spinners turn: the thread's on its own thread, spin between slow()'s awaits"
+    "spinner-block-2s spinner-block 2.0   the thread spinner turns; spin has not run: time.sleep(3) in slow() holds the loop inside supervisor's step"
 )
 
 if [ "$RECORD" = 1 ]; then

@@ -405,6 +405,34 @@ static void test_seek_back(void **state)
     cv_log_destroy(log);
 }
 
+/* A rate counts demo seconds: a --speed 10 log played at 1x for one second
+ * of clock shows a tenth of a second of log time (demo 1 s), and at 2x two
+ * tenths more in the next second. */
+static void test_playhead_rate_in_demo_time(void **state)
+{
+    (void)state;
+    cv_log *log = cv_log_create();
+    assert_non_null(log);
+    cv_log_meta meta = {.scenario = "loiter", .args = "--speed 10", .speed = 10.0};
+    cv_log_set_meta(log, &meta);
+    ev(log, 0, CV_EV_HEADER, 0, 0, 0, -1, "loiter");
+    for (int i = 1; i <= 10; i++)
+        ev(log, i * 100 * MS, CV_EV_LOG, 0, 0, 0, 0, "tick");
+    cv_log_close(log);
+    cv_playhead p;
+    cv_playhead_init(&p, true);
+    cv_playhead_update(&p, log, 0, 0);
+    cv_playhead_play(&p, 0);
+    cv_playhead_update(&p, log, 0, 1000 * MS);
+    assert_int_equal(p.mode, CV_PLAY_PLAYING);
+    assert_int_equal(p.t_ns, 100 * MS);
+    assert_int_equal(p.pos, 2);
+    assert_true(cv_playhead_rate(&p, 1, 1000 * MS));
+    cv_playhead_update(&p, log, 0, 2000 * MS);
+    assert_int_equal(p.t_ns, 300 * MS);
+    cv_log_destroy(log);
+}
+
 static void test_playhead(void **state)
 {
     (void)state;
@@ -481,7 +509,9 @@ static void test_real_loiter(void **state)
     assert_non_null(strstr(s, "loiter(4): doing nothing for 4s..."));
     free(s);
 
-    /* Screenshots of the same moment, as text and SVG; others refused. */
+    /* Screenshots of the same moment, as text and SVG; others refused.
+     * A screenshot's time counts demo seconds, ten times the log's. */
+    at *= 10;
     char dir[] = "/tmp/cvshotXXXXXX", path[64];
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/a.txt", dir);
@@ -577,7 +607,8 @@ int main(void)
         cmocka_unit_test(test_negative_result),  cmocka_unit_test(test_long_ids_are_whole),
         cmocka_unit_test(test_ascii_mode),     cmocka_unit_test(test_tiny_terminal),
         cmocka_unit_test(test_every_kind),     cmocka_unit_test(test_seek_back),
-        cmocka_unit_test(test_playhead),       cmocka_unit_test(test_real_loiter),
+        cmocka_unit_test(test_playhead),       cmocka_unit_test(test_playhead_rate_in_demo_time),
+              cmocka_unit_test(test_real_loiter),
         cmocka_unit_test(test_axis_at_absurd_speeds),
         cmocka_unit_test(test_many_futures),   cmocka_unit_test(test_roles_and_status_from_fields),
     };

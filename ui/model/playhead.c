@@ -2,7 +2,8 @@
  * A paused playhead shows the time of its last event, so stepping from one
  * event to the next makes bars grow by exactly the time between them.
  * Playing re-anchors on every rate change, so changing speed never makes
- * the time jump.
+ * the time jump.  A rate is in demo seconds per real second, whatever the
+ * run's --speed.
  */
 #include "playhead.h"
 
@@ -47,7 +48,12 @@ bool cv_playhead_update(cv_playhead *p, const cv_log *log, int64_t live_now_ns,
         p->t_ns = time_of(log, p->pos);
         break;
     case CV_PLAY_PLAYING: {
-        double dt = (double)(clock_ns - p->anchor_clock) * rates[p->rate_index];
+        /* The rate counts demo time, as the header's clock does: at rate
+         * 1x a --speed 10 run plays one demo second (a tenth of a second
+         * of log time) per second, as a lecture wants, not ten. */
+        double speed = cv_log_meta_get(log)->speed;
+        double dt = (double)(clock_ns - p->anchor_clock) * rates[p->rate_index] /
+                    (speed > 0 ? speed : 1.0);
         int64_t t = p->anchor_t + (int64_t)dt;
         if (t >= live_now_ns) {
             if (cv_log_closed(log)) {

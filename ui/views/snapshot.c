@@ -121,7 +121,12 @@ int cv_ui_screenshot(const cv_log *log, double at_s, int cols, int rows, bool as
         return -1;
     }
     size_t count = cv_log_count(log);
-    int64_t at = at_s < 0 ? 0 : (int64_t)(at_s * 1e9);
+    /* --at counts demo seconds, as the header's clock does, so that
+     * "--speed 20 --at 3" shows the clock at 3.00 s; the log counts real
+     * time, demo time divided by the speed. */
+    double speed = cv_log_meta_get(log)->speed;
+    double at_real = at_s / (speed > 0 ? speed : 1.0);
+    int64_t at = at_real < 0 ? 0 : (int64_t)(at_real * 1e9 + 0.5);
     int64_t end = count ? cv_log_at(log, count - 1)->t_ns : 0;
     if (at > end && cv_log_closed(log))
         at = end; /* past the end of a finished run: its last moment */
