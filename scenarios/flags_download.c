@@ -107,7 +107,7 @@ static void download_one(cv_flags__job *job)
     f.abort_ctx = ctx->run;
     if (cv_run_stopping(ctx->run)) {
         f.aborted = true;
-        snprintf(f.error, sizeof f.error, "stopped");
+        snprintf(f.error, sizeof f.error, "stopped by the user");
     } else {
         cv_fetch_run(&f);
     }

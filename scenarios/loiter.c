@@ -26,7 +26,7 @@ static void loiter(void *arg, cv_result *out)
     tabs[n] = '\0';
     cv_run_log(a->run, "%sloiter(%d): doing nothing for %ds...", tabs, a->n, a->n);
     if (!cv_run_sleep(a->run, a->n)) {
-        cv_result_fail(out, -1, "stopped");
+        cv_result_fail(out, CV_ECANCELLED, "stopped by the user");
         return;
     }
     cv_run_log(a->run, "%sloiter(%d): done.", tabs, a->n);

@@ -166,6 +166,12 @@ static int emit(printer *p, cv_log *log, size_t from, size_t to, FILE *trace,
                 draw_spinner_line(p);
         } else if (ev->kind == CV_EV_FRAME) {
             print_frame(p, log, ev);
+        } else if (ev->kind == CV_EV_MARK && ev->code == CV_MARK_USER_STOP) {
+            /* The console tells why the output ends early. */
+            char stamp[32];
+            format_stamp(log, ev->t_ns, stamp, sizeof stamp);
+            clear_spinner_line(p);
+            fprintf(p->out, "%s(stopped by the user)\n", stamp);
         }
     }
     fflush(p->out);

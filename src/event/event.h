@@ -28,6 +28,12 @@ enum cv_event_kind {
     CV_EV_KIND_COUNT
 };
 
+/* A mark's code, when the run says something the UI must understand, not
+ * only show: 0 is a scenario's milestone (its text says what);
+ * CV_MARK_USER_STOP says the user stopped the run (q, Ctrl-C), so calls
+ * cut short after it were stopped, not failed. */
+enum { CV_MARK_MILESTONE = 0, CV_MARK_USER_STOP = 1 };
+
 enum cv_future_state {
     CV_PENDING,
     CV_RUNNING,

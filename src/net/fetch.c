@@ -242,7 +242,7 @@ void cv_fetch_complete(cv_fetch *f, void *easy, int curl_code)
     if (curl_code != CURLE_OK) {
         f->outcome = CV_FETCH_ERROR;
         if (f->aborted)
-            snprintf(f->error, sizeof f->error, "stopped");
+            snprintf(f->error, sizeof f->error, "stopped by the user");
         else if (curl_code == CURLE_WRITE_ERROR && f->len > 0)
             snprintf(f->error, sizeof f->error, "response longer than %u bytes, or out of memory",
                      CV_FETCH_MAX_BODY);

@@ -19,6 +19,14 @@ static void *run_main(void *arg)
     cv_publish_thread_started(run->bus, CV_MAIN_LANE, CV_ROLE_MAIN, "main");
     cv_publish_thread(run->bus, CV_MAIN_LANE, CV_THREAD_BUSY, NULL);
     run->status = run->scenario->run(run);
+    if (cv_run_stopping(run)) {
+        /* The user stopped the run: say so in the log, so that the screen,
+         * the console and the trace read "stopped by the user" rather
+         * than a failure or "the script is over". */
+        cv_event ev = {.kind = CV_EV_MARK, .lane = CV_MAIN_LANE, .code = CV_MARK_USER_STOP,
+                       .text = strdup("the user stopped the run")};
+        cv_publish(run->bus, &ev);
+    }
     cv_publish_thread(run->bus, CV_MAIN_LANE, CV_THREAD_STOPPED, NULL);
     atomic_store(&run->finished, true);
     return NULL;

@@ -6,6 +6,7 @@
  * plainly, from day one.
  */
 #include "caption.h"
+#include "error.h"
 #include "model_kinds.h"
 
 #include <stdarg.h>
@@ -89,7 +90,11 @@ void cv_caption__future(const cv_model *m, const cv_event *e, char *buf, size_t 
             cv_caption_add(buf, len, &n, ", result %lld", (long long)e->ref);
         break;
     case CV_FAILED:
-        cv_caption_add(buf, len, &n, "%s fails on %s: %s", label, ln, e->text ? e->text : "error");
+        if (e->code == CV_ECANCELLED)
+            cv_caption_add(buf, len, &n, "%s is cut short on %s: %s", label, ln,
+                           e->text ? e->text : "stopped by the user");
+        else
+            cv_caption_add(buf, len, &n, "%s fails on %s: %s", label, ln, e->text ? e->text : "error");
         break;
     case CV_CANCELLED:
         cv_caption_add(buf, len, &n, "%s is cancelled before it ever ran", label);
@@ -139,7 +144,9 @@ void cv_caption__thread(const cv_model *m, const cv_event *e, char *buf, size_t 
         cv_caption_add(buf, len, &n, "%s is idle: the queue is empty", ln);
         break;
     case CV_THREAD_STOPPED:
-        if (main_lane)
+        if (main_lane && m->user_stopped)
+            cv_caption_add(buf, len, &n, "%s stops: the user stopped the run", ln);
+        else if (main_lane)
             cv_caption_add(buf, len, &n, "%s stops: the script is over", ln);
         else if (pool)
             cv_caption_add(buf, len, &n, "%s stops: the pool shuts down", ln);

@@ -159,5 +159,8 @@ void cv_caption__frame(const cv_model *m, const cv_event *e, char *buf, size_t l
 void cv_caption__mark(const cv_model *m, const cv_event *e, char *buf, size_t len)
 {
     (void)m;
-    snprintf(buf, len, "%s", e->text != NULL ? e->text : "a milestone");
+    if (e->code == CV_MARK_USER_STOP)
+        snprintf(buf, len, "the user stopped the run: calls still running are cut short");
+    else
+        snprintf(buf, len, "%s", e->text != NULL ? e->text : "a milestone");
 }

@@ -518,6 +518,16 @@ int cv_model__apply_stall(cv_model *m, const cv_event *e, size_t index)
     return 0;
 }
 
+/* A milestone only captions its step; the user's stop also changes how
+ * the end of the run reads (main's stop, the calls cut short). */
+int cv_model__apply_mark(cv_model *m, const cv_event *e, size_t index)
+{
+    (void)index;
+    if (e->code == CV_MARK_USER_STOP)
+        m->user_stopped = true;
+    return 0;
+}
+
 static int apply(cv_model *m, size_t i)
 {
     const cv_event *e = cv_log_at(m->log, i);

@@ -135,6 +135,7 @@ typedef struct cv_model {
     int64_t stalled_ns;  /* how long, in all */
     size_t kinds[CV_EV_KIND_COUNT + 1]; /* events seen, by kind (last: unknown) */
     bool failed_seen;   /* some future failed: worth a word in the header */
+    bool user_stopped;  /* a CV_MARK_USER_STOP was applied: the user stopped the run */
     size_t last_touched; /* the future or task of the latest such event */
     size_t ntasks, ntasks_done;
     size_t ntask_states[CV_TASK_STATE_COUNT]; /* live tasks by state */

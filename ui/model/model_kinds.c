@@ -15,7 +15,7 @@ static const cv_model_kind kinds[CV_EV_KIND_COUNT] = {
     [CV_EV_TASK] = {cv_model__apply_task, cv_caption__task},
     [CV_EV_FRAME] = {cv_model__apply_frame, cv_caption__frame},
     [CV_EV_LOOP] = {cv_model__apply_loop, cv_caption__loop},
-    [CV_EV_MARK] = {NULL, cv_caption__mark}, /* the caption reads the event */
+    [CV_EV_MARK] = {cv_model__apply_mark, cv_caption__mark},
     [CV_EV_STALL] = {cv_model__apply_stall, cv_caption__stall},
 };
 

@@ -33,6 +33,7 @@ int cv_model__apply_wait(cv_model *m, const cv_event *e, size_t index);
 int cv_model__apply_log(cv_model *m, const cv_event *e, size_t index);
 int cv_model__apply_drop(cv_model *m, const cv_event *e, size_t index);
 int cv_model__apply_stall(cv_model *m, const cv_event *e, size_t index);
+int cv_model__apply_mark(cv_model *m, const cv_event *e, size_t index);
 /* model_tasks.c */
 int cv_model__apply_task(cv_model *m, const cv_event *e, size_t index);
 int cv_model__apply_loop(cv_model *m, const cv_event *e, size_t index);

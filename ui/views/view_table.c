@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "error.h"
 #include "pane.h"
 #include "theme.h"
 
@@ -157,6 +158,10 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
             else
                 cv_canvas__printf(c, r.x + c_result, y, end, base, "%lld",
                                  (long long)fu->value);
+        } else if (fu->state == CV_FAILED && fu->code == CV_ECANCELLED) {
+            /* Cut short by the user's stop: not the call's own failure. */
+            cv_canvas__text(c, r.x + c_result, y, end, hot ? base : CV_ST_CANCELLED,
+                           fu->error ? fu->error : "stopped by the user");
         } else if (fu->state == CV_FAILED) {
             cv_canvas__text(c, r.x + c_result, y, end, hot ? base : CV_ST_FAILED,
                            fu->error ? fu->error : "error");
