@@ -187,6 +187,14 @@ static int validate_flags(const cv_opts *opts, char *err, size_t errlen)
                  server);
         return CV_EINVAL;
     }
+    /* --speed divides the embedded server's delays; a site we do not run
+     * answers at its own pace, so a sped-up clock would only mislead. */
+    if (!embedded(label) && cv_opts_given(opts, "speed") && cv_opts_num(opts, "speed") != 1) {
+        snprintf(err, errlen,
+                 "--speed needs the embedded server (-s LOCAL, DELAY or ERROR): "
+                 "a remote site cannot be sped up");
+        return CV_EINVAL;
+    }
     if (!embedded(label) && (cv_opts_given(opts, "delay") || cv_opts_given(opts, "error-rate") ||
                              cv_opts_given(opts, "seed"))) {
         snprintf(err, errlen,
@@ -302,7 +310,7 @@ static int run_mode(const cv_flags__ctx *ctx, enum mode m, char (*codes)[3], siz
     case MODE_THREADPOOL: rc = cv_flags__threadpool(ctx, jobs, n, req, t); break;
     default: rc = cv_flags__async(ctx, jobs, n, req, t); break;
     }
-    t->elapsed = (double)(cv_clock_mono_ns() - t0) / 1e9;
+    t->elapsed = (double)(cv_clock_mono_ns() - t0) / 1e9 * ctx->run->speed; /* demo seconds */
     if (ctx->bar && t->done < n)
         fputc('\n', stderr);
     free(jobs);
@@ -351,8 +359,8 @@ static int make_dirs(const char *dir)
     return 0;
 }
 
-static cv_flagserver *start_server(const cv_opts *opts, const char *label, char *err,
-                                   size_t errlen)
+static cv_flagserver *start_server(const cv_opts *opts, const char *label, double speed,
+                                   char *err, size_t errlen)
 {
     cv_flagserver_config cfg = {0};
     if (strcmp(label, "DELAY") == 0 || strcmp(label, "ERROR") == 0) {
@@ -365,6 +373,10 @@ static cv_flagserver *start_server(const cv_opts *opts, const char *label, char 
         cfg.delay_min = cfg.delay_max = cv_opts_num(opts, "delay");
     if (cv_opts_given(opts, "error-rate"))
         cfg.error_rate = cv_opts_num(opts, "error-rate");
+    /* Delays are demo seconds, like every sleep of a run: at --speed 10 a
+     * 1 s delay waits 0.1 s, and the table shows it as 1 s of demo time. */
+    cfg.delay_min /= speed;
+    cfg.delay_max /= speed;
     cfg.seed = cv_opts_given(opts, "seed") ? (unsigned long long)cv_opts_int(opts, "seed")
                                            : (unsigned long long)cv_clock_wall_ns();
     return cv_flagserver_start(&cfg, err, errlen);
@@ -390,7 +402,7 @@ static int run_codes(cv_flags__ctx *ctx, char (*codes)[3], size_t n)
     cv_flagserver *srv = NULL;
     if (embedded(label)) {
         char err[256];
-        srv = start_server(opts, label, err, sizeof err);
+        srv = start_server(opts, label, run->speed, err, sizeof err);
         if (srv == NULL) {
             cv_run_log(run, "error: cannot start the flag server: %s", err);
             return 1;
@@ -440,7 +452,7 @@ static int run_flags(cv_run *run)
 {
     const cv_opts *opts = run->opts;
     cv_flags__ctx ctx = {.run = run, .dest = cv_opts_str(opts, "dest"),
-                     .timeout = cv_opts_num(opts, "timeout"),
+                     .timeout = cv_opts_num(opts, "timeout") / run->speed, /* demo seconds */
                      .verbose = cv_opts_flag(opts, "verbose")};
     bool headless = cv_opts_flag(opts, "headless") || !isatty(STDOUT_FILENO);
     ctx.bar = headless && !ctx.verbose && isatty(STDERR_FILENO);
