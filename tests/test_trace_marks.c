@@ -1,6 +1,9 @@
 /* The marks sidecar: marks written are read back the same, sorted by
  * event; a missing file is no marks; a bad line is refused with its line
- * number and leaves no marks behind; a save is whole or not at all. */
+ * number and leaves no marks behind; a save is whole or not at all.
+ * Bookmarks in a trace: written after the events, read back by the trace
+ * reader without counting as events; a trace without them reads as
+ * before; a bad one, or an event after one, is refused with its line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +11,7 @@
 
 #include "error.h"
 #include "testutil.h"
+#include "trace.h"
 #include "trace_marks.h"
 
 static char dir[] = "/tmp/cv_marks_XXXXXX";
@@ -119,6 +123,88 @@ static void test_save_failure_leaves_old_file(void **state)
     assert_true(strlen(err) > 0);
 }
 
+static const char trace_head[] =
+    "{\"seq\":0,\"t\":0.000000,\"kind\":\"header\",\"scenario\":\"loiter\",\"args\":\"\",\"speed\":10}\n"
+    "{\"seq\":1,\"t\":0.003727,\"kind\":\"thread\",\"lane\":0,\"state\":\"started\",\"name\":\"main\",\"role\":\"main\",\"origin\":0}\n"
+    "{\"seq\":2,\"t\":0.100000,\"kind\":\"log\",\"text\":\"hello\",\"origin\":0}\n";
+
+/* Reads path as a trace: its status, events and bookmarks. */
+static int read_trace(const char *path, size_t *events, cv_marks *marks, char *err, size_t errlen)
+{
+    cv_log *log = cv_log_create();
+    assert_non_null(log);
+    cv_trace_reader *r = cv_trace_reader_open(path, err, errlen);
+    assert_non_null(r);
+    int st;
+    while ((st = cv_trace_reader_next(r, log, 0, err, errlen)) == CV_TRACE_MORE)
+        ;
+    *marks = *cv_trace_reader_marks(r);
+    *events = cv_log_count(log);
+    cv_trace_reader_close(r);
+    cv_log_destroy(log);
+    return st;
+}
+
+static void test_trace_bookmarks_round_trip(void **state)
+{
+    (void)state;
+    cv_marks ms = {0}, back;
+    cv_marks_add(&ms, 2, 1.0, "say \"hello\" \\ caf\xc3\xa9");
+    cv_marks_add(&ms, 1, 0.037, "start");
+    char path[256], err[256];
+    path_in(path, sizeof path, "t.jsonl");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(trace_head, f);
+    assert_int_equal(cv_marks_write_trace(f, &ms), 0);
+    fclose(f);
+    size_t events;
+    assert_int_equal(read_trace(path, &events, &back, err, sizeof err), CV_TRACE_END);
+    assert_int_equal(events, 3); /* bookmarks are not events */
+    assert_int_equal(back.n, 2);
+    assert_int_equal(back.at[0].event, 1);
+    assert_string_equal(back.at[0].text, "start");
+    assert_int_equal(back.at[1].event, 2);
+    assert_string_equal(back.at[1].text, "say \"hello\" \\ caf\xc3\xa9");
+    assert_true(back.at[1].demo_s > 0.9999 && back.at[1].demo_s < 1.0001);
+
+    /* A trace without bookmarks (every old one) has none. */
+    f = fopen(path, "w");
+    fputs(trace_head, f);
+    fclose(f);
+    assert_int_equal(read_trace(path, &events, &back, err, sizeof err), CV_TRACE_END);
+    assert_int_equal(events, 3);
+    assert_int_equal(back.n, 0);
+}
+
+static void trace_refused(const char *tail, const char *why)
+{
+    char path[256], err[256], text[1024];
+    path_in(path, sizeof path, "bad.jsonl");
+    snprintf(text, sizeof text, "%s%s", trace_head, tail);
+    write_file(path, text);
+    size_t events;
+    cv_marks back;
+    assert_int_equal(read_trace(path, &events, &back, err, sizeof err), CV_TRACE_ERROR);
+    if (strncmp(err, "line 4: ", 8) != 0 && strncmp(err, "line 5: ", 8) != 0)
+        fail_msg("error \"%s\" names no line 4 or 5", err);
+    if (strstr(err, why) == NULL)
+        fail_msg("error \"%s\" does not say \"%s\"", err, why);
+}
+
+static void test_trace_bad_bookmarks_refused(void **state)
+{
+    (void)state;
+    trace_refused("{\"bookmark\":3,\"demo_t\":1,\"text\":\"x\"}\n", "an event before it");
+    trace_refused("{\"bookmark\":-1,\"demo_t\":1,\"text\":\"x\"}\n", "an event before it");
+    trace_refused("{\"bookmark\":1,\"text\":\"x\"}\n", "demo_t");
+    trace_refused("{\"bookmark\":1,\"demo_t\":-3,\"text\":\"x\"}\n", "demo_t");
+    trace_refused("{\"bookmark\":1,\"demo_t\":1}\n", "text");
+    trace_refused("{\"bookmark\":1,\"demo_t\":1,\"text\":\"x\"}\n"
+                  "{\"seq\":3,\"t\":0.2,\"kind\":\"log\",\"text\":\"late\",\"origin\":0}\n",
+                  "after the bookmarks");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -142,6 +228,8 @@ int main(void)
         cmocka_unit_test(test_bad_lines_refused_with_line_number),
         cmocka_unit_test(test_full_list),
         cmocka_unit_test(test_save_failure_leaves_old_file),
+        cmocka_unit_test(test_trace_bookmarks_round_trip),
+        cmocka_unit_test(test_trace_bad_bookmarks_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

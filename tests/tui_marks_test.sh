@@ -3,7 +3,9 @@
 # server.  On a paused live run, m with a text marks the playhead and the
 # header shows the text; Enter alone gives a numbered mark; ' and " jump
 # between marks; --marks FILE receives every mark at once, so quitting
-# with q keeps them; a replay with --marks opens at the first mark; a bad
+# with q keeps them, and the trace written at the end holds them as
+# bookmark lines; a replay with --marks, or of that trace alone, opens at
+# the first mark; a bad
 # marks file is refused with its line number (exit 2).
 #
 # usage: bash tests/tui_marks_test.sh /path/to/concviz
@@ -12,7 +14,7 @@ BIN=${1:?usage: tui_marks_test.sh /path/to/concviz}
 SOCK=cvmarks$$
 TMP=$(mktemp -d)
 T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$TMP"; }
+cleanup() { T kill-server 2>/dev/null; sleep 0.3; rm -rf "$TMP" 2>/dev/null || { sleep 1; rm -rf "$TMP"; }; }
 trap cleanup EXIT
 
 command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
@@ -95,6 +97,16 @@ if [ -s "$TMP/run.jsonl" ]; then
         ok "a replay opens paused at the first mark" || fail "the replay did not open at event $first"
     T send-keys q
     wait_for 'status=0' 10 || fail "the replay did not quit"
+    # The trace itself keeps the marks: bookmark lines after the events.
+    [ "$(grep -c '^{"bookmark":' "$TMP/run.jsonl")" = 2 ] && ok "the trace holds both bookmarks" ||
+        fail "bookmarks in the trace: $(grep -c '^{"bookmark":' "$TMP/run.jsonl")"
+    T send-keys clear Enter
+    sleep 0.2
+    T send-keys "$BIN replay $TMP/run.jsonl; echo status=\$?" Enter
+    wait_for "'pool full'" && [ "$(event_no)" = "$first" ] &&
+        ok "a replay without --marks opens at the trace's first mark" || fail "the replay did not open at the trace's mark"
+    T send-keys q
+    wait_for 'status=0' 10 || fail "the replay did not quit (2)"
 else
     fail "the run wrote no trace"
 fi

@@ -172,6 +172,13 @@ static int replay_main(int argc, char **argv)
         }
     }
     if (loader == NULL) {
+        /* The trace's bookmarks join the sidecar's (which win on the same
+         * event).  A trace still loading behind the screen has its
+         * bookmarks at the end, so they come too late to open at. */
+        const cv_marks *inside = cv_trace_reader_marks(reader);
+        for (size_t i = 0; i < inside->n; i++)
+            if (cv_marks_find(&marks, inside->at[i].event) < 0)
+                cv_marks_add(&marks, inside->at[i].event, inside->at[i].demo_s, inside->at[i].text);
         cv_trace_reader_close(reader);
         cv_log_close(log);
     }

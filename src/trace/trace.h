@@ -13,6 +13,7 @@
 
 #include "atomic_file.h"
 #include "log.h"
+#include "trace_marks.h"
 
 /* Writes one event as a JSON line (with its newline).  `labels` resolves
  * future and task ids to labels: pass the same cv_trace_labels for a whole
@@ -100,6 +101,10 @@ cv_trace_reader *cv_trace_reader_open(const char *path, char *err, size_t errlen
 int cv_trace_reader_next(cv_trace_reader *r, cv_log *log, size_t max_events, char *err,
                          size_t errlen);
 void cv_trace_reader_close(cv_trace_reader *r);
+/* The bookmarks read so far: lines {"bookmark": EVENT, "demo_t": SECONDS,
+ * "text": TEXT} after the last event (trace_marks.h).  A trace without
+ * them has none; an event line after one is refused. */
+const cv_marks *cv_trace_reader_marks(const cv_trace_reader *r);
 
 /* The rest of a trace read by a thread of its own (trace_loader.c), so
  * that a replay can open after the first batch: the loader owns the reader

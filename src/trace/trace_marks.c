@@ -144,6 +144,26 @@ int cv_marks_load(cv_marks *ms, const char *path, char *err, size_t errlen)
     return rc;
 }
 
+int cv_marks_write_trace(FILE *out, const cv_marks *ms)
+{
+    for (size_t i = 0; i < ms->n; i++) {
+        fprintf(out, "{\"bookmark\":%llu,\"demo_t\":%.3f,\"text\":\"",
+                (unsigned long long)ms->at[i].event, ms->at[i].demo_s);
+        /* JSON wants quotes, backslashes and control characters escaped;
+         * UTF-8 goes as it is. */
+        for (const unsigned char *c = (const unsigned char *)ms->at[i].text; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                fprintf(out, "\\%c", *c);
+            else if (*c < 0x20)
+                fprintf(out, "\\u%04x", *c);
+            else
+                fputc(*c, out);
+        }
+        fputs("\"}\n", out);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
 int cv_marks_save(const cv_marks *ms, const char *path, char *err, size_t errlen)
 {
     cv_atomic_file af;

@@ -10,13 +10,15 @@
  * a mark by its event number; a live run, whose event numbers differ
  * from run to run, places it by demo time.  The file is written whole
  * or not at all (atomic_file), and a reader refuses a bad line, naming
- * its number.
+ * its number.  A live run with --trace also writes its marks into the
+ * trace, as bookmark lines after the last event (cv_marks_write_trace).
  */
 #ifndef CV_TRACE_MARKS_H
 #define CV_TRACE_MARKS_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define CV_MARKS_MAX 64
 #define CV_MARK_TEXT 48
@@ -45,6 +47,10 @@ int cv_marks_find(const cv_marks *ms, uint64_t event);
 int cv_marks_load(cv_marks *ms, const char *path, char *err, size_t errlen);
 /* Parses one line (no newline); 0 or CV_EINVAL with what is wrong. */
 int cv_marks_parse_line(cv_mark *m, const char *line, char *err, size_t errlen);
+/* Writes the marks as a trace's last lines, one a line:
+ *     {"bookmark":120,"demo_t":1.500,"text":"the pool is full"}
+ * (the trace reader collects them; see trace.h).  0, or -1 on a write error. */
+int cv_marks_write_trace(FILE *out, const cv_marks *ms);
 /* Writes all marks to FILE, whole or not at all.  0 or CV_EIO with a message. */
 int cv_marks_save(const cv_marks *ms, const char *path, char *err, size_t errlen);
 

@@ -49,9 +49,10 @@ enum { NS_KEY, NS_KIND, NS_STATE }; /* NS_STATE + kind for a kind's states */
 /* The keys every line may carry, and the header's; the kinds' own keys
  * are numbered after these as the table names them. */
 enum { K_SEQ, K_T, K_KIND, K_ORIGIN, K_FLAGS, K_SIDE, K_STATE, K_SCENARIO, K_ARGS,
-       K_SPEED, K_WALL_NS, K_FIXED };
+       K_SPEED, K_WALL_NS, K_BOOKMARK, K_DEMO_T, K_FIXED };
 static const char *const fixed_keys[K_FIXED] = {
     "seq", "t", "kind", "origin", "flags", "side", "state", "scenario", "args", "speed", "wall_ns",
+    "bookmark", "demo_t",
 };
 
 typedef struct name {
@@ -73,6 +74,10 @@ struct cv_trace_reader {
     char msg[256];     /* the refusal or warning, kept for every later call */
     size_t line;
     uint64_t next_seq;
+    /* The bookmarks (trace_marks.h) on the lines after the last event,
+     * and the key of their "text". */
+    cv_marks marks;
+    int k_text;
     /* The line being read: its members, and where each known key is. */
     cv_tjson_line json;
     const cv_tjson_member *slot[MAX_KEYS]; /* by key; NULL: not on the line */
@@ -680,6 +685,7 @@ cv_trace_reader *cv_trace_reader_open(const char *path, char *err, size_t errlen
         return NULL;
     cv_trace_reader *r = calloc(1, sizeof *r);
     if (r == NULL || (r->path = strdup(path)) == NULL || build_names(r) != 0 ||
+        (r->k_text = add_key(r, "text")) < 0 ||
         (r->c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)) == (locale_t)0) {
         snprintf(err, errlen, "out of memory");
         fclose(in);
@@ -775,8 +781,39 @@ static int next_line(cv_trace_reader *r, char **line, size_t *len)
     }
 }
 
+/* A bookmark line, {"bookmark": EVENT, "demo_t": SECONDS, "text": TEXT}:
+ * the lecturer's marks, written after the last event so that a reader
+ * that counts events never meets one between them.  It must name an
+ * event already read. */
+static int parse_bookmark(cv_trace_reader *r)
+{
+    const cv_tjson_member *bm = get(r, K_BOOKMARK), *tm = get(r, K_DEMO_T);
+    const char *text = get_str(r, r->k_text);
+    int64_t ev;
+    bool frac;
+    if (bm->type != CV_TJ_NUMBER || member_int(bm, &ev, &frac) != 0 || frac || ev < 0 ||
+        (uint64_t)ev >= r->next_seq)
+        return fail(r, "\"bookmark\" must be the number of an event before it");
+    if (tm == NULL || tm->type != CV_TJ_NUMBER)
+        return fail(r, "a bookmark needs \"demo_t\", its demo time in seconds");
+    double t = member_double(r, tm);
+    if (!(t >= 0 && t < 9e9))
+        return fail(r, "\"demo_t\" must be a number of seconds, 0 or more");
+    if (text == NULL || text[0] == '\0' || strlen(text) >= CV_MARK_TEXT)
+        return fail(r, "a bookmark needs a \"text\" of 1 to %d bytes", CV_MARK_TEXT - 1);
+    if (cv_marks_add(&r->marks, (uint64_t)ev, t, text) < 0)
+        return fail(r, "more than %d bookmarks", CV_MARKS_MAX);
+    return 0;
+}
+
+const cv_marks *cv_trace_reader_marks(const cv_trace_reader *r)
+{
+    return &r->marks;
+}
+
 /* Reads the next line into *ev: 1 for an event, 0 at the end, -1 refused
- * (r->msg says why), 2 for a truncated last line (r->msg says so). */
+ * (r->msg says why), 2 for a truncated last line (r->msg says so), 3 for
+ * a bookmark (kept in r->marks). */
 static int read_event(cv_trace_reader *r, cv_log *log, cv_event *ev)
 {
     char *line;
@@ -822,6 +859,10 @@ static int read_event(cv_trace_reader *r, cv_log *log, cv_event *ev)
     if (index_members(r) != 0)
         return -1;
     *ev = (cv_event){0};
+    if (get(r, K_BOOKMARK) != NULL)
+        return parse_bookmark(r) == 0 ? 3 : -1;
+    if (r->marks.n > 0)
+        return fail(r, "an event after the bookmarks (they end the trace)");
     if (parse_event(r, log, ev) != 0) {
         free(ev->text); /* a text read before a later field was refused */
         return -1;
@@ -844,6 +885,8 @@ int cv_trace_reader_next(cv_trace_reader *r, cv_log *log, size_t max_events, cha
             }
             r->next_seq++;
             appended++;
+        } else if (got == 3) {
+            continue;
         } else {
             r->status = got == 0 ? CV_TRACE_END : got == 2 ? CV_TRACE_TRUNCATED : CV_TRACE_ERROR;
         }

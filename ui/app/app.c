@@ -133,8 +133,11 @@ static void write_trace(app *a, char *err, size_t errlen)
     if (cv_trace_file_open(&tf, a->cfg->trace_path, err, errlen) != 0)
         return;
     cv_trace_labels *labels = cv_trace_labels_create();
+    static cv_marks marks; /* the teardown's: too big for a small stack */
+    cv_app__marks_for_trace(a, &marks);
     if (labels == NULL ||
-        cv_trace_write_range(tf.fp, a->log, 0, cv_log_count(a->log), labels) != 0) {
+        cv_trace_write_range(tf.fp, a->log, 0, cv_log_count(a->log), labels) != 0 ||
+        cv_marks_write_trace(tf.fp, &marks) != 0) {
         snprintf(err, errlen, "%s: cannot write the trace", a->cfg->trace_path);
         cv_trace_file_abort(&tf);
     } else {

@@ -7,17 +7,32 @@
  * mark is saved at once, whole or not at all, so that quitting (or a
  * crash) never loses one.
  */
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app_state.h"
 
-/* The playhead position (events shown) at which mark i stands. */
+/* Whether mark m names an event of this log: its event is there and has
+ * its demo time.  A mark loaded from --marks into a live run was made on
+ * another run, whose events are numbered differently. */
+static bool ours(const app *a, const cv_mark *m)
+{
+    double speed = cv_log_meta_get(a->log)->speed;
+    return m->event < cv_log_count(a->log) &&
+           fabs((double)cv_log_at(a->log, m->event)->t_ns / 1e9 * (speed > 0 ? speed : 1.0) -
+                m->demo_s) < 0.0015;
+}
+
+/* The playhead position (events shown) at which mark i stands: a replay's
+ * by its event number, a live run's by its event if it is this run's,
+ * else by its demo time. */
 static size_t mark_pos(const app *a, size_t i)
 {
     const cv_mark *m = &a->marks.at[i];
     size_t count = cv_log_count(a->log);
-    if (a->cfg->replay != NULL)
+    if (a->cfg->replay != NULL || ours(a, m))
         return (size_t)m->event + 1; /* cv_playhead_goto clamps to the log */
     double speed = cv_log_meta_get(a->log)->speed;
     int64_t t = (int64_t)(m->demo_s / (speed > 0 ? speed : 1.0) * 1e9 + 0.5);
@@ -99,6 +114,20 @@ void cv_app__marks_first(app *a)
 {
     if (a->marks.n > 0)
         cv_playhead_goto(&a->ph, a->log, mark_pos(a, 0));
+}
+
+void cv_app__marks_for_trace(const app *a, cv_marks *out)
+{
+    /* A mark made on this run names its event; one loaded from --marks
+     * was made on another run, so it takes this run's event at its demo
+     * time (mark_pos). */
+    out->n = 0;
+    for (size_t i = 0; i < a->marks.n; i++) {
+        size_t pos = mark_pos(a, i);
+        if (pos == 0 || pos > cv_log_count(a->log))
+            continue; /* outside this run's events: nowhere to stand */
+        cv_marks_add(out, pos - 1, a->marks.at[i].demo_s, a->marks.at[i].text);
+    }
 }
 
 const char *cv_app__mark_here(const app *a)

@@ -63,6 +63,8 @@ void cv_app__notice(app *a, const char *text);
 void cv_app__marks_key(app *a, int ch);
 /* Pauses at the first mark, if any (a replay opens there). */
 void cv_app__marks_first(app *a);
+/* The marks as this run's trace should keep them: by this run's events. */
+void cv_app__marks_for_trace(const app *a, cv_marks *out);
 /* The text of the mark the playhead stands on, or NULL. */
 const char *cv_app__mark_here(const app *a);
 /* app_prompt.c: opens a prompt; keys go to it until Enter or Esc. */
