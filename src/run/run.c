@@ -12,6 +12,19 @@
 
 #include "clock.h"
 
+/* Publishes "the user stopped the run" (a mark with CV_MARK_USER_STOP),
+ * once, from the first scenario thread that sees the stop, so that the
+ * log says it before the calls it cuts short end; the run's main thread
+ * says it at the end if no sleep saw the stop. */
+static void tell_stop(cv_run *run)
+{
+    if (atomic_exchange(&run->stop_told, true))
+        return;
+    cv_event ev = {.kind = CV_EV_MARK, .lane = CV_MAIN_LANE, .code = CV_MARK_USER_STOP,
+                   .text = strdup("the user stopped the run")};
+    cv_publish(run->bus, &ev);
+}
+
 static void *run_main(void *arg)
 {
     cv_run *run = arg;
@@ -19,14 +32,11 @@ static void *run_main(void *arg)
     cv_publish_thread_started(run->bus, CV_MAIN_LANE, CV_ROLE_MAIN, "main");
     cv_publish_thread(run->bus, CV_MAIN_LANE, CV_THREAD_BUSY, NULL);
     run->status = run->scenario->run(run);
-    if (cv_run_stopping(run)) {
-        /* The user stopped the run: say so in the log, so that the screen,
-         * the console and the trace read "stopped by the user" rather
-         * than a failure or "the script is over". */
-        cv_event ev = {.kind = CV_EV_MARK, .lane = CV_MAIN_LANE, .code = CV_MARK_USER_STOP,
-                       .text = strdup("the user stopped the run")};
-        cv_publish(run->bus, &ev);
-    }
+    /* The user stopped the run: say so in the log, so that the screen,
+     * the console and the trace read "stopped by the user" rather than a
+     * failure or "the script is over". */
+    if (cv_run_stopping(run))
+        tell_stop(run);
     cv_publish_thread(run->bus, CV_MAIN_LANE, CV_THREAD_STOPPED, NULL);
     atomic_store(&run->finished, true);
     return NULL;
@@ -108,7 +118,10 @@ void cv_run_destroy(cv_run *run)
 
 bool cv_run_sleep(cv_run *run, double demo_seconds)
 {
-    return !cv_notice_wait_for(&run->stop, demo_seconds / run->speed);
+    if (!cv_notice_wait_for(&run->stop, demo_seconds / run->speed))
+        return true;
+    tell_stop(run); /* the sleeper is a scenario thread, on the bus */
+    return false;
 }
 
 static void publish_line(cv_run *run, int side, const char *fmt, va_list ap)

@@ -41,6 +41,7 @@ struct cv_run {
     int status;   /* what scenario->run returned */
     cv_notice stop; /* asked to stop: sleeps end at once */
     atomic_bool finished;
+    atomic_bool stop_told; /* the user-stop mark is published (once) */
     pthread_t thread;
     bool started;
 };
