@@ -32,6 +32,11 @@ grep -q '"kind":"mark".*"text":"the user stopped the run","code":1' "$TMP/t.json
     ok "the trace holds the user-stop mark" || fail "no user-stop mark in the trace"
 grep -q '"label":"loiter(4)","state":"failed".*"error":"stopped by the user","code":-2' "$TMP/t.jsonl" &&
     ok "the cut-short call says stopped by the user" || fail "loiter(4): $(grep 'loiter(4)' "$TMP/t.jsonl" | tail -1)"
+mark_at=$(grep -n '"kind":"mark".*"code":1' "$TMP/t.jsonl" | cut -d: -f1)
+cut_at=$(grep -n '"label":"loiter(4)","state":"failed"' "$TMP/t.jsonl" | cut -d: -f1)
+[ -n "$mark_at" ] && [ -n "$cut_at" ] && [ "$mark_at" -lt "$cut_at" ] &&
+    ok "the log says the user stopped the run before the cut-short call ends" ||
+    fail "user-stop mark on line ${mark_at:-none}, loiter(4) failed on line ${cut_at:-none}"
 grep -q '"error":"stopped"' "$TMP/t.jsonl" && fail "the trace still says \"stopped\" as a failure"
 "$BIN" replay "$TMP/t.jsonl" >"$TMP/replay" 2>"$TMP/err" && tail -n 1 "$TMP/replay" | grep -q '(stopped by the user)$' &&
     ok "the trace reads back and its replay says so too" || fail "replay: $(cat "$TMP/err") $(tail -n 1 "$TMP/replay")"
