@@ -48,6 +48,7 @@ static void settle(cv_flags__job *job, cv_fetch *f)
     job->status = f->status;
     job->bytes = f->len;
     snprintf(job->error, sizeof job->error, "%s", f->error);
+    job->stopped = f->aborted;
     if (f->outcome == CV_FETCH_OK) {
         char path[4200], err[256];
         snprintf(path, sizeof path, "%s/%s.gif", ctx->dest, job->cc);
@@ -90,6 +91,8 @@ static void job_result(const cv_flags__job *job, cv_result *out)
             snprintf(out->text, sizeof out->text, "%ld OK %zu B", job->status, job->bytes);
     } else if (job->outcome == CV_FETCH_NOT_FOUND) {
         snprintf(out->text, sizeof out->text, "404 not found");
+    } else if (job->stopped) {
+        cv_result_fail(out, CV_ECANCELLED, "stopped by the user");
     } else {
         cv_result_fail(out, job->status > 0 ? (int)job->status : -1, "%s", job->error);
     }

@@ -30,6 +30,7 @@ typedef struct cv_flags__job {
     long status;
     size_t bytes;
     char error[192];
+    bool stopped; /* cut short by the user's stop, not failed */
 } cv_flags__job;
 
 /* The book's Counter[DownloadStatus], plus how long it took. */
