@@ -111,5 +111,21 @@ else
     fail "the run wrote no trace"
 fi
 
+# 5. A long trace is read behind the screen and its bookmarks come last:
+# the replay still moves to the first once they arrive.
+awk 'BEGIN {
+    print "{\"seq\":0,\"t\":0,\"kind\":\"header\",\"scenario\":\"loiter\",\"args\":\"\",\"speed\":1}"
+    for (i = 1; i <= 150000; i++)
+        printf "{\"seq\":%d,\"t\":%.6f,\"kind\":\"log\",\"lane\":0,\"text\":\"line %d\",\"origin\":0}\n", i, i / 1e5, i
+    print "{\"bookmark\":140000,\"demo_t\":1.4,\"text\":\"deep in\"}"
+}' > "$TMP/long.jsonl"
+T send-keys clear Enter
+sleep 0.2
+T send-keys "$BIN replay $TMP/long.jsonl; echo status=\$?" Enter
+wait_for "'deep in'" 20 && [ "$(event_no)" = 140000 ] &&
+    ok "a long trace's late bookmark moves the replay there" || fail "the long replay did not reach its bookmark"
+T send-keys q
+wait_for 'status=0' 10 || fail "the long replay did not quit"
+
 [ $FAILS = 0 ] && echo "all marks checks passed"
 exit $((FAILS > 0))

@@ -115,6 +115,9 @@ cv_trace_loader *cv_trace_loader_start(cv_trace_reader *reader, cv_log *log);
 /* CV_TRACE_MORE while it reads, then how the reading ended (with the
  * message of a refusal or a truncated last line in msg). */
 int cv_trace_loader_status(cv_trace_loader *l, char *msg, size_t msglen);
+/* The trace's bookmarks once the loader has stopped (its status is no
+ * longer CV_TRACE_MORE); NULL before. */
+const cv_marks *cv_trace_loader_marks(cv_trace_loader *l);
 /* Asks the loader to stop after its batch, waits up to timeout_s for it,
  * frees it and the reader, and returns how the reading ended (a stop
  * asked for counts as the end).  If the thread does not stop in time (a

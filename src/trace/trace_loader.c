@@ -72,6 +72,13 @@ cv_trace_loader *cv_trace_loader_start(cv_trace_reader *reader, cv_log *log)
     return l;
 }
 
+const cv_marks *cv_trace_loader_marks(cv_trace_loader *l)
+{
+    /* The reader wrote them before the status was set under the lock. */
+    return cv_trace_loader_status(l, NULL, 0) == CV_TRACE_MORE ? NULL
+                                                              : cv_trace_reader_marks(l->reader);
+}
+
 int cv_trace_loader_status(cv_trace_loader *l, char *msg, size_t msglen)
 {
     pthread_mutex_lock(&l->lock);

@@ -188,6 +188,15 @@ static void loading_news(app *a, int64_t clock)
      * trace read before the screen opened: a doubling array would copy
      * itself in the frame that crossed a power of two. */
     cv_model_reserve_whole_log(&a->model);
+    /* A long trace's bookmarks come last: take them now (--marks wins on
+     * the same event), and open at the first if nobody has moved yet. */
+    const cv_marks *inside = cv_trace_loader_marks(a->cfg->replay_loader);
+    bool had = a->marks.n > 0;
+    for (size_t i = 0; inside != NULL && i < inside->n; i++)
+        if (cv_marks_find(&a->marks, inside->at[i].event) < 0)
+            cv_marks_add(&a->marks, inside->at[i].event, inside->at[i].demo_s, inside->at[i].text);
+    if (!had && !a->stepped)
+        cv_app__marks_first(a);
     if (status == CV_TRACE_ERROR || status == CV_TRACE_TRUNCATED) {
         snprintf(a->notice, sizeof a->notice, "%s: %.150s",
                  status == CV_TRACE_ERROR ? "trace refused, the rest not shown" : "warning", msg);
