@@ -211,6 +211,15 @@ int cv_pane_of_side(int side);
 /* The lane an event concerns: its lane, else the publishing thread's. */
 int cv_event_lane_of(const cv_event *e);
 
+/* A future's history (model_history.c), for its card: the events among
+ * those applied that name the future `id` (its own state changes, and the
+ * waits on it), in log order.  Puts the indices of the matches number
+ * skip .. skip + max - 1 in out, and returns how many there are in all
+ * (0: no such future). */
+size_t cv_model_history(const cv_model *m, uint64_t id, size_t skip, size_t *out, size_t max);
+/* Whether event e names the future `id`, in the sense above. */
+bool cv_model_history_names(const cv_event *e, uint64_t id);
+
 /* How many of the first `count` events happen at or before t_ns. */
 size_t cv_log_index_at(const cv_log *log, size_t count, int64_t t_ns);
 

@@ -31,6 +31,9 @@ typedef struct cv_view {
      * and id; 0: none, and the playhead's event is the selection. */
     int sel_lane1;
     uint64_t sel_future;
+    /* ---- focus, scroll, inspect (issue 12, point 4: nav.h) ---- */
+    /* The future or task whose card is open over the screen; 0: none. */
+    uint64_t card;
 } cv_view;
 
 typedef struct cv_render_opts {
