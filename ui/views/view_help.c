@@ -23,7 +23,7 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         "g          go to an event number (120) or a time (1.5s)",
         "+  -       playback rate when not live",
         "Tab S-Tab  focus a pane        j k  PgDn PgUp  select, scroll",
-        "Enter      card of the selected (or clicked) future; * follow",
+        "Enter      card, or click it   *  follow    Shift+drag  copy text",
         "r          restart the scenario (live runs)",
         "?          this help           q  Ctrl-C  quit",
     };
