@@ -211,6 +211,49 @@ static void test_card_of_a_task(void **state)
     cv_log_destroy(log);
 }
 
+/* The history stops at the latest event that names a future, which the
+ * model keeps per future: a model brought back by its checkpoints (taken
+ * every 16 events here) must list what a fresh one lists, at every
+ * playhead, waits included. */
+static void test_history_survives_seeks(void **state)
+{
+    (void)state;
+    static const char *const traces[] = {"loiter", "flags_pool", "spin_task"};
+    size_t waits = 0;
+    for (size_t t = 0; t < 3; t++) {
+        cv_log *log = trace_log(traces[t]);
+        size_t count = cv_log_count(log);
+        cv_model m, fresh;
+        cv_model_init(&m, log);
+        cv_model_set_checkpoints(&m, 16, 64);
+        assert_int_equal(cv_model_advance(&m, count), 0);
+        size_t a[64], b[64];
+        for (size_t pos = count; pos > 0; pos = pos > 7 ? pos - 7 : 0) {
+            assert_int_equal(cv_model_seek(&m, pos), 0);
+            cv_model_init(&fresh, log);
+            assert_int_equal(cv_model_advance(&fresh, pos), 0);
+            for (size_t i = 0; i < fresh.nfuts; i++) {
+                uint64_t id = fresh.futs[i].id;
+                size_t na = cv_model_history(&m, id, 0, a, 64);
+                size_t nb = cv_model_history(&fresh, id, 0, b, 64);
+                assert_int_equal(na, nb);
+                assert_memory_equal(a, b, (na < 64 ? na : 64) * sizeof a[0]);
+                size_t all = 0;
+                for (size_t k = 0; k < pos; k++) {
+                    const cv_event *e = cv_log_at(log, k);
+                    all += cv_model_history_names(e, id);
+                    waits += e->kind == CV_EV_WAIT && e->ref == id;
+                }
+                assert_int_equal(nb, all);
+            }
+            cv_model_free(&fresh);
+        }
+        cv_model_free(&m);
+        cv_log_destroy(log);
+    }
+    assert_true(waits > 0); /* the waits on a future were among them */
+}
+
 /* ---- the table follows, selections clamp -------------------------------- */
 
 /* flags -m 100 in miniature: 100 downloads queued, 10 workers taking them
@@ -496,6 +539,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_card_of_a_loiter_future),
         cmocka_unit_test(test_card_of_a_task),
+        cmocka_unit_test(test_history_survives_seeks),
         cmocka_unit_test(test_table_follows_the_caption),
         cmocka_unit_test(test_table_selection_clamps),
         cmocka_unit_test(test_console_scroll_clamps),

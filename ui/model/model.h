@@ -39,7 +39,7 @@ typedef struct cv_span {
     uint8_t kind;      /* enum cv_span_kind */
 } cv_span;
 
-/* The fields are in this order so that none is padded: 104 bytes on a
+/* The fields are in this order so that none is padded: 112 bytes on a
  * 64-bit machine, where
  * the model keeps one for each future of the log. */
 typedef struct cv_mfuture {
@@ -61,6 +61,9 @@ typedef struct cv_mfuture {
     uint32_t nslices;   /* how many times it ran */
     const char *awaits; /* what it awaits while suspended, else NULL */
     uint64_t awaits_ref;
+    /* The latest event that names it (its own, or a wait on it): where
+     * the scan for its card (model_history.c) may stop. */
+    size_t last_event;
 } cv_mfuture;
 
 /* A stretch in which a task ran on an event loop's lane.  t1 < 0 while it

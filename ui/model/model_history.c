@@ -6,8 +6,9 @@
  * ref is its id).  Nothing is kept per future: the events are found by a
  * scan of the log, which is cheap because the log is an array of fixed
  * records in time order, and a future cannot be named before it was
- * submitted, so the scan starts at its submission (a binary search).
- * The card scans once a frame, and only while it is open.
+ * submitted, so the scan starts at its submission (a binary search), and
+ * the model notes the latest event that names it (last_event), where the
+ * scan stops.  The card scans once a frame, and only while it is open.
  */
 #include "model.h"
 
@@ -38,7 +39,8 @@ size_t cv_model_history(const cv_model *m, uint64_t id, size_t skip, size_t *out
     if (f == NULL || m->log == NULL)
         return 0;
     size_t found = 0, put = 0;
-    for (size_t i = first_index(m, f); i < m->upto; i++) {
+    size_t end = f->last_event < m->upto ? f->last_event + 1 : m->upto;
+    for (size_t i = first_index(m, f); i < end; i++) {
         if (!cv_model_history_names(cv_log_at(m->log, i), id))
             continue;
         if (found >= skip && put < max)
