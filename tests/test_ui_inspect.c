@@ -151,6 +151,10 @@ static void test_card_of_a_loiter_future(void **state)
     render(&c, &m, &v);
     assert_true(row_with(&c, "future 2 loiter(1)", "now pending"));
     assert_false(row_with(&c, "running on worker", "future 2"));
+    /* Before its submission the card stays open and says why it is empty. */
+    assert_int_equal(cv_model_seek(&m, 3), 0);
+    render(&c, &m, &v);
+    assert_true(row_with(&c, "id 2: not submitted yet", NULL));
     cv_canvas_free(&c);
     cv_model_free(&m);
     cv_log_destroy(log);

@@ -121,9 +121,23 @@ void cv_card__draw(cv_canvas *c, const cv_model *m, const cv_render_opts *o)
 {
     const cv_view *v = o->view;
     const cv_mfuture *f = v != NULL && v->card != 0 ? cv_model_future(m, v->card) : NULL;
-    if (f == NULL)
-        return; /* not yet submitted at the playhead: nothing to show */
     const cv_glyphs *g = cv_theme__glyphs(o->ascii);
+    if (f == NULL) {
+        if (v == NULL || v->card == 0)
+            return;
+        /* Stepped back to before it was submitted: the card stays open,
+         * and says so, rather than vanish while still taking Esc and q. */
+        int w = 60 < c->cols - 2 ? 60 : c->cols - 2, x0 = (c->cols - w) / 2, y0 = c->rows / 2 - 1;
+        for (int y = y0; y < y0 + 3; y++)
+            cv_canvas__fill(c, x0, y, w, ' ', CV_ST_HELP);
+        cv_canvas__fill(c, x0, y0, w, g->hline, CV_ST_DIM);
+        cv_canvas__fill(c, x0, y0 + 2, w, g->hline, CV_ST_DIM);
+        cv_canvas__printf(c, x0 + 2, y0 + 1, x0 + w - 1, CV_ST_HELP,
+                          "id %llu: not submitted yet at the playhead",
+                          (unsigned long long)v->card);
+        cv_canvas__text(c, x0 + w - 26, y0 + 2, x0 + w - 1, CV_ST_DIM, " Esc, q or Enter closes ");
+        return;
+    }
     size_t first[MAX_ROWS], last[MAX_ROWS];
     size_t total = cv_model_history(m, f->id, 0, first, MAX_ROWS);
     int w = CARD_W < c->cols - 2 ? CARD_W : c->cols - 2;
