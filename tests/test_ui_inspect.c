@@ -144,6 +144,7 @@ static void test_card_of_a_loiter_future(void **state)
             fail_msg("no card row for event %zu (%s)", idx[i], what);
     }
     assert_true(row_with(&c, "future 2 loiter(1)", "now finished"));
+    assert_true(row_with(&c, "Esc/q/Enter close the card", NULL));
 
     /* At the playhead just before it ran, the card knows only its submission. */
     assert_int_equal(cv_model_seek(&m, idx[1]), 0);

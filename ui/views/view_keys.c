@@ -4,7 +4,8 @@
  * the playhead (space plays while paused, pauses otherwise).  While the
  * app asks a y/n question (quit or restart a paused run), the line is the
  * question, so that it cannot be missed; while a prompt reads a line
- * (`g`: go to), the line is the prompt and the text typed so far.
+ * (`g`: go to), the line is the prompt and the text typed so far; while
+ * a card is open, the line says how to close it.
  */
 #include <string.h>
 
@@ -40,6 +41,14 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
         cv_canvas__put(c, x, r.y, '_', CV_ST_KEY);
         cv_canvas__printf(c, x + 2, r.y, end, CV_ST_KEYLINE, "%s; Enter goes, Esc cancels",
                           o->prompt_hint ? o->prompt_hint : "");
+        return;
+    }
+    if (o->view != NULL && o->view->card != 0) {
+        /* A card is open: say how it closes, and that steps still work. */
+        x = cv_canvas__text(c, x, r.y, end, CV_ST_KEY, "Esc/q/Enter");
+        x = cv_canvas__text(c, x, r.y, end, CV_ST_KEYLINE, " close the card  ");
+        x = cv_canvas__text(c, x, r.y, end, CV_ST_KEY, o->ascii ? "<- ->" : "\xe2\x86\x90\xe2\x86\x92");
+        cv_canvas__text(c, x, r.y, end, CV_ST_KEYLINE, " step: the card follows the playhead");
         return;
     }
     for (size_t i = 0; set[i][0] != NULL; i++) {
