@@ -462,6 +462,11 @@ static void test_focus_skips_absent_panes(void **state)
     v = (cv_view){0};
     cv_view_focus_step(&v, &m, 120, 40, 1);
     assert_int_equal(v.focus, CV_FOCUS_CONSOLE);
+    /* A focus on the table, which is not there, moves on at the first key. */
+    v.focus = CV_FOCUS_TABLE;
+    cv_view_move(&v, &m, 120, 40, 1, false);
+    assert_int_equal(v.focus, CV_FOCUS_CONSOLE);
+    assert_true(v.pinned[CV_FOCUS_CONSOLE]);
     cv_model_free(&m);
     cv_log_destroy(log);
 }

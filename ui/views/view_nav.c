@@ -182,8 +182,14 @@ void cv_view_move(cv_view *v, const cv_model *m, int cols, int rows, int delta, 
     cv_layout l;
     cv_layout__compute(&l, cv_pane__registry, m, cols, rows);
     const cv_placed *p = placed(&l, v->focus);
-    if (p == NULL)
-        return;
+    if (p == NULL) {
+        /* The focused pane left the screen (a resize, a two-sided run has
+         * no table): the keys go to the next pane that is there. */
+        cv_view_focus_step(v, m, cols, rows, 1);
+        p = placed(&l, v->focus);
+        if (p == NULL)
+            return;
+    }
     int page = p->r.h - 2 > 1 ? p->r.h - 2 : 1; /* a row of overlap */
     if (pages)
         delta *= page;
