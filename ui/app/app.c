@@ -35,6 +35,7 @@
 #include "bus.h"
 #include "clock.h"
 #include "playhead.h"
+#include "nav.h"
 #include "render.h"
 #include "terminal.h"
 #include "trace.h"
@@ -297,6 +298,9 @@ void cv_app__restart(app *a)
     }
     /* A run opened with --paused opens paused again. */
     cv_playhead_init(&a->ph, a->cfg->paused);
+    /* The new run's futures are not the old one's: no card, no pins. */
+    a->view.card = 0;
+    cv_view_follow(&a->view);
     a->stepped = false;
     a->span = 0;
 }

@@ -92,6 +92,8 @@ void cv_app__key(app *a, int ch)
         a->help = false; /* any key closes the help, q and Esc included */
         return;
     }
+    if (cv_app__card_key(a, ch))
+        return;
     switch (ch) {
     case 'q':
     case 'Q':
@@ -155,6 +157,26 @@ void cv_app__key(app *a, int ch)
             a->asking = 'r';
         else
             cv_app__restart(a);
+        break;
+    case '\t':
+    case CV_KEY_BTAB:
+    case 'j':
+    case 'k':
+    case CV_KEY_DOWN:
+    case CV_KEY_UP:
+    case CV_KEY_PGDN:
+    case CV_KEY_PGUP:
+    case CV_KEY_WHEEL_DOWN:
+    case CV_KEY_WHEEL_UP:
+    case '*':
+    case CV_KEY_BACKSPACE:
+    case 127:
+    case 8:
+    case '\r':
+    case '\n':
+    case CV_KEY_ENTER:
+    case CV_KEY_CLICK:
+        cv_app__focus_key(a, ch); /* app_focus.c */
         break;
     case 12: /* Ctrl-L */
         cv_term__redraw();

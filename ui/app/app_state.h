@@ -2,7 +2,8 @@
  * The front end's state, shared by its files: app.c owns the loop, the
  * frames and the run; app_keys.c turns keys into changes of the playhead
  * and the view; app_prompt.c reads a line of text (an event number or a
- * time for `g`).  Only these files see it.
+ * time for `g`); app_focus.c moves the focus, scrolls and opens cards.
+ * Only these files see it.
  */
 #ifndef CV_UI_APP_STATE_H
 #define CV_UI_APP_STATE_H
@@ -72,5 +73,9 @@ void cv_app__prompt_open(app *a, const char *label, const char *hint,
                          void (*done)(app *a, const char *text));
 /* Takes a key while a prompt is open. */
 void cv_app__prompt_key(app *a, int ch);
+/* app_focus.c: focus, scrolling, cards and clicks (nav.h). */
+void cv_app__focus_key(app *a, int ch);
+/* Closes an open card on Esc, q or Enter; false: not a key for the card. */
+bool cv_app__card_key(app *a, int ch);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * The terminal through ncurses.  newterm, not initscr: initscr exits the
  * process on a bad TERM, which would leave a run's threads going and skip
- * the caller's clean-up.  Colours come from the theme's table, one pair a
+ * the caller's clean-up.  The mouse reports left clicks and the wheel
+ * only (mousemask): a terminal then keeps Shift+drag for selecting text,
+ * which is all ncurses leaves it once the mouse is ours.  Colours come from the theme's table, one pair a
  * style, on the terminal's own background (use_default_colors); without
  * colours each style's monochrome attributes stand in.
  *
@@ -39,6 +41,7 @@ static bool have_modes;
 static char leave_seq[128]; /* rmcup and cnorm, for the fault handler */
 static size_t leave_len;
 static struct sigaction old_fault[NFAULTS];
+static int mouse_x, mouse_y; /* the latest click */
 
 static void append_cap(const char *name)
 {
@@ -129,6 +132,7 @@ int cv_term__init(bool color, char *err, size_t errlen)
     nodelay(stdscr, TRUE);
     set_escdelay(25);
     curs_set(0);
+    mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     init_colors(color);
     return 0;
 }
@@ -174,10 +178,36 @@ void cv_term__redraw(void)
     clearok(curscr, TRUE);
 }
 
+void cv_term__mouse(int *x, int *y)
+{
+    *x = mouse_x;
+    *y = mouse_y;
+}
+
+/* A mouse event as a key: a click (where, for cv_term__mouse), the wheel,
+ * or nothing worth a key. */
+static int mouse_key(void)
+{
+    MEVENT ev;
+    if (getmouse(&ev) != OK)
+        return CV_KEY_OTHER;
+    if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) {
+        mouse_x = ev.x;
+        mouse_y = ev.y;
+        return CV_KEY_CLICK;
+    }
+    if (ev.bstate & BUTTON4_PRESSED)
+        return CV_KEY_WHEEL_UP;
+    if (ev.bstate & BUTTON5_PRESSED)
+        return CV_KEY_WHEEL_DOWN;
+    return CV_KEY_OTHER;
+}
+
 int cv_term__key(void)
 {
     int ch = getch();
     switch (ch) {
+    case KEY_MOUSE: return mouse_key();
     case ERR: return CV_KEY_NONE;
     case KEY_RESIZE: return CV_KEY_RESIZE;
     case KEY_LEFT: return CV_KEY_LEFT;

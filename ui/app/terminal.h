@@ -31,6 +31,9 @@ enum {
     CV_KEY_ENTER,              /* the keypad's Enter (Return is '\r') */
     CV_KEY_BTAB,               /* Shift-Tab (Tab is '\t') */
     CV_KEY_OTHER,              /* a function key without a use here */
+    CV_KEY_CLICK,              /* a left click: cv_term__mouse says where */
+    CV_KEY_WHEEL_UP,           /* the mouse wheel */
+    CV_KEY_WHEEL_DOWN,
 };
 
 /* Takes the terminal: curses on stdout/stdin, keys without echo or
@@ -54,5 +57,7 @@ void cv_term__blit(const cv_canvas *c);
 void cv_term__redraw(void);
 /* The next key, without waiting: a character, a CV_KEY_*, or CV_KEY_NONE. */
 int cv_term__key(void);
+/* The cell of the latest CV_KEY_CLICK (column, row from 0). */
+void cv_term__mouse(int *x, int *y);
 
 #endif

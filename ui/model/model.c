@@ -283,7 +283,7 @@ cv_mfuture *cv_model__future_get(cv_model *m, uint64_t id, int64_t t)
         (!at_its_place(id, m->nfuts) && cv_model__id_put(&m->ids, id, m->nfuts) != 0))
         return NULL;
     cv_mfuture *f = &m->futs[m->nfuts];
-    *f = (cv_mfuture){.id = id, .t_submit = t, .t_start = -1, .t_end = -1,
+    *f = (cv_mfuture){.id = id, .t_submit = t, .t_start = -1, .t_end = -1, .last_event = CV_NONE,
                       .lane = CV_NO_LANE, .state = CV_PENDING, .prev_on_lane = CV_NONE};
     m->nfuts++;
     m->npending++;
@@ -375,13 +375,13 @@ static void set_state(cv_model *m, cv_mfuture *f, unsigned state)
 
 int cv_model__apply_future(cv_model *m, const cv_event *e, size_t index)
 {
-    (void)index;
     cv_model__checkpoint_note(m, e->id);
     cv_mfuture *f = cv_model__future_get(m, e->id, e->t_ns);
     if (f == NULL)
         return -1;
     size_t fi = (size_t)(f - m->futs);
     m->last_touched = fi;
+    f->last_event = index;
     switch (e->state) {
     case CV_PENDING:
         if (e->text != NULL)
@@ -471,7 +471,14 @@ int cv_model__apply_thread(cv_model *m, const cv_event *e, size_t index)
 
 int cv_model__apply_wait(cv_model *m, const cv_event *e, size_t index)
 {
-    (void)index;
+    /* A wait names the future it is on: its card lists it. */
+    if (e->ref != 0) {
+        size_t fi = cv_model_future_index(m, e->ref);
+        if (fi != CV_NONE) {
+            cv_model__checkpoint_note(m, e->ref);
+            m->futs[fi].last_event = index;
+        }
+    }
     cv_mlane *l = cv_model__lane_get(m, cv_event_lane_of(e));
     if (l == NULL)
         return 0;

@@ -39,7 +39,7 @@ typedef struct cv_span {
     uint8_t kind;      /* enum cv_span_kind */
 } cv_span;
 
-/* The fields are in this order so that none is padded: 104 bytes on a
+/* The fields are in this order so that none is padded: 112 bytes on a
  * 64-bit machine, where
  * the model keeps one for each future of the log. */
 typedef struct cv_mfuture {
@@ -61,6 +61,9 @@ typedef struct cv_mfuture {
     uint32_t nslices;   /* how many times it ran */
     const char *awaits; /* what it awaits while suspended, else NULL */
     uint64_t awaits_ref;
+    /* The latest event that names it (its own, or a wait on it): where
+     * the scan for its card (model_history.c) may stop. */
+    size_t last_event;
 } cv_mfuture;
 
 /* A stretch in which a task ran on an event loop's lane.  t1 < 0 while it
@@ -211,6 +214,15 @@ int cv_pane_of_side(int side);
 
 /* The lane an event concerns: its lane, else the publishing thread's. */
 int cv_event_lane_of(const cv_event *e);
+
+/* A future's history (model_history.c), for its card: the events among
+ * those applied that name the future `id` (its own state changes, and the
+ * waits on it), in log order.  Puts the indices of the matches number
+ * skip .. skip + max - 1 in out, and returns how many there are in all
+ * (0: no such future). */
+size_t cv_model_history(const cv_model *m, uint64_t id, size_t skip, size_t *out, size_t max);
+/* Whether event e names the future `id`, in the sense above. */
+bool cv_model_history_names(const cv_event *e, uint64_t id);
 
 /* How many of the first `count` events happen at or before t_ns. */
 size_t cv_log_index_at(const cv_log *log, size_t count, int64_t t_ns);

@@ -86,11 +86,11 @@ static int open_slice(cv_model *m, cv_mfuture *f, const cv_event *e)
 
 int cv_model__apply_task(cv_model *m, const cv_event *e, size_t index)
 {
-    (void)index;
     cv_model__checkpoint_note(m, e->id);
     cv_mfuture *f = task_get(m, e);
     if (f == NULL)
         return -1;
+    f->last_event = index;
     m->last_touched = (size_t)(f - m->futs);
     if (e->state >= CV_TASK_STATE_COUNT || ended(f->tstate))
         return 0;

@@ -42,6 +42,9 @@ typedef struct cv_focus {
     bool console;       /* the last event is a console line */
 } cv_focus;
 
+/* What the playhead's event touched (render.c). */
+void cv_render__focus(const cv_model *m, cv_focus *f);
+
 /* The side a pane draws: a CV_SIDE_* on a two-sided screen, else this. */
 #define CV_ALL_SIDES (-1)
 
@@ -95,6 +98,18 @@ int64_t cv_timeline__slice_t0(const void *slices, size_t i);
 /* An event loop's row: its polling, then the slices its tasks ran in. */
 void cv_slices__draw(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, const cv_mlane *l,
                      const cv_render_opts *o, const cv_focus *f);
+/* The first future (index) the table shows in h rows (view_table.c): the
+ * pinned top, clamped, or a window around what the playhead's event names. */
+size_t cv_table__start(const cv_model *m, const cv_view *v, const cv_focus *f, int h);
+/* The first console line shown of n in h rows: the pinned top, clamped, or
+ * the newest lines (view_console.c). */
+size_t cv_console__start(const cv_view *v, size_t n, int h);
+/* The first of the `n` lanes of a lanes pane shown in h rows: the pinned
+ * top, clamped, or a window that holds the playhead's lane (`hot`, a row
+ * number among them, -1: none) (view_nav.c). */
+int cv_lanes__start(const cv_view *v, int n, int hot, int h);
+/* The card over the screen, when the view has one open (view_card.c). */
+void cv_card__draw(cv_canvas *c, const cv_model *m, const cv_render_opts *o);
 /* The help box over the whole screen (not a pane: it covers them). */
 void cv_help__draw(cv_canvas *c, const cv_render_opts *o);
 

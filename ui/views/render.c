@@ -8,6 +8,7 @@
 #include "render.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "layout.h"
 #include "pane.h"
@@ -33,7 +34,7 @@ const char *cv_render__fmt_demo(int64_t t_ns, double speed, char *buf, size_t le
     return buf;
 }
 
-static void focus_of(const cv_model *m, cv_focus *f)
+void cv_render__focus(const cv_model *m, cv_focus *f)
 {
     *f = (cv_focus){.event = CV_NONE, .lane = -1};
     if (m->upto == 0)
@@ -85,6 +86,32 @@ static void too_small(cv_canvas *c)
     }
 }
 
+/* The pane that j/k and Enter act on shows it in its title row: the
+ * titles there turn from underlined to reverse video (in colour and in
+ * monochrome alike).  Only the interactive front end passes a view, so
+ * screenshots and the golden screens have no focus to show. */
+static void mark_focus(cv_canvas *c, const cv_layout *l, int focus)
+{
+    static const char *const names[CV_FOCUS_COUNT][2] = {
+        [CV_FOCUS_LANES] = {"lanes", "side lanes"},
+        [CV_FOCUS_TABLE] = {"table", "table"},
+        [CV_FOCUS_CONSOLE] = {"console", "side console"},
+    };
+    if (focus < 0 || focus >= CV_FOCUS_COUNT)
+        return;
+    for (int i = 0; i < l->n; i++) {
+        const cv_placed *p = &l->at[i];
+        if (p->pane == NULL || (strcmp(p->pane->name, names[focus][0]) != 0 &&
+                                strcmp(p->pane->name, names[focus][1]) != 0))
+            continue;
+        for (int x = p->r.x; x < p->r.x + p->r.w; x++) {
+            cv_cell *cell = cv_canvas__at(c, x, p->r.y);
+            if (cell != NULL && cell->style == CV_ST_TITLE)
+                cell->style = CV_ST_TITLE_FOCUS;
+        }
+    }
+}
+
 void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o)
 {
     cv_layout l;
@@ -95,7 +122,7 @@ void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o)
         return;
     }
     cv_focus f;
-    focus_of(m, &f);
+    cv_render__focus(m, &f);
     const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     for (int i = 0; i < l.n; i++) {
         const cv_placed *p = &l.at[i];
@@ -106,6 +133,10 @@ void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o)
         for (int y = p->r.y; y < p->r.y + p->r.h; y++)
             cv_canvas__put(c, p->r.x, y, g->vline, CV_ST_DIM);
     }
+    if (o->view != NULL)
+        mark_focus(c, &l, o->view->focus);
+    if (o->view != NULL && o->view->card != 0)
+        cv_card__draw(c, m, o);
     if (o->help)
         cv_help__draw(c, o);
 }

@@ -34,6 +34,9 @@ typedef struct cv_view {
     /* Marks (helper D): the text of the mark the playhead stands on, for
      * the header; NULL: none. */
     const char *mark;
+    /* ---- focus, scroll, inspect (issue 12, point 4: nav.h) ---- */
+    /* The future or task whose card is open over the screen; 0: none. */
+    uint64_t card;
 } cv_view;
 
 typedef struct cv_render_opts {

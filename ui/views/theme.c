@@ -41,6 +41,8 @@ const cv_style_def cv_styles[CV_ST_COUNT] = {
     [CV_ST_SUSPENDED] = {"suspended", CV_COL_MAGENTA, CV_COL_DEFAULT, 0, CV_ATTR_UNDERLINE},
     [CV_ST_SPINNER] = {"spinner", CV_COL_GREEN, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_BOLD},
     [CV_ST_FROZEN] = {"frozen", CV_COL_RED, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_BOLD | CV_ATTR_UNDERLINE},
+    [CV_ST_TITLE_FOCUS] = {"title-focus", CV_COL_BLACK, CV_COL_CYAN, CV_ATTR_BOLD, CV_ATTR_REVERSE | CV_ATTR_BOLD},
+    [CV_ST_ROW_SEL] = {"row-sel", CV_COL_WHITE, CV_COL_BLUE, CV_ATTR_BOLD, CV_ATTR_BOLD | CV_ATTR_UNDERLINE},
 };
 
 /* A dark palette for screenshots, close to common terminal defaults. */

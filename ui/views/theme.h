@@ -45,6 +45,8 @@ enum cv_style {
     CV_ST_SUSPENDED,  /* a task awaiting something (table, in-flight list) */
     CV_ST_SPINNER,    /* the big spinner glyph while it turns */
     CV_ST_FROZEN,     /* a spinner that has not turned for a while */
+    CV_ST_TITLE_FOCUS, /* the title of the pane that j/k and Enter act on */
+    CV_ST_ROW_SEL,    /* the table row the user selected */
     CV_ST_COUNT
 };
 

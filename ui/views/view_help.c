@@ -23,6 +23,8 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         "g          go to an event number (120) or a time (1.5s)",
         "+  -       playback rate when not live",
         "m          mark here (a text)  '  \"       next / previous mark",
+        "Tab S-Tab  focus a pane        j k  PgDn PgUp  select, scroll",
+        "Enter      card, or click it   *  follow    Shift+drag  copy text",
         "r          restart the scenario (live runs)",
         "?          this help           q  Ctrl-C  quit",
     };

@@ -4,7 +4,8 @@
  * the playhead (space plays while paused, pauses otherwise).  While the
  * app asks a y/n question (quit or restart a paused run), the line is the
  * question, so that it cannot be missed; while a prompt reads a line
- * (`g`: go to), the line is the prompt and the text typed so far.
+ * (`g`: go to), the line is the prompt and the text typed so far; while
+ * a card is open, the line says how to close it.
  */
 #include <string.h>
 
@@ -18,14 +19,15 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     /* Two sets: the long one reads better, the short one fits 80 columns. */
     static const char *const wide[][2] = {
         {"space", "pause"}, {"\xe2\x86\x90/p", "prev"}, {"\xe2\x86\x92/n", "next"},
-        {"Home", "first"}, {"End", "live"}, {"+/-", "rate"}, {"r", "restart"},
-        {"?", "help"}, {"q", "quit"}, {NULL, NULL},
+        {"Home", "first"}, {"End", "live"}, {"+/-", "rate"}, {"Tab", "focus"},
+        {"Enter", "card"}, {"r", "restart"}, {"?", "help"}, {"q", "quit"}, {NULL, NULL},
     };
     static const char *const narrow[][2] = {
         {"space", "pause"}, {"\xe2\x86\x90\xe2\x86\x92", "step"}, {"Home/End", "first/live"},
         {"+/-", "rate"}, {"r", "restart"}, {"?", "help"}, {"q", "quit"}, {NULL, NULL},
     };
-    const char *const (*set)[2] = r.w >= 92 ? wide : narrow;
+    /* The wide set, with Tab and Enter, needs about 112 columns. */
+    const char *const (*set)[2] = r.w >= 114 ? wide : narrow;
     cv_canvas__fill(c, r.x, r.y, r.w, ' ', CV_ST_KEYLINE);
     int x = r.x + 1, end = r.x + r.w;
     if (o->question != NULL) {
@@ -39,6 +41,14 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
         cv_canvas__put(c, x, r.y, '_', CV_ST_KEY);
         cv_canvas__printf(c, x + 2, r.y, end, CV_ST_KEYLINE, "%s; Enter goes, Esc cancels",
                           o->prompt_hint ? o->prompt_hint : "");
+        return;
+    }
+    if (o->view != NULL && o->view->card != 0) {
+        /* A card is open: say how it closes, and that steps still work. */
+        x = cv_canvas__text(c, x, r.y, end, CV_ST_KEY, "Esc/q/Enter");
+        x = cv_canvas__text(c, x, r.y, end, CV_ST_KEYLINE, " close the card  ");
+        x = cv_canvas__text(c, x, r.y, end, CV_ST_KEY, o->ascii ? "<- ->" : "\xe2\x86\x90\xe2\x86\x92");
+        cv_canvas__text(c, x, r.y, end, CV_ST_KEYLINE, " step: the card follows the playhead");
         return;
     }
     for (size_t i = 0; set[i][0] != NULL; i++) {

@@ -5,7 +5,9 @@
  * (suspended, scheduled, ...) and the result column says what they await.  It can
  * hold thousands of futures, so it shows a window that keeps the future the
  * last event concerns in view (a third of the way down, so that what comes
- * after it in submission order is visible too).
+ * after it in submission order is visible too).  Once the user scrolls it
+ * (j/k, nav.h), it is pinned: it shows rows from the view's top, and the
+ * selected future's row is marked in a style of its own.
  */
 #include <stdio.h>
 #include <string.h>
@@ -75,6 +77,20 @@ static size_t window_start(const cv_model *m, const cv_focus *f, int h)
     return start;
 }
 
+/* A table the user scrolled shows rows from its pinned top, clamped so
+ * that the last row is the last future; otherwise it follows the
+ * playhead, as window_start says. */
+size_t cv_table__start(const cv_model *m, const cv_view *v, const cv_focus *f, int h)
+{
+    if (h <= 0)
+        return 0;
+    if (v == NULL || !v->pinned[CV_FOCUS_TABLE])
+        return window_start(m, f, h);
+    size_t last = m->nfuts > (size_t)h ? m->nfuts - (size_t)h : 0;
+    size_t top = v->top[CV_FOCUS_TABLE] > 0 ? (size_t)v->top[CV_FOCUS_TABLE] : 0;
+    return top < last ? top : last;
+}
+
 static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
                  const cv_focus *f, int side)
 {
@@ -83,7 +99,8 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     int end = r.x + r.w, y = r.y;
     bool took = r.w >= TOOK_MIN_W;
     int h = r.h - 1;
-    size_t start = h > 0 ? window_start(m, f, h) : 0;
+    size_t start = cv_table__start(m, o->view, f, h);
+    uint64_t sel = o->view != NULL ? o->view->sel_future : 0;
     /* The columns move right when the ids shown need more than the four
      * digits the id column has (a run of 10 000 futures or more). */
     unsigned long long top = 0;
@@ -122,8 +139,10 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     for (size_t i = start; i < m->nfuts && i < start + (size_t)h; i++) {
         const cv_mfuture *fu = &m->futs[i];
         y++;
-        bool hot = f->future == fu->id;
-        int base = hot ? CV_ST_ROW_HOT : CV_ST_NORMAL;
+        /* The user's selection outranks the playhead's row: j/k must show
+         * where they are even on the row the caption names. */
+        bool hot = f->future == fu->id || sel == fu->id;
+        int base = sel == fu->id ? CV_ST_ROW_SEL : hot ? CV_ST_ROW_HOT : CV_ST_NORMAL;
         if (hot)
             cv_canvas__fill(c, r.x - dx, y, r.w + dx, ' ', base);
         char buf[96], lane[48];
