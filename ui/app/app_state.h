@@ -47,6 +47,12 @@ typedef struct app {
     int64_t last_frame;
     int64_t span;       /* the timeline's span; frozen while not live */
     int pipe_r;
+    /* Steps by an interval (app_steps.c): the user's interval in demo
+     * seconds (0: a tenth of the run), and the time the last such step
+     * went to while the playhead stays at tick_pos. */
+    double tick_demo_s;
+    int64_t tick_t;
+    size_t tick_pos;
     struct sigaction old_signals[4]; /* SIGINT, SIGTERM, SIGHUP, SIGALRM before us */
 } app;
 
@@ -54,6 +60,8 @@ typedef struct app {
 void cv_app__restart(app *a);
 /* app_keys.c: one key (a character or a CV_KEY_*). */
 void cv_app__key(app *a, int ch);
+/* app_steps.c: the stepping keys; false if ch is not one of them. */
+bool cv_app__steps_key(app *a, int ch);
 /* A message in the header for two seconds. */
 void cv_app__notice(app *a, const char *text);
 /* app_prompt.c: opens a prompt; keys go to it until Enter or Esc. */

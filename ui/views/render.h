@@ -31,6 +31,9 @@ typedef struct cv_view {
      * and id; 0: none, and the playhead's event is the selection. */
     int sel_lane1;
     uint64_t sel_future;
+    /* Steps (helper A, issue 12 points 1 and 5): → and ← step through
+     * every event instead of the meaningful ones. */
+    bool every_event;
 } cv_view;
 
 typedef struct cv_render_opts {

@@ -1,0 +1,134 @@
+/*
+ * The classifier behind steps by meaning (see steps.h).  Each kind says
+ * what of it is plumbing:
+ *   thread   busy/idle flips: the future or task that made the thread busy
+ *            has its own event, which is the one a viewer reads;
+ *   loop     a turn ("runs what is ready") or a poll ("sleeps up to 0.10s"):
+ *            the tasks it runs or wakes have their own events; only the
+ *            loop stopping is news;
+ *   task     an await of sleep(0), and the wake-up and resumption that
+ *            follow it: the task only let others run, and if one did, that
+ *            one's events are the news.
+ * Everything else (futures, waits, console lines, frames, marks, drops,
+ * stalls, the header) is meaningful.
+ *
+ * Whether a wake-up or resumption ends a sleep(0) is read from the task's
+ * last await, found by looking back over at most LOOKBACK events; beyond
+ * that the event counts as meaningful, which is the safe side (a step too
+ * many, never a change hidden).
+ */
+#include "steps.h"
+
+#include <string.h>
+
+#define LOOKBACK 256
+
+/* The runtime writes an await of asyncio.sleep(0) as "sleep 0s",
+ * followed by " in callee()" when it happens in an inner coroutine. */
+static bool is_yield(const cv_event *e)
+{
+    return e->kind == CV_EV_TASK && e->state == CV_TASK_SUSPENDED && e->text != NULL &&
+           strncmp(e->text, "sleep 0s", 8) == 0 && (e->text[8] == '\0' || e->text[8] == ' ');
+}
+
+/* A task's wake-up or resumption at `index`: plumbing if what it ends is
+ * an await of sleep(0), with no error or cancellation on the way. */
+static bool ends_yield(const cv_log *log, size_t index)
+{
+    const cv_event *e = cv_log_at(log, index);
+    if (e->state == CV_TASK_SCHEDULED && e->code != 0)
+        return false;
+    size_t stop = index > LOOKBACK ? index - LOOKBACK : 0;
+    for (size_t i = index; i-- > stop;) {
+        const cv_event *p = cv_log_at(log, i);
+        if (p->kind != CV_EV_TASK || p->id != e->id)
+            continue;
+        if (p->state == CV_TASK_SCHEDULED && p->code == 0)
+            continue; /* between the await and this resumption */
+        return is_yield(p);
+    }
+    return false;
+}
+
+bool cv_steps_plumbing(const cv_log *log, size_t index)
+{
+    const cv_event *e = cv_log_at(log, index);
+    switch (e->kind) {
+    case CV_EV_THREAD:
+        return e->state == CV_THREAD_BUSY || e->state == CV_THREAD_IDLE;
+    case CV_EV_LOOP:
+        return e->state == CV_LOOP_POLLING || e->state == CV_LOOP_RUNNING;
+    case CV_EV_TASK:
+        if (e->state == CV_TASK_SUSPENDED)
+            return is_yield(e);
+        if (e->state == CV_TASK_SCHEDULED || e->state == CV_TASK_RUNNING)
+            return ends_yield(log, index);
+        return false;
+    default:
+        return false;
+    }
+}
+
+static bool narrowed(const cv_step_filter *f)
+{
+    return f->lane >= 0 || f->future != 0 || f->side != CV_SIDE_NONE || f->kind != 0;
+}
+
+/* The future or task an event concerns: a wait names it in ref. */
+static uint64_t future_of(const cv_event *e)
+{
+    switch (e->kind) {
+    case CV_EV_FUTURE:
+    case CV_EV_TASK:
+        return e->id;
+    case CV_EV_WAIT:
+        return e->ref;
+    default:
+        return 0;
+    }
+}
+
+static int side_of(const cv_event *e, const cv_model *m)
+{
+    if (e->side != CV_SIDE_NONE || m == NULL)
+        return e->side;
+    const cv_mlane *l = cv_model_lane(m, cv_event_lane_of(e));
+    return l != NULL ? l->side : CV_SIDE_NONE;
+}
+
+bool cv_steps_takes(const cv_log *log, size_t index, const cv_step_filter *f)
+{
+    const cv_event *e = cv_log_at(log, index);
+    if (f->kind != 0 && e->kind != f->kind)
+        return false;
+    if (f->lane >= 0 && cv_event_lane_of(e) != f->lane)
+        return false;
+    if (f->future != 0 && future_of(e) != f->future)
+        return false;
+    if (f->side != CV_SIDE_NONE && side_of(e, f->lanes) != f->side)
+        return false;
+    return f->every || !cv_steps_plumbing(log, index);
+}
+
+size_t cv_steps_next(const cv_log *log, size_t pos, const cv_step_filter *f)
+{
+    size_t count = cv_log_count(log);
+    for (size_t i = pos; i < count; i++)
+        if (cv_steps_takes(log, i, f))
+            return i + 1;
+    if (narrowed(f))
+        return pos;
+    return count > pos ? count : pos;
+}
+
+size_t cv_steps_prev(const cv_log *log, size_t pos, const cv_step_filter *f)
+{
+    size_t count = cv_log_count(log);
+    size_t last = pos > count ? count : pos; /* the event shown last is last - 1 */
+    for (size_t i = last > 1 ? last - 1 : 0; i-- > 0;)
+        if (cv_steps_takes(log, i, f))
+            return i + 1;
+    if (narrowed(f))
+        return pos;
+    return count > 0 ? 1 : 0;
+}
