@@ -2,7 +2,9 @@
  * The classifier behind steps by meaning (see steps.h).  Each kind says
  * what of it is plumbing:
  *   thread   busy/idle flips: the future or task that made the thread busy
- *            has its own event, which is the one a viewer reads;
+ *            has its own event, which is the one a viewer reads; and in a
+ *            shutdown, the stops after the first (of threads other than
+ *            main): "the pool shuts down" is news once;
  *   loop     a turn ("runs what is ready") or a poll ("sleeps up to 0.10s"):
  *            the tasks it runs or wakes have their own events; only the
  *            loop stopping is news;
@@ -55,6 +57,11 @@ bool cv_steps_plumbing(const cv_log *log, size_t index)
     const cv_event *e = cv_log_at(log, index);
     switch (e->kind) {
     case CV_EV_THREAD:
+        if (e->state == CV_THREAD_STOPPED && index > 0 && cv_event_lane_of(e) != CV_MAIN_LANE) {
+            const cv_event *p = cv_log_at(log, index - 1);
+            return p->kind == CV_EV_THREAD && p->state == CV_THREAD_STOPPED &&
+                   cv_event_lane_of(p) != CV_MAIN_LANE;
+        }
         return e->state == CV_THREAD_BUSY || e->state == CV_THREAD_IDLE;
     case CV_EV_LOOP:
         return e->state == CV_LOOP_POLLING || e->state == CV_LOOP_RUNNING;
