@@ -92,6 +92,14 @@ void cv_app__key(app *a, int ch)
         a->help = false; /* any key closes the help, q and Esc included */
         return;
     }
+    if (a->view.history) {
+        cv_app__history_key(a, ch);
+        return;
+    }
+    if (ch == 'c') {
+        cv_app__history_open(a);
+        return;
+    }
     if (cv_app__steps_key(a, ch))
         ch = 0; /* a step (app_steps.c); the switch below has nothing to do */
     switch (ch) {

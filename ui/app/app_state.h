@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "history.h"
 #include "playhead.h"
 #include "render.h"
 #include "ui.h"
@@ -53,6 +54,11 @@ typedef struct app {
     double tick_demo_s;
     int64_t tick_t;
     size_t tick_pos;
+    /* The caption history (app_history.c): its cache, the selected row
+     * among the captions before the playhead, and the rows on screen. */
+    cv_history hist;
+    size_t hist_sel;
+    cv_history_row hist_rows[64];
     struct sigaction old_signals[4]; /* SIGINT, SIGTERM, SIGHUP, SIGALRM before us */
 } app;
 
@@ -60,6 +66,12 @@ typedef struct app {
 void cv_app__restart(app *a);
 /* app_keys.c: one key (a character or a CV_KEY_*). */
 void cv_app__key(app *a, int ch);
+/* app_history.c: c opens the list; keys go to it while it is open; the
+ * rows it shows are chosen before each frame; free at the end. */
+void cv_app__history_open(app *a);
+void cv_app__history_key(app *a, int ch);
+void cv_app__history_rows(app *a);
+void cv_app__history_free(app *a);
 /* app_steps.c: the stepping keys; false if ch is not one of them. */
 bool cv_app__steps_key(app *a, int ch);
 /* A message in the header for two seconds. */

@@ -97,5 +97,7 @@ void cv_slices__draw(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, c
                      const cv_render_opts *o, const cv_focus *f);
 /* The help box over the whole screen (not a pane: it covers them). */
 void cv_help__draw(cv_canvas *c, const cv_render_opts *o);
+/* The caption history box (c), likewise over the whole screen. */
+void cv_history__draw(cv_canvas *c, const cv_render_opts *o);
 
 #endif

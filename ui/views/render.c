@@ -106,6 +106,8 @@ void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o)
         for (int y = p->r.y; y < p->r.y + p->r.h; y++)
             cv_canvas__put(c, p->r.x, y, g->vline, CV_ST_DIM);
     }
+    if (o->view != NULL && o->view->history)
+        cv_history__draw(c, o);
     if (o->help)
         cv_help__draw(c, o);
 }
