@@ -20,6 +20,7 @@
 #include "logbuild.h"
 #include "model.h"
 #include "render.h"
+#include "history.h"
 #include "steps.h"
 #include "trace.h"
 #include "ui_testutil.h"
@@ -289,12 +290,51 @@ static void test_step_cost(void **state)
     cv_log_destroy(log);
 }
 
+/* The history holds the caption line's own words for every meaningful
+ * step, reached in two advances (as a list opened twice would be); with a
+ * small ring, only the latest, and it counts what it dropped. */
+static void test_history(void **state)
+{
+    (void)state;
+    cv_log *log = golden("flags_async");
+    size_t count = cv_log_count(log);
+    cv_history h;
+    assert_int_equal(cv_history_init(&h, log, 4096), 0);
+    assert_int_equal(cv_history_advance(&h, count / 2), 0);
+    size_t half = h.n;
+    assert_int_equal(cv_history_advance(&h, count), 0);
+    assert_true(h.n > half);
+    assert_int_equal(cv_history_before(&h, count / 2), half);
+    cv_step_filter all = CV_STEP_ALL;
+    size_t at[1024], n = forward(log, &all, at, 1024), k = 1;
+    assert_int_equal(cv_history_at(&h, 0)->event, 0); /* the run begins: Home's caption */
+    char want[512];
+    for (size_t i = 0; i < n; i++) {
+        if (cv_steps_plumbing(log, at[i] - 1))
+            continue; /* the end of the log, past trailing plumbing */
+        const cv_history_entry *e = cv_history_at(&h, k++);
+        assert_int_equal(e->event, at[i] - 1);
+        caption_at(log, e->event, want, sizeof want);
+        want[CV_HISTORY_TEXT - 1] = '\0';
+        assert_string_equal(e->text, want);
+    }
+    assert_int_equal(k, h.n);
+    cv_history_free(&h);
+    assert_int_equal(cv_history_init(&h, log, 10), 0);
+    assert_int_equal(cv_history_advance(&h, count), 0);
+    assert_int_equal(h.n, 10);
+    assert_int_equal(h.dropped, k - 10);
+    cv_history_free(&h);
+    cv_log_destroy(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loiter_steps_show), cmocka_unit_test(test_async_no_empty_polls),
         cmocka_unit_test(test_back_retraces_forward), cmocka_unit_test(test_narrowed),
         cmocka_unit_test(test_nap_frames),        cmocka_unit_test(test_step_cost),
+        cmocka_unit_test(test_history),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

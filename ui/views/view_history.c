@@ -33,8 +33,11 @@ void cv_history__draw(cv_canvas *c, const cv_render_opts *o)
     int y = y0 + h - 1 - v->hist_n;
     for (int i = 0; i < v->hist_n; i++, y++) {
         int st = i == v->hist_sel ? CV_ST_ROW_HOT : CV_ST_HELP;
-        if (i == v->hist_sel)
+        if (i == v->hist_sel) {
+            /* A mark as well as the highlight, for a screen without colour. */
             cv_canvas__fill(c, x0 + 1, y, w - 2, ' ', st);
+            cv_canvas__put(c, x0 + 1, y, '>', st);
+        }
         int tx = cv_canvas__printf(c, x0 + 2, y, end, st, "%7zu  ", v->hist_rows[i].event);
         cv_canvas__text(c, tx, y, end - 1, st, v->hist_rows[i].text);
     }
