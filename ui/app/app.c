@@ -107,6 +107,7 @@ static int start_run(app *a)
         cv_log_set_waker(a->run->log, on_log_batch, NULL);
     }
     cv_app__history_free(a); /* its captions were of the old log */
+    cv_app__steps_free(a);
     cv_model_free(&a->model);
     cv_model_init(&a->model, a->log);
     a->oom = false;
@@ -424,6 +425,7 @@ static void tear_down(app *a)
     if (a->loading) /* the loader goes on reading, but wakes no one now */
         cv_log_set_waker(a->cfg->replay, NULL, NULL);
     cv_app__history_free(a);
+    cv_app__steps_free(a);
     cv_model_free(&a->model);
     cv_canvas_free(&a->canvas);
     alarm(0);

@@ -13,6 +13,7 @@
 
 #include "history.h"
 #include "playhead.h"
+#include "steps.h"
 #include "render.h"
 #include "ui.h"
 
@@ -52,6 +53,7 @@ typedef struct app {
      * seconds (0: a tenth of the run), and the time the last such step
      * went to while the playhead stays at tick_pos. */
     double tick_demo_s;
+    cv_steps_index steps; /* the log's plumbing, classified once */
     int64_t tick_t;
     size_t tick_pos;
     /* The caption history (app_history.c): its cache, the selected row
@@ -74,6 +76,8 @@ void cv_app__history_rows(app *a);
 void cv_app__history_free(app *a);
 /* app_steps.c: the stepping keys; false if ch is not one of them. */
 bool cv_app__steps_key(app *a, int ch);
+/* Forgets the classified events (the log goes away). */
+void cv_app__steps_free(app *a);
 /* A message in the header for two seconds. */
 void cv_app__notice(app *a, const char *text);
 /* app_prompt.c: opens a prompt; keys go to it until Enter or Esc. */

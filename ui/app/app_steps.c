@@ -12,18 +12,27 @@
 #include "steps.h"
 #include "terminal.h"
 
-/* The step filter the plain arrows use. */
-static cv_step_filter plain(const app *a)
+void cv_app__steps_free(app *a)
+{
+    cv_steps_index_free(&a->steps);
+}
+
+/* The step filter the plain arrows use, with the index of the log's
+ * plumbing brought up to date (without memory, the steps classify each
+ * event they pass instead). */
+static cv_step_filter plain(app *a)
 {
     cv_step_filter f = CV_STEP_ALL;
     f.every = a->view.every_event;
+    if (cv_steps_index_update(&a->steps, a->log) == 0)
+        f.index = &a->steps;
     return f;
 }
 
 /* ] and [: the selected task or future, else the selected lane; on a
  * two-sided screen, the selected lane's side.  With nothing selected,
  * what the event at the playhead concerns is the selection. */
-static bool selection(const app *a, cv_step_filter *f, char *what, size_t len)
+static bool selection(app *a, cv_step_filter *f, char *what, size_t len)
 {
     *f = plain(a);
     f->lanes = &a->model;

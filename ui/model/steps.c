@@ -21,6 +21,7 @@
  */
 #include "steps.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define LOOKBACK 256
@@ -76,6 +77,54 @@ bool cv_steps_plumbing(const cv_log *log, size_t index)
     }
 }
 
+int cv_steps_index_update(cv_steps_index *x, const cv_log *log)
+{
+    if (x->log != log) {
+        cv_steps_index_free(x);
+        x->log = log;
+    }
+    size_t count = cv_log_count(log);
+    size_t words = (count + 63) / 64;
+    if (words > x->cap) {
+        size_t cap = x->cap ? x->cap : 1024;
+        while (cap < words)
+            cap *= 2;
+        uint64_t *p = realloc(x->plumbing, cap * sizeof *p);
+        if (p == NULL)
+            return -1;
+        memset(p + x->cap, 0, (cap - x->cap) * sizeof *p);
+        x->plumbing = p;
+        x->cap = cap;
+    }
+    for (; x->n < count; x->n++)
+        if (cv_steps_plumbing(log, x->n))
+            x->plumbing[x->n / 64] |= (uint64_t)1 << (x->n % 64);
+    return 0;
+}
+
+void cv_steps_index_free(cv_steps_index *x)
+{
+    free(x->plumbing);
+    *x = (cv_steps_index){0};
+}
+
+/* Whether event i is plumbing, from the index when it holds i. */
+static bool plumbing(const cv_log *log, size_t i, const cv_steps_index *x)
+{
+    if (x != NULL && x->log == log && i < x->n)
+        return (x->plumbing[i / 64] >> (i % 64)) & 1;
+    return cv_steps_plumbing(log, i);
+}
+
+/* Whether the 64 events of word w are all known plumbing: a step by
+ * meaning skips them at once. */
+static bool word_plumbing(const cv_log *log, const cv_step_filter *f, size_t w)
+{
+    const cv_steps_index *x = f->index;
+    return !f->every && x != NULL && x->log == log && (w + 1) * 64 <= x->n &&
+           x->plumbing[w] == UINT64_MAX;
+}
+
 static bool narrowed(const cv_step_filter *f)
 {
     return f->lane >= 0 || f->future != 0 || f->side != CV_SIDE_NONE || f->kind != 0;
@@ -114,15 +163,20 @@ bool cv_steps_takes(const cv_log *log, size_t index, const cv_step_filter *f)
         return false;
     if (f->side != CV_SIDE_NONE && side_of(e, f->lanes) != f->side)
         return false;
-    return f->every || !cv_steps_plumbing(log, index);
+    return f->every || !plumbing(log, index, f->index);
 }
 
 size_t cv_steps_next(const cv_log *log, size_t pos, const cv_step_filter *f)
 {
     size_t count = cv_log_count(log);
-    for (size_t i = pos; i < count; i++)
+    for (size_t i = pos; i < count; i++) {
+        if (i % 64 == 0 && word_plumbing(log, f, i / 64)) {
+            i += 63;
+            continue;
+        }
         if (cv_steps_takes(log, i, f))
             return i + 1;
+    }
     if (narrowed(f))
         return pos;
     return count > pos ? count : pos;
@@ -132,9 +186,14 @@ size_t cv_steps_prev(const cv_log *log, size_t pos, const cv_step_filter *f)
 {
     size_t count = cv_log_count(log);
     size_t last = pos > count ? count : pos; /* the event shown last is last - 1 */
-    for (size_t i = last > 1 ? last - 1 : 0; i-- > 0;)
+    for (size_t i = last > 1 ? last - 1 : 0; i-- > 0;) {
+        if (i % 64 == 63 && word_plumbing(log, f, i / 64)) {
+            i -= 63; /* the loop's i-- takes the last one */
+            continue;
+        }
         if (cv_steps_takes(log, i, f))
             return i + 1;
+    }
     if (narrowed(f))
         return pos;
     return count > 0 ? 1 : 0;

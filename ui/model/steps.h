@@ -18,6 +18,22 @@
 
 #include "model.h"
 
+/* Which events are plumbing, one bit each, classified once: the log only
+ * grows and the classifier looks only back, so a bit never changes.  With
+ * it a step skips 64 plumbing events at a time; a million events take
+ * 125 KB. */
+typedef struct cv_steps_index {
+    const cv_log *log;
+    uint64_t *plumbing; /* bit i: event i is plumbing */
+    size_t n, cap;      /* events classified; words allocated */
+} cv_steps_index;
+
+/* Classifies the events added since the last call.  Returns 0 or -1
+ * without memory (the index stays true of what it holds). */
+int cv_steps_index_update(cv_steps_index *x, const cv_log *log);
+/* Forgets everything (a new log, after a restart). */
+void cv_steps_index_free(cv_steps_index *x);
+
 /* What counts as a step: every event (raw), or the meaningful ones, within
  * a lane, a future or task, a side, or a kind.  All zero but .lane = -1:
  * every meaningful event. */
@@ -30,6 +46,9 @@ typedef struct cv_step_filter {
     /* Lanes' sides for .side, read from a model (NULL: events' own side
      * only). */
     const cv_model *lanes;
+    /* The classified events of the log, or NULL: the classifier runs on
+     * each event a step passes. */
+    const cv_steps_index *index;
 } cv_step_filter;
 
 /* Whether event `index` changes nothing a viewer reads on its own. */
