@@ -6,6 +6,7 @@
 #include "history.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "caption.h"
 #include "steps.h"
@@ -38,6 +39,21 @@ const cv_log *cv_history_log(const cv_history *h)
     return h->ring != NULL ? h->model.log : NULL;
 }
 
+/* A caption cut at the entry's size may end inside a UTF-8 character
+ * (an arrow, a quoted console line): drop the broken tail. */
+static void trim_utf8(char *s)
+{
+    size_t n = strlen(s), k = n;
+    while (k > 0 && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
+        k--; /* back over continuation bytes to the lead byte */
+    if (k == 0 || (unsigned char)s[k - 1] < 0x80)
+        return;
+    unsigned char lead = (unsigned char)s[k - 1];
+    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (n - (k - 1) < want)
+        s[k - 1] = '\0';
+}
+
 static cv_history_entry *push(cv_history *h)
 {
     if (h->n == h->cap) {
@@ -62,6 +78,7 @@ int cv_history_advance(cv_history *h, size_t upto)
         cv_history_entry *e = push(h);
         e->event = i;
         cv_caption(&h->model, i, e->text, sizeof e->text);
+        trim_utf8(e->text);
     }
     return cv_model_advance(&h->model, upto);
 }
