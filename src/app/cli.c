@@ -76,8 +76,13 @@ const cv_opt_spec cv_cli_serve_options[] = {
  * same; the UI's own tables live with the views, below this layer. */
 const cv_cli_key cv_cli_keys[] = {
     {"space", "pause, or play from here (a live run keeps recording)"},
-    {"Right, n", "next event"},
-    {"Left, p", "previous event"},
+    {"Right, n", "next step: the next event that changes the screen"},
+    {"Left, p", "previous step"},
+    {"e", "steps go through every event, or (again) by meaning"},
+    {"], [", "next or previous step of the selected lane, task or side"},
+    {"f, F", "next or previous spinner frame"},
+    {"., ,", "forward or back by an interval of demo time (t sets it)"},
+    {"c", "caption history: past steps' captions; Enter goes there"},
     {"Home", "first event"},
     {"End", "back to live, or to the last event of a replay"},
     {"+, -", "playback rate when not live"},

@@ -107,6 +107,8 @@ static int start_run(app *a)
         a->log = a->run->log;
         cv_log_set_waker(a->run->log, on_log_batch, NULL);
     }
+    cv_app__history_free(a); /* its captions were of the old log */
+    cv_app__steps_free(a);
     cv_model_free(&a->model);
     cv_model_init(&a->model, a->log);
     a->oom = false;
@@ -273,6 +275,7 @@ static void frame(app *a)
     if (behind)
         now_ns = a->model.upto ? cv_log_at(a->log, a->model.upto - 1)->t_ns : 0;
     a->view.mark = cv_app__mark_here(a);
+    cv_app__history_rows(a);
     cv_render_opts o = {
         .ascii = a->ascii, .help = a->help, .replay = a->cfg->replay != NULL,
         .now_ns = now_ns, .span_ns = a->span,
@@ -443,6 +446,8 @@ static void tear_down(app *a)
     stop_run(a);
     if (a->loading) /* the loader goes on reading, but wakes no one now */
         cv_log_set_waker(a->cfg->replay, NULL, NULL);
+    cv_app__history_free(a);
+    cv_app__steps_free(a);
     cv_model_free(&a->model);
     cv_canvas_free(&a->canvas);
     alarm(0);

@@ -94,6 +94,16 @@ void cv_app__key(app *a, int ch)
     }
     if (cv_app__card_key(a, ch))
         return;
+    if (a->view.history) {
+        cv_app__history_key(a, ch);
+        return;
+    }
+    if (ch == 'c') {
+        cv_app__history_open(a);
+        return;
+    }
+    if (cv_app__steps_key(a, ch))
+        ch = 0; /* a step (app_steps.c); the switch below has nothing to do */
     switch (ch) {
     case 'q':
     case 'Q':
@@ -110,18 +120,6 @@ void cv_app__key(app *a, int ch)
             cv_playhead_play(&a->ph, clock);
         else
             cv_playhead_pause(&a->ph);
-        break;
-    case CV_KEY_RIGHT:
-    case 'n':
-    case 'l':
-        cv_playhead_step(&a->ph, a->log, 1);
-        break;
-    case CV_KEY_LEFT:
-    case 'p':
-    case 'h':
-        if (a->ph.mode == CV_PLAY_LIVE)
-            a->ph.pos = cv_log_count(a->log);
-        cv_playhead_step(&a->ph, a->log, -1);
         break;
     case CV_KEY_HOME:
         cv_playhead_first(&a->ph, a->log);

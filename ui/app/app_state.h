@@ -12,7 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "history.h"
 #include "playhead.h"
+#include "steps.h"
 #include "render.h"
 #include "trace_marks.h"
 #include "ui.h"
@@ -51,6 +53,18 @@ typedef struct app {
     int64_t last_frame;
     int64_t span;       /* the timeline's span; frozen while not live */
     int pipe_r;
+    /* Steps by an interval (app_steps.c): the user's interval in demo
+     * seconds (0: a tenth of the run), and the time the last such step
+     * went to while the playhead stays at tick_pos. */
+    double tick_demo_s;
+    cv_steps_index steps; /* the log's plumbing, classified once */
+    int64_t tick_t;
+    size_t tick_pos;
+    /* The caption history (app_history.c): its cache, the selected row
+     * among the captions before the playhead, and the rows on screen. */
+    cv_history hist;
+    size_t hist_sel;
+    cv_history_row hist_rows[64];
     struct sigaction old_signals[4]; /* SIGINT, SIGTERM, SIGHUP, SIGALRM before us */
 } app;
 
@@ -58,6 +72,16 @@ typedef struct app {
 void cv_app__restart(app *a);
 /* app_keys.c: one key (a character or a CV_KEY_*). */
 void cv_app__key(app *a, int ch);
+/* app_history.c: c opens the list; keys go to it while it is open; the
+ * rows it shows are chosen before each frame; free at the end. */
+void cv_app__history_open(app *a);
+void cv_app__history_key(app *a, int ch);
+void cv_app__history_rows(app *a);
+void cv_app__history_free(app *a);
+/* app_steps.c: the stepping keys; false if ch is not one of them. */
+bool cv_app__steps_key(app *a, int ch);
+/* Forgets the classified events (the log goes away). */
+void cv_app__steps_free(app *a);
 /* A message in the header for two seconds. */
 void cv_app__notice(app *a, const char *text);
 /* app_marks.c: m, ' and " (mark, next mark, previous mark). */

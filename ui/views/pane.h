@@ -112,5 +112,7 @@ int cv_lanes__start(const cv_view *v, int n, int hot, int h);
 void cv_card__draw(cv_canvas *c, const cv_model *m, const cv_render_opts *o);
 /* The help box over the whole screen (not a pane: it covers them). */
 void cv_help__draw(cv_canvas *c, const cv_render_opts *o);
+/* The caption history box (c), likewise over the whole screen. */
+void cv_history__draw(cv_canvas *c, const cv_render_opts *o);
 
 #endif

@@ -17,6 +17,12 @@
 /* The panes that Tab moves the focus between, and j/k scroll. */
 enum cv_view_focus { CV_FOCUS_LANES, CV_FOCUS_TABLE, CV_FOCUS_CONSOLE, CV_FOCUS_COUNT };
 
+/* One row of the caption history: the event and its caption. */
+typedef struct cv_history_row {
+    size_t event;
+    const char *text;
+} cv_history_row;
+
 /* What the user chose to see beyond the playhead (zoom, scroll, focus,
  * an open card...): kept by the front end across frames, read by the
  * panes.  All zero is the default view, which tests and screenshots use. */
@@ -37,7 +43,25 @@ typedef struct cv_view {
     /* ---- focus, scroll, inspect (issue 12, point 4: nav.h) ---- */
     /* The future or task whose card is open over the screen; 0: none. */
     uint64_t card;
+    /* Steps (helper A, issue 12 points 1 and 5): → and ← step through
+     * every event instead of the meaningful ones. */
+    bool every_event;
+    /* The caption history (c), when open: the rows on screen, oldest
+     * first, precomputed by the front end so that drawing stays pure;
+     * hist_sel is the highlighted one; hist_first the first row's number
+     * among hist_total captions before the playhead. */
+    bool history;
+    const cv_history_row *hist_rows;
+    int hist_n, hist_sel;
+    size_t hist_first, hist_total;
 } cv_view;
+
+/* How many caption rows the history box shows on a screen of `rows`. */
+static inline int cv_history_visible(int rows)
+{
+    int n = rows - 6;
+    return n < 1 ? 1 : n > 64 ? 64 : n;
+}
 
 typedef struct cv_render_opts {
     bool ascii;

@@ -18,7 +18,12 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
     const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     static const char *const keys[] = {
         "space      pause / play from here (the run keeps recording)",
-        "->  n      next event          <-  p      previous event",
+        "->  n      next step           <-  p      previous step",
+        "e          steps: every event / what changes the screen",
+        "]  [       next / previous step of the selected lane, task, side",
+        "f  F       next / previous spinner frame",
+        ".  ,       forward / back by a span of demo time (t sets it)",
+        "c          caption history: Enter goes to a past step",
         "Home       first event         End        back to live / last",
         "g          go to an event number (120) or a time (1.5s)",
         "+  -       playback rate when not live",

@@ -61,6 +61,13 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
             k = "<-/p";
         else if (o->ascii && strncmp(k, "\xe2\x86\x92", 3) == 0)
             k = "->/n";
+        /* `e` switched → and ← to every event: the line says so, and says
+         * nothing in the default (steps by meaning). */
+        if (o->view != NULL && o->view->every_event)
+            what = strcmp(what, "next") == 0   ? "next event"
+                   : strcmp(what, "prev") == 0 ? "prev event"
+                   : strcmp(what, "step") == 0 ? "event"
+                                               : what;
         if (o->paused && strcmp(what, "pause") == 0)
             what = "play";
         if (o->replay && strcmp(what, "live") == 0)
