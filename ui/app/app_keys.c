@@ -151,6 +151,15 @@ void cv_app__key(app *a, int ch)
         else
             cv_app__restart(a);
         break;
+    case 'z':
+    case 'x':
+    case '<':
+    case '>':
+    case '0':
+    case 'o':
+    case 'v':
+        cv_app__timeline_key(a, ch);
+        break;
     case 12: /* Ctrl-L */
         cv_term__redraw();
         break;

@@ -45,7 +45,6 @@ typedef struct app {
     char notice[192];   /* a one-off message for the header */
     int64_t notice_until;
     int64_t last_frame;
-    int64_t span;       /* the timeline's span; frozen while not live */
     int pipe_r;
     struct sigaction old_signals[4]; /* SIGINT, SIGTERM, SIGHUP, SIGALRM before us */
 } app;
@@ -61,5 +60,7 @@ void cv_app__prompt_open(app *a, const char *label, const char *hint,
                          void (*done)(app *a, const char *text));
 /* Takes a key while a prompt is open. */
 void cv_app__prompt_key(app *a, int ch);
+/* app_timeline.c: z x < > 0 o v, the timeline's zoom, pan and modes. */
+void cv_app__timeline_key(app *a, int ch);
 
 #endif

@@ -72,9 +72,14 @@ extern const cv_pane *const cv_pane__registry[];
 const char *cv_render__fmt_demo(int64_t t_ns, double speed, char *buf, size_t len);
 
 /* A timeline: columns [x0, x0 + w) show times [0, span]. */
+/* The time axis: columns [x0, x0 + w) show [t0, t0 + span].  In event
+ * order (log != NULL) column x0 + k shows event e0 + k instead, and a
+ * time maps to the column of the first event at or after it. */
 typedef struct cv_axis {
     int x0, w;
-    int64_t span, now;
+    int64_t t0, span, now;
+    const cv_log *log;
+    size_t e0, nev;
 } cv_axis;
 
 /* The column of time t on the axis, clamped to it. */

@@ -25,11 +25,62 @@ typedef cv_axis axis;
 
 int cv_lanes__axis_col(const cv_axis *a, int64_t t)
 {
-    if (t <= 0)
+    if (a->log != NULL) {
+        /* Event order: the first event at or after t has the column. */
+        size_t i = t <= INT64_MIN + 1 ? 0 : cv_log_index_at(a->log, a->nev, t - 1);
+        if (i <= a->e0)
+            return a->x0;
+        if (i - a->e0 >= (size_t)a->w)
+            return a->x0 + a->w - 1;
+        return a->x0 + (int)(i - a->e0);
+    }
+    if (t <= a->t0)
         return a->x0;
-    if (t >= a->span)
+    if (t - a->t0 >= a->span)
         return a->x0 + a->w - 1;
-    return a->x0 + (int)((double)t * a->w / (double)a->span);
+    return a->x0 + (int)((double)(t - a->t0) * a->w / (double)a->span);
+}
+
+/* The axis from the playhead, the view and the width alone (never from
+ * the frames before), so that stepping forward and back draw the same.
+ * Zoom 0 shows the default span from 0; zoomed in, the window is centred
+ * on the playhead, moved by whole quarters by pan, and kept inside the
+ * span.  In event order the window holds the playhead's event, and pan
+ * moves it by quarters too. */
+static void make_axis(cv_axis *a, const cv_model *m, const cv_render_opts *o)
+{
+    const cv_view *v = o->view;
+    int zoom = v != NULL ? v->zoom : 0, pan = v != NULL ? v->pan : 0;
+    int64_t full = o->span_ns > 0 ? o->span_ns : cv_nice_span(o->now_ns > 0 ? o->now_ns : 1);
+    if (full < o->now_ns)
+        full = cv_nice_span(o->now_ns);
+    if (v != NULL && v->order) {
+        size_t total = cv_log_count(m->log), w = a->w > 0 ? (size_t)a->w : 1;
+        int64_t e0 = (int64_t)(m->upto > 0 ? m->upto - 1 : 0) - (int64_t)w / 2 +
+                     (int64_t)pan * (int64_t)(w / 4);
+        int64_t hi = total > w ? (int64_t)(total - w) : 0;
+        a->log = m->log;
+        a->nev = total;
+        a->e0 = (size_t)(e0 < 0 ? 0 : e0 > hi ? hi : e0);
+        a->t0 = 0;
+        a->span = full;
+        return;
+    }
+    if (zoom < 0)
+        zoom = 0;
+    if (zoom > CV_VIEW_ZOOM_MAX)
+        zoom = CV_VIEW_ZOOM_MAX;
+    int64_t vis = full >> zoom;
+    if (vis < 1000)
+        vis = 1000; /* a microsecond: below that the clock says nothing */
+    if (vis >= full) {
+        a->t0 = 0;
+        a->span = full;
+        return;
+    }
+    int64_t t0 = o->now_ns - vis / 2 + (int64_t)pan * (vis / 4);
+    a->t0 = t0 < 0 ? 0 : t0 > full - vis ? full - vis : t0;
+    a->span = vis;
 }
 
 static int col_of(const axis *a, int64_t t)
@@ -42,29 +93,57 @@ static int64_t end_of(const axis *a, int64_t t1)
     return t1 < 0 ? a->now : t1;
 }
 
-static void draw_axis(cv_canvas *c, int x0, int y, const axis *a, const cv_render_opts *o,
-                      const cv_model *m, int hidden)
+/* The title: "lanes", or which of them show when not all fit. */
+static void draw_title(cv_canvas *c, int x0, int y, int x1, int first, int shown, int present)
+{
+    if (present > shown && shown > 0)
+        cv_canvas__printf(c, x0, y, x1, CV_ST_TITLE, "lanes %d-%d/%d", first + 1, first + shown,
+                          present);
+    else
+        cv_canvas__text(c, x0, y, x1, CV_ST_TITLE, "lanes");
+}
+
+/* Event order: a tick every ten columns, named by its event number, and
+ * the axis says it counts events, not time. */
+static void draw_order_axis(cv_canvas *c, int y, const axis *a, const cv_glyphs *g)
+{
+    int last = cv_canvas__text(c, a->x0, y, a->x0 + a->w, CV_ST_DIM, "events:") ;
+    for (int k = 0; k < a->w; k += 10) {
+        int x = a->x0 + k;
+        char lb[24];
+        snprintf(lb, sizeof lb, "#%zu", a->e0 + (size_t)k);
+        if (x <= last || x + 1 + (int)strlen(lb) > a->x0 + a->w)
+            continue;
+        cv_canvas__put(c, x, y, g->tick, CV_ST_DIM);
+        last = cv_canvas__text(c, x + 1, y, a->x0 + a->w, CV_ST_DIM, lb);
+    }
+    cv_canvas__put(c, col_of(a, a->now), y, g->playhead_top, CV_ST_PLAYHEAD);
+}
+
+static void draw_axis(cv_canvas *c, int y, const axis *a, const cv_render_opts *o)
 {
     const cv_glyphs *g = cv_theme__glyphs(o->ascii);
-    (void)m;
-    cv_canvas__text(c, x0, y, a->x0, CV_ST_TITLE, "lanes");
-    if (hidden > 0)
-        cv_canvas__printf(c, x0 + 6, y, a->x0, CV_ST_DIM, "+%d", hidden);
+    if (a->log != NULL) {
+        draw_order_axis(c, y, a, g);
+        return;
+    }
     double speed = o->speed > 0 ? o->speed : 1.0;
+    double demo_t0 = (double)a->t0 / 1e9 * speed;
     double demo_span = (double)a->span / 1e9 * speed;
     /* A tick at least every 10 columns, on a round demo-time step (1, 2 or
      * 5 times a power of ten), computed rather than searched for: a search
      * capped at some step left a huge span (a trace's speed of 1e300) with
      * billions of ticks to visit.  The loop is bounded by the columns too. */
-    double want = demo_span * 10.0 / (a->w > 0 ? a->w : 1), step = 0.001;
+    double want = demo_span * 10.0 / (a->w > 0 ? a->w : 1), step = 0.000001;
     if (want > step && isfinite(want)) {
         double base = pow(10.0, floor(log10(want)));
         step = base >= want ? base : 2 * base >= want ? 2 * base : 5 * base >= want ? 5 * base : 10 * base;
     }
+    double k0 = ceil(demo_t0 / step - 1e-9);
     int last = a->x0 - 1, xp = col_of(a, a->now);
     for (int k = 0; k <= a->w; k++) {
-        double d = step * k;
-        if (d > demo_span + 1e-9)
+        double d = step * (k0 + k);
+        if (d > demo_t0 + demo_span + 1e-9 * (1 + demo_t0))
             break;
         int x = col_of(a, (int64_t)(d / speed * 1e9));
         char lb[24];
@@ -251,9 +330,9 @@ static bool shown_on(const cv_mlane *l, int side);
 
 /* The lane names' column: LABEL_W, or more for a longer name ("event
  * loop", "spinner thread"), up to a quarter of the pane. */
-static int label_width(const cv_model *m, int side, int w)
+static int label_width(const cv_model *m, int side, int w, bool scrolled)
 {
-    int want = LABEL_W;
+    int want = scrolled ? (int)sizeof "lanes 10-20/30" : LABEL_W;
     for (int i = 0; i < m->nlanes; i++) {
         const cv_mlane *l = &m->lanes[i];
         if (l->present && shown_on(l, side) && l->name != NULL) {
@@ -277,28 +356,53 @@ static int lanes_count(const cv_model *m, int side)
     return n;
 }
 
+/* The first of the shown lanes to draw: where the user scrolled to
+ * (clamped), or else the top, unless the lane the caption names would be
+ * below the pane, when that lane goes to the middle. */
+static int first_row(const cv_model *m, const cv_render_opts *o, const cv_focus *f, int side,
+                     int shown, int present)
+{
+    int most = present > shown ? present - shown : 0, first = 0;
+    const cv_view *v = o->view;
+    if (v != NULL && v->pinned[CV_FOCUS_LANES]) {
+        first = v->top[CV_FOCUS_LANES];
+    } else if (f->lane >= 0) {
+        int at = 0;
+        for (int i = 0; i < f->lane && i < m->nlanes; i++)
+            at += m->lanes[i].present && shown_on(&m->lanes[i], side);
+        if (at >= shown)
+            first = at - shown / 2;
+    }
+    return first < 0 ? 0 : first > most ? most : first;
+}
+
 static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
                  const cv_focus *f, int side)
 {
     int shown = r.h - 1; /* the axis takes a row */
     const cv_glyphs *g = cv_theme__glyphs(o->ascii);
-    int lw = label_width(m, side, r.w);
-    axis a = {.x0 = r.x + lw, .w = r.w - lw, .now = o->now_ns};
-    a.span = o->span_ns > 0 ? o->span_ns : cv_nice_span(o->now_ns > 0 ? o->now_ns : 1);
-    if (a.span < a.now)
-        a.span = cv_nice_span(a.now);
-
     int present = lanes_count(m, side);
-    draw_axis(c, r.x, r.y, &a, o, m, present > shown ? present - shown : 0);
+    int lw = label_width(m, side, r.w, present > shown);
+    axis a = {.x0 = r.x + lw, .w = r.w - lw, .now = o->now_ns};
+    make_axis(&a, m, o);
+    int first = first_row(m, o, f, side, shown, present);
+    draw_title(c, r.x, r.y, a.x0 - 1, first, shown < present ? shown : present, present);
+    draw_axis(c, r.y, &a, o);
 
-    int y = r.y + 1;
+    int sel = o->view != NULL ? o->view->sel_lane1 - 1 : -1;
+    int y = r.y + 1, skip = first;
     for (int lane = 0; lane < m->nlanes && y < r.y + 1 + shown; lane++) {
         const cv_mlane *l = cv_model_lane(m, lane);
         if (l == NULL || !shown_on(l, side))
             continue;
+        if (skip > 0) {
+            skip--;
+            continue;
+        }
         char name[48];
         cv_model_lane_name(m, lane, name, sizeof name);
-        cv_canvas__text(c, r.x, y, a.x0 - 1, f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE, name);
+        int st = lane == sel ? CV_ST_ROW_HOT : f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE;
+        cv_canvas__text(c, r.x, y, a.x0 - 1, st, name);
         draw_thread(c, y, &a, l, g);
         draw_frames(c, y, &a, m, l);
         if (l->loop)

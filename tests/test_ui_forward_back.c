@@ -1,0 +1,227 @@
+/*
+ * A screen is a function of where the playhead stands, never of how it
+ * got there.  The timeline used to keep a span that froze or refitted by
+ * the mode's history, so loiter's first events drew on a 0-14 ms axis
+ * going forward and a 0-6 s axis going back.  These tests render loiter
+ * stepping forward event by event, then back, the way the app does (one
+ * model seeked to each position, the playhead at the event's time, the
+ * span the app derives from the log), at three sizes, and require every
+ * screen to be the same both ways; then the same zoomed in and in event
+ * order.  Last, the lanes pane follows the playhead: on a log of 30
+ * workers, the lane the caption names is on screen at every event.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "canvas.h"
+#include "logbuild.h"
+#include "model.h"
+#include "render.h"
+#include "trace.h"
+
+#define TRACES CV_SOURCE_DIR "/tests/golden/traces/"
+#define MS 1000000LL
+
+static cv_log *trace_log(const char *name)
+{
+    char path[512], err[256];
+    bool warned = false;
+    snprintf(path, sizeof path, "%s%s.jsonl", TRACES, name);
+    cv_log *log = cv_log_create();
+    assert_non_null(log);
+    if (cv_trace_read(path, log, &warned, err, sizeof err) != 0)
+        fail_msg("%s: %s", path, err);
+    return log;
+}
+
+/* The screen at position pos (events [0, pos) applied), as the app draws
+ * a paused run: the playhead at the last applied event's time, the span
+ * fitted to the whole log. */
+static char *screen_at(cv_model *m, cv_canvas *c, size_t pos, const cv_view *v)
+{
+    const cv_log *log = m->log;
+    size_t count = cv_log_count(log);
+    assert_int_equal(cv_model_seek(m, pos), 0);
+    int64_t end = cv_log_at(log, count - 1)->t_ns;
+    cv_render_opts o = {.now_ns = pos > 0 ? cv_log_at(log, pos - 1)->t_ns : 0,
+                        .span_ns = cv_nice_span(end > 0 ? end : 1),
+                        .speed = cv_log_meta_get(log)->speed, .mode = "PAUSED",
+                        .total = count, .paused = true, .view = v};
+    cv_render(c, m, &o);
+    char *text = cv_canvas_dump(c);
+    assert_non_null(text);
+    return text;
+}
+
+static void forward_back(const cv_log *log, const cv_view *v)
+{
+    static const int sizes[][2] = {{80, 24}, {120, 40}, {200, 60}};
+    size_t count = cv_log_count(log);
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        cv_model m;
+        cv_canvas c;
+        cv_model_init(&m, log);
+        assert_int_equal(cv_canvas_init(&c, sizes[s][0], sizes[s][1], false), 0);
+        char **fwd = calloc(count + 1, sizeof *fwd);
+        assert_non_null(fwd);
+        for (size_t pos = 0; pos <= count; pos++)
+            fwd[pos] = screen_at(&m, &c, pos, v);
+        for (size_t pos = count + 1; pos-- > 0;) {
+            char *back = screen_at(&m, &c, pos, v);
+            if (strcmp(back, fwd[pos]) != 0)
+                fail_msg("%dx%d, position %zu: forward\n%s\nback\n%s", sizes[s][0],
+                         sizes[s][1], pos, fwd[pos], back);
+            free(back);
+        }
+        for (size_t pos = 0; pos <= count; pos++)
+            free(fwd[pos]);
+        free(fwd);
+        cv_canvas_free(&c);
+        cv_model_free(&m);
+    }
+}
+
+static void test_loiter_forward_equals_back(void **state)
+{
+    (void)state;
+    cv_log *log = trace_log("loiter");
+    forward_back(log, NULL);
+    cv_log_destroy(log);
+}
+
+static void test_zoomed_and_ordered_forward_equals_back(void **state)
+{
+    (void)state;
+    cv_log *log = trace_log("loiter");
+    cv_view zoomed = {.zoom = 3, .pan = -1};
+    forward_back(log, &zoomed);
+    cv_view ordered = {.order = true};
+    forward_back(log, &ordered);
+    cv_log_destroy(log);
+}
+
+/* The line of the lanes pane's axis: the row that starts with "lanes". */
+static const char *axis_line(const char *screen, char *buf, size_t len)
+{
+    for (const char *p = screen; p != NULL && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (strncmp(p, "lanes", 5) == 0) {
+            size_t n = strcspn(p, "\n");
+            snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), p);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+/* Zoom changes the axis: at zoom 0 loiter's run fits (its last tick is
+ * seconds), zoomed in around the first events it reads fractions. */
+static void test_zoom_changes_the_axis(void **state)
+{
+    (void)state;
+    cv_log *log = trace_log("loiter");
+    cv_model m;
+    cv_canvas c;
+    cv_model_init(&m, log);
+    assert_int_equal(cv_canvas_init(&c, 120, 40, true), 0);
+    char a0[256], a1[256], ao[256];
+    cv_view fit = {0}, in = {.zoom = 10}, order = {.order = true};
+    char *s0 = screen_at(&m, &c, 20, &fit);
+    char *s1 = screen_at(&m, &c, 20, &in);
+    char *so = screen_at(&m, &c, 20, &order);
+    assert_non_null(axis_line(s0, a0, sizeof a0));
+    assert_non_null(axis_line(s1, a1, sizeof a1));
+    assert_non_null(axis_line(so, ao, sizeof ao));
+    assert_string_not_equal(a0, a1);
+    assert_non_null(strstr(ao, "events"));
+    assert_non_null(strstr(ao, "#10"));
+    free(s0);
+    free(s1);
+    free(so);
+    cv_canvas_free(&c);
+    cv_model_free(&m);
+    cv_log_destroy(log);
+}
+
+/* 30 workers each take one job, one after the other, on a short screen:
+ * the lanes cannot all show, and the one the event is on must. */
+static cv_log *thirty_workers(void)
+{
+    cv_log *log = cv_log_create();
+    assert_non_null(log);
+    cv_log_meta meta = {.scenario = "flags", .speed = 1.0};
+    cv_log_set_meta(log, &meta);
+    assert_int_equal(log_event(log, 0, CV_EV_HEADER, 0, 0, 0, -1, 0, "flags"), 0);
+    assert_int_equal(log_event(log, 0, CV_EV_THREAD, CV_THREAD_STARTED, 0, 0, 0, 0, "main"), 0);
+    char text[32];
+    for (int w = 1; w <= 30; w++) {
+        snprintf(text, sizeof text, "worker %d", w);
+        assert_int_equal(log_event(log, w, CV_EV_THREAD, CV_THREAD_STARTED, 0, 0, w, 0, text), 0);
+    }
+    for (int w = 1; w <= 30; w++) {
+        snprintf(text, sizeof text, "get(%d)", w);
+        assert_int_equal(log_event(log, 40 + w, CV_EV_FUTURE, CV_PENDING, (uint64_t)w, 0, -1, 0,
+                                   text), 0);
+    }
+    for (int w = 1; w <= 30; w++) {
+        int64_t t = 100 * MS + w * MS;
+        assert_int_equal(log_event(log, t, CV_EV_FUTURE, CV_RUNNING, (uint64_t)w, 0, w, 0, NULL), 0);
+        assert_int_equal(log_event(log, t + MS / 2, CV_EV_FUTURE, CV_FINISHED, (uint64_t)w, 0, w,
+                                   0, NULL), 0);
+    }
+    cv_log_publish(log);
+    cv_log_close(log);
+    return log;
+}
+
+static void test_lanes_follow_the_caption(void **state)
+{
+    (void)state;
+    cv_log *log = thirty_workers();
+    cv_model m;
+    cv_canvas c;
+    cv_model_init(&m, log);
+    assert_int_equal(cv_canvas_init(&c, 120, 40, true), 0);
+    size_t count = cv_log_count(log);
+    int checked = 0;
+    for (size_t pos = 1; pos <= count; pos++) {
+        const cv_event *e = cv_log_at(log, pos - 1);
+        if (e->kind != CV_EV_FUTURE || e->state != CV_RUNNING)
+            continue;
+        char *s = screen_at(&m, &c, pos, NULL);
+        char name[48], want[64];
+        cv_model_lane_name(&m, e->lane, name, sizeof name);
+        snprintf(want, sizeof want, "\n%s ", name);
+        if (strstr(s, want) == NULL)
+            fail_msg("event %zu runs on %s, not on screen:\n%s", pos - 1, name, s);
+        checked++;
+        free(s);
+    }
+    assert_int_equal(checked, 30);
+    /* Pinned, the pane shows from the row the user scrolled to. */
+    cv_view pinned = {.pinned = {[CV_FOCUS_LANES] = true}, .top = {[CV_FOCUS_LANES] = 2}};
+    char *s = screen_at(&m, &c, count, &pinned);
+    assert_non_null(strstr(s, "lanes 3-"));
+    assert_non_null(strstr(s, "/31"));
+    free(s);
+    cv_canvas_free(&c);
+    cv_model_free(&m);
+    cv_log_destroy(log);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_loiter_forward_equals_back),
+        cmocka_unit_test(test_zoomed_and_ordered_forward_equals_back),
+        cmocka_unit_test(test_zoom_changes_the_axis),
+        cmocka_unit_test(test_lanes_follow_the_caption),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
