@@ -149,6 +149,58 @@ static void test_zoom_changes_the_axis(void **state)
     cv_log_destroy(log);
 }
 
+/* The row of the lanes pane that starts with name. */
+static const char *lane_row(const char *screen, const char *name, char *buf, size_t len)
+{
+    size_t n = strlen(name);
+    for (const char *p = screen; p != NULL && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (strncmp(p, name, n) == 0 && p[n] == ' ') {
+            size_t w = strcspn(p, "\n");
+            snprintf(buf, len, "%.*s", (int)(w < len ? w : len - 1), p);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+/* At loiter's end: loiter(0), which took no time, shows as a tick on its
+ * worker's lane; main's four waits, each starting as the one before
+ * ended, are four (an edge before each but the first); and no label on
+ * main names a future bare, as if main had run it. */
+static void test_honest_marks(void **state)
+{
+    (void)state;
+    cv_log *log = trace_log("loiter");
+    cv_model m;
+    cv_canvas c;
+    cv_model_init(&m, log);
+    assert_int_equal(cv_canvas_init(&c, 120, 40, false), 0);
+    char *s = screen_at(&m, &c, cv_log_count(log), NULL);
+    char row[1024];
+    const cv_mfuture *zero = cv_model_future(&m, 1);
+    assert_non_null(zero);
+    char lane[48];
+    cv_model_lane_name(&m, zero->lane, lane, sizeof lane);
+    assert_non_null(lane_row(s, lane, row, sizeof row));
+    assert_non_null(strstr(row, "\xe2\x94\x87")); /* the tick */
+    assert_non_null(lane_row(s, "main", row, sizeof row));
+    int edges = 0;
+    for (const char *p = row; (p = strstr(p, "\xe2\x96\x8f")) != NULL; p++)
+        edges++;
+    assert_true(edges >= 3);
+    for (int i = 1; i <= 4; i++) {
+        char bare[32];
+        snprintf(bare, sizeof bare, "loiter(%d)", i);
+        const char *at = strstr(row, bare);
+        if (at != NULL && !(at - row >= 4 && strncmp(at - 4, "for ", 4) == 0))
+            fail_msg("main's lane names %s bare: %s", bare, row);
+    }
+    free(s);
+    cv_canvas_free(&c);
+    cv_model_free(&m);
+    cv_log_destroy(log);
+}
+
 /* 30 workers each take one job, one after the other, on a short screen:
  * the lanes cannot all show, and the one the event is on must. */
 static cv_log *thirty_workers(void)
@@ -221,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_loiter_forward_equals_back),
         cmocka_unit_test(test_zoomed_and_ordered_forward_equals_back),
         cmocka_unit_test(test_zoom_changes_the_axis),
+        cmocka_unit_test(test_honest_marks),
         cmocka_unit_test(test_lanes_follow_the_caption),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -215,7 +215,15 @@ static void draw_bar(cv_canvas *c, int y, const axis *a, const cv_mfuture *f,
     } else if (f->state == CV_CANCELLED) {
         body = g->cancelled, tip = g->cancelled, st = CV_ST_CANCELLED, bar = CV_ST_CANCELLED;
     }
-    cv_canvas__fill(c, x0, y, x1 - x0, body, st);
+    /* A future that ended in the cell it started in is a tick: it did
+     * happen, however short (loiter(0)).  The next bar on the lane may
+     * start in that cell too; its body leaves the tick there. */
+    bool ended = f->state == CV_FINISHED || f->state == CV_FAILED;
+    if (ended && x1 == x0 && f->t_end >= 0)
+        tip = g->instant;
+    cv_cell *first = cv_canvas__at(c, x0, y);
+    bool keep = first != NULL && first->ch == g->instant && x1 > x0;
+    cv_canvas__fill(c, x0 + keep, y, x1 - x0 - keep, body, st);
     cv_canvas__put(c, x1, y, tip, st);
     /* The label goes on the bar, keeping its first and end glyphs, when it
      * fits whole (a cut label reads as a different name).  A running bar ends at the
@@ -275,6 +283,10 @@ static void draw_bars(cv_canvas *c, int y, const axis *a, const cv_model *m, con
     size_t n = cv_timeline__upto(&b, l->nfuts, bar_t0, a->now);
     for (size_t i = 0; i < n; i++) {
         i = cv_timeline__last_in_column(a, &b, i, n, bar_t0);
+        /* The bars before the last in a column all end there: the one
+         * just before it stands for them, as a tick if it ended. */
+        if (i > 0 && col_of(a, bar_t0(&b, i - 1)) == col_of(a, bar_t0(&b, i)))
+            draw_bar(c, y, a, &m->futs[l->futs[i - 1]], g, false);
         draw_bar(c, y, a, &m->futs[l->futs[i]], g, false);
     }
     /* Without overlap a future is on its lane's list once, and is there
@@ -294,6 +306,13 @@ static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
         const cv_span *s = &l->waits[i];
         int x0 = col_of(a, s->t0), x1 = col_of(a, end_of(a, s->t1));
         cv_canvas__fill(c, x0, y, x1 - x0 + 1, g->blocked, CV_ST_BLOCKED);
+        /* A wait that starts where the one before it ended is another
+         * wait, not the same one going on: an edge says so. */
+        if (i > 0 && l->waits[i - 1].t1 >= 0 && col_of(a, l->waits[i - 1].t1) >= x0 - 1 &&
+            x1 > x0) {
+            cv_canvas__put(c, x0, y, g->wait_edge, CV_ST_BLOCKED);
+            x0++;
+        }
         if (s->t1 >= 0 && x1 - x0 < 6)
             continue; /* too short for any label */
         char text[96], lb[64];
@@ -312,8 +331,11 @@ static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
             cv_canvas__text(c, x, y, a->x0 + a->w, CV_ST_BAR_BLOCKED, text);
         } else if (x1 - x0 > w) {
             cv_canvas__text(c, x0, y, x1, CV_ST_BAR_BLOCKED, text);
-        } else if (f != NULL && x1 - x0 > (int)strlen(lb)) {
-            cv_canvas__text(c, x0, y, x1, CV_ST_BAR_BLOCKED, lb);
+        } else if (f != NULL && x1 - x0 > (int)strlen(lb) + 4) {
+            /* Never the bare name: on main's lane "loiter(1)" would read
+             * as if main ran it. */
+            snprintf(text, sizeof text, "for %s", lb);
+            cv_canvas__text(c, x0, y, x1, CV_ST_BAR_BLOCKED, text);
         }
     }
 }
