@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "canvas.h"
+#include "caption.h"
 #include "logbuild.h"
 #include "model.h"
 #include "render.h"
@@ -201,6 +202,71 @@ static void test_honest_marks(void **state)
     cv_log_destroy(log);
 }
 
+/* Another run of the same scenario, as the race between workers may
+ * give it: the thread the pool created first (named "worker 1") is not
+ * the one that took the first job.  The same events, with the names of
+ * the threads on lanes a and b swapped. */
+static cv_log *swap_names(const cv_log *log, int a, int b)
+{
+    cv_log *out = cv_log_create();
+    assert_non_null(out);
+    cv_log_set_meta(out, cv_log_meta_get(log));
+    char na[32], nb[32];
+    snprintf(na, sizeof na, "worker %d", a);
+    snprintf(nb, sizeof nb, "worker %d", b);
+    for (size_t i = 0; i < cv_log_count(log); i++) {
+        cv_event e = *cv_log_at(log, i);
+        const char *text = e.text;
+        if (e.kind == CV_EV_THREAD && e.state == CV_THREAD_STARTED && text != NULL)
+            text = strcmp(text, na) == 0 ? nb : strcmp(text, nb) == 0 ? na : text;
+        e.text = text != NULL ? strdup(text) : NULL;
+        assert_int_equal(cv_log_append(out, &e), 0);
+    }
+    cv_log_publish(out);
+    cv_log_close(out);
+    return out;
+}
+
+/* Worker 1 is the first to start a future, in every run: at each event of
+ * loiter and of the same run with its workers' names swapped, every
+ * future is on a lane of the same name, and so is the caption. */
+static void test_stable_worker_numbers(void **state)
+{
+    (void)state;
+    cv_log *one = trace_log("loiter");
+    cv_log *two = swap_names(one, 1, 2);
+    cv_model m1, m2;
+    cv_model_init(&m1, one);
+    cv_model_init(&m2, two);
+    size_t count = cv_log_count(one);
+    for (size_t pos = 1; pos <= count; pos++) {
+        assert_int_equal(cv_model_seek(&m1, pos), 0);
+        assert_int_equal(cv_model_seek(&m2, pos), 0);
+        for (size_t i = 0; i < m1.nfuts; i++) {
+            char n1[48], n2[48];
+            const cv_mfuture *f1 = &m1.futs[i], *f2 = cv_model_future(&m2, f1->id);
+            assert_non_null(f2);
+            if (f1->lane < 0)
+                continue;
+            cv_model_lane_name(&m1, f1->lane, n1, sizeof n1);
+            cv_model_lane_name(&m2, f2->lane, n2, sizeof n2);
+            assert_string_equal(n1, n2);
+        }
+        char c1[512], c2[512];
+        cv_caption(&m1, pos - 1, c1, sizeof c1);
+        cv_caption(&m2, pos - 1, c2, sizeof c2);
+        assert_string_equal(c1, c2);
+    }
+    /* loiter(0) is the first future to start: its worker is worker 1. */
+    char name[48];
+    assert_string_equal(cv_model_lane_name(&m1, cv_model_future(&m1, 1)->lane, name, sizeof name),
+                        "worker 1");
+    cv_model_free(&m1);
+    cv_model_free(&m2);
+    cv_log_destroy(one);
+    cv_log_destroy(two);
+}
+
 /* 30 workers each take one job, one after the other, on a short screen:
  * the lanes cannot all show, and the one the event is on must. */
 static cv_log *thirty_workers(void)
@@ -274,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_zoomed_and_ordered_forward_equals_back),
         cmocka_unit_test(test_zoom_changes_the_axis),
         cmocka_unit_test(test_honest_marks),
+        cmocka_unit_test(test_stable_worker_numbers),
         cmocka_unit_test(test_lanes_follow_the_caption),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

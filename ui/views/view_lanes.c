@@ -390,7 +390,7 @@ static int first_row(const cv_model *m, const cv_render_opts *o, const cv_focus 
         first = v->top[CV_FOCUS_LANES];
     } else if (f->lane >= 0) {
         int at = 0;
-        for (int i = 0; i < f->lane && i < m->nlanes; i++)
+        for (int i = 0; i < m->nlanes && cv_model_lane_in_row(m, i) != f->lane; i++)
             at += m->lanes[i].present && shown_on(&m->lanes[i], side);
         if (at >= shown)
             first = at - shown / 2;
@@ -413,14 +413,16 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
 
     int sel = o->view != NULL ? o->view->sel_lane1 - 1 : -1;
     int y = r.y + 1, skip = first;
-    for (int lane = 0; lane < m->nlanes && y < r.y + 1 + shown; lane++) {
-        const cv_mlane *l = cv_model_lane(m, lane);
+    for (int row = 0; row < m->nlanes && y < r.y + 1 + shown; row++) {
+        const cv_mlane *l = cv_model_lane(m, row);
         if (l == NULL || !shown_on(l, side))
             continue;
         if (skip > 0) {
             skip--;
             continue;
         }
+        int lane = cv_model_lane_in_row(m, row);
+        l = cv_model_lane(m, lane);
         char name[48];
         cv_model_lane_name(m, lane, name, sizeof name);
         int st = lane == sel ? CV_ST_ROW_HOT : f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE;
