@@ -100,6 +100,11 @@ int64_t cv_timeline__slice_t0(const void *slices, size_t i);
 /* An event loop's row: its polling, then the slices its tasks ran in. */
 void cv_slices__draw(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, const cv_mlane *l,
                      const cv_render_opts *o, const cv_focus *f);
+struct cv_glyphs;
+/* view_strip.c: over compact lanes, how many futures run in each
+ * column; its label ("run 8": the most at once) left of the axis. */
+void cv_strip__draw(cv_canvas *c, int x, int y, const cv_axis *a, const cv_model *m, int side,
+                    const struct cv_glyphs *g);
 /* The help box over the whole screen (not a pane: it covers them). */
 void cv_help__draw(cv_canvas *c, const cv_render_opts *o);
 

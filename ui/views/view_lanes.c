@@ -20,6 +20,7 @@
 
 #define LABEL_W 10
 #define MAX_SIDE_LANES 6
+#define COMPACT_W 8 /* "w12", "main", "24-30/31" */
 
 typedef cv_axis axis;
 
@@ -398,22 +399,47 @@ static int first_row(const cv_model *m, const cv_render_opts *o, const cv_focus 
     return first < 0 ? 0 : first > most ? most : first;
 }
 
+/* A compact lane's name: "w12" for worker 12, else the name's first
+ * word, cut to the column. */
+static void short_name(const char *name, char *buf, size_t len)
+{
+    int n = 0;
+    if (strncmp(name, "worker ", 7) == 0 && sscanf(name + 7, "%d", &n) == 1)
+        snprintf(buf, len, "w%d", n);
+    else
+        snprintf(buf, len, "%.*s", (int)strcspn(name, " "), name);
+}
+
 static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
                  const cv_focus *f, int side)
 {
     int shown = r.h - 1; /* the axis takes a row */
     const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     int present = lanes_count(m, side);
-    int lw = label_width(m, side, r.w, present > shown);
+    /* Compact when the lanes do not fit; v turns that the other way. */
+    bool compact = present > shown;
+    if (o->view != NULL && o->view->compact)
+        compact = !compact;
+    if (compact && shown > 2)
+        shown--; /* the concurrency strip takes a row */
+    else
+        compact = false;
+    int lw = compact ? COMPACT_W : label_width(m, side, r.w, present > shown);
     axis a = {.x0 = r.x + lw, .w = r.w - lw, .now = o->now_ns};
     make_axis(&a, m, o);
     int first = first_row(m, o, f, side, shown, present);
-    draw_title(c, r.x, r.y, a.x0 - 1, first, shown < present ? shown : present, present);
+    if (compact && present > shown)
+        cv_canvas__printf(c, r.x, r.y, a.x0 - 1, CV_ST_TITLE, "%d-%d/%d", first + 1,
+                          first + shown, present);
+    else
+        draw_title(c, r.x, r.y, a.x0 - 1, first, shown < present ? shown : present, present);
     draw_axis(c, r.y, &a, o);
+    int y = r.y + 1, skip = first;
+    if (compact)
+        cv_strip__draw(c, r.x, y++, &a, m, side, g);
 
     int sel = o->view != NULL ? o->view->sel_lane1 - 1 : -1;
-    int y = r.y + 1, skip = first;
-    for (int row = 0; row < m->nlanes && y < r.y + 1 + shown; row++) {
+    for (int row = 0; row < m->nlanes && y < r.y + r.h; row++) {
         const cv_mlane *l = cv_model_lane(m, row);
         if (l == NULL || !shown_on(l, side))
             continue;
@@ -423,10 +449,12 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
         }
         int lane = cv_model_lane_in_row(m, row);
         l = cv_model_lane(m, lane);
-        char name[48];
+        char name[48], brief[16];
         cv_model_lane_name(m, lane, name, sizeof name);
+        if (compact)
+            short_name(name, brief, sizeof brief);
         int st = lane == sel ? CV_ST_ROW_HOT : f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE;
-        cv_canvas__text(c, r.x, y, a.x0 - 1, st, name);
+        cv_canvas__text(c, r.x, y, a.x0 - 1, st, compact ? brief : name);
         draw_thread(c, y, &a, l, g);
         draw_frames(c, y, &a, m, l);
         if (l->loop)
