@@ -108,8 +108,8 @@ static void draw_title(cv_canvas *c, int x0, int y, int x1, int first, int shown
  * the axis says it counts events, not time. */
 static void draw_order_axis(cv_canvas *c, int y, const axis *a, const cv_glyphs *g)
 {
-    int last = cv_canvas__text(c, a->x0, y, a->x0 + a->w, CV_ST_DIM, "events:") ;
-    for (int k = 0; k < a->w; k += 10) {
+    int last = cv_canvas__text(c, a->x0, y, a->x0 + a->w, CV_ST_DIM, "events:");
+    for (int k = 0; k < a->w && a->e0 + (size_t)k < a->nev; k += 10) {
         int x = a->x0 + k;
         char lb[24];
         snprintf(lb, sizeof lb, "#%zu", a->e0 + (size_t)k);
