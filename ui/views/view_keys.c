@@ -18,14 +18,14 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     /* Two sets: the long one reads better, the short one fits 80 columns. */
     static const char *const wide[][2] = {
         {"space", "pause"}, {"\xe2\x86\x90/p", "prev"}, {"\xe2\x86\x92/n", "next"},
-        {"Home", "first"}, {"End", "live"}, {"+/-", "rate"}, {"z/x", "zoom"}, {"r", "restart"},
+        {"Home", "first"}, {"End", "live"}, {"+/-", "rate"}, {"r", "restart"},
         {"?", "help"}, {"q", "quit"}, {NULL, NULL},
     };
     static const char *const narrow[][2] = {
         {"space", "pause"}, {"\xe2\x86\x90\xe2\x86\x92", "step"}, {"Home/End", "first/live"},
         {"+/-", "rate"}, {"r", "restart"}, {"?", "help"}, {"q", "quit"}, {NULL, NULL},
     };
-    const char *const (*set)[2] = r.w >= 104 ? wide : narrow;
+    const char *const (*set)[2] = r.w >= 92 ? wide : narrow;
     cv_canvas__fill(c, r.x, r.y, r.w, ' ', CV_ST_KEYLINE);
     int x = r.x + 1, end = r.x + r.w;
     if (o->question != NULL) {
