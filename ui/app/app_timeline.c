@@ -40,8 +40,15 @@ void cv_app__timeline_key(app *a, int ch)
             limit(a, "the whole run is on screen: z zooms in, then < > pan");
             break;
         }
-        if (ch == '<' ? v->pan > -CV_VIEW_PAN_MAX : v->pan < CV_VIEW_PAN_MAX)
-            v->pan += ch == '<' ? -1 : 1;
+        {
+            /* A zoomed window pans over the span in quarters: 2^zoom
+             * windows, so more than 4 << zoom quarters either way would
+             * only pile up presses the screen cannot show (the pane
+             * clamps the window to the span). */
+            int most = v->order || v->zoom > 10 ? CV_VIEW_PAN_MAX : 4 << v->zoom;
+            if (ch == '<' ? v->pan > -most : v->pan < most)
+                v->pan += ch == '<' ? -1 : 1;
+        }
         break;
     case '0':
         v->zoom = 0;
