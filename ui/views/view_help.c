@@ -22,8 +22,7 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         "Home       first event         End        back to live / last",
         "g          go to an event number (120) or a time (1.5s)",
         "+  -       playback rate when not live",
-        "z  x       zoom in / out       <  >       pan a zoomed timeline",
-        "0          fit the whole run   o  v       event order / compact",
+        "z x < > 0  zoom in, out, pan, fit   o  v  event order, compact",
         "r          restart the scenario (live runs)",
         "?          this help           q  Ctrl-C  quit",
     };
