@@ -6,7 +6,9 @@
 # < and > pan a zoomed axis and undo each other, 0 fits again, o counts
 # events ("events:" on the axis) and back, v shows full lanes as compact
 # (short names and the "run N" concurrency strip) and back.  A key that
-# cannot act says why in the header (x at the whole run).
+# cannot act says why in the header (x at the whole run).  Last, on a
+# live flags run with more workers than rows, the lane a caption names is
+# on screen.
 #
 # usage: bash tests/tui_timeline_test.sh /path/to/concviz
 set -u
@@ -93,6 +95,32 @@ wait_for '^worker 1 ' && ! screen | grep -q '^run [0-9]' && ok "v again: full la
 
 T send-keys q
 wait_for 'status=0' 10 && ok "q quits" || fail "q did not quit"
+
+# The lanes follow the caption: flags with 20 workers at 120x40 cannot
+# show every lane, yet stepping onto "worker 18 ..." shows worker 18.
+T send-keys clear Enter
+T send-keys "$BIN flags -s DELAY --delay 1 -m 30; echo status=\$?" Enter
+wait_for 'event [0-9]+/' 10 || fail "flags did not start"
+wait_for '20 done' 20 || fail "flags did not finish"
+T send-keys ' ' Home
+wait_for 'event 0/' || fail "Home did not go to the first event"
+found=0
+for _ in $(seq 1 300); do
+    T send-keys Right
+    sleep 0.03
+    if screen | sed -n 2p | grep -q 'worker 18\b'; then found=1; break; fi
+done
+if [ $found = 1 ]; then
+    sleep 0.2
+    screen | grep -Eq '^(w18|worker 18) ' && ok "the caption's worker 18 is on screen: $(screen | sed -n 2p)" \
+        || fail "the caption names worker 18, not on screen"
+else
+    fail "no caption named worker 18"
+fi
+T send-keys q
+wait_for 'quit\? y/n' || fail "q on a stepped live run did not ask"
+T send-keys y
+wait_for 'status=0' 10 || fail "q y did not quit flags"
 
 [ "$FAILS" -eq 0 ] && { echo "PASS"; exit 0; }
 echo "$FAILS failure(s)"
