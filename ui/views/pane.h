@@ -82,8 +82,14 @@ typedef struct cv_axis {
     size_t e0, nev;
 } cv_axis;
 
-/* The column of time t on the axis, clamped to it. */
+/* The column of time t on the axis, clamped to it (axis.c). */
 int cv_lanes__axis_col(const cv_axis *a, int64_t t);
+/* The axis for a pane whose x0 and w are set: from the playhead, the view
+ * and the default span in o. */
+void cv_axis__make(cv_axis *a, const cv_model *m, const cv_render_opts *o);
+/* The axis row at y: ticks in demo time, or event numbers, and the
+ * playhead's mark. */
+void cv_axis__draw(cv_canvas *c, int y, const cv_axis *a, const cv_render_opts *o);
 /* A time-ordered list (timeline.c): t0(list, i) is when element i
  * starts, never before element i - 1. */
 typedef int64_t (*cv_start_fn)(const void *list, size_t i);
