@@ -263,13 +263,15 @@ static void frame(app *a)
                  a->run->status);
         st = status;
     }
-    /* Paused, the picture must not move: the timeline keeps its scale
-     * while the run goes on recording, unless playback runs past it. */
+    /* The default timeline is a function of the log and the mode only,
+     * never of how the playhead got here: live, it fits "now"; paused,
+     * stepping or playing back, it fits the whole recorded log, so that
+     * stepping forward and back draw the same screen at every event. */
     size_t count = cv_log_count(a->log);
     int64_t end = count ? cv_log_at(a->log, count - 1)->t_ns : 0;
-    int64_t span_end = live_now(a) > end ? live_now(a) : end;
-    if (a->span == 0 || a->ph.mode == CV_PLAY_LIVE || a->ph.t_ns > a->span || a->loading)
-        a->span = cv_nice_span(span_end > 0 ? span_end : 1);
+    if (a->ph.mode == CV_PLAY_LIVE && live_now(a) > end)
+        end = live_now(a);
+    int64_t span = cv_nice_span(end > 0 ? end : 1);
     /* Behind the playhead, the screen is the model's: its last event's time. */
     int64_t now_ns = a->ph.t_ns;
     if (behind)
@@ -278,7 +280,7 @@ static void frame(app *a)
     cv_app__history_rows(a);
     cv_render_opts o = {
         .ascii = a->ascii, .help = a->help, .replay = a->cfg->replay != NULL,
-        .now_ns = now_ns, .span_ns = a->span,
+        .now_ns = now_ns, .span_ns = span,
         .speed = cv_log_meta_get(a->log)->speed,
         .mode = mode, .args = cv_log_meta_get(a->log)->args, .status = st, .total = count,
         .paused = a->ph.mode == CV_PLAY_PAUSED,
@@ -305,7 +307,6 @@ void cv_app__restart(app *a)
     a->view.card = 0;
     cv_view_follow(&a->view);
     a->stepped = false;
-    a->span = 0;
 }
 
 /* ---- set-up, loop, teardown -------------------------------------------- */

@@ -176,6 +176,15 @@ void cv_app__key(app *a, int ch)
     case CV_KEY_CLICK:
         cv_app__focus_key(a, ch); /* app_focus.c */
         break;
+    case 'z':
+    case 'x':
+    case '<':
+    case '>':
+    case '0':
+    case 'o':
+    case 'v':
+        cv_app__timeline_key(a, ch);
+        break;
     case 12: /* Ctrl-L */
         cv_term__redraw();
         break;

@@ -51,7 +51,6 @@ typedef struct app {
     char notice[192];   /* a one-off message for the header */
     int64_t notice_until;
     int64_t last_frame;
-    int64_t span;       /* the timeline's span; frozen while not live */
     int pipe_r;
     /* Steps by an interval (app_steps.c): the user's interval in demo
      * seconds (0: a tenth of the run), and the time the last such step
@@ -101,5 +100,7 @@ void cv_app__prompt_key(app *a, int ch);
 void cv_app__focus_key(app *a, int ch);
 /* Closes an open card on Esc, q or Enter; false: not a key for the card. */
 bool cv_app__card_key(app *a, int ch);
+/* app_timeline.c: z x < > 0 o v, the timeline's zoom, pan and modes. */
+void cv_app__timeline_key(app *a, int ch);
 
 #endif

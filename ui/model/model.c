@@ -245,7 +245,14 @@ const cv_mlane *cv_model_lane(const cv_model *m, int lane)
 const char *cv_model_lane_name(const cv_model *m, int lane, char *buf, size_t len)
 {
     const cv_mlane *l = cv_model_lane(m, lane);
-    if (l != NULL && l->name != NULL)
+    /* A pool's own "worker N" is renumbered; a name the scenario chose
+     * ("pool thread") stays. */
+    int worker = l != NULL && l->name != NULL && strncmp(l->name, "worker ", 7) == 0
+                     ? cv_model_worker_number(m, lane)
+                     : 0;
+    if (worker > 0)
+        snprintf(buf, len, "worker %d", worker);
+    else if (l != NULL && l->name != NULL)
         snprintf(buf, len, "%s", l->name);
     else if (lane == CV_MAIN_LANE)
         snprintf(buf, len, "main");

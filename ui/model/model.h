@@ -203,8 +203,15 @@ const cv_mfuture *cv_model_future(const cv_model *m, uint64_t id);
 size_t cv_model_future_index(const cv_model *m, uint64_t id);
 /* The lane, or NULL if never seen. */
 const cv_mlane *cv_model_lane(const cv_model *m, int lane);
-/* The lane's name into buf: its thread name, or "lane N". */
+/* The lane's name into buf: its thread name, or "lane N"; a pool's
+ * worker is "worker K" with K its cv_model_worker_number. */
 const char *cv_model_lane_name(const cv_model *m, int lane, char *buf, size_t len);
+/* model_workers.c: a worker lane's number, 1 for the first to start a
+ * future (0: not a worker), the same in every run of a scenario. */
+int cv_model_worker_number(const cv_model *m, int lane);
+/* The lane to draw in the row of `lane` when lanes go in lane order:
+ * worker rows are in worker-number order, other lanes stay. */
+int cv_model_lane_in_row(const cv_model *m, int lane);
 /* The future's label into buf: its label, or "future N". */
 const char *cv_model_label(const cv_mfuture *f, char *buf, size_t len);
 

@@ -75,13 +75,24 @@ extern const cv_pane *const cv_pane__registry[];
 const char *cv_render__fmt_demo(int64_t t_ns, double speed, char *buf, size_t len);
 
 /* A timeline: columns [x0, x0 + w) show times [0, span]. */
+/* The time axis: columns [x0, x0 + w) show [t0, t0 + span].  In event
+ * order (log != NULL) column x0 + k shows event e0 + k instead, and a
+ * time maps to the column of the first event at or after it. */
 typedef struct cv_axis {
     int x0, w;
-    int64_t span, now;
+    int64_t t0, span, now;
+    const cv_log *log;
+    size_t e0, nev;
 } cv_axis;
 
-/* The column of time t on the axis, clamped to it. */
+/* The column of time t on the axis, clamped to it (axis.c). */
 int cv_lanes__axis_col(const cv_axis *a, int64_t t);
+/* The axis for a pane whose x0 and w are set: from the playhead, the view
+ * and the default span in o. */
+void cv_axis__make(cv_axis *a, const cv_model *m, const cv_render_opts *o);
+/* The axis row at y: ticks in demo time, or event numbers, and the
+ * playhead's mark. */
+void cv_axis__draw(cv_canvas *c, int y, const cv_axis *a, const cv_render_opts *o);
 /* A time-ordered list (timeline.c): t0(list, i) is when element i
  * starts, never before element i - 1. */
 typedef int64_t (*cv_start_fn)(const void *list, size_t i);
@@ -108,8 +119,16 @@ size_t cv_console__start(const cv_view *v, size_t n, int h);
  * top, clamped, or a window that holds the playhead's lane (`hot`, a row
  * number among them, -1: none) (view_nav.c). */
 int cv_lanes__start(const cv_view *v, int n, int hot, int h);
+/* Whether a lanes pane of h rows is compact, with the concurrency strip
+ * in its second row (view_lanes.c). */
+bool cv_lanes__compact(const cv_model *m, const cv_view *v, int side, int h);
 /* The card over the screen, when the view has one open (view_card.c). */
 void cv_card__draw(cv_canvas *c, const cv_model *m, const cv_render_opts *o);
+struct cv_glyphs;
+/* view_strip.c: over compact lanes, how many futures run in each
+ * column; its label ("run 8": the most at once) left of the axis. */
+void cv_strip__draw(cv_canvas *c, int x, int y, const cv_axis *a, const cv_model *m, int side,
+                    const struct cv_glyphs *g);
 /* The help box over the whole screen (not a pane: it covers them). */
 void cv_help__draw(cv_canvas *c, const cv_render_opts *o);
 /* The caption history box (c), likewise over the whole screen. */

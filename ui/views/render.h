@@ -54,7 +54,17 @@ typedef struct cv_view {
     const cv_history_row *hist_rows;
     int hist_n, hist_sel;
     size_t hist_first, hist_total;
+    /* Helper B, the timeline.  zoom: 0 fits the default span; each step
+     * in halves the time shown, centred on the playhead.  pan: moves a
+     * zoomed window by quarters of its width.  order: one column per
+     * event instead of time.  compact: one short row per lane. */
+    int zoom, pan;
+    bool order, compact;
 } cv_view;
+
+/* The most zoom steps in (2^-20 of the span) and the widest pan. */
+#define CV_VIEW_ZOOM_MAX 20
+#define CV_VIEW_PAN_MAX 4096
 
 /* How many caption rows the history box shows on a screen of `rows`. */
 static inline int cv_history_visible(int rows)
@@ -68,7 +78,11 @@ typedef struct cv_render_opts {
     bool help;          /* draw the help box over the screen */
     bool replay;        /* no restart key */
     int64_t now_ns;     /* the playhead's time: open bars end here */
-    int64_t span_ns;    /* the timeline shows [0, span_ns]; 0: fit to now */
+    /* The default timeline shows [0, span_ns]; 0: fit to now.  The front
+     * end derives it from the log and the mode, never from its history
+     * (a paused or finished run fits its whole log, a live one "now"),
+     * so a screen is the same however the playhead came to it. */
+    int64_t span_ns;
     double speed;       /* the run's --speed: demo time = real time x speed */
     const char *mode;   /* "LIVE", "PAUSED", "PLAY 2x", ... */
     const char *args;   /* the scenario's options, for the header */

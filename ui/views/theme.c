@@ -80,6 +80,10 @@ static const cv_glyphs unicode_glyphs = {
     .poll = 0x254c,      /* ╌ */
     .slice = 0x2593,     /* ▓ */
     .block = 0x2588,     /* █ */
+    .instant = 0x2507,   /* ┇ */
+    .wait_edge = 0x258f, /* ▏ */
+    .slice_thin = 0x25aa, /* ▪ */
+    .level = {' ', 0x2581, 0x2582, 0x2583, 0x2584, 0x2585, 0x2586, 0x2587}, /* ▁..▇ */
     .arrow = "\xe2\x86\x92",
     .times = "\xc3\x97",
 };
@@ -93,6 +97,8 @@ static const cv_glyphs ascii_glyphs = {
     .playhead = '|', .playhead_top = 'v',
     .hline = '-', .vline = '|', .tick = '\'',
     .poll = ':', .slice = '%', .block = '#',
+    .instant = '!', .wait_edge = ';', .slice_thin = ',',
+    .level = {' ', '.', '_', '-', '=', '+', '*', '#'},
     .arrow = "->", .times = "x",
 };
 

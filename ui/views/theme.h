@@ -83,6 +83,12 @@ typedef struct cv_glyphs {
     uint32_t pending, cancelled;
     uint32_t playhead, playhead_top, hline, vline, tick;
     uint32_t poll, slice, block; /* loop polling, a task's slice, a pixel */
+    /* A future that ended within its first cell (loiter(0)), and the
+     * edge where a lane's wait starts right as another ended. */
+    uint32_t instant, wait_edge;
+    uint32_t slice_thin; /* a slice that covers under half its cell */
+    /* How many futures run in a column, from none to the most. */
+    uint32_t level[8];
     const char *arrow; /* "→" or "->" */
     const char *times; /* "×" or "x" */
 } cv_glyphs;

@@ -30,6 +30,7 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         "m          mark here (a text)  '  \"       next / previous mark",
         "Tab S-Tab  focus a pane        j k  PgDn PgUp  select, scroll",
         "Enter      card, or click it   *  follow    Shift+drag  copy text",
+        "z x < > 0  zoom in, out, pan, fit   o  v  event order, compact",
         "r          restart the scenario (live runs)",
         "?          this help           q  Ctrl-C  quit",
     };

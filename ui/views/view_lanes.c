@@ -10,8 +10,13 @@
  * A lane may hold a million spans and bars: each layer draws only the last
  * of them that starts in each column, which leaves every cell as drawing
  * them all would (timeline.c), so a frame costs the screen, not the log.
+ * The axis (axis.c) says which time each column shows.  When the lanes do
+ * not all fit, the pane follows the lane the caption names, or shows from
+ * where the user scrolled, and says which rows it shows ("lanes 7-12/30");
+ * compact, each lane gets a short name ("w12") under a strip of how many
+ * futures run in each column (view_strip.c).  Worker rows go in the order
+ * of the model's worker numbers (model_workers.c).
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,17 +25,9 @@
 
 #define LABEL_W 10
 #define MAX_SIDE_LANES 6
+#define COMPACT_W 8 /* "w12", "main", "24-30/31" */
 
 typedef cv_axis axis;
-
-int cv_lanes__axis_col(const cv_axis *a, int64_t t)
-{
-    if (t <= 0)
-        return a->x0;
-    if (t >= a->span)
-        return a->x0 + a->w - 1;
-    return a->x0 + (int)((double)t * a->w / (double)a->span);
-}
 
 static int col_of(const axis *a, int64_t t)
 {
@@ -42,42 +39,14 @@ static int64_t end_of(const axis *a, int64_t t1)
     return t1 < 0 ? a->now : t1;
 }
 
-static void draw_axis(cv_canvas *c, int x0, int y, const axis *a, const cv_render_opts *o,
-                      const cv_model *m, int hidden)
+/* The title: "lanes", or which of them show when not all fit. */
+static void draw_title(cv_canvas *c, int x0, int y, int x1, int first, int shown, int present)
 {
-    const cv_glyphs *g = cv_theme__glyphs(o->ascii);
-    (void)m;
-    cv_canvas__text(c, x0, y, a->x0, CV_ST_TITLE, "lanes");
-    if (hidden > 0)
-        cv_canvas__printf(c, x0 + 6, y, a->x0, CV_ST_DIM, "+%d", hidden);
-    double speed = o->speed > 0 ? o->speed : 1.0;
-    double demo_span = (double)a->span / 1e9 * speed;
-    /* A tick at least every 10 columns, on a round demo-time step (1, 2 or
-     * 5 times a power of ten), computed rather than searched for: a search
-     * capped at some step left a huge span (a trace's speed of 1e300) with
-     * billions of ticks to visit.  The loop is bounded by the columns too. */
-    double want = demo_span * 10.0 / (a->w > 0 ? a->w : 1), step = 0.001;
-    if (want > step && isfinite(want)) {
-        double base = pow(10.0, floor(log10(want)));
-        step = base >= want ? base : 2 * base >= want ? 2 * base : 5 * base >= want ? 5 * base : 10 * base;
-    }
-    int last = a->x0 - 1, xp = col_of(a, a->now);
-    for (int k = 0; k <= a->w; k++) {
-        double d = step * k;
-        if (d > demo_span + 1e-9)
-            break;
-        int x = col_of(a, (int64_t)(d / speed * 1e9));
-        char lb[24];
-        snprintf(lb, sizeof lb, "%gs", d);
-        if (x <= last || (x <= xp && xp <= x + (int)strlen(lb)))
-            continue; /* no room, or the playhead's mark is there */
-        cv_canvas__put(c, x, y, g->tick, CV_ST_DIM);
-        if (x + 1 + (int)strlen(lb) <= a->x0 + a->w)
-            last = cv_canvas__text(c, x + 1, y, a->x0 + a->w, CV_ST_DIM, lb);
-        else
-            last = x;
-    }
-    cv_canvas__put(c, xp, y, g->playhead_top, CV_ST_PLAYHEAD);
+    if (present > shown && shown > 0)
+        cv_canvas__printf(c, x0, y, x1, CV_ST_TITLE, "lanes %d-%d/%d", first + 1, first + shown,
+                          present);
+    else
+        cv_canvas__text(c, x0, y, x1, CV_ST_TITLE, "lanes");
 }
 
 static void draw_thread(cv_canvas *c, int y, const axis *a, const cv_mlane *l,
@@ -136,7 +105,15 @@ static void draw_bar(cv_canvas *c, int y, const axis *a, const cv_mfuture *f,
     } else if (f->state == CV_CANCELLED) {
         body = g->cancelled, tip = g->cancelled, st = CV_ST_CANCELLED, bar = CV_ST_CANCELLED;
     }
-    cv_canvas__fill(c, x0, y, x1 - x0, body, st);
+    /* A future that ended in the cell it started in is a tick: it did
+     * happen, however short (loiter(0)).  The next bar on the lane may
+     * start in that cell too; its body leaves the tick there. */
+    bool ended = f->state == CV_FINISHED || f->state == CV_FAILED;
+    if (ended && x1 == x0 && f->t_end >= 0)
+        tip = g->instant;
+    cv_cell *first = cv_canvas__at(c, x0, y);
+    bool keep = first != NULL && first->ch == g->instant && x1 > x0;
+    cv_canvas__fill(c, x0 + keep, y, x1 - x0 - keep, body, st);
     cv_canvas__put(c, x1, y, tip, st);
     /* The label goes on the bar, keeping its first and end glyphs, when it
      * fits whole (a cut label reads as a different name).  A running bar ends at the
@@ -196,6 +173,10 @@ static void draw_bars(cv_canvas *c, int y, const axis *a, const cv_model *m, con
     size_t n = cv_timeline__upto(&b, l->nfuts, bar_t0, a->now);
     for (size_t i = 0; i < n; i++) {
         i = cv_timeline__last_in_column(a, &b, i, n, bar_t0);
+        /* The bars before the last in a column all end there: the one
+         * just before it stands for them, as a tick if it ended. */
+        if (i > 0 && col_of(a, bar_t0(&b, i - 1)) == col_of(a, bar_t0(&b, i)))
+            draw_bar(c, y, a, &m->futs[l->futs[i - 1]], g, false);
         draw_bar(c, y, a, &m->futs[l->futs[i]], g, false);
     }
     /* Without overlap a future is on its lane's list once, and is there
@@ -215,6 +196,13 @@ static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
         const cv_span *s = &l->waits[i];
         int x0 = col_of(a, s->t0), x1 = col_of(a, end_of(a, s->t1));
         cv_canvas__fill(c, x0, y, x1 - x0 + 1, g->blocked, CV_ST_BLOCKED);
+        /* A wait that starts where the one before it ended is another
+         * wait, not the same one going on: an edge says so. */
+        if (i > 0 && l->waits[i - 1].t1 >= 0 && col_of(a, l->waits[i - 1].t1) >= x0 - 1 &&
+            x1 > x0) {
+            cv_canvas__put(c, x0, y, g->wait_edge, CV_ST_BLOCKED);
+            x0++;
+        }
         if (s->t1 >= 0 && x1 - x0 < 6)
             continue; /* too short for any label */
         char text[96], lb[64];
@@ -233,8 +221,11 @@ static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
             cv_canvas__text(c, x, y, a->x0 + a->w, CV_ST_BAR_BLOCKED, text);
         } else if (x1 - x0 > w) {
             cv_canvas__text(c, x0, y, x1, CV_ST_BAR_BLOCKED, text);
-        } else if (f != NULL && x1 - x0 > (int)strlen(lb)) {
-            cv_canvas__text(c, x0, y, x1, CV_ST_BAR_BLOCKED, lb);
+        } else if (f != NULL && x1 - x0 > (int)strlen(lb) + 4) {
+            /* Never the bare name: on main's lane "loiter(1)" would read
+             * as if main ran it. */
+            snprintf(text, sizeof text, "for %s", lb);
+            cv_canvas__text(c, x0, y, x1, CV_ST_BAR_BLOCKED, text);
         }
     }
 }
@@ -251,9 +242,9 @@ static bool shown_on(const cv_mlane *l, int side);
 
 /* The lane names' column: LABEL_W, or more for a longer name ("event
  * loop", "spinner thread"), up to a quarter of the pane. */
-static int label_width(const cv_model *m, int side, int w)
+static int label_width(const cv_model *m, int side, int w, bool scrolled)
 {
-    int want = LABEL_W;
+    int want = scrolled ? (int)sizeof "lanes 10-20/30" : LABEL_W;
     for (int i = 0; i < m->nlanes; i++) {
         const cv_mlane *l = &m->lanes[i];
         if (l->present && shown_on(l, side) && l->name != NULL) {
@@ -277,28 +268,81 @@ static int lanes_count(const cv_model *m, int side)
     return n;
 }
 
+/* The first of the shown lanes to draw: where the user scrolled to
+ * (clamped), or else as cv_lanes__start places the lane the caption
+ * names (view_nav.c, which maps clicks with the same rule). */
+static int first_row(const cv_model *m, const cv_render_opts *o, const cv_focus *f, int side,
+                     int shown, int present)
+{
+    int at = -1;
+    if (f->lane >= 0) {
+        at = 0;
+        for (int i = 0; i < m->nlanes && cv_model_lane_in_row(m, i) != f->lane; i++)
+            at += m->lanes[i].present && shown_on(&m->lanes[i], side);
+    }
+    return cv_lanes__start(o->view, present, at, shown);
+}
+
+bool cv_lanes__compact(const cv_model *m, const cv_view *v, int side, int h)
+{
+    int shown = h - 1, present = lanes_count(m, side);
+    bool compact = present > shown; /* compact when the lanes do not fit */
+    if (v != NULL && v->compact)
+        compact = !compact; /* v turns that the other way */
+    return compact && shown > 2;
+}
+
+/* A compact lane's name: "w12" for worker 12, else the name's first
+ * word, cut to the column. */
+static void short_name(const char *name, char *buf, size_t len)
+{
+    int n = 0;
+    if (strncmp(name, "worker ", 7) == 0 && sscanf(name + 7, "%d", &n) == 1)
+        snprintf(buf, len, "w%d", n);
+    else
+        snprintf(buf, len, "%.*s", (int)strcspn(name, " "), name);
+}
+
 static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
                  const cv_focus *f, int side)
 {
     int shown = r.h - 1; /* the axis takes a row */
     const cv_glyphs *g = cv_theme__glyphs(o->ascii);
-    int lw = label_width(m, side, r.w);
-    axis a = {.x0 = r.x + lw, .w = r.w - lw, .now = o->now_ns};
-    a.span = o->span_ns > 0 ? o->span_ns : cv_nice_span(o->now_ns > 0 ? o->now_ns : 1);
-    if (a.span < a.now)
-        a.span = cv_nice_span(a.now);
-
     int present = lanes_count(m, side);
-    draw_axis(c, r.x, r.y, &a, o, m, present > shown ? present - shown : 0);
+    bool compact = cv_lanes__compact(m, o->view, side, r.h);
+    if (compact)
+        shown--; /* the concurrency strip takes a row */
+    int lw = compact ? COMPACT_W : label_width(m, side, r.w, present > shown);
+    axis a = {.x0 = r.x + lw, .w = r.w - lw, .now = o->now_ns};
+    cv_axis__make(&a, m, o);
+    int first = first_row(m, o, f, side, shown, present);
+    if (compact && present > shown)
+        cv_canvas__printf(c, r.x, r.y, a.x0 - 1, CV_ST_TITLE, "%d-%d/%d", first + 1,
+                          first + shown, present);
+    else
+        draw_title(c, r.x, r.y, a.x0 - 1, first, shown < present ? shown : present, present);
+    cv_axis__draw(c, r.y, &a, o);
+    int y = r.y + 1, skip = first;
+    if (compact)
+        cv_strip__draw(c, r.x, y++, &a, m, side, g);
 
-    int y = r.y + 1;
-    for (int lane = 0; lane < m->nlanes && y < r.y + 1 + shown; lane++) {
-        const cv_mlane *l = cv_model_lane(m, lane);
+    int sel = o->view != NULL ? o->view->sel_lane1 - 1 : -1;
+    for (int row = 0; row < m->nlanes && y < r.y + r.h; row++) {
+        const cv_mlane *l = cv_model_lane(m, row);
         if (l == NULL || !shown_on(l, side))
             continue;
-        char name[48];
+        if (skip > 0) {
+            skip--;
+            continue;
+        }
+        int lane = cv_model_lane_in_row(m, row);
+        l = cv_model_lane(m, lane);
+        char name[48], brief[16];
         cv_model_lane_name(m, lane, name, sizeof name);
-        cv_canvas__text(c, r.x, y, a.x0 - 1, f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE, name);
+        if (compact)
+            short_name(name, brief, sizeof brief);
+        int st = lane == sel ? CV_ST_ROW_HOT : f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE;
+        cv_canvas__text(c, r.x, y, a.x0 - 1, st, compact ? brief : name);
         draw_thread(c, y, &a, l, g);
         draw_frames(c, y, &a, m, l);
         if (l->loop)

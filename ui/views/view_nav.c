@@ -76,8 +76,8 @@ int cv_lanes__start(const cv_view *v, int n, int hot, int h)
         return top < 0 ? 0 : top > last ? last : top;
     }
     /* Following: from the first lane, unless the playhead's lane would be
-     * below the pane; then as low as it takes to show it last. */
-    int top = hot >= h ? hot - h + 1 : 0;
+     * below the pane; then that lane goes to the middle. */
+    int top = hot >= h ? hot - h / 2 : 0;
     return top > last ? last : top;
 }
 
@@ -88,7 +88,7 @@ static int lanes_of(const cv_model *m, int side, int *out, int max)
     for (int i = 0; i < m->nlanes && n < max; i++) {
         const cv_mlane *l = &m->lanes[i];
         if (l->present && (side == CV_ALL_SIDES || cv_pane_of_side(l->side) == side))
-            out[n++] = i;
+            out[n++] = cv_model_lane_in_row(m, i); /* workers by first work */
     }
     return n;
 }
@@ -122,7 +122,7 @@ static void move_lanes(cv_view *v, const cv_model *m, const cv_placed *p, int de
     int n = lanes_of(m, side, lanes, MAX_LANES);
     if (n == 0)
         return;
-    int h = m->sided ? n : p->r.h - 1;
+    int h = m->sided ? n : p->r.h - 1 - cv_lanes__compact(m, v, p->side, p->r.h);
     cv_focus f;
     cv_render__focus(m, &f);
     int hot = row_of(lanes, n, f.lane);
@@ -219,9 +219,10 @@ cv_view_hit cv_view_hit_at(const cv_model *m, const cv_view *v, int cols, int ro
         if (p->pane == &cv_pane__lanes || p->pane == &cv_pane__side_lanes) {
             int lanes[MAX_LANES];
             int n = lanes_of(m, p->side, lanes, MAX_LANES);
-            int h = r.h - 1;
-            int row = cv_lanes__start(v, n, row_of(lanes, n, f.lane), h) + k;
-            if (row < n)
+            int strip = cv_lanes__compact(m, v, p->side, r.h); /* a row above the lanes */
+            int h = r.h - 1 - strip;
+            int row = cv_lanes__start(v, n, row_of(lanes, n, f.lane), h) + k - strip;
+            if (row >= 0 && row < n && k >= strip)
                 hit = (cv_view_hit){.pane = CV_FOCUS_LANES, .lane = lanes[row]};
         } else if (p->pane == &cv_pane__table) {
             size_t row = cv_table__start(m, v, &f, r.h - 1) + (size_t)k;

@@ -9,7 +9,9 @@
  * goes in the empty future right of it, so a blocking call is named even
  * while its slice is narrow.  A million slices cost no more than a
  * hundred: only the last slice that starts in each column is drawn, which
- * leaves every cell as drawing them all would (timeline.c).
+ * leaves every cell as drawing them all would (timeline.c).  A slice much
+ * shorter than its cell is drawn light, so the row shows in proportion
+ * how much of the time the loop ran tasks.
  */
 #include <string.h>
 
@@ -70,6 +72,13 @@ void cv_slices__draw(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, c
         uint32_t body;
         int st, bar;
         slice_look(g, open ? CV_TASK_RUNNING : s->end, &body, &st, &bar);
+        /* A slice within one column that covers less than half of it is
+         * drawn light: a loop that is mostly idle must not look busy
+         * because a short slice touched the cell.  (In event order every
+         * column is an event, and a slice there is never "short".) */
+        if (!open && x0 == x1 && a->log == NULL && a->w > 0 &&
+            (double)(s->t1 - s->t0) * 2.0 * a->w < (double)a->span)
+            body = g->slice_thin;
         cv_canvas__fill(c, x0, y, x1 - x0 + 1, body, st);
         const cv_mfuture *task = &m->futs[s->fut];
         bool hot = f->future == task->id && i + 1 == l->nslices;
