@@ -279,7 +279,7 @@ static void frame(app *a)
     a->view.mark = cv_app__mark_here(a);
     cv_app__history_rows(a);
     cv_render_opts o = {
-        .ascii = a->ascii, .help = a->help, .replay = a->cfg->replay != NULL,
+        .ascii = a->ascii, .help = a->help, .help_page = a->help_page, .replay = a->cfg->replay != NULL,
         .now_ns = now_ns, .span_ns = span,
         .speed = cv_log_meta_get(a->log)->speed,
         .mode = mode, .args = cv_log_meta_get(a->log)->args, .status = st, .total = count,

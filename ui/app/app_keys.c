@@ -10,6 +10,7 @@
 
 #include "app_state.h"
 #include "clock.h"
+#include "pane.h"
 #include "terminal.h"
 
 void cv_app__notice(app *a, const char *text)
@@ -89,7 +90,14 @@ void cv_app__key(app *a, int ch)
         return;
     }
     if (a->help) {
-        a->help = false; /* any key closes the help, q and Esc included */
+        /* ? turns the page of a help box in two pages; any other key,
+         * q and Esc included, closes it. */
+        if (ch == '?' && a->help_page == 0 &&
+            cv_help__paged(a->canvas.rows, a->cfg->replay != NULL)) {
+            a->help_page = 1;
+            return;
+        }
+        a->help = false;
         return;
     }
     if (cv_app__card_key(a, ch))
@@ -114,6 +122,7 @@ void cv_app__key(app *a, int ch)
         break;
     case '?':
         a->help = true;
+        a->help_page = 0;
         break;
     case ' ':
         if (a->ph.mode == CV_PLAY_PAUSED)

@@ -131,6 +131,8 @@ void cv_strip__draw(cv_canvas *c, int x, int y, const cv_axis *a, const cv_model
                     const struct cv_glyphs *g);
 /* The help box over the whole screen (not a pane: it covers them). */
 void cv_help__draw(cv_canvas *c, const cv_render_opts *o);
+/* Whether the help box needs two pages (keys, then legend) on `rows`. */
+bool cv_help__paged(int rows, bool replay);
 /* The caption history box (c), likewise over the whole screen. */
 void cv_history__draw(cv_canvas *c, const cv_render_opts *o);
 

@@ -76,6 +76,7 @@ static inline int cv_history_visible(int rows)
 typedef struct cv_render_opts {
     bool ascii;
     bool help;          /* draw the help box over the screen */
+    int help_page;      /* 0: the keys; 1: the legend (a small screen has two pages) */
     bool replay;        /* no restart key */
     int64_t now_ns;     /* the playhead's time: open bars end here */
     /* The default timeline shows [0, span_ns]; 0: fit to now.  The front

@@ -1,7 +1,8 @@
 /*
  * The help box, drawn over the screen by `?`: the keys, then the legend,
  * each glyph drawn in the style it has on screen, so the legend is also a
- * test card for the terminal's colours.
+ * test card for the terminal's colours.  Where both do not fit (80x24)
+ * they are two pages, and ? turns from one to the other.
  */
 
 #include "pane.h"
@@ -12,6 +13,15 @@ typedef struct legend_item {
     int style;
     const char *text;
 } legend_item;
+
+#define HELP_KEYS 16   /* lines in keys[] below */
+#define HELP_LEGEND 12 /* items in legend[] below */
+
+bool cv_help__paged(int rows, bool replay)
+{
+    int nkeys = HELP_KEYS - (replay ? 1 : 0); /* a replay has no r line */
+    return nkeys + HELP_LEGEND + 4 > rows - 2;
+}
 
 void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
 {
@@ -55,7 +65,15 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         {{g->playhead, ' ', ' '}, CV_ST_PLAYHEAD, "the playhead: now"},
     };
     size_t nleg = sizeof legend / sizeof legend[0];
-    int w = 68, h = (int)(nkeys + nleg) + 4;
+    _Static_assert(sizeof keys / sizeof keys[0] == HELP_KEYS, "HELP_KEYS counts keys[]");
+    _Static_assert(sizeof legend / sizeof legend[0] == HELP_LEGEND, "HELP_LEGEND counts legend[]");
+    /* Keys and legend in one box where they fit; on a smaller screen
+     * (80x24) two pages, keys first, and ? turns to the legend. */
+    bool paged = cv_help__paged(c->rows, o->replay);
+    bool legend_page = paged && o->help_page == 1;
+    size_t to_key = legend_page ? 0 : nkeys;
+    size_t to_leg = paged && !legend_page ? 0 : nleg;
+    int w = 68, h = (int)(to_key + to_leg) + (to_key && to_leg ? 4 : 2);
     if (w > c->cols - 2)
         w = c->cols - 2;
     if (h > c->rows - 2)
@@ -68,12 +86,16 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
     }
     cv_canvas__fill(c, x0, y0, w, g->hline, CV_ST_DIM);
     cv_canvas__fill(c, x0, y0 + h - 1, w, g->hline, CV_ST_DIM);
-    cv_canvas__text(c, x0 + 2, y0, x0 + w - 1, CV_ST_TITLE, " help: keys and legend (any key closes) ");
+    const char *title = !paged       ? " help: keys and legend (any key closes) "
+                        : legend_page ? " help: the legend (any key closes) "
+                                      : " help: keys (? the legend, any other key closes) ";
+    cv_canvas__text(c, x0 + 2, y0, x0 + w - 1, CV_ST_TITLE, title);
     int y = y0 + 1, end = x0 + w - 1;
-    for (size_t i = 0; i < nkeys && y < y0 + h - 1; i++, y++)
+    for (size_t i = 0; i < to_key && y < y0 + h - 1; i++, y++)
         cv_canvas__text(c, x0 + 2, y, end, CV_ST_HELP, shown[i]);
-    y++;
-    for (size_t i = 0; i < nleg && y < y0 + h - 1; i++, y++) {
+    if (to_key > 0 && to_leg > 0)
+        y++;
+    for (size_t i = 0; i < to_leg && y < y0 + h - 1; i++, y++) {
         for (int k = 0; k < 3; k++)
             cv_canvas__put(c, x0 + 2 + k, y, legend[i].glyph[k], legend[i].style);
         cv_canvas__text(c, x0 + 7, y, end, CV_ST_HELP, legend[i].text);
