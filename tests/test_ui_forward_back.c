@@ -26,21 +26,9 @@
 #include "model.h"
 #include "render.h"
 #include "trace.h"
+#include "golden_trace.h"
 
-#define TRACES CV_SOURCE_DIR "/tests/golden/traces/"
 #define MS 1000000LL
-
-static cv_log *trace_log(const char *name)
-{
-    char path[512], err[256];
-    bool warned = false;
-    snprintf(path, sizeof path, "%s%s.jsonl", TRACES, name);
-    cv_log *log = cv_log_create();
-    assert_non_null(log);
-    if (cv_trace_read(path, log, &warned, err, sizeof err) != 0)
-        fail_msg("%s: %s", path, err);
-    return log;
-}
 
 /* The screen at position pos (events [0, pos) applied), as the app draws
  * a paused run: the playhead at the last applied event's time, the span

@@ -22,21 +22,9 @@
 #include "render.h"
 #include "theme.h"
 #include "trace.h"
+#include "golden_trace.h"
 
-#define TRACES CV_SOURCE_DIR "/tests/golden/traces/"
 #define MS 1000000LL
-
-static cv_log *trace_log(const char *name)
-{
-    char path[512], err[256];
-    bool warned = false;
-    snprintf(path, sizeof path, "%s%s.jsonl", TRACES, name);
-    cv_log *log = cv_log_create();
-    assert_non_null(log);
-    if (cv_trace_read(path, log, &warned, err, sizeof err) != 0)
-        fail_msg("%s: %s", path, err);
-    return log;
-}
 
 static void ev(cv_log *log, int64_t t_ns, int kind, int state, uint64_t id, uint64_t ref,
                int lane, const char *text)

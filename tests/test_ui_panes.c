@@ -36,10 +36,10 @@
 #include "render.h"
 #include "theme.h"
 #include "trace.h"
+#include "golden_trace.h"
 
 #define MS 1000000LL
 #define GOLDEN CV_SOURCE_DIR "/tests/golden/panes.txt"
-#define TRACES CV_SOURCE_DIR "/tests/golden/traces/"
 
 /* ---- the logs ---------------------------------------------------------- */
 
@@ -110,18 +110,6 @@ static cv_log *empty_log(void)
     cv_log_meta meta = {.scenario = "empty", .speed = 1.0};
     cv_log_set_meta(log, &meta);
     cv_log_publish(log);
-    return log;
-}
-
-static cv_log *trace_log(const char *name)
-{
-    char path[512], err[256];
-    bool warned = false;
-    snprintf(path, sizeof path, "%s%s.jsonl", TRACES, name);
-    cv_log *log = cv_log_create();
-    assert_non_null(log);
-    if (cv_trace_read(path, log, &warned, err, sizeof err) != 0)
-        fail_msg("%s: %s", path, err);
     return log;
 }
 
