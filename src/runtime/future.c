@@ -339,6 +339,11 @@ static void unlink_node(cv_future *f, waiter_node *node)
 
 int cv_future_result(cv_future *f, double timeout_s, cv_result *out)
 {
+    return cv_future__result_in(f, timeout_s, out, "result");
+}
+
+int cv_future__result_in(cv_future *f, double timeout_s, cv_result *out, const char *what)
+{
     pthread_mutex_lock(&f->mu);
     if (!is_done(f->state)) {
         if (timeout_s == 0) {
@@ -346,7 +351,7 @@ int cv_future_result(cv_future *f, double timeout_s, cv_result *out)
             return CV_ETIMEDOUT;
         }
         struct timespec deadline = cv_clock_deadline(timeout_s);
-        cv_publish_wait(f->bus, CV_WAIT_BLOCK, f->id, "result");
+        cv_publish_wait(f->bus, CV_WAIT_BLOCK, f->id, what);
         sleeper me = {.base.notify = wake_sleeper};
         cv_clock_cond_init(&me.cond);
         waiter_node node = {.waiter = &me.base, .next = f->waiters, .borrowed = true};
@@ -363,7 +368,7 @@ int cv_future_result(cv_future *f, double timeout_s, cv_result *out)
         if (!is_done(f->state))
             unlink_node(f, &node);
         pthread_cond_destroy(&me.cond);
-        cv_publish_wait(f->bus, CV_WAIT_UNBLOCK, f->id, "result");
+        cv_publish_wait(f->bus, CV_WAIT_UNBLOCK, f->id, what);
         if (!is_done(f->state)) {
             pthread_mutex_unlock(&f->mu);
             return CV_ETIMEDOUT;

@@ -67,6 +67,10 @@ bool cv_future_cancel(cv_future *f);
  * out->error and out->message.  Publishes block/unblock events when it has
  * to wait.  `out` may be NULL. */
 int cv_future_result(cv_future *f, double timeout_s, cv_result *out);
+/* The same, for an executor that waits on the caller's behalf: its block
+ * and unblock events say `what` waits ("map"), not "result", so that a
+ * view can tell map's in-order wait from a plain result(). */
+int cv_future__result_in(cv_future *f, double timeout_s, cv_result *out, const char *what);
 
 /* Calls fn(f, arg) when f is done: at once, in this thread, if it already
  * is; otherwise in the thread that completes or cancels it. */

@@ -115,6 +115,7 @@ void cv_caption__future(const cv_model *m, const cv_event *e, char *buf, size_t 
                 break;
             }
         }
+        cv_caption__taken_as_completed(m, buf, len, &n);
     }
 }
 
@@ -188,6 +189,8 @@ void cv_caption__wait(const cv_model *m, const cv_event *e, char *buf, size_t le
     } else if (e->state == CV_WAIT_BLOCK) {
         cv_caption_add(buf, len, &n, "%s blocks in %s (%zu running, %zu queued)", ln, what,
             m->nrunning, m->npending);
+        if (strcmp(what, "as_completed") == 0)
+            cv_caption_add(buf, len, &n, ": it takes whichever finishes first, results as they come");
     } else if (e->ref != 0) {
         const cv_mfuture *f = cv_model_future(m, e->ref);
         label_of(m, e->ref, lb, sizeof lb);
@@ -202,6 +205,8 @@ void cv_caption__wait(const cv_model *m, const cv_event *e, char *buf, size_t le
         }
     } else {
         cv_caption_add(buf, len, &n, "%s unblocks from %s", ln, what);
+        if (strcmp(what, "as_completed") == 0)
+            cv_caption_add(buf, len, &n, ": a future is done, taken as it comes, not in submission order");
     }
 }
 
@@ -272,6 +277,21 @@ void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
     }
     const cv_event *e = cv_log_at(m->log, index);
     const cv_model_kind *k = cv_model__kind(e->kind);
+    /* While a thread blocked in map waits behind futures already done,
+     * that is the lesson on screen, whatever the step (caption_order.c),
+     * and the step's own sentence follows it.  Only the latest event is
+     * captioned, so only the model, not the event, can say it. */
+    if (cv_caption__in_order(m, buf, len, &n)) {
+        if (e->kind == CV_EV_WAIT && e->state == CV_WAIT_BLOCK)
+            return; /* the block itself: the lesson says it all */
+        char step[384];
+        if (k != NULL && k->caption != NULL)
+            k->caption(m, e, step, sizeof step);
+        else
+            plain_caption(e, step, sizeof step);
+        cv_caption_add(buf, len, &n, " (last step: %s)", step);
+        return;
+    }
     if (k != NULL && k->caption != NULL)
         k->caption(m, e, buf, len);
     else
