@@ -58,6 +58,18 @@ bool cv_future_running(cv_future *f);
 bool cv_future_cancelled(cv_future *f);
 cv_bus *cv_future_bus(const cv_future *f);
 
+/* How the future reads in a console, as Python's Future.__repr__ writes it
+ * (Lib/concurrent/futures/_base.py), from its state read under its lock,
+ * so the text is true at the moment it is made:
+ *     <Future at 0x7f... state=pending>        (running, cancelled alike)
+ *     <Future at 0x7f... state=finished returned str>   (a text result;
+ *                                              int when the value is all)
+ *     <Future at 0x7f... state=finished raised TimeoutError>
+ * A failure's class comes from its code: TimeoutError, CancelledError,
+ * MemoryError, OSError for those CV_E* codes, Exception for any other.
+ * The address is the future's own.  Returns buf. */
+char *cv_future_repr(cv_future *f, char *buf, size_t len);
+
 /* Cancels a pending future.  False if it is running or done; true if it is
  * (now or already) cancelled. */
 bool cv_future_cancel(cv_future *f);
