@@ -127,6 +127,31 @@ static void test_map_names_the_lesson_while_main_waits_behind_done_calls(void **
     cv_log_destroy(log);
 }
 
+/* The caption history keeps each step's own words: the lesson only on
+ * the steps that make it true. */
+static void test_history_steps_keep_their_own_words(void **state)
+{
+    (void)state;
+    moments at;
+    cv_log *log = sleeps_log("map", &at);
+    cv_model m;
+    char cap[512];
+    cv_model_init(&m, log);
+    assert_int_equal(cv_model_advance(&m, at.log4 + 1), 0);
+    cv_caption_step(&m, at.log4, cap, sizeof cap);
+    assert_string_equal(cap, "worker 2 prints \"loiter(4): doing nothing for 4s...\"");
+    assert_int_equal(cv_model_seek(&m, at.done1 + 1), 0);
+    cv_caption_step(&m, at.done1, cap, sizeof cap);
+    if (strncmp(cap, "loiter(1) finishes on worker 2", 30) != 0 ||
+        strstr(cap, "; main waits for loiter(0) although loiter(1) and loiter(2) are done: " LESSON) == NULL)
+        fail_msg("history step: %s", cap);
+    assert_int_equal(cv_model_seek(&m, at.block + 1), 0);
+    cv_caption_step(&m, at.block, cap, sizeof cap);
+    assert_non_null(strstr(cap, "main blocks in map: loiter(0) is not ready"));
+    cv_model_free(&m);
+    cv_log_destroy(log);
+}
+
 static void test_a_plain_result_wait_is_not_map(void **state)
 {
     (void)state;
@@ -173,6 +198,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_map_names_the_lesson_while_main_waits_behind_done_calls),
+        cmocka_unit_test(test_history_steps_keep_their_own_words),
         cmocka_unit_test(test_a_plain_result_wait_is_not_map),
         cmocka_unit_test(test_as_completed_takes_results_as_they_come),
         cmocka_unit_test(test_blocked_moment_renders_the_lesson),

@@ -265,6 +265,16 @@ static void plain_caption(const cv_event *e, char *buf, size_t len)
         cv_caption_add(buf, len, &n, ": %s", e->text);
 }
 
+/* The step's own sentence. */
+static void step_caption(const cv_model *m, const cv_event *e, char *buf, size_t len)
+{
+    const cv_model_kind *k = cv_model__kind(e->kind);
+    if (k != NULL && k->caption != NULL)
+        k->caption(m, e, buf, len);
+    else
+        plain_caption(e, buf, len);
+}
+
 void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
 {
     size_t n = 0;
@@ -276,7 +286,6 @@ void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
         return;
     }
     const cv_event *e = cv_log_at(m->log, index);
-    const cv_model_kind *k = cv_model__kind(e->kind);
     /* While a thread blocked in map waits behind futures already done,
      * that is the lesson on screen, whatever the step (caption_order.c),
      * and the step's own sentence follows it.  Only the latest event is
@@ -285,15 +294,37 @@ void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
         if (e->kind == CV_EV_WAIT && e->state == CV_WAIT_BLOCK)
             return; /* the block itself: the lesson says it all */
         char step[384];
-        if (k != NULL && k->caption != NULL)
-            k->caption(m, e, step, sizeof step);
-        else
-            plain_caption(e, step, sizeof step);
+        step_caption(m, e, step, sizeof step);
         cv_caption_add(buf, len, &n, " (last step: %s)", step);
         return;
     }
-    if (k != NULL && k->caption != NULL)
-        k->caption(m, e, buf, len);
-    else
-        plain_caption(e, buf, len);
+    step_caption(m, e, buf, len);
+}
+
+void cv_caption_step(const cv_model *m, size_t index, char *buf, size_t len)
+{
+    size_t n = 0;
+    if (len == 0)
+        return;
+    buf[0] = '\0';
+    if (index >= m->upto) {
+        cv_caption_add(buf, len, &n, "nothing has happened yet");
+        return;
+    }
+    const cv_event *e = cv_log_at(m->log, index);
+    bool block = e->kind == CV_EV_WAIT && e->state == CV_WAIT_BLOCK;
+    bool finish = e->kind == CV_EV_FUTURE && (e->state == CV_FINISHED || e->state == CV_FAILED);
+    if (!block)
+        step_caption(m, e, buf, len);
+    n = strlen(buf);
+    /* The steps that make the lesson true carry it: the block, and a
+     * later future's finish. */
+    if (block || finish) {
+        char lesson[256];
+        size_t k = 0;
+        if (cv_caption__in_order(m, lesson, sizeof lesson, &k))
+            cv_caption_add(buf, len, &n, "%s%s", block ? "" : "; ", lesson);
+        else if (block)
+            step_caption(m, e, buf, len);
+    }
 }
