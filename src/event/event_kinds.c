@@ -155,12 +155,13 @@ static const char *const gil_states[] = {
 };
 
 /* A drop says why ("reason", enum cv_gil_reason: 0 switch request, 1
- * blocking call or sleep, 2 done); a request names the holder asked. */
+ * blocking call or sleep, 2 done; a reason from a later version reads as
+ * a plain drop); a request names the holder asked. */
 static const cv_field gil_fields[] = {
     {"lane", CV_FT_INT, CV_FM_LANE, .def = CV_NO_LANE, LANE_RANGE},
     {"state", CV_FT_STATE, CV_FM_STATE, .required = true},
     {"reason", CV_FT_INT, CV_FM_CODE, .states = CV_IN(CV_GIL_DROP), .min = 0,
-     .max = CV_GIL_REASON_COUNT - 1},
+     .max = INT32_MAX},
     {"holder", CV_FT_INT, CV_FM_REF, .states = CV_IN(CV_GIL_REQUEST), .min = 0, .max = INT16_MAX},
 };
 
