@@ -194,20 +194,26 @@ static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
     for (size_t i = 0; i < n; i++) {
         i = cv_timeline__last_in_column(a, l->waits, i, n, cv_timeline__span_t0);
         const cv_span *s = &l->waits[i];
+        /* A wait for the GIL is not a wait for a result: the thread is
+         * ready and waits for its turn, in a look of its own. */
+        bool gil = s->kind == CV_SPAN_GIL;
+        int st = gil ? CV_ST_GIL : CV_ST_BLOCKED, bar = gil ? CV_ST_BAR_GIL : CV_ST_BAR_BLOCKED;
         int x0 = col_of(a, s->t0), x1 = col_of(a, end_of(a, s->t1));
-        cv_canvas__fill(c, x0, y, x1 - x0 + 1, g->blocked, CV_ST_BLOCKED);
+        cv_canvas__fill(c, x0, y, x1 - x0 + 1, gil ? g->gil : g->blocked, st);
         /* A wait that starts where the one before it ended is another
          * wait, not the same one going on: an edge says so. */
         if (i > 0 && l->waits[i - 1].t1 >= 0 && col_of(a, l->waits[i - 1].t1) >= x0 - 1 &&
             x1 > x0) {
-            cv_canvas__put(c, x0, y, g->wait_edge, CV_ST_BLOCKED);
+            cv_canvas__put(c, x0, y, g->wait_edge, st);
             x0++;
         }
         if (s->t1 >= 0 && x1 - x0 < 6)
             continue; /* too short for any label */
         char text[96], lb[64];
-        const cv_mfuture *f = s->ref ? cv_model_future(m, s->ref) : NULL;
-        if (f != NULL)
+        const cv_mfuture *f = s->ref && !gil ? cv_model_future(m, s->ref) : NULL;
+        if (gil)
+            snprintf(text, sizeof text, "waits for the GIL");
+        else if (f != NULL)
             snprintf(text, sizeof text, "waits for %s", cv_model_label(f, lb, sizeof lb));
         else
             snprintf(text, sizeof text, "waits in %s", s->what ? s->what : "wait");
@@ -218,14 +224,14 @@ static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
             int x = xp + 2 + w <= a->x0 + a->w ? xp + 2 : a->x0 + a->w - w;
             if (x < x0)
                 x = x0;
-            cv_canvas__text(c, x, y, a->x0 + a->w, CV_ST_BAR_BLOCKED, text);
+            cv_canvas__text(c, x, y, a->x0 + a->w, bar, text);
         } else if (x1 - x0 > w) {
-            cv_canvas__text(c, x0, y, x1, CV_ST_BAR_BLOCKED, text);
+            cv_canvas__text(c, x0, y, x1, bar, text);
         } else if (f != NULL && x1 - x0 > (int)strlen(lb) + 4) {
             /* Never the bare name: on main's lane "loiter(1)" would read
              * as if main ran it. */
             snprintf(text, sizeof text, "for %s", lb);
-            cv_canvas__text(c, x0, y, x1, CV_ST_BAR_BLOCKED, text);
+            cv_canvas__text(c, x0, y, x1, bar, text);
         }
     }
 }
