@@ -138,7 +138,9 @@ static int run_sequential(cv_run *run, const checker *c, const uint64_t *numbers
               "before returns");
     int64_t t0 = cv_clock_mono_ns();
     for (size_t i = 0; i < count && !cv_run_stopping(run); i++) {
-        prime_result r = check(c, new_check(run, numbers[i]), CV_MAIN_LANE, numbers[i]);
+        cv_future *f = new_check(run, numbers[i]);
+        prime_result r = check(c, f, CV_MAIN_LANE, numbers[i]);
+        cv_future_release(f);
         if (!r.stopped)
             print_result(run, &r);
     }

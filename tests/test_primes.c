@@ -186,14 +186,18 @@ static void test_gil_ratio(void **state)
                    "1000000007", "1000000007", "1000000007", "1000000007"};
     char *nogil[] = {"--mode", "threads", "--workers", "2", "--no-gil", "--rounds", rounds,
                      "1000000007", "1000000007", "1000000007", "1000000007"};
-    /* Sequential before and after: a loaded machine only ever slows a
-     * run down, so the faster of the two is the truer time. */
-    double s = run_seconds(8, seq, NULL);
-    double g = run_seconds(10, gil, NULL);
-    double s_after = run_seconds(8, seq, NULL);
-    print_message("rounds %s: sequential %.3f s and %.3f s, threads with the GIL %.3f s\n",
-                  rounds, s, s_after, g);
-    s = s_after < s ? s_after : s;
+    /* Sequential and threads in turn, three and two times: a loaded
+     * machine only ever slows a run down, so the fastest of each is the
+     * truer time (a run of this suite swung by 30% with other builds). */
+    double s = 1e9, g = 1e9;
+    for (int k = 0; k < 5; k++) {
+        double t = k % 2 == 0 ? run_seconds(8, seq, NULL) : run_seconds(10, gil, NULL);
+        print_message("rounds %s: %s %.3f s\n", rounds, k % 2 == 0 ? "sequential" : "threads with the GIL", t);
+        if (k % 2 == 0)
+            s = t < s ? t : s;
+        else
+            g = t < g ? t : g;
+    }
     print_message("threads with the GIL / sequential: %.2f\n", g / s);
     assert_true(g / s >= 0.85);
     if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
@@ -225,6 +229,41 @@ static void test_gil_ratio(void **state)
     assert_true(best <= 0.7);
 }
 
+/* A stop (the UI's restart, Ctrl-C) ends the book's run of about ten
+ * seconds soon, in every thread: checks poll for it. */
+static void test_stop_is_prompt(void **state)
+{
+    (void)state;
+    const char *modes[] = {"sequential", "threads"};
+    for (int k = 0; k < 2; k++) {
+        static cv_opts opts;
+        const cv_opt_spec *const tables[] = {cv_scenario_primes.options, NULL};
+        char err[160];
+        char *argv[] = {"--mode", (char *)modes[k], "--workers", "3"};
+        assert_int_equal(cv_opts_parse(&opts, tables, 4, argv, 0, err, sizeof err), 0);
+        double t0 = test_now();
+        cv_run *run = cv_run_start(&cv_scenario_primes, &opts, 1, "");
+        assert_non_null(run);
+        test_sleep(0.3);
+        cv_run_request_stop(run);
+        cv_run_join(run);
+        double took = test_now() - t0;
+        if (took > 2.0)
+            fail_msg("--mode %s took %.2f s to stop", modes[k], took);
+        /* No check was left running: each that ran ended. */
+        size_t ran = 0, ended = 0;
+        for (size_t i = 0; i < cv_log_count(run->log); i++) {
+            const cv_event *e = cv_log_at(run->log, i);
+            if (e->kind == CV_EV_FUTURE) {
+                ran += e->state == CV_RUNNING;
+                ended += e->state == CV_FINISHED || e->state == CV_FAILED;
+            }
+        }
+        assert_int_equal(ran, ended);
+        cv_run_destroy(run);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_threads_output),
         cmocka_unit_test(test_is_prime_answers),
         cmocka_unit_test(test_gil_ratio),
+        cmocka_unit_test(test_stop_is_prompt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
