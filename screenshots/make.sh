@@ -36,6 +36,7 @@ RUNS=(
     "loiter         loiter --speed 10"
     "spinner-sleep  spinner --work=sleep --speed 2"
     "spinner-block  spinner --work=block --speed 2"
+    "primes-threads primes --mode threads --workers 2 --rounds 1"
 )
 
 # name  trace  demo-seconds  what it shows
@@ -47,6 +48,7 @@ MOMENTS=(
     "loiter-end       loiter        6     the end: results came back in submission order"
     "spinner-2s       spinner-sleep 2.0   both spinners turn: the thread's on its own thread, spin between slow()'s awaits"
     "spinner-block-2s spinner-block 2.0   the thread spinner turns; spin has not run: time.sleep(3) in slow() holds the loop inside supervisor's step"
+    "primes-threads-0.6s primes-threads 0.6 two threads under the GIL take turns: each waits for it about half the time; main waits on results.get()"
 )
 
 if [ "$RECORD" = 1 ]; then
