@@ -186,20 +186,35 @@ static void test_gil_ratio(void **state)
                    "1000000007", "1000000007", "1000000007", "1000000007"};
     char *nogil[] = {"--mode", "threads", "--workers", "2", "--no-gil", "--rounds", rounds,
                      "1000000007", "1000000007", "1000000007", "1000000007"};
-    /* Sequential and threads in turn, three and two times: a loaded
-     * machine only ever slows a run down, so the fastest of each is the
-     * truer time (a run of this suite swung by 30% with other builds). */
-    double s = 1e9, g = 1e9;
-    for (int k = 0; k < 5; k++) {
-        double t = k % 2 == 0 ? run_seconds(8, seq, NULL) : run_seconds(10, gil, NULL);
-        print_message("rounds %s: %s %.3f s\n", rounds, k % 2 == 0 ? "sequential" : "threads with the GIL", t);
-        if (k % 2 == 0)
-            s = t < s ? t : s;
-        else
-            g = t < g ? t : g;
+    /* Sequential and threads in turn.  A loaded machine only ever slows
+     * a run down, but not evenly: threads that sleep on the GIL half the
+     * time win the scheduler's favour over other processes' threads
+     * (Linux credits a thread that slept), so under load threads with the
+     * GIL once ran in 0.78 of the sequential time, not because they ran
+     * at once.  So a try counts only if every sequential run in it had a
+     * whole core (CPU seconds per wall second >= 0.9); and whatever the
+     * load, the GIL must keep the threads to one core's worth of CPU,
+     * which is the GIL itself, measured. */
+    bool counted = false;
+    for (int k = 0; k < 3 && !counted; k++) {
+        double c1, c2, cg;
+        double s1 = run_seconds(8, seq, &c1);
+        double g = run_seconds(10, gil, &cg);
+        double s2 = run_seconds(8, seq, &c2);
+        double s = s1 < s2 ? s1 : s2;
+        print_message("rounds %s: sequential %.3f s (%.2f cores) and %.3f s (%.2f cores), "
+                      "threads with the GIL %.3f s (%.2f cores): ratio %.2f\n",
+                      rounds, s1, c1, s2, c2, g, cg, g / s);
+        assert_true(cg <= 1.2);
+        if (c1 >= 0.9 && c2 >= 0.9) {
+            assert_true(g / s >= 0.85);
+            counted = true;
+        }
     }
-    print_message("threads with the GIL / sequential: %.2f\n", g / s);
-    assert_true(g / s >= 0.85);
+    if (!counted)
+        print_message("no sequential run had a whole core: the GIL's wall-time bound is not "
+                      "checked (its one-core bound was)\n");
+    double s = run_seconds(8, seq, NULL);
     if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
         print_message("one core: the --no-gil bound is not checked\n");
         return;
