@@ -7,6 +7,7 @@ const cv_scenario *const cv_scenarios[] = {
     &cv_scenario_loiter,
     &cv_scenario_flags,
     &cv_scenario_spinner,
+    &cv_scenario_primes,
     &cv_scenario_stress,
     NULL,
 };

@@ -11,6 +11,7 @@ const cv_scenario *cv_scenario_find(const char *name);
 extern const cv_scenario cv_scenario_loiter;
 extern const cv_scenario cv_scenario_flags;
 extern const cv_scenario cv_scenario_spinner;
+extern const cv_scenario cv_scenario_primes;
 extern const cv_scenario cv_scenario_stress;
 
 #endif

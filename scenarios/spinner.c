@@ -29,6 +29,12 @@
  * so often).  C divides far faster than CPython, so for cpu and nap the
  * prime is taken from a table after timing a short run of divisions: the
  * one whose check takes about 3 s / speed on this machine.
+ *
+ * With cpu and nap the thread side runs under a GIL (src/runtime/gil.h),
+ * as CPython does: main holds it while it computes, the spinner thread
+ * takes it to draw a frame and drops it while it waits on `done`, so it
+ * keeps turning only because, having waited 5 ms, it asks main to drop
+ * the GIL.  --no-gil is free-threaded CPython: both simply run at once.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -43,6 +49,7 @@
 #include "clock.h"
 #include "notice.h"
 #include "coro.h"
+#include "gil.h"
 #include "loop.h"
 #include "scenarios.h"
 #include "task.h"
@@ -55,6 +62,7 @@ typedef struct spinner_cfg {
     enum work work;
     uint64_t prime;
     long long nap_every;
+    cv_gil *gil; /* the thread side's, for cpu and nap; NULL: none */
 } spinner_cfg;
 
 /* ---- events ---- */
@@ -132,12 +140,13 @@ static uint64_t odd_divisor(uint64_t n, uint64_t from, uint64_t to)
     return 0;
 }
 
-/* Divisions between two looks at the stop flag: a few milliseconds. */
-#define STOP_CHECK_EVERY (1u << 20)
+/* Divisions between two looks at the stop flag and the GIL's drop
+ * request (the eval breaker): some tens of microseconds. */
+#define STOP_CHECK_EVERY (1u << 14)
 
 /* def is_prime(n: int) -> bool:  Stops early (answering false) when the
- * run is asked to stop. */
-static bool is_prime(cv_run *run, uint64_t n)
+ * run is asked to stop; hands the GIL (may be NULL) over when asked. */
+static bool is_prime(cv_run *run, cv_gil *gil, uint64_t n)
 {
     if (n < 2)                         /* if n < 2: return False */
         return false;
@@ -151,6 +160,7 @@ static bool is_prime(cv_run *run, uint64_t n)
         uint64_t end = root - i < 2 * STOP_CHECK_EVERY ? root : i + 2 * STOP_CHECK_EVERY - 2;
         if (odd_divisor(n, i, end) != 0 || cv_run_stopping(run))
             return false;
+        cv_gil_poll(gil);
     }
     return true;                       /* return True */
 }
@@ -198,6 +208,7 @@ typedef struct thread_spinner {
     cv_run *run;
     cv_notice *done; /* threading.Event */
     int lane;
+    cv_gil *gil;
 } thread_spinner;
 
 /* def spin(msg: str, done: Event) -> None: */
@@ -208,13 +219,18 @@ static void *spin_thread(void *arg)
     cv_bus_attach(run->bus, sp->lane);
     lane_started(run, sp->lane, CV_SIDE_THREAD, CV_ROLE_SPINNER, "spinner thread");
     uint64_t n = 0;
+    cv_gil_acquire(sp->gil);                                /* (Python code runs under the GIL) */
     for (;;) {                                              /* for char in itertools.cycle(r'\|/-'): */
         n++;                                                /*     print(f'\r{char} {msg}', */
         frame(run, CV_SIDE_THREAD, n, glyphs[(n - 1) % 4]); /*           end='', flush=True) */
-        if (cv_notice_wait_for(sp->done, 0.1 / run->speed)) /*     if done.wait(.1): */
+        cv_gil_release(sp->gil, CV_GIL_BLOCKING);           /*     (a wait drops the GIL) */
+        bool done = cv_notice_wait_for(sp->done, 0.1 / run->speed); /* if done.wait(.1): */
+        cv_gil_acquire(sp->gil);
+        if (done)
             break;                                          /*         break */
     }
     frame(run, CV_SIDE_THREAD, n + 1, "");                  /* print(f'\r{blanks}\r', end='') */
+    cv_gil_release(sp->gil, CV_GIL_DONE);
     mark(run, CV_SIDE_THREAD,
          "The spinner thread saw done set, cleared its line and returned: only now does it end");
     publish_text(run, CV_EV_THREAD, CV_THREAD_STOPPED, CV_SIDE_THREAD, sp->lane, 0, NULL);
@@ -233,11 +249,17 @@ static long long slow_thread(const spinner_cfg *cfg)
         return 42;                                          /* return 42 */
     }
     /* A thread has no await: nap runs the same check as cpu. */
-    mark(run, CV_SIDE_THREAD,
-         "check() computes is_prime(%llu) in main: main is busy, yet the spinner thread keeps "
-         "drawing, for the OS gives every thread its turn",
-         (unsigned long long)cfg->prime);
-    return is_prime(run, cfg->prime);                       /* return is_prime(n) */
+    if (cfg->gil != NULL)
+        mark(run, CV_SIDE_THREAD,
+             "check() computes is_prime(%llu) in main, holding the GIL: the spinner thread keeps "
+             "drawing, since after 5 ms of waiting it asks main to drop the GIL and gets a turn",
+             (unsigned long long)cfg->prime);
+    else
+        mark(run, CV_SIDE_THREAD,
+             "check() computes is_prime(%llu) in main: main is busy, yet the spinner thread keeps "
+             "drawing: with no GIL (free-threaded CPython) both run at once",
+             (unsigned long long)cfg->prime);
+    return is_prime(run, cfg->gil, cfg->prime);             /* return is_prime(n) */
 }
 
 /* main()'s last line: print(f'Answer: {result}'), or in the primes
@@ -266,7 +288,8 @@ static int thread_side(const spinner_cfg *cfg)
     cv_run *run = cfg->run;
     cv_notice done;
     cv_notice_init(&done);                                  /* done = Event() */
-    thread_spinner sp = {run, &done, cv_bus_new_lane(run->bus)};
+    thread_spinner sp = {run, &done, cv_bus_new_lane(run->bus), cfg->gil};
+    cv_gil_acquire(cfg->gil);                               /* main runs Python code */
     /* spinner = Thread(target=spin, args=('thinking!', done)) */
     mark(run, CV_SIDE_THREAD, "Thread created: it will not run until start()");
     cv_run_log_side(run, CV_SIDE_THREAD, "spinner object: <Thread(Thread-1 (spin), initial)>");
@@ -274,6 +297,7 @@ static int thread_side(const spinner_cfg *cfg)
     pthread_t thread;
     if (pthread_create(&thread, NULL, spin_thread, &sp) != 0) { /* spinner.start() */
         cv_run_log_side(run, CV_SIDE_THREAD, "error: cannot start the spinner thread");
+        cv_gil_release(cfg->gil, CV_GIL_DONE);
         cv_notice_destroy(&done);
         return 1;
     }
@@ -282,9 +306,12 @@ static int thread_side(const spinner_cfg *cfg)
          "done.set(): the spinner thread is asked to stop, since no one can kill a thread from outside");
     cv_notice_set(&done);                                   /* done.set() */
     mark(run, CV_SIDE_THREAD, "join(): main waits for the spinner thread to finish");
+    cv_gil_release(cfg->gil, CV_GIL_BLOCKING);              /* (join drops the GIL) */
     pthread_join(thread, NULL);                             /* spinner.join() */
+    cv_gil_acquire(cfg->gil);
     if (!cv_run_stopping(run))
         print_answer(cfg, CV_SIDE_THREAD, result);          /* print(f'Answer: {result}') */
+    cv_gil_release(cfg->gil, CV_GIL_DONE);
     cv_notice_destroy(&done);
     return 0;
 }
@@ -376,7 +403,7 @@ static int slow(cv_task *t, void *arg)
         mark(run, CV_SIDE_TASK,
              "is_prime(%llu) never awaits: it holds the loop inside supervisor's step, so spin "
              "cannot start", n);
-        f->prime = is_prime(run, n);                        /* return is_prime(n) */
+        f->prime = is_prime(run, NULL, n);                  /* return is_prime(n) */
         mark(run, CV_SIDE_TASK,
              "is_prime() returned: check() returns to supervisor, in the same step; spin has not "
              "run");
@@ -560,8 +587,14 @@ static int run_spinner(cv_run *run)
     const char *side = cv_opts_str(run->opts, "side");
     bool threads = side == NULL || strcasecmp(side, "task") != 0;
     bool tasks = side == NULL || strcasecmp(side, "thread") != 0;
-    if (cfg.work == WORK_CPU || cfg.work == WORK_NAP)
+    if (cfg.work == WORK_CPU || cfg.work == WORK_NAP) {
         cfg.prime = pick_prime(run->speed);
+        /* The thread side's GIL; the task side is one thread, which
+         * holds it throughout, so it has none to share. */
+        if (threads && !cv_opts_flag(run->opts, "no-gil") &&
+            (cfg.gil = cv_gil_create(run->bus)) == NULL)
+            return 1;
+    }
 
     /* Both sides start together, so that they run on one clock. */
     task_side *ts = NULL;
@@ -581,6 +614,7 @@ static int run_spinner(cv_run *run)
             status = 1;
         free(ts);
     }
+    cv_gil_destroy(cfg.gil);
     return status;
 }
 
@@ -595,6 +629,9 @@ static const cv_opt_spec spinner_options[] = {
      .help = "run the thread version, the task version, or both side by side"},
     {.name = "nap-every", .type = CV_OPT_INT, .min = 2, .max = 1000000000, .def = "100000",
      .metavar = "N", .help = "with --work nap: await asyncio.sleep(0) when i % N == 1, as in the book"},
+    {.name = "no-gil", .type = CV_OPT_FLAG,
+     .help = "with --work cpu or nap, the thread side without CPython's GIL (free-threaded, "
+             "PEP 703): main and the spinner thread run at once"},
     {0},
 };
 

@@ -37,6 +37,7 @@ RUNS=(
     "loiter-sleeps  loiter --sleeps 3,1,0,2,4 --speed 10"
     "spinner-sleep  spinner --work=sleep --speed 2"
     "spinner-block  spinner --work=block --speed 2"
+    "primes-threads primes --mode threads --workers 2 --rounds 1"
 )
 
 # name  trace  demo-seconds[@COLSxROWS, for a wider screen than SIZE]  what it shows
@@ -49,6 +50,7 @@ MOMENTS=(
     "loiter-sleeps-1.5s loiter-sleeps 1.5@130x30 main blocks on loiter(0) although loiter(1) and loiter(2) are done: map yields results in submission order"
     "spinner-2s       spinner-sleep 2.0   both spinners turn: the thread's on its own thread, spin between slow()'s awaits"
     "spinner-block-2s spinner-block 2.0   the thread spinner turns; spin has not run: time.sleep(3) in slow() holds the loop inside supervisor's step"
+    "primes-threads-0.6s primes-threads 0.6 two threads under the GIL take turns: each waits for it about half the time; main waits on results.get()"
 )
 
 if [ "$RECORD" = 1 ]; then

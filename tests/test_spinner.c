@@ -373,6 +373,45 @@ static void test_thread_side_alone(void **state)
     cv_run_destroy(run);
 }
 
+/* --work cpu on the thread side, under the GIL: main holds it while it
+ * computes, yet the spinner keeps turning, because it waits, asks for the
+ * GIL (a request naming main) and gets it; with --no-gil, no GIL at all. */
+static void test_cpu_under_the_gil(void **state)
+{
+    (void)state;
+    for (int k = 0; k < 2; k++) {
+        cv_opts opts;
+        char *argv[] = {"--side", "thread", "--work", "cpu", "--no-gil"};
+        cv_run *run = run_spinner(&opts, 10, k == 0 ? 4 : 5, argv);
+        assert_int_equal(cv_run_join(run), 0);
+        facts *f = test_malloc(sizeof *f);
+        gather(run->log, f);
+        size_t requests_to_main = 0, spinner_takes = 0, gil_events = 0;
+        for (size_t i = 0; i < cv_log_count(run->log); i++) {
+            const cv_event *ev = cv_log_at(run->log, i);
+            if (ev->kind != CV_EV_GIL)
+                continue;
+            gil_events++;
+            requests_to_main += ev->state == CV_GIL_REQUEST && ev->lane == f->spinner_lane &&
+                                ev->ref == CV_MAIN_LANE;
+            spinner_takes += ev->state == CV_GIL_TAKE && ev->lane == f->spinner_lane;
+        }
+        int during = frames_within(f, CV_SIDE_THREAD, f->tslow_begin, f->tslow_end);
+        print_message("%s: %d thread frames during the check, %zu GIL events, %zu requests\n",
+                      k == 0 ? "GIL" : "no GIL", during, gil_events, requests_to_main);
+        assert_int_equal(f->answers[CV_SIDE_THREAD], 1);
+        assert_true(during >= 3);
+        if (k == 0) {
+            assert_true(requests_to_main >= 2);
+            assert_true(spinner_takes >= (size_t)during);
+        } else {
+            assert_int_equal(gil_events, 0);
+        }
+        test_free(f);
+        cv_run_destroy(run);
+    }
+}
+
 /* The task side alone runs its loop on the run's main thread, as the book
  * does, and says so; no thread of its own. */
 static void test_task_side_alone(void **state)
@@ -433,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_cpu_freezes_only_the_task),
         cmocka_unit_test(test_nap_lets_the_spinner_turn),
         cmocka_unit_test(test_thread_side_alone),
+        cmocka_unit_test(test_cpu_under_the_gil),
         cmocka_unit_test(test_task_side_alone),
         cmocka_unit_test(test_stop_is_prompt),
     };

@@ -53,6 +53,9 @@ static const char *const traces[] = {
     "spin_block",  /* spinner --work block --speed 2 */
     "spin_task",   /* spinner --side task --work sleep --speed 2 */
     "spin_thread", /* spinner --side thread --work cpu --speed 2 */
+    /* primes --mode threads --workers 2 --rounds 2000 1000000007 1000003
+     *        1000000009 9 1000000007: two workers taking turns at the GIL */
+    "primes_threads",
 };
 #define NTRACES (sizeof traces / sizeof traces[0])
 

@@ -25,6 +25,7 @@ enum cv_event_kind {
     CV_EV_LOOP,       /* the event loop polls or idles */
     CV_EV_MARK,       /* a scenario-defined milestone (text says what) */
     CV_EV_STALL,      /* a thread waited for room in its full ring (ref = ns) */
+    CV_EV_GIL,        /* a thread waits for, takes or drops the GIL (src/runtime/gil.h) */
     CV_EV_KIND_COUNT
 };
 
@@ -73,6 +74,24 @@ enum cv_loop_state {
     CV_LOOP_RUNNING, /* running ready tasks */
     CV_LOOP_IDLE,    /* stopped: nothing left to run */
     CV_LOOP_STATE_COUNT
+};
+
+/* The GIL's steps, on the lane of the thread concerned: it waits for the
+ * GIL, takes it, drops it (code: enum cv_gil_reason), or, having waited a
+ * switch interval, asks the holder to drop it (ref: the holder's lane). */
+enum cv_gil_state {
+    CV_GIL_WAIT,
+    CV_GIL_TAKE,
+    CV_GIL_DROP,
+    CV_GIL_REQUEST,
+    CV_GIL_STATE_COUNT
+};
+
+enum cv_gil_reason {
+    CV_GIL_SWITCH,   /* a waiter asked for it (the eval breaker) */
+    CV_GIL_BLOCKING, /* a blocking call or a sleep releases it */
+    CV_GIL_DONE,     /* the thread stops running Python code */
+    CV_GIL_REASON_COUNT
 };
 
 /* What a thread is for, so that a view never guesses it from a name.  A

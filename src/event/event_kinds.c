@@ -149,6 +149,22 @@ static const cv_field stall_fields[] = {
     {"ring", CV_FT_INT, CV_FM_CODE, .optional = true, .def = 0, .min = 0, .max = INT32_MAX},
 };
 
+static const char *const gil_states[] = {
+    [CV_GIL_WAIT] = "wait", [CV_GIL_TAKE] = "take", [CV_GIL_DROP] = "drop",
+    [CV_GIL_REQUEST] = "request", NULL,
+};
+
+/* A drop says why ("reason", enum cv_gil_reason: 0 switch request, 1
+ * blocking call or sleep, 2 done; a reason from a later version reads as
+ * a plain drop); a request names the holder asked. */
+static const cv_field gil_fields[] = {
+    {"lane", CV_FT_INT, CV_FM_LANE, .def = CV_NO_LANE, LANE_RANGE},
+    {"state", CV_FT_STATE, CV_FM_STATE, .required = true},
+    {"reason", CV_FT_INT, CV_FM_CODE, .states = CV_IN(CV_GIL_DROP), .min = 0,
+     .max = INT32_MAX},
+    {"holder", CV_FT_INT, CV_FM_REF, .states = CV_IN(CV_GIL_REQUEST), .min = 0, .max = INT16_MAX},
+};
+
 #define FIELDS(a) .fields = a, .nfields = sizeof a / sizeof a[0]
 
 static const cv_kind_desc kinds[CV_EV_KIND_COUNT] = {
@@ -163,6 +179,7 @@ static const cv_kind_desc kinds[CV_EV_KIND_COUNT] = {
     [CV_EV_LOOP] = {"loop", loop_states, FIELDS(loop_fields)},
     [CV_EV_MARK] = {"mark", NULL, FIELDS(mark_fields)},
     [CV_EV_STALL] = {"stall", NULL, FIELDS(stall_fields)},
+    [CV_EV_GIL] = {"gil", gil_states, FIELDS(gil_fields)},
 };
 
 const cv_kind_desc *cv_event_kind_desc(unsigned kind)

@@ -99,6 +99,9 @@ static void reserve(cv_model *m)
         case CV_EV_WAIT:
             what = e->state == CV_WAIT_BLOCK ? R_WAITS : -1;
             break;
+        case CV_EV_GIL:
+            what = e->state == CV_GIL_WAIT ? R_WAITS : -1;
+            break;
         case CV_EV_LOOP:
             what = e->state == CV_LOOP_POLLING || e->state == CV_LOOP_RUNNING ? R_LOOPS : -1;
             break;
@@ -217,6 +220,8 @@ void cv_model_reset(cv_model *m)
     m->stalled_ns = 0;
     memset(m->kinds, 0, sizeof m->kinds);
     m->failed_seen = false;
+    m->gil_holder1 = m->gil_last1 = 0;
+    m->gil_handoffs = m->gil_requests = 0;
 }
 
 size_t cv_model_future_index(const cv_model *m, uint64_t id)
@@ -319,6 +324,7 @@ cv_mlane *cv_model__lane_get(cv_model *m, int lane)
         l->role = CV_ROLE_UNKNOWN;
         l->side = CV_SIDE_NONE;
         l->loop = false;
+        l->gil = CV_LANE_GIL_NONE;
     }
     if (lane >= m->nlanes)
         m->nlanes = lane + 1;

@@ -29,7 +29,14 @@
 /* No index (future or lane not known). */
 #define CV_NONE ((size_t)-1)
 
-enum cv_span_kind { CV_SPAN_IDLE, CV_SPAN_BUSY, CV_SPAN_BLOCKED, CV_SPAN_POLL, CV_SPAN_LOOP };
+/* CV_SPAN_GIL: a thread waits for the GIL (model_gil.c), kept with the
+ * blocked stretches in a lane's waits, since a thread does one or the
+ * other, never both at once. */
+enum cv_span_kind { CV_SPAN_IDLE, CV_SPAN_BUSY, CV_SPAN_BLOCKED, CV_SPAN_POLL, CV_SPAN_LOOP,
+                    CV_SPAN_GIL };
+
+/* A lane and the GIL at the playhead. */
+enum cv_lane_gil { CV_LANE_GIL_NONE, CV_LANE_GIL_HOLDS, CV_LANE_GIL_WAITS };
 
 /* A stretch of time on a lane.  t1 < 0 while it lasts. */
 typedef struct cv_span {
@@ -109,6 +116,7 @@ typedef struct cv_mlane {
     size_t nslices, capslices;
     size_t *frames;     /* indices of the spinner frames drawn here */
     size_t nframes, capframes;
+    uint8_t gil;        /* enum cv_lane_gil */
 } cv_mlane;
 
 /* Future ids to indices, a hash (model_ids.c). */
@@ -143,6 +151,10 @@ typedef struct cv_model {
     size_t ntasks, ntasks_done;
     size_t ntask_states[CV_TASK_STATE_COUNT]; /* live tasks by state */
     bool sided;         /* some event has a side: show two panes */
+    /* The GIL (model_gil.c): its holder's lane + 1 (0: free), the lane
+     * that held it last + 1, and how often it changed hands. */
+    int gil_holder1, gil_last1;
+    uint64_t gil_handoffs, gil_requests;
     cv_mside sides[CV_SIDE_COUNT];
     /* Not the state shown but how to get back to one: the checkpoints
      * (NULL: none kept) and the event count at which to take the next.
@@ -214,6 +226,11 @@ int cv_model_worker_number(const cv_model *m, int lane);
 int cv_model_lane_in_row(const cv_model *m, int lane);
 /* The future's label into buf: its label, or "future N". */
 const char *cv_model_label(const cv_mfuture *f, char *buf, size_t len);
+
+/* The lane holding the GIL at the playhead, or CV_NO_LANE; how many
+ * lanes wait for it. */
+int cv_model_gil_holder(const cv_model *m);
+int cv_model_gil_waiters(const cv_model *m);
 
 /* The pane a lane or a console line belongs to on a two-sided screen:
  * CV_SIDE_TASK, or CV_SIDE_THREAD for everything else. */

@@ -17,6 +17,7 @@ static const cv_model_kind kinds[CV_EV_KIND_COUNT] = {
     [CV_EV_LOOP] = {cv_model__apply_loop, cv_caption__loop},
     [CV_EV_MARK] = {cv_model__apply_mark, cv_caption__mark},
     [CV_EV_STALL] = {cv_model__apply_stall, cv_caption__stall},
+    [CV_EV_GIL] = {cv_model__apply_gil, cv_caption__gil},
 };
 
 const cv_model_kind *cv_model__kind(unsigned kind)

@@ -39,6 +39,10 @@ int cv_model__apply_task(cv_model *m, const cv_event *e, size_t index);
 int cv_model__apply_loop(cv_model *m, const cv_event *e, size_t index);
 int cv_model__apply_frame(cv_model *m, const cv_event *e, size_t index);
 
+/* model_gil.c */
+int cv_model__apply_gil(cv_model *m, const cv_event *e, size_t index);
+void cv_caption__gil(const cv_model *m, const cv_event *e, char *buf, size_t len);
+
 /* caption.c */
 void cv_caption__header(const cv_model *m, const cv_event *e, char *buf, size_t len);
 void cv_caption__future(const cv_model *m, const cv_event *e, char *buf, size_t len);

@@ -11,6 +11,11 @@
  *   task     an await of sleep(0), and the wake-up and resumption that
  *            follow it: the task only let others run, and if one did, that
  *            one's events are the news.
+ *   gil      a step of the GIL (wait, take, drop, request) like two
+ *            within the last LOOKBACK events (same state, same reason):
+ *            the first hand-off and the one back teach the protocol, step
+ *            by step; once they come by the hundred (every 5 ms), they
+ *            are plumbing, and `e` still shows each.
  * Everything else (futures, waits, console lines, frames, marks, drops,
  * stalls, the header) is meaningful.
  *
@@ -53,6 +58,21 @@ static bool ends_yield(const cv_log *log, size_t index)
     return false;
 }
 
+/* A GIL step repeats two within the last LOOKBACK events. */
+static bool gil_repeats(const cv_log *log, size_t index)
+{
+    const cv_event *e = cv_log_at(log, index);
+    size_t stop = index > LOOKBACK ? index - LOOKBACK : 0;
+    int seen = 0;
+    for (size_t i = index; i-- > stop;) {
+        const cv_event *p = cv_log_at(log, i);
+        if (p->kind == CV_EV_GIL && p->state == e->state &&
+            (e->state != CV_GIL_DROP || p->code == e->code) && ++seen == 2)
+            return true;
+    }
+    return false;
+}
+
 bool cv_steps_plumbing(const cv_log *log, size_t index)
 {
     const cv_event *e = cv_log_at(log, index);
@@ -66,6 +86,8 @@ bool cv_steps_plumbing(const cv_log *log, size_t index)
         return e->state == CV_THREAD_BUSY || e->state == CV_THREAD_IDLE;
     case CV_EV_LOOP:
         return e->state == CV_LOOP_POLLING || e->state == CV_LOOP_RUNNING;
+    case CV_EV_GIL:
+        return gil_repeats(log, index);
     case CV_EV_TASK:
         if (e->state == CV_TASK_SUSPENDED)
             return is_yield(e);

@@ -43,6 +43,10 @@ const cv_style_def cv_styles[CV_ST_COUNT] = {
     [CV_ST_FROZEN] = {"frozen", CV_COL_RED, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_BOLD | CV_ATTR_UNDERLINE},
     [CV_ST_TITLE_FOCUS] = {"title-focus", CV_COL_BLACK, CV_COL_CYAN, CV_ATTR_BOLD, CV_ATTR_REVERSE | CV_ATTR_BOLD},
     [CV_ST_ROW_SEL] = {"row-sel", CV_COL_WHITE, CV_COL_BLUE, CV_ATTR_BOLD, CV_ATTR_BOLD | CV_ATTR_UNDERLINE},
+    /* Yellow, not the red of a wait for a result: the thread is ready to
+     * run and waits only for its turn. */
+    [CV_ST_GIL] = {"gil", CV_COL_YELLOW, CV_COL_DEFAULT, 0, CV_ATTR_DIM | CV_ATTR_UNDERLINE},
+    [CV_ST_BAR_GIL] = {"bar-gil", CV_COL_BLACK, CV_COL_YELLOW, 0, CV_ATTR_REVERSE | CV_ATTR_DIM},
 };
 
 /* A dark palette for screenshots, close to common terminal defaults. */
@@ -83,6 +87,7 @@ static const cv_glyphs unicode_glyphs = {
     .instant = 0x2507,   /* ┇ */
     .wait_edge = 0x258f, /* ▏ */
     .slice_thin = 0x25aa, /* ▪ */
+    .gil = 0x22ef,       /* ⋯ */
     .level = {' ', 0x2581, 0x2582, 0x2583, 0x2584, 0x2585, 0x2586, 0x2587}, /* ▁..▇ */
     .arrow = "\xe2\x86\x92",
     .times = "\xc3\x97",
@@ -97,7 +102,7 @@ static const cv_glyphs ascii_glyphs = {
     .playhead = '|', .playhead_top = 'v',
     .hline = '-', .vline = '|', .tick = '\'',
     .poll = ':', .slice = '%', .block = '#',
-    .instant = '!', .wait_edge = ';', .slice_thin = ',',
+    .instant = '!', .wait_edge = ';', .slice_thin = ',', .gil = 'g',
     .level = {' ', '.', '_', '-', '=', '+', '*', '#'},
     .arrow = "->", .times = "x",
 };

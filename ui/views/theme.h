@@ -47,6 +47,8 @@ enum cv_style {
     CV_ST_FROZEN,     /* a spinner that has not turned for a while */
     CV_ST_TITLE_FOCUS, /* the title of the pane that j/k and Enter act on */
     CV_ST_ROW_SEL,    /* the table row the user selected */
+    CV_ST_GIL,        /* a thread waiting for the GIL */
+    CV_ST_BAR_GIL,    /* a label written on such a wait */
     CV_ST_COUNT
 };
 
@@ -87,6 +89,7 @@ typedef struct cv_glyphs {
      * edge where a lane's wait starts right as another ended. */
     uint32_t instant, wait_edge;
     uint32_t slice_thin; /* a slice that covers under half its cell */
+    uint32_t gil;        /* a thread waiting for the GIL */
     /* How many futures run in a column, from none to the most. */
     uint32_t level[8];
     const char *arrow; /* "→" or "->" */

@@ -15,7 +15,7 @@ typedef struct legend_item {
 } legend_item;
 
 #define HELP_KEYS 16   /* lines in keys[] below */
-#define HELP_LEGEND 12 /* items in legend[] below */
+#define HELP_LEGEND 13 /* items in legend[] below */
 
 bool cv_help__paged(int rows, bool replay)
 {
@@ -59,6 +59,7 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         {{g->idle, g->idle, g->idle}, CV_ST_IDLE, "idle: a thread with nothing to do"},
         {{g->busy, g->busy, g->busy}, CV_ST_BUSY, "busy: main running the script"},
         {{g->blocked, g->blocked, g->blocked}, CV_ST_BLOCKED, "blocked, waiting for a result"},
+        {{g->level[2], g->level[5], g->gil}, CV_ST_GIL, "waiting for the GIL: some, most, all the time"},
         {{g->slice, g->slice, g->slice}, CV_ST_SLICE, "a task ran here, then awaited (event loop)"},
         {{g->poll, g->poll, g->poll}, CV_ST_POLL, "the event loop polls: no task is ready"},
         {{g->pending, ' ', ' '}, CV_ST_SUSPENDED, "a task in flight, suspended at an await"},

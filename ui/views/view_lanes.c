@@ -18,6 +18,7 @@
  * of the model's worker numbers (model_workers.c).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pane.h"
@@ -194,20 +195,28 @@ static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
     for (size_t i = 0; i < n; i++) {
         i = cv_timeline__last_in_column(a, l->waits, i, n, cv_timeline__span_t0);
         const cv_span *s = &l->waits[i];
+        /* A wait for the GIL is not a wait for a result: the thread is
+         * ready and waits for its turn, in a look of its own. */
+        bool gil = s->kind == CV_SPAN_GIL;
+        if (gil && a->log == NULL)
+            continue; /* draw_gil_waits, by the time each column waited */
+        int st = gil ? CV_ST_GIL : CV_ST_BLOCKED, bar = gil ? CV_ST_BAR_GIL : CV_ST_BAR_BLOCKED;
         int x0 = col_of(a, s->t0), x1 = col_of(a, end_of(a, s->t1));
-        cv_canvas__fill(c, x0, y, x1 - x0 + 1, g->blocked, CV_ST_BLOCKED);
+        cv_canvas__fill(c, x0, y, x1 - x0 + 1, gil ? g->gil : g->blocked, st);
         /* A wait that starts where the one before it ended is another
          * wait, not the same one going on: an edge says so. */
         if (i > 0 && l->waits[i - 1].t1 >= 0 && col_of(a, l->waits[i - 1].t1) >= x0 - 1 &&
             x1 > x0) {
-            cv_canvas__put(c, x0, y, g->wait_edge, CV_ST_BLOCKED);
+            cv_canvas__put(c, x0, y, g->wait_edge, st);
             x0++;
         }
         if (s->t1 >= 0 && x1 - x0 < 6)
             continue; /* too short for any label */
         char text[96], lb[64];
-        const cv_mfuture *f = s->ref ? cv_model_future(m, s->ref) : NULL;
-        if (f != NULL)
+        const cv_mfuture *f = s->ref && !gil ? cv_model_future(m, s->ref) : NULL;
+        if (gil)
+            snprintf(text, sizeof text, "waits for the GIL");
+        else if (f != NULL)
             snprintf(text, sizeof text, "waits for %s", cv_model_label(f, lb, sizeof lb));
         else
             snprintf(text, sizeof text, "waits in %s", s->what ? s->what : "wait");
@@ -218,15 +227,81 @@ static void draw_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
             int x = xp + 2 + w <= a->x0 + a->w ? xp + 2 : a->x0 + a->w - w;
             if (x < x0)
                 x = x0;
-            cv_canvas__text(c, x, y, a->x0 + a->w, CV_ST_BAR_BLOCKED, text);
+            cv_canvas__text(c, x, y, a->x0 + a->w, bar, text);
         } else if (x1 - x0 > w) {
-            cv_canvas__text(c, x0, y, x1, CV_ST_BAR_BLOCKED, text);
+            cv_canvas__text(c, x0, y, x1, bar, text);
         } else if (f != NULL && x1 - x0 > (int)strlen(lb) + 4) {
             /* Never the bare name: on main's lane "loiter(1)" would read
              * as if main ran it. */
             snprintf(text, sizeof text, "for %s", lb);
-            cv_canvas__text(c, x0, y, x1, CV_ST_BAR_BLOCKED, text);
+            cv_canvas__text(c, x0, y, x1, bar, text);
         }
+    }
+}
+
+/* Waits for the GIL on a time axis.  They come every 5 ms, many to a
+ * column, and a thread under the GIL waits about as long as it runs: a
+ * column drawn as waiting whenever a wait starts in it would show the
+ * lane waiting all the time, and one drawn by the majority would flip a
+ * coin.  So each column says how much of its time the lane waited for
+ * the GIL: the wait's glyph if (nearly) all of it, a bar as high as the
+ * share if some, nothing (the bar beneath shows) if none; two threads
+ * under the GIL read as two half-high rows, and zoomed in to a few ms a
+ * column the hand-offs themselves show.  The cost is the waits in view. */
+static void draw_gil_waits(cv_canvas *c, int y, const axis *a, const cv_model *m,
+                           const cv_mlane *l, const cv_glyphs *g)
+{
+    if (a->log != NULL || a->span <= 0 || a->w <= 0 || l->nwaits == 0)
+        return;
+    size_t n = cv_timeline__upto(l->waits, l->nwaits, cv_timeline__span_t0, a->now);
+    size_t i = cv_timeline__upto(l->waits, n, cv_timeline__span_t0, a->t0);
+    i = i > 0 ? i - 1 : 0;
+    double *cover = calloc((size_t)a->w, sizeof *cover);
+    if (cover == NULL)
+        return;
+    double per = (double)a->span / a->w; /* ns a column */
+    int64_t end = a->now < a->t0 + a->span ? a->now : a->t0 + a->span;
+    for (; i < n; i++) {
+        const cv_span *s = &l->waits[i];
+        if (s->kind != CV_SPAN_GIL)
+            continue;
+        int64_t t0 = s->t0 > a->t0 ? s->t0 : a->t0, t1 = end_of(a, s->t1);
+        t1 = t1 < end ? t1 : end;
+        while (t0 < t1) {
+            int k = (int)((double)(t0 - a->t0) / per);
+            if (k >= a->w)
+                break;
+            int64_t col_end = a->t0 + (int64_t)((k + 1) * per) + 1;
+            int64_t upto = t1 < col_end ? t1 : col_end;
+            cover[k] += (double)(upto - t0);
+            t0 = upto;
+        }
+    }
+    for (int k = 0; k < a->w; k++) {
+        int level = (int)(cover[k] / per * 7 + 0.5);
+        if (level >= 7 || cover[k] >= 0.9 * per)
+            cv_canvas__put(c, a->x0 + k, y, g->gil, CV_ST_GIL);
+        else if (level > 0)
+            cv_canvas__put(c, a->x0 + k, y, g->level[level], CV_ST_GIL);
+    }
+    free(cover);
+    /* Waiting now: say for what, in the empty future right of now, or,
+     * where the running call's label is written, at the row's end if it
+     * fits after that label. */
+    const cv_span *last = &l->waits[l->nwaits - 1];
+    if (last->kind == CV_SPAN_GIL && last->t1 < 0 && last->t0 <= a->now) {
+        const char *text = "waits for the GIL";
+        int w = (int)strlen(text), xp = col_of(a, a->now), x = xp + 2;
+        if (l->running != CV_NONE && l->running < m->nfuts) {
+            char lb[64];
+            int taken = xp + 2 + (int)strlen(cv_model_label(&m->futs[l->running], lb, sizeof lb));
+            x = a->x0 + a->w - w;
+            if (x <= taken)
+                return;
+        } else if (x + w > a->x0 + a->w) {
+            x = a->x0 + a->w - w;
+        }
+        cv_canvas__text(c, x, y, a->x0 + a->w, CV_ST_BAR_GIL, text);
     }
 }
 
@@ -349,6 +424,7 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
             cv_slices__draw(c, y, &a, m, l, o, f);
         draw_bars(c, y, &a, m, l, lane, f, g);
         draw_waits(c, y, &a, m, l, g);
+        draw_gil_waits(c, y, &a, m, l, g);
         draw_playhead(c, y, &a, g);
         y++;
     }
