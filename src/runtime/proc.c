@@ -177,6 +177,17 @@ static void reap(cv_proc *p)
     pthread_mutex_unlock(&p->mu);
 }
 
+/* The lane's STARTED (with its role) or STOPPED, on the proc's side. */
+static void publish_lane(cv_proc *p, int state)
+{
+    if (p->bus == NULL)
+        return;
+    cv_event ev = {.kind = CV_EV_THREAD, .state = (uint16_t)state, .lane = (int16_t)p->lane,
+                   .side = (uint16_t)p->hooks.side, .text = strdup(p->name),
+                   .code = state == CV_THREAD_STARTED ? CV_ROLE_PROCESS : 0};
+    cv_publish(p->bus, &ev);
+}
+
 static void *relay_main(void *arg)
 {
     cv_proc *p = arg;
@@ -209,7 +220,7 @@ static void *relay_main(void *arg)
         cv_publish(p->bus, &ev);
     }
     reap(p);
-    cv_publish_thread(p->bus, p->lane, CV_THREAD_STOPPED, p->name);
+    publish_lane(p, CV_THREAD_STOPPED);
     if (p->hooks.exited != NULL)
         p->hooks.exited(p, p->status, p->hooks.ctx);
     return NULL;
@@ -242,7 +253,7 @@ cv_proc *cv_proc_start(cv_bus *bus, const char *name, cv_proc_main main, void *a
         snprintf(p->name, sizeof p->name, "process %d", p->lane);
     int64_t start_ns = cv_clock_mono_ns() - cv_bus_now_ns(bus);
     /* The lane starts before anything the child says on it. */
-    cv_publish_thread_started(bus, p->lane, CV_ROLE_PROCESS, p->name);
+    publish_lane(p, CV_THREAD_STARTED);
 
     pthread_mutex_lock(&fork_mu);
     int sv[2];
@@ -275,7 +286,7 @@ cv_proc *cv_proc_start(cv_bus *bus, const char *name, cv_proc_main main, void *a
     }
     return p;
 fail:
-    cv_publish_thread(bus, p->lane, CV_THREAD_STOPPED, p->name);
+    publish_lane(p, CV_THREAD_STOPPED);
     pthread_mutex_destroy(&p->mu);
     free(p);
     return NULL;

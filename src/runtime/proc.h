@@ -59,6 +59,9 @@ typedef struct cv_proc_hooks {
      * relay thread, after every message it wrote). */
     void (*exited)(cv_proc *p, int status, void *ctx);
     void *ctx;
+    /* The side (enum cv_side) its lane's STARTED and STOPPED events carry,
+     * so that a two-sided screen puts the lane in that side's column. */
+    int side;
 } cv_proc_hooks;
 
 /* Forks a child that runs main(chan, arg), with a new lane "<name> N"
