@@ -680,16 +680,6 @@ static unsigned sides_of(const char *list)
     return mask;
 }
 
-static int validate_spinner(const cv_opts *opts, char *err, size_t errlen)
-{
-    const char *side = cv_opts_str(opts, "side");
-    if (sides_of(side) == 0) {
-        snprintf(err, errlen,
-                 "--side: '%s' is not a list of thread, task, process (or both, all)", side);
-        return CV_EINVAL;
-    }
-    return 0;
-}
 
 static int run_spinner(cv_run *run)
 {
@@ -745,12 +735,14 @@ static int run_spinner(cv_run *run)
 }
 
 static const char *const work_choices[] = {"sleep", "block", "cpu", "nap", NULL};
+static const char *const side_choices[] = {"thread", "task", "process", "both", "all", NULL};
 
 static const cv_opt_spec spinner_options[] = {
     {.name = "work", .type = CV_OPT_STR, .def = "sleep", .metavar = "KIND", .choices = work_choices,
      .help = "what slow() does: sleep (the book), block (time.sleep in the coroutine), "
              "cpu (is_prime of a large prime), nap (is_prime with await asyncio.sleep(0))"},
     {.name = "side", .type = CV_OPT_STR, .def = "both", .metavar = "SIDES",
+     .choices = side_choices, .list = true,
      .help = "which versions run side by side, a comma-separated list: thread, task, process "
              "(spinner_proc.py); both is thread,task, all is every one"},
     {.name = "nap-every", .type = CV_OPT_INT, .min = 2, .max = 1000000000, .def = "100000",
@@ -762,6 +754,5 @@ const cv_scenario cv_scenario_spinner = {
     .name = "spinner",
     .summary = "a thread and a task spin while slow() works: stop vs cancel, blocking the loop",
     .options = spinner_options,
-    .validate = validate_spinner,
     .run = run_spinner,
 };
