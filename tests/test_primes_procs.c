@@ -110,8 +110,12 @@ static void test_procs_lines(void **state)
 static void test_pool_lines_in_argument_order(void **state)
 {
     (void)state;
+    /* The prime's check takes long enough (a tenth of a second and more)
+     * for the second process to start and take the composites. */
+    rounds = 16;
     cv_run *run = start(true);
     assert_int_equal(cv_run_join(run), 0);
+    rounds = 1;
     char lines[32][96];
     size_t n = console(run->log, lines, 32);
     assert_int_equal(n, COUNT + 2);
