@@ -216,7 +216,7 @@ int cv_model_lane_in_row(const cv_model *m, int lane);
 const char *cv_model_label(const cv_mfuture *f, char *buf, size_t len);
 
 /* The pane a lane or a console line belongs to on a two-sided screen:
- * CV_SIDE_TASK, or CV_SIDE_THREAD for everything else. */
+ * CV_SIDE_TASK, CV_SIDE_PROCESS, or CV_SIDE_THREAD for everything else. */
 int cv_pane_of_side(int side);
 
 /* The lane an event concerns: its lane, else the publishing thread's. */
