@@ -42,8 +42,9 @@ typedef struct job_msg {
     cv_fn fn; /* NULL: the poison pill */
     uint32_t len;
     char label[48];
-    /* Aligned as malloc's memory is, for the argument's own type. */
-    _Alignas(16) unsigned char arg[CV_PROCPOOL_ARG_MAX];
+    /* Aligned for the argument's numbers and pointers (a future's extra
+     * bytes, where the job lives, are aligned to 8). */
+    _Alignas(8) unsigned char arg[CV_PROCPOOL_ARG_MAX];
 } job_msg;
 _Static_assert(sizeof(job_msg) <= CV_PROC_BODY, "a job fits one message");
 _Static_assert(sizeof(cv_result) <= CV_PROC_BODY, "a result fits one message");

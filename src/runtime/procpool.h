@@ -42,7 +42,7 @@ cv_procpool *cv_procpool_create(cv_bus *bus, int max_workers);
  * reaps every process and frees the pool.  Futures stay valid. */
 void cv_procpool_destroy(cv_procpool *pool);
 
-/* Queues fn(copy of arg[0..len), aligned to 16) and returns its future (the caller owns
+/* Queues fn(copy of arg[0..len), aligned to 8) and returns its future (the caller owns
  * one reference); NULL with *err: CV_ESHUTDOWN after shutdown, CV_EBROKEN
  * once broken, CV_EINVAL if len > CV_PROCPOOL_ARG_MAX, CV_ENOMEM when no
  * process could be started. */
