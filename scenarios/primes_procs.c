@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -215,7 +216,9 @@ static void procs_kill(void *ctx)
     pthread_mutex_unlock(&pr->mu);
 }
 
-static bool put_job(int fd, uint64_t n, uint32_t index)
+/* jobs.put(): the queue's write end does not block, so that a full queue
+ * whose readers were killed (the run stopped) cannot hold main forever. */
+static bool put_job(cv_run *run, int fd, uint64_t n, uint32_t index)
 {
     job_rec job = {.n = n, .index = index};
     for (;;) {
@@ -224,7 +227,10 @@ static bool put_job(int fd, uint64_t n, uint32_t index)
             return true;
         if (w < 0 && errno == EINTR)
             continue;
-        return false;
+        if (w >= 0 || errno != EAGAIN || cv_run_stopping(run))
+            return false; /* a record is never cut: it is smaller than PIPE_BUF */
+        struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+        poll(&pfd, 1, 50);
     }
 }
 
@@ -237,7 +243,7 @@ static void put_numbers(procs_run *pr, int fd)
         pr->ids[i] = cv_bus_new_id(pr->run->bus);
         pr->lanes[i] = CV_NO_LANE;
         cv_publish_future(pr->run->bus, pr->ids[i], CV_PENDING, CV_NO_LANE, label, 0, 0);
-        put_job(fd, pr->numbers[i], (uint32_t)i);
+        put_job(pr->run, fd, pr->numbers[i], (uint32_t)i);
     }
 }
 
@@ -258,7 +264,7 @@ static void start_workers(procs_run *pr, int workers, int pill_fd)
             break;
         pr->nworkers++;
         if (pill_fd >= 0)
-            put_job(pill_fd, 0, 0);
+            put_job(pr->run, pill_fd, 0, 0);
     }
     pthread_mutex_unlock(&pr->mu);
 }
@@ -278,8 +284,11 @@ int cv_primes__run_procs(cv_run *run, const uint64_t *numbers, size_t count, int
     pr.results = calloc(nres, sizeof *pr.results);
     int fds[2] = {-1, -1};
     if (pr.ids == NULL || pr.lanes == NULL || pr.fin == NULL || pr.workers == NULL ||
-        pr.results == NULL || pipe2(fds, O_CLOEXEC) < 0) {
+        pr.results == NULL || pipe2(fds, O_CLOEXEC) < 0 ||
+        fcntl(fds[1], F_SETFL, O_NONBLOCK) < 0) {
         cv_run_log(run, "cannot start the processes: %s", cv_strerror(CV_ENOMEM));
+        if (fds[0] >= 0)
+            close(fds[0]), close(fds[1]);
         free(pr.ids), free(pr.lanes), free(pr.fin), free(pr.workers), free(pr.results);
         return 1;
     }
@@ -303,7 +312,7 @@ int cv_primes__run_procs(cv_run *run, const uint64_t *numbers, size_t count, int
         start_workers(&pr, workers, -1);
         put_numbers(&pr, fds[1]);
         for (int i = 0; i < pr.nworkers; i++)
-            put_job(fds[1], 0, 0);
+            put_job(run, fds[1], 0, 0);
     }
     close(fds[0]); /* the children have their copies */
 
