@@ -231,6 +231,19 @@ static _Noreturn void child(int fd, int64_t start_ns, cv_proc_main main, void *a
 {
     for (size_t i = 0; i < nprivate; i++)
         close(private_fds[i]);
+    /* The parent's handlers only make sense in the parent (the UI's would
+     * restore the terminal from here).  Ctrl-C reaches the whole process
+     * group: the parent takes it as a stop and kills its children, so a
+     * child ignores it rather than die half-way and break its pool; the
+     * other signals do what they do by default. */
+    struct sigaction dfl = {.sa_handler = SIG_DFL}, ign = {.sa_handler = SIG_IGN};
+    sigemptyset(&dfl.sa_mask);
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGINT, &ign, NULL);
+    static const int reset[] = {SIGTERM, SIGHUP, SIGALRM, SIGPIPE, SIGWINCH};
+    for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
+        sigaction(reset[i], &dfl, NULL);
+    alarm(0); /* an alarm the parent set is not the child's */
     cv_chan chan = {.fd = fd, .pid = getpid(), .ppid = getppid(), .start_ns = start_ns};
     main(&chan, arg);
     _exit(0);

@@ -75,9 +75,10 @@ int cv_proc_send(cv_proc *p, const void *buf, size_t len);
 /* SIGKILL, unless the child is already reaped. */
 void cv_proc_kill(cv_proc *p);
 /* Waits until the child has exited and every message of it is relayed;
- * returns its waitpid status. */
+ * returns its waitpid status.  One thread joins a proc (later calls return
+ * at once), and never its own relay (from a hook). */
 int cv_proc_join(cv_proc *p);
-/* Kills the child if it still runs, joins it and frees p. */
+/* Kills the child if it still runs, joins it and frees p (not from a hook). */
 void cv_proc_destroy(cv_proc *p);
 
 pid_t cv_proc_pid(const cv_proc *p);
