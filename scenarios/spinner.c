@@ -645,6 +645,8 @@ static void *proc_thread(void *arg)
     cv_run *run = ps->cfg->run;
     cv_bus_attach(run->bus, ps->lane);
     lane_started(run, ps->lane, CV_SIDE_PROCESS, CV_ROLE_MAIN, "process supervisor");
+    /* Busy throughout, as main is: it runs the script of its side. */
+    publish_text(run, CV_EV_THREAD, CV_THREAD_BUSY, CV_SIDE_PROCESS, ps->lane, 0, NULL);
     proc_supervisor(ps);
     publish_text(run, CV_EV_THREAD, CV_THREAD_STOPPED, CV_SIDE_PROCESS, ps->lane, 0, NULL);
     return NULL;
