@@ -11,7 +11,10 @@
  *               task, a semaphore keeping at most -m of them in flight, and
  *               a supervisor task taking them as they complete;
  *   compare     the three in turn on the same codes and server, then their
- *               elapsed times side by side.
+ *               elapsed times side by side;
+ *   futures     flags_threadpool_futures.py: the first five codes, three
+ *               workers, each future printed as it is submitted and as it
+ *               completes (flags_futures.c).
  *
  * The options, the report lines and the words for outcomes are the book's
  * (flags2_common.py).  Unless -s names a URL, the scenario starts the
@@ -61,11 +64,13 @@ static const int max_req[MODE_COUNT] = {1, 1000, 1000};
 
 /* ---- the options ---- */
 
-static const char *const mode_choices[] = {"sequential", "threadpool", "async", "compare", NULL};
+static const char *const mode_choices[] = {"sequential", "threadpool", "async", "compare",
+                                           "futures", NULL};
 
 static const cv_opt_spec flags_options[] = {
     {.name = "mode", .type = CV_OPT_STR, .def = "threadpool", .metavar = "MODE",
-     .help = "sequential, threadpool, async, or compare (the three in turn)",
+     .help = "sequential, threadpool, async, compare (the three in turn), or futures "
+             "(submit and as_completed on five codes, printing each future)",
      .choices = mode_choices},
     {.name = "all", .short_name = 'a', .type = CV_OPT_FLAG,
      .help = "get all available flags (AD to ZW)"},
@@ -322,6 +327,25 @@ static int run_mode(const cv_flags__ctx *ctx, enum mode m, char (*codes)[3], siz
     return CV_OK;
 }
 
+/* --mode futures: the book's flags.py main around it, so no flags2
+ * reports; flags_futures.c prints its own lines. */
+static int run_futures(const cv_flags__ctx *ctx, char (*codes)[3], size_t n, int workers)
+{
+    cv_flags__job *jobs = calloc(n ? n : 1, sizeof *jobs);
+    if (jobs == NULL)
+        return CV_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        jobs[i].ctx = ctx;
+        memcpy(jobs[i].cc, codes[i], 3);
+    }
+    cv_flags__tally t = {0};
+    int rc = cv_flags__futures(ctx, jobs, n, workers, &t);
+    if (rc != CV_OK)
+        cv_run_log(ctx->run, "futures mode failed: %s", cv_strerror(rc));
+    free(jobs);
+    return rc;
+}
+
 /* Each connection to the embedded server costs two descriptors in this
  * process (client and server end), so -m 1000 needs more than the usual
  * soft limit of 1024: raise it towards the hard limit, as servers do. */
@@ -435,6 +459,11 @@ static int run_codes(cv_flags__ctx *ctx, char (*codes)[3], size_t n)
             cv_run_log(run, "%-11s %7.2fs %11d %10d %7d%s", mode_names[m], t[m].elapsed,
                        t[m].ok, t[m].not_found, t[m].errors,
                        t[m].interrupted ? "  (interrupted)" : "");
+    } else if (strcasecmp(mode, "futures") == 0) {
+        /* The book's max_workers=3, unless -m says otherwise. */
+        int workers = cv_opts_given(opts, "max-req") ? (int)cv_opts_int(opts, "max-req") : 3;
+        if (run_futures(ctx, codes, n, workers) != CV_OK)
+            status = 1;
     } else {
         enum mode m = MODE_THREADPOOL;
         for (int k = 0; k < MODE_COUNT; k++)

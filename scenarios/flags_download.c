@@ -186,7 +186,7 @@ void cv_flags__sequential(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t 
 
 /* ---- threadpool: a future per flag, taken as they complete ---- */
 
-static void pool_download(void *arg, cv_result *out)
+void cv_flags__pool_download(void *arg, cv_result *out)
 {
     cv_flags__job *job = arg;
     download_one(job);
@@ -206,7 +206,7 @@ int cv_flags__threadpool(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n
     int rc = CV_OK;
     size_t submitted = 0;
     for (; submitted < n; submitted++) {
-        to_do[submitted] = cv_pool_submit(pool, jobs[submitted].cc, pool_download,
+        to_do[submitted] = cv_pool_submit(pool, jobs[submitted].cc, cv_flags__pool_download,
                                           &jobs[submitted], &rc);
         if (to_do[submitted] == NULL)
             break;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "future.h"
 #include "run.h"
 
 /* What every download of a run shares. */
@@ -47,6 +48,12 @@ void cv_flags__sequential(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t 
                           cv_flags__tally *t);
 int cv_flags__threadpool(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n, int concur,
                          cv_flags__tally *t);
+/* flags_futures.c: --mode futures, flags_threadpool_futures.py (at most
+ * five codes, `workers` threads); the book's lines, then "N downloads in
+ * Ts".  flags_download.c's pool call is its download. */
+int cv_flags__futures(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n, int workers,
+                      cv_flags__tally *t);
+void cv_flags__pool_download(void *arg, cv_result *out);
 int cv_flags__async(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n, int concur,
                     cv_flags__tally *t);
 

@@ -34,17 +34,19 @@ mkdir -p "$OUT"
 # trace  how it is recorded
 RUNS=(
     "loiter         loiter --speed 10"
+    "loiter-sleeps  loiter --sleeps 3,1,0,2,4 --speed 10"
     "spinner-sleep  spinner --work=sleep --speed 2"
     "spinner-block  spinner --work=block --speed 2"
 )
 
-# name  trace  demo-seconds  what it shows
+# name  trace  demo-seconds[@COLSxROWS, for a wider screen than SIZE]  what it shows
 MOMENTS=(
     "loiter-0.05s     loiter        0.05  three workers take loiter(0..2); loiter(0) is done at once and loiter(3) follows"
     "loiter-0.5s      loiter        0.5   loiter(4) waits in the queue: all three workers are busy"
     "loiter-1.05s     loiter        1.05  loiter(4) runs on the worker loiter(1) freed; main blocks on loiter(2)"
     "loiter-2.5s      loiter        2.5   loiter(2) done; main blocks on loiter(3), a worker idles"
     "loiter-end       loiter        6     the end: results came back in submission order"
+    "loiter-sleeps-1.5s loiter-sleeps 1.5@130x30 main blocks on loiter(0) although loiter(1) and loiter(2) are done: map yields results in submission order"
     "spinner-2s       spinner-sleep 2.0   both spinners turn: the thread's on its own thread, spin between slow()'s awaits"
     "spinner-block-2s spinner-block 2.0   the thread spinner turns; spin has not run: time.sleep(3) in slow() holds the loop inside supervisor's step"
 )
@@ -61,12 +63,17 @@ fi
 
 for m in "${MOMENTS[@]}"; do
     read -r name trace at what <<<"$m"
+    size=$SIZE
+    if [[ $at == *@* ]]; then
+        size=${at#*@}
+        at=${at%@*}
+    fi
     if [ ! -f "$TRACES/$trace.jsonl" ]; then
         echo "make.sh: no trace $TRACES/$trace.jsonl (make it with --record)" >&2
         exit 1
     fi
     for ext in svg txt; do
-        "$BIN" replay "$TRACES/$trace.jsonl" --screenshot "$OUT/$name.$ext" --at "$at" --size "$SIZE"
+        "$BIN" replay "$TRACES/$trace.jsonl" --screenshot "$OUT/$name.$ext" --at "$at" --size "$size"
     done
     echo "$OUT/$name.{svg,txt}: $what"
 done

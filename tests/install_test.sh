@@ -132,7 +132,7 @@ expect_completion() {
 expect_completion "loiter" lo
 expect_completion "serve-flags spinner stress" s
 expect_completion "--mode" flags --mo
-expect_completion "sequential threadpool async compare" flags --mode ""
+expect_completion "sequential threadpool async compare futures" flags --mode ""
 expect_completion "threadpool" flags --mode th
 expect_completion "threadpool" flags --mode = th
 expect_completion "sleep block cpu nap" spinner --work ""

@@ -288,6 +288,62 @@ static void test_callback_runs_in_completing_thread(void **state)
     cv_future_release(c.f);
 }
 
+/* Python's Future.__repr__ in every state, with the future's own
+ * address: "<Future at 0x... state=running>". */
+static void expect_repr(cv_future *f, const char *tail)
+{
+    char buf[128], want[128];
+    snprintf(want, sizeof want, "<Future at %p %s>", (void *)f, tail);
+    assert_string_equal(cv_future_repr(f, buf, sizeof buf), want);
+}
+
+static void test_repr_in_every_state(void **state)
+{
+    (void)state;
+    cv_future *f = cv_future_new(NULL, "f");
+    expect_repr(f, "state=pending");
+    assert_true(cv_future_set_running(f, 1));
+    expect_repr(f, "state=running");
+    cv_result r = {.value = 7};
+    snprintf(r.text, sizeof r.text, "BR");
+    cv_future_set_result(f, &r);
+    expect_repr(f, "state=finished returned str");
+    cv_future_release(f);
+
+    cv_future *n = cv_future_new(NULL, "n");
+    cv_result v = {.value = 42};
+    cv_future_set_result(n, &v);
+    expect_repr(n, "state=finished returned int");
+    cv_future_release(n);
+
+    cv_future *c = cv_future_new(NULL, "c");
+    assert_true(cv_future_cancel(c));
+    expect_repr(c, "state=cancelled");
+    cv_future_release(c);
+
+    static const struct { int error; const char *tail; } raised[] = {
+        {CV_ETIMEDOUT, "state=finished raised TimeoutError"},
+        {CV_ECANCELLED, "state=finished raised CancelledError"},
+        {CV_EIO, "state=finished raised OSError"},
+        {418, "state=finished raised Exception"},
+    };
+    for (size_t i = 0; i < sizeof raised / sizeof raised[0]; i++) {
+        cv_future *e = cv_future_new(NULL, "e");
+        cv_future_set_running(e, 1);
+        cv_result bad = {0};
+        cv_result_fail(&bad, raised[i].error, "boom");
+        cv_future_set_result(e, &bad);
+        expect_repr(e, raised[i].tail);
+        cv_future_release(e);
+    }
+    /* Cut to the buffer, never past it. */
+    cv_future *s = cv_future_new(NULL, "s");
+    char small[8];
+    cv_future_repr(s, small, sizeof small);
+    assert_string_equal(small, "<Future");
+    cv_future_release(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_futures_freed_on_another_thread),
         cmocka_unit_test(test_callback_after_done_runs_at_once),
         cmocka_unit_test(test_callback_runs_in_completing_thread),
+        cmocka_unit_test(test_repr_in_every_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -283,6 +283,42 @@ int cv_future_set_result(cv_future *f, const cv_result *r)
     return CV_OK;
 }
 
+/* The class a failure would have raised in Python, by its code. */
+static const char *raised_name(int error)
+{
+    switch (error) {
+    case CV_ETIMEDOUT: return "TimeoutError";
+    case CV_ECANCELLED: return "CancelledError";
+    case CV_ENOMEM: return "MemoryError";
+    case CV_EIO: return "OSError";
+    default: return "Exception";
+    }
+}
+
+char *cv_future_repr(cv_future *f, char *buf, size_t len)
+{
+    static const char *const names[] = {
+        [CV_PENDING] = "pending", [CV_RUNNING] = "running", [CV_FINISHED] = "finished",
+        [CV_FAILED] = "finished", [CV_CANCELLED] = "cancelled",
+    };
+    if (len == 0)
+        return buf;
+    pthread_mutex_lock(&f->mu);
+    int state = f->state;
+    const char *name = state < (int)(sizeof names / sizeof names[0]) && names[state] ? names[state]
+                                                                                 : "unknown";
+    if (state == CV_FINISHED)
+        snprintf(buf, len, "<Future at %p state=%s returned %s>", (void *)f, name,
+                 f->text != NULL ? "str" : "int");
+    else if (state == CV_FAILED)
+        snprintf(buf, len, "<Future at %p state=%s raised %s>", (void *)f, name,
+                 raised_name(f->error));
+    else
+        snprintf(buf, len, "<Future at %p state=%s>", (void *)f, name);
+    pthread_mutex_unlock(&f->mu);
+    return buf;
+}
+
 static void copy_outcome(const cv_future *f, cv_result *out)
 {
     if (out == NULL)
@@ -339,6 +375,11 @@ static void unlink_node(cv_future *f, waiter_node *node)
 
 int cv_future_result(cv_future *f, double timeout_s, cv_result *out)
 {
+    return cv_future__result_in(f, timeout_s, out, "result");
+}
+
+int cv_future__result_in(cv_future *f, double timeout_s, cv_result *out, const char *what)
+{
     pthread_mutex_lock(&f->mu);
     if (!is_done(f->state)) {
         if (timeout_s == 0) {
@@ -346,7 +387,7 @@ int cv_future_result(cv_future *f, double timeout_s, cv_result *out)
             return CV_ETIMEDOUT;
         }
         struct timespec deadline = cv_clock_deadline(timeout_s);
-        cv_publish_wait(f->bus, CV_WAIT_BLOCK, f->id, "result");
+        cv_publish_wait(f->bus, CV_WAIT_BLOCK, f->id, what);
         sleeper me = {.base.notify = wake_sleeper};
         cv_clock_cond_init(&me.cond);
         waiter_node node = {.waiter = &me.base, .next = f->waiters, .borrowed = true};
@@ -363,7 +404,7 @@ int cv_future_result(cv_future *f, double timeout_s, cv_result *out)
         if (!is_done(f->state))
             unlink_node(f, &node);
         pthread_cond_destroy(&me.cond);
-        cv_publish_wait(f->bus, CV_WAIT_UNBLOCK, f->id, "result");
+        cv_publish_wait(f->bus, CV_WAIT_UNBLOCK, f->id, what);
         if (!is_done(f->state)) {
             pthread_mutex_unlock(&f->mu);
             return CV_ETIMEDOUT;

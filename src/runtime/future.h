@@ -58,6 +58,18 @@ bool cv_future_running(cv_future *f);
 bool cv_future_cancelled(cv_future *f);
 cv_bus *cv_future_bus(const cv_future *f);
 
+/* How the future reads in a console, as Python's Future.__repr__ writes it
+ * (Lib/concurrent/futures/_base.py), from its state read under its lock,
+ * so the text is true at the moment it is made:
+ *     <Future at 0x7f... state=pending>        (running, cancelled alike)
+ *     <Future at 0x7f... state=finished returned str>   (a text result;
+ *                                              int when the value is all)
+ *     <Future at 0x7f... state=finished raised TimeoutError>
+ * A failure's class comes from its code: TimeoutError, CancelledError,
+ * MemoryError, OSError for those CV_E* codes, Exception for any other.
+ * The address is the future's own.  Returns buf. */
+char *cv_future_repr(cv_future *f, char *buf, size_t len);
+
 /* Cancels a pending future.  False if it is running or done; true if it is
  * (now or already) cancelled. */
 bool cv_future_cancel(cv_future *f);
@@ -67,6 +79,10 @@ bool cv_future_cancel(cv_future *f);
  * out->error and out->message.  Publishes block/unblock events when it has
  * to wait.  `out` may be NULL. */
 int cv_future_result(cv_future *f, double timeout_s, cv_result *out);
+/* The same, for an executor that waits on the caller's behalf: its block
+ * and unblock events say `what` waits ("map"), not "result", so that a
+ * view can tell map's in-order wait from a plain result(). */
+int cv_future__result_in(cv_future *f, double timeout_s, cv_result *out, const char *what);
 
 /* Calls fn(f, arg) when f is done: at once, in this thread, if it already
  * is; otherwise in the thread that completes or cancels it. */

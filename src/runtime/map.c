@@ -85,7 +85,7 @@ int cv_map_next(cv_map *m, cv_result *out)
     double left = -1;
     if (m->timeout_s >= 0)
         left = cv_clock_seconds_until(&m->deadline);
-    int rc = cv_future_result(m->fs[m->next], left, out);
+    int rc = cv_future__result_in(m->fs[m->next], left, out, "map");
     if (rc == CV_OK) {
         m->next++;
         return CV_OK;

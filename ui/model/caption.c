@@ -115,6 +115,7 @@ void cv_caption__future(const cv_model *m, const cv_event *e, char *buf, size_t 
                 break;
             }
         }
+        cv_caption__taken_as_completed(m, buf, len, &n);
     }
 }
 
@@ -196,6 +197,8 @@ void cv_caption__wait(const cv_model *m, const cv_event *e, char *buf, size_t le
     } else if (e->state == CV_WAIT_BLOCK) {
         cv_caption_add(buf, len, &n, "%s blocks in %s (%zu running, %zu queued)", ln, what,
             m->nrunning, m->npending);
+        if (strcmp(what, "as_completed") == 0)
+            cv_caption_add(buf, len, &n, ": it takes whichever finishes first, results as they come");
     } else if (e->ref != 0) {
         const cv_mfuture *f = cv_model_future(m, e->ref);
         label_of(m, e->ref, lb, sizeof lb);
@@ -210,6 +213,8 @@ void cv_caption__wait(const cv_model *m, const cv_event *e, char *buf, size_t le
         }
     } else {
         cv_caption_add(buf, len, &n, "%s unblocks from %s", ln, what);
+        if (strcmp(what, "as_completed") == 0)
+            cv_caption_add(buf, len, &n, ": a future is done, taken as it comes, not in submission order");
     }
 }
 
@@ -268,6 +273,16 @@ static void plain_caption(const cv_event *e, char *buf, size_t len)
         cv_caption_add(buf, len, &n, ": %s", e->text);
 }
 
+/* The step's own sentence. */
+static void step_caption(const cv_model *m, const cv_event *e, char *buf, size_t len)
+{
+    const cv_model_kind *k = cv_model__kind(e->kind);
+    if (k != NULL && k->caption != NULL)
+        k->caption(m, e, buf, len);
+    else
+        plain_caption(e, buf, len);
+}
+
 void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
 {
     size_t n = 0;
@@ -279,9 +294,45 @@ void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
         return;
     }
     const cv_event *e = cv_log_at(m->log, index);
-    const cv_model_kind *k = cv_model__kind(e->kind);
-    if (k != NULL && k->caption != NULL)
-        k->caption(m, e, buf, len);
-    else
-        plain_caption(e, buf, len);
+    /* While a thread blocked in map waits behind futures already done,
+     * that is the lesson on screen, whatever the step (caption_order.c),
+     * and the step's own sentence follows it.  Only the latest event is
+     * captioned, so only the model, not the event, can say it. */
+    if (cv_caption__in_order(m, buf, len, &n)) {
+        if (e->kind == CV_EV_WAIT && e->state == CV_WAIT_BLOCK)
+            return; /* the block itself: the lesson says it all */
+        char step[384];
+        step_caption(m, e, step, sizeof step);
+        cv_caption_add(buf, len, &n, " (last step: %s)", step);
+        return;
+    }
+    step_caption(m, e, buf, len);
+}
+
+void cv_caption_step(const cv_model *m, size_t index, char *buf, size_t len)
+{
+    size_t n = 0;
+    if (len == 0)
+        return;
+    buf[0] = '\0';
+    if (index >= m->upto) {
+        cv_caption_add(buf, len, &n, "nothing has happened yet");
+        return;
+    }
+    const cv_event *e = cv_log_at(m->log, index);
+    bool block = e->kind == CV_EV_WAIT && e->state == CV_WAIT_BLOCK;
+    bool finish = e->kind == CV_EV_FUTURE && (e->state == CV_FINISHED || e->state == CV_FAILED);
+    if (!block)
+        step_caption(m, e, buf, len);
+    n = strlen(buf);
+    /* The steps that make the lesson true carry it: the block, and a
+     * later future's finish. */
+    if (block || finish) {
+        char lesson[256];
+        size_t k = 0;
+        if (cv_caption__in_order(m, lesson, sizeof lesson, &k))
+            cv_caption_add(buf, len, &n, "%s%s", block ? "" : "; ", lesson);
+        else if (block)
+            step_caption(m, e, buf, len);
+    }
 }

@@ -21,5 +21,10 @@ void cv_caption_add(char *buf, size_t len, size_t *n, const char *fmt, ...)
 
 /* Explains log event `index` (already applied to m) into buf. */
 void cv_caption(const cv_model *m, size_t index, char *buf, size_t len);
+/* The same for the caption history, where each step needs its own words:
+ * the step's sentence, without the order lesson that leads the caption
+ * line for as long as it holds; only the steps that make it true (a block
+ * in map, a later future's finish) carry it. */
+void cv_caption_step(const cv_model *m, size_t index, char *buf, size_t len);
 
 #endif

@@ -77,7 +77,7 @@ int cv_history_advance(cv_history *h, size_t upto)
             return -1;
         cv_history_entry *e = push(h);
         e->event = i;
-        cv_caption(&h->model, i, e->text, sizeof e->text);
+        cv_caption_step(&h->model, i, e->text, sizeof e->text);
         trim_utf8(e->text);
     }
     return cv_model_advance(&h->model, upto);

@@ -47,6 +47,11 @@ void cv_caption__wait(const cv_model *m, const cv_event *e, char *buf, size_t le
 void cv_caption__log(const cv_model *m, const cv_event *e, char *buf, size_t len);
 void cv_caption__drop(const cv_model *m, const cv_event *e, char *buf, size_t len);
 void cv_caption__stall(const cv_model *m, const cv_event *e, char *buf, size_t len);
+/* caption_order.c: "main waits for loiter(0) although loiter(1) is done:
+ * map yields results in submission order", if a lane blocked in map shows
+ * it now; and, for a finish, that a lane blocked in as_completed takes it. */
+bool cv_caption__in_order(const cv_model *m, char *buf, size_t len, size_t *n);
+bool cv_caption__taken_as_completed(const cv_model *m, char *buf, size_t len, size_t *n);
 /* caption_tasks.c */
 void cv_caption__task(const cv_model *m, const cv_event *e, char *buf, size_t len);
 void cv_caption__loop(const cv_model *m, const cv_event *e, char *buf, size_t len);
