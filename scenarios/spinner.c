@@ -14,6 +14,12 @@
  *     and is stopped by CancelledError raised at its await; if it blocks
  *     (block, cpu), spin never runs at all: it is cancelled before its
  *     first step and draws not one frame.
+ *   - The process side is spinner_proc.py: a child process (fork, as
+ *     multiprocessing does on Linux) draws the frames, and they reach the
+ *     log through its event channel on a lane of role PROCESS; the
+ *     supervisor calls slow() and sets `done` by a message on the channel,
+ *     the child's done.wait(.1).  Alone it runs on main, as in the book;
+ *     with another side it has a thread of its own.
  *   - The book runs the event loop on the main thread, and so does the
  *     task side alone (--side task).  With both sides, main is the thread
  *     side's, so the loop gets a thread of its own, and a MARK says why.
@@ -45,12 +51,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "notice.h"
 #include "coro.h"
 #include "gil.h"
 #include "loop.h"
+#include "proc.h"
 #include "scenarios.h"
 #include "task.h"
 
@@ -573,7 +581,134 @@ static int task_side_finish(task_side *s)
     return s->status;
 }
 
+/* ---- the process side: spinner_proc.py ---- */
+
+/* One frame drawn in the child, sent up its channel as a FRAME event. */
+static bool child_frame(cv_chan *chan, uint64_t n, const char *glyph)
+{
+    cv_proc_msg m;
+    memset(&m, 0, sizeof m);
+    m.kind = CV_EV_FRAME;
+    m.side = CV_SIDE_PROCESS;
+    m.ref = n;
+    m.len = (uint32_t)strlen(glyph);
+    memcpy(m.body, glyph, m.len);
+    return cv_chan_emit(chan, &m);
+}
+
+/* def spin(msg: str, done: Event) -> None:  in the child.  done.wait(.1)
+ * is a wait for the supervisor's message; a closed channel (the parent
+ * gone) ends the loop too. */
+static void spin_process(cv_chan *chan, void *arg)
+{
+    const double *speed = arg;
+    int wait_ms = (int)(100 / *speed) > 0 ? (int)(100 / *speed) : 1;
+    uint64_t n = 0;
+    char done[8];
+    for (;;) {                                              /* for char in itertools.cycle(r'\|/-'): */
+        n++;                                                /*     print(f'\r{char} {msg}', ...) */
+        if (!child_frame(chan, n, glyphs[(n - 1) % 4]))
+            return;
+        if (cv_chan_recv(chan, done, sizeof done, wait_ms) != 0) /* if done.wait(.1): */
+            break;                                          /*         break */
+    }
+    child_frame(chan, n + 1, "");                           /* print(f'\r{blanks}\r', end='') */
+}
+
+typedef struct proc_side {
+    const spinner_cfg *cfg;
+    bool own_thread; /* with another side: the supervisor has a thread */
+    int lane;
+    double speed;
+    pthread_t thread;
+    int status;
+} proc_side;
+
+/* def supervisor() -> int:  and main(), which prints its result. */
+static void proc_supervisor(proc_side *ps)
+{
+    const spinner_cfg *cfg = ps->cfg;
+    cv_run *run = cfg->run;
+    /* done = Event(); spinner = Process(target=spin, args=('thinking!', done)) */
+    mark(run, CV_SIDE_PROCESS, "Process created: no process exists until start()");
+    cv_run_log_side(run, CV_SIDE_PROCESS,                  /* print(f'spinner object: {spinner}') */
+                    "spinner object: <Process name='Process-1' parent=%ld initial>",
+                    (long)getpid());
+    mark(run, CV_SIDE_PROCESS,
+         "start(): fork makes the spinner process, a copy of this one that shares no memory");
+    cv_proc_hooks hooks = {.side = CV_SIDE_PROCESS};
+    cv_proc *p = cv_proc_start(run->bus, "spinner process", spin_process, &ps->speed, &hooks);
+    if (p == NULL) {                                        /* spinner.start() */
+        cv_run_log_side(run, CV_SIDE_PROCESS, "error: cannot start the spinner process");
+        ps->status = 1;
+        return;
+    }
+    long long result;
+    if (cfg->work == WORK_SLEEP || cfg->work == WORK_BLOCK) {
+        mark(run, CV_SIDE_PROCESS,
+             "slow() calls time.sleep(3): the supervisor blocks while the spinner process draws");
+        cv_run_sleep(run, 3.0);                             /* result = slow() */
+        result = 42;
+    } else {
+        mark(run, CV_SIDE_PROCESS,
+             "check() computes is_prime(%llu) here while the spinner process draws on its own "
+             "core: no GIL is shared between processes", (unsigned long long)cfg->prime);
+        result = is_prime(run, NULL, cfg->prime);
+    }
+    mark(run, CV_SIDE_PROCESS,
+         "done.set(): the Event is a message to the other process, which sees it at its next "
+         "done.wait(.1)");
+    cv_proc_send(p, "set", 3);                              /* done.set() */
+    mark(run, CV_SIDE_PROCESS, "join(): the supervisor waits for the spinner process to exit");
+    cv_proc_join(p);                                        /* spinner.join() */
+    cv_proc_destroy(p);
+    if (!cv_run_stopping(run))
+        print_answer(cfg, CV_SIDE_PROCESS, result);        /* print(f'Answer: {result}') */
+}
+
+static void *proc_thread(void *arg)
+{
+    proc_side *ps = arg;
+    cv_run *run = ps->cfg->run;
+    cv_bus_attach(run->bus, ps->lane);
+    lane_started(run, ps->lane, CV_SIDE_PROCESS, CV_ROLE_MAIN, "process supervisor");
+    /* Busy throughout, as main is: it runs the script of its side. */
+    publish_text(run, CV_EV_THREAD, CV_THREAD_BUSY, CV_SIDE_PROCESS, ps->lane, 0, NULL);
+    proc_supervisor(ps);
+    publish_text(run, CV_EV_THREAD, CV_THREAD_STOPPED, CV_SIDE_PROCESS, ps->lane, 0, NULL);
+    return NULL;
+}
+
 /* ---- the scenario ---- */
+
+/* The sides --side names: a comma-separated list of thread, task and
+ * process; both is thread,task (the default), all is every side.  A mask
+ * of (1 << enum cv_side), 0 if a name is unknown. */
+static unsigned sides_of(const char *list)
+{
+    unsigned mask = 0;
+    const char *s = list != NULL ? list : "both";
+    while (*s != '\0') {
+        size_t len = strcspn(s, ",");
+        if (len == 6 && strncasecmp(s, "thread", len) == 0)
+            mask |= 1u << CV_SIDE_THREAD;
+        else if (len == 4 && strncasecmp(s, "task", len) == 0)
+            mask |= 1u << CV_SIDE_TASK;
+        else if (len == 7 && strncasecmp(s, "process", len) == 0)
+            mask |= 1u << CV_SIDE_PROCESS;
+        else if (len == 4 && strncasecmp(s, "both", len) == 0)
+            mask |= 1u << CV_SIDE_THREAD | 1u << CV_SIDE_TASK;
+        else if (len == 3 && strncasecmp(s, "all", len) == 0)
+            mask |= 1u << CV_SIDE_THREAD | 1u << CV_SIDE_TASK | 1u << CV_SIDE_PROCESS;
+        else
+            return 0;
+        s += len;
+        if (*s == ',')
+            s++;
+    }
+    return mask;
+}
+
 
 static int run_spinner(cv_run *run)
 {
@@ -584,9 +719,10 @@ static int run_spinner(cv_run *run)
     for (int k = 0; k < 4; k++)
         if (work != NULL && strcasecmp(work, works[k]) == 0)
             cfg.work = (enum work)k;
-    const char *side = cv_opts_str(run->opts, "side");
-    bool threads = side == NULL || strcasecmp(side, "task") != 0;
-    bool tasks = side == NULL || strcasecmp(side, "thread") != 0;
+    unsigned sides = sides_of(cv_opts_str(run->opts, "side"));
+    bool threads = sides & 1u << CV_SIDE_THREAD;
+    bool tasks = sides & 1u << CV_SIDE_TASK;
+    bool procs = sides & 1u << CV_SIDE_PROCESS;
     if (cfg.work == WORK_CPU || cfg.work == WORK_NAP) {
         cfg.prime = pick_prime(run->speed);
         /* The thread side's GIL; the task side is one thread, which
@@ -601,13 +737,29 @@ static int run_spinner(cv_run *run)
     int status = 0;
     if (tasks) {
         ts = calloc(1, sizeof *ts);
-        if (ts == NULL || task_side_start(ts, &cfg, threads) != 0) {
+        if (ts == NULL || task_side_start(ts, &cfg, threads || procs) != 0) {
             free(ts);
             ts = NULL;
             status = 1;
         }
     }
+    proc_side ps = {.cfg = &cfg, .own_thread = threads || tasks, .speed = run->speed};
+    bool ps_started = false;
+    if (procs && ps.own_thread) {
+        ps.lane = cv_bus_new_lane(run->bus);
+        ps_started = pthread_create(&ps.thread, NULL, proc_thread, &ps) == 0;
+        if (!ps_started) {
+            cv_run_log_side(run, CV_SIDE_PROCESS, "error: cannot start the process side");
+            status = 1;
+        }
+    }
     if (threads && thread_side(&cfg) != 0)
+        status = 1;
+    if (procs && !ps.own_thread)
+        proc_supervisor(&ps);
+    if (ps_started)
+        pthread_join(ps.thread, NULL);
+    if (ps.status != 0)
         status = 1;
     if (ts != NULL) {
         if (task_side_finish(ts) != 0)
@@ -619,14 +771,16 @@ static int run_spinner(cv_run *run)
 }
 
 static const char *const work_choices[] = {"sleep", "block", "cpu", "nap", NULL};
-static const char *const side_choices[] = {"thread", "task", "both", NULL};
+static const char *const side_choices[] = {"thread", "task", "process", "both", "all", NULL};
 
 static const cv_opt_spec spinner_options[] = {
     {.name = "work", .type = CV_OPT_STR, .def = "sleep", .metavar = "KIND", .choices = work_choices,
      .help = "what slow() does: sleep (the book), block (time.sleep in the coroutine), "
              "cpu (is_prime of a large prime), nap (is_prime with await asyncio.sleep(0))"},
-    {.name = "side", .type = CV_OPT_STR, .def = "both", .metavar = "SIDE", .choices = side_choices,
-     .help = "run the thread version, the task version, or both side by side"},
+    {.name = "side", .type = CV_OPT_STR, .def = "both", .metavar = "SIDES",
+     .choices = side_choices, .list = true,
+     .help = "which versions run side by side, a comma-separated list: thread, task, process "
+             "(spinner_proc.py); both is thread,task, all is every one"},
     {.name = "nap-every", .type = CV_OPT_INT, .min = 2, .max = 1000000000, .def = "100000",
      .metavar = "N", .help = "with --work nap: await asyncio.sleep(0) when i % N == 1, as in the book"},
     {.name = "no-gil", .type = CV_OPT_FLAG,

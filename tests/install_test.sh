@@ -136,7 +136,7 @@ expect_completion "sequential threadpool async compare futures" flags --mode ""
 expect_completion "threadpool" flags --mode th
 expect_completion "threadpool" flags --mode = th
 expect_completion "sleep block cpu nap" spinner --work ""
-expect_completion "thread task both" spinner --side ""
+expect_completion "thread task process both all" spinner --side ""
 expect_completion "--port" serve-flags --po
 expect_completion "" loiter --workers ""
 touch "$TMP/run.jsonl"

@@ -16,6 +16,7 @@ strip() { sed -E 's/^\[[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}\] //' "$1"; }
 THREAD_OBJ='spinner object: <Thread\(Thread-1 \(spin\), initial\)>'
 TASK_OBJ="spinner object: <Task pending name='Task-2' coro=<spin\(\) running at scenarios/spinner\.c:[0-9]+>>"
 PRIME='[0-9]{1,3}(,[0-9]{3})+ is prime'
+PROC_OBJ="spinner object: <Process name='Process-1' parent=[0-9]+ initial>"
 
 # book NAME FRAMES ARGS... -- LINE...: runs the spinner headless with ARGS;
 # its output less the frame-count lines must be exactly the LINEs (regular
@@ -55,6 +56,16 @@ book() {
 # The book's programs, one side at a time.
 book "sleep, thread" '\(thread side drew [0-9]+ frames\)' --side thread -- "$THREAD_OBJ" 'Answer: 42'
 book "sleep, task" '\(task side drew [0-9]+ frames\)' --side task -- "$TASK_OBJ" 'Answer: 42'
+# spinner_proc.py: the spinner is a child process; with it beside the
+# thread side, each side prints its own lines.
+book "sleep, process" '\(process side drew [0-9]+ frames\)' --side process -- "$PROC_OBJ" 'Answer: 42'
+# The two sides run at once, so their lines interleave in either order.
+EITHER="($THREAD_OBJ|$PROC_OBJ)"
+FRAMES='\((thread|process) side drew [0-9]+ frames\)'
+book "sleep, thread,process" "$FRAMES\|$FRAMES" --side thread,process -- "$EITHER" "$EITHER" \
+    'Answer: 42' 'Answer: 42'
+check "thread,process: one object line per side" test \
+    "$(grep -Ec "^($THREAD_OBJ|$PROC_OBJ)\$" "$TMP/book")" -eq 2
 # spinner_async_experiment.py: spin never runs, so not one frame is drawn.
 book "block, task" '' --side task --work block -- "$TASK_OBJ" 'Answer: 42'
 book "block, thread" '\(thread side drew [0-9]+ frames\)' --side thread --work block -- \

@@ -1,7 +1,7 @@
 /*
  * The screens, frozen: recorded runs (tests/golden/traces, one per kind of
  * screen: loiter, flags with a pool and HTTP errors, flags on an event
- * loop, the spinner's two sides and each side alone) and a few logs built
+ * loop, the spinner's two sides and each side alone, its three sides) and a few logs built
  * here are rendered at several moments, sizes and options, and each
  * screen's digest (every cell's character and style) is compared with
  * tests/golden/panes.txt.  So a change to the panes, their registry or the
@@ -56,6 +56,7 @@ static const char *const traces[] = {
     /* primes --mode threads --workers 2 --rounds 2000 1000000007 1000003
      *        1000000009 9 1000000007: two workers taking turns at the GIL */
     "primes_threads",
+    "spin_process", /* spinner --side all --speed 2: three columns */
 };
 #define NTRACES (sizeof traces / sizeof traces[0])
 

@@ -16,6 +16,7 @@ const char *cv_strerror(int code)
     case CV_EINVAL: return "invalid argument";
     case CV_EIO: return "input/output error";
     case CV_EINVALIDSTATE: return "the future is already done";
+    case CV_EBROKEN: return "the process pool is broken";
     default: return "unknown error";
     }
 }

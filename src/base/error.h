@@ -23,9 +23,11 @@ enum {
     CV_EIO = -8,        /* reading or writing a file or stream failed */
     CV_EINVALIDSTATE = -9, /* a future already done was completed again
                             * (Python's InvalidStateError) */
+    CV_EBROKEN = -10,      /* a process of the pool died abruptly
+                            * (Python's BrokenProcessPool) */
 };
 /* The lowest code: every code from CV_ELAST to -1 has its own words. */
-#define CV_ELAST CV_EINVALIDSTATE
+#define CV_ELAST CV_EBROKEN
 
 /* Words for a return code ("timed out"); never NULL. */
 const char *cv_strerror(int code);

@@ -10,7 +10,7 @@
 
 static const char *const side_names[] = {
     [CV_SIDE_NONE] = "none", [CV_SIDE_THREAD] = "thread",
-    [CV_SIDE_TASK] = "task", NULL,
+    [CV_SIDE_TASK] = "task", [CV_SIDE_PROCESS] = "process", NULL,
 };
 
 static const char *const role_names[] = {

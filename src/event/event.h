@@ -104,12 +104,12 @@ enum cv_thread_role {
     CV_ROLE_WORKER,  /* a thread of a pool */
     CV_ROLE_LOOP,    /* a thread that runs an event loop */
     CV_ROLE_SPINNER, /* the spinner scenario's thread */
-    CV_ROLE_PROCESS, /* reserved: a process pool's worker */
+    CV_ROLE_PROCESS, /* a child process (its events relayed: runtime/proc.h) */
     CV_ROLE_COUNT
 };
 
 /* cv_event.side for spinner frames and two-sided scenarios. */
-enum cv_side { CV_SIDE_NONE, CV_SIDE_THREAD, CV_SIDE_TASK, CV_SIDE_COUNT };
+enum cv_side { CV_SIDE_NONE, CV_SIDE_THREAD, CV_SIDE_TASK, CV_SIDE_PROCESS, CV_SIDE_COUNT };
 
 /* No lane: the event does not concern a particular thread. */
 #define CV_NO_LANE (-1)

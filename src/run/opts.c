@@ -62,13 +62,24 @@ static int check_value(const cv_opt_spec *s, const char *v, char *err, size_t er
     }
     if (s->type == CV_OPT_STR && s->choices != NULL) {
         char list[256] = "";
+        /* A list option checks each of its comma-separated words. */
+        bool all_known;
+        const char *w = v;
+        do {
+            size_t len = s->list ? strcspn(w, ",") : strlen(w);
+            all_known = false;
+            for (const char *const *c = s->choices; *c != NULL && !all_known; c++)
+                all_known = strlen(*c) == len && strncasecmp(*c, w, len) == 0;
+            w += len;
+        } while (all_known && *w++ == ',');
+        if (all_known)
+            return 0;
         for (const char *const *c = s->choices; *c != NULL; c++) {
-            if (strcasecmp(*c, v) == 0)
-                return 0;
             size_t used = strlen(list);
             snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *c);
         }
-        snprintf(err, errlen, "--%s takes one of %s, not '%s'", s->name, list, v);
+        snprintf(err, errlen, "--%s takes %s %s, not '%s'", s->name,
+                 s->list ? "a comma-separated list of" : "one of", list, v);
         return CV_EINVAL;
     }
     return 0;

@@ -29,6 +29,7 @@ typedef struct cv_opt_spec {
     const char *metavar;
     const char *help;
     const char *const *choices; /* NULL-terminated, case-insensitive */
+    bool list;  /* the value is a comma-separated list of choices */
     bool quiet; /* how to show the run, not what runs: left out of describe */
 } cv_opt_spec;
 

@@ -56,6 +56,25 @@ cv_map *cv_map_start(cv_pool *pool, const cv_call *calls, size_t n, double timeo
     return m;
 }
 
+cv_map *cv_map_of(cv_future *const *fs, size_t n, double timeout_s)
+{
+    cv_map *m = calloc(1, sizeof *m);
+    if (m == NULL || (m->fs = calloc(n ? n : 1, sizeof *m->fs)) == NULL) {
+        free(m);
+        for (size_t i = 0; i < n; i++)
+            cv_future_release(fs[i]);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        m->fs[i] = fs[i];
+    m->n = n;
+    m->timeout_s = timeout_s;
+    m->deadline = cv_clock_deadline(timeout_s);
+    snprintf(m->repr, sizeof m->repr,
+             "<generator object Executor.map.<locals>.result_iterator at %p>", (void *)m);
+    return m;
+}
+
 int cv_map_next(cv_map *m, cv_result *out)
 {
     m->started = true;

@@ -27,6 +27,11 @@ typedef struct cv_map cv_map;
  * cancelled). */
 cv_map *cv_map_start(cv_pool *pool, const cv_call *calls, size_t n, double timeout_s, int *err);
 
+/* The same over futures already submitted (by another executor): takes
+ * over the caller's reference to each of fs[0..n) and copies the array.
+ * NULL without memory (the references are then released). */
+cv_map *cv_map_of(cv_future *const *fs, size_t n, double timeout_s);
+
 /* The next result in submission order: CV_OK with *out, CV_EDONE at the
  * end, CV_EFAILED (out->message) or CV_ECANCELLED or CV_ETIMEDOUT.  An
  * error ends the iteration, as an exception ends Python's generator, and

@@ -59,7 +59,7 @@ static bool selection(app *a, cv_step_filter *f, char *what, size_t len)
     }
     if (m->sided && side != CV_SIDE_NONE && a->view.sel_future == 0) {
         f->side = side;
-        snprintf(what, len, "the %s side", side == CV_SIDE_TASK ? "task" : "thread");
+        snprintf(what, len, "the %s side", cv_side_name((unsigned)cv_pane_of_side(side)));
         return true;
     }
     if (fut != 0) {

@@ -132,17 +132,21 @@ void cv_caption__thread(const cv_model *m, const cv_event *e, char *buf, size_t 
     int role = l != NULL ? l->role : CV_ROLE_UNKNOWN;
     bool main_lane = lane == CV_MAIN_LANE || role == CV_ROLE_MAIN;
     bool pool = role == CV_ROLE_WORKER;
+    bool proc = role == CV_ROLE_PROCESS;
     switch (e->state) {
     case CV_THREAD_STARTED:
         cv_caption_add(buf, len, &n, main_lane ? "%s starts: the thread that runs the script"
                           : pool    ? "%s starts: a new thread in the pool"
+                          : proc    ? "%s starts: a child process (fork), sharing no memory; "
+                                      "its events come through a channel"
                                     : "%s starts: a new thread", ln);
         break;
     case CV_THREAD_BUSY:
         cv_caption_add(buf, len, &n, "%s is busy", ln);
         break;
     case CV_THREAD_IDLE:
-        cv_caption_add(buf, len, &n, "%s is idle: the queue is empty", ln);
+        cv_caption_add(buf, len, &n, proc ? "%s is idle: its call is done, its result on the way"
+                                          : "%s is idle: the queue is empty", ln);
         break;
     case CV_THREAD_STOPPED:
         if (main_lane && m->user_stopped)
@@ -151,6 +155,10 @@ void cv_caption__thread(const cv_model *m, const cv_event *e, char *buf, size_t 
             cv_caption_add(buf, len, &n, "%s stops: the script is over", ln);
         else if (pool)
             cv_caption_add(buf, len, &n, "%s stops: the pool shuts down", ln);
+        else if (proc)
+            cv_caption_add(buf, len, &n, m->user_stopped ? "%s exits: killed, as the user stopped "
+                                                           "the run"
+                                                         : "%s exits, and the parent reaps it", ln);
         else if (role == CV_ROLE_LOOP || (l != NULL && l->loop))
             cv_caption_add(buf, len, &n, "%s stops: its event loop has nothing left to run", ln);
         else

@@ -146,14 +146,15 @@ void cv_caption__loop(const cv_model *m, const cv_event *e, char *buf, size_t le
 void cv_caption__frame(const cv_model *m, const cv_event *e, char *buf, size_t len)
 {
     size_t n = 0;
-    bool task = e->side == CV_SIDE_TASK;
-    const cv_mside *sd = &m->sides[task ? CV_SIDE_TASK : CV_SIDE_THREAD];
+    int side = cv_pane_of_side(e->side);
+    const char *name = cv_side_name((unsigned)side);
+    const cv_mside *sd = &m->sides[side];
     if (e->text == NULL || e->text[0] == '\0')
         cv_caption_add(buf, len, &n, "the %s side clears the spinner line: its spinner stopped",
-            task ? "task" : "thread");
+            name);
     else
-        cv_caption_add(buf, len, &n, "the %s spinner draws %s (frame %zu)", task ? "task" : "thread",
-            e->text, sd->frames);
+        cv_caption_add(buf, len, &n, "the %s spinner draws %s (frame %zu)", name, e->text,
+            sd->frames);
 }
 
 void cv_caption__mark(const cv_model *m, const cv_event *e, char *buf, size_t len)

@@ -277,7 +277,7 @@ const char *cv_model_label(const cv_mfuture *f, char *buf, size_t len)
 
 int cv_pane_of_side(int side)
 {
-    return side == CV_SIDE_TASK ? CV_SIDE_TASK : CV_SIDE_THREAD;
+    return side == CV_SIDE_TASK || side == CV_SIDE_PROCESS ? side : CV_SIDE_THREAD;
 }
 
 int cv_event_lane_of(const cv_event *e)

@@ -233,7 +233,7 @@ int cv_model_gil_holder(const cv_model *m);
 int cv_model_gil_waiters(const cv_model *m);
 
 /* The pane a lane or a console line belongs to on a two-sided screen:
- * CV_SIDE_TASK, or CV_SIDE_THREAD for everything else. */
+ * CV_SIDE_TASK, CV_SIDE_PROCESS, or CV_SIDE_THREAD for everything else. */
 int cv_pane_of_side(int side);
 
 /* The lane an event concerns: its lane, else the publishing thread's. */

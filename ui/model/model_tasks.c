@@ -166,7 +166,7 @@ int cv_model__apply_loop(cv_model *m, const cv_event *e, size_t index)
 
 int cv_model__apply_frame(cv_model *m, const cv_event *e, size_t index)
 {
-    unsigned side = e->side == CV_SIDE_TASK ? CV_SIDE_TASK : CV_SIDE_THREAD;
+    unsigned side = (unsigned)cv_pane_of_side(e->side);
     cv_mside *sd = &m->sides[side];
     m->sided = true;
     sd->glyph = e->text;

@@ -104,13 +104,41 @@ static int units_of(unit *u, const cv_pane *const *panes, const cv_model *m, int
 static void place(cv_layout *l, const cv_pane *const *panes, const cv_model *m, cv_rect r,
                   int side);
 
-/* The thread side left, the task side right, a rule between. */
+/* Whether the run shows anything on `side`: a lane, a frame or a line. */
+static bool side_used(const cv_model *m, int side)
+{
+    if (m->sides[side].frames > 0 || m->sides[side].nconsole > 0)
+        return true;
+    for (int lane = 0; lane < m->nlanes; lane++) {
+        const cv_mlane *ml = cv_model_lane(m, lane);
+        if (ml != NULL && ml->present && cv_pane_of_side(ml->side) == side)
+            return true;
+    }
+    return false;
+}
+
+/* The thread side left, the task side right, a rule between.  A run with
+ * a process side (spinner_proc.py) gets a column for it, and then only
+ * the sides it uses: --side process alone is one column, thread,process
+ * two. */
 static void place_columns(cv_layout *l, const cv_pane *const *panes, const cv_model *m, cv_rect r)
 {
-    int lw = (r.w - 1) / 2;
-    place(l, panes, m, (cv_rect){r.x, r.y, lw, r.h}, CV_SIDE_THREAD);
-    add(l, NULL, (cv_rect){r.x + lw, r.y, 1, r.h}, CV_ALL_SIDES);
-    place(l, panes, m, (cv_rect){r.x + lw + 1, r.y, r.w - lw - 1, r.h}, CV_SIDE_TASK);
+    int cols[3] = {CV_SIDE_THREAD, CV_SIDE_TASK, CV_SIDE_PROCESS}, n = 2;
+    if (side_used(m, CV_SIDE_PROCESS)) {
+        n = 0;
+        for (int side = CV_SIDE_THREAD; side <= CV_SIDE_PROCESS; side++)
+            if (side == CV_SIDE_PROCESS || side_used(m, side))
+                cols[n++] = side;
+    }
+    int x = r.x;
+    for (int i = 0; i < n; i++) {
+        /* Each column a fair share of what is left, a rule before the next. */
+        int w = (r.x + r.w - x - (n - 1 - i)) / (n - i);
+        place(l, panes, m, (cv_rect){x, r.y, w, r.h}, cols[i]);
+        x += w;
+        if (i + 1 < n)
+            add(l, NULL, (cv_rect){x++, r.y, 1, r.h}, CV_ALL_SIDES);
+    }
 }
 
 static void place(cv_layout *l, const cv_pane *const *panes, const cv_model *m, cv_rect r,

@@ -1,6 +1,7 @@
 /*
  * The two-sided screen (spinner_thread.py beside spinner_async.py): the
- * thread side on the left, the task side on the right, each a column of
+ * thread side on the left, the task side on the right (and, when the run
+ * has one, spinner_proc.py's process side in a third column), each a column of
  * panes (CV_PANE_SIDE in the registry: this title, its spinner, its lanes,
  * on the task side the tasks in flight, its console).  Both columns share
  * one clock and one playhead: their timelines have the same span and the
@@ -17,8 +18,9 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
 {
     (void)m, (void)o, (void)f;
     cv_canvas__text(c, r.x, r.y, r.x + r.w, CV_ST_TITLE,
-                   side == CV_SIDE_TASK ? "task side: a coroutine on an event loop"
-                                        : "thread side: a spinner thread");
+                   side == CV_SIDE_TASK      ? "task side: a coroutine on an event loop"
+                   : side == CV_SIDE_PROCESS ? "process side: a spinner process"
+                                             : "thread side: a spinner thread");
 }
 
 const cv_pane cv_pane__side = {

@@ -110,8 +110,9 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     cv_canvas__text(c, x, y, end, state == SPIN_FROZEN ? CV_ST_FROZEN : CV_ST_DIM, what);
     if (big && state == SPIN_FROZEN)
         cv_canvas__text(c, tx, y + 1, end, CV_ST_FROZEN,
-                       side == CV_SIDE_TASK ? "the event loop is not turning"
-                                            : "the spinner thread gets no time");
+                       side == CV_SIDE_TASK      ? "the event loop is not turning"
+                       : side == CV_SIDE_PROCESS ? "the spinner process gets no time"
+                                                 : "the spinner thread gets no time");
 }
 
 /* Big, with the glyph drawn ART_H rows high. */
