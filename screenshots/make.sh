@@ -38,6 +38,9 @@ RUNS=(
     "spinner-sleep  spinner --work=sleep --speed 2"
     "spinner-block  spinner --work=block --speed 2"
     "primes-threads primes --mode threads --workers 2 --rounds 1"
+    "primes-pool    primes --mode pool --workers 2 --rounds 1"
+    "spinner-all    spinner --side all --speed 2"
+    "flags-futures  flags --mode futures -s DELAY --delay 1 --speed 5"
 )
 
 # name  trace  demo-seconds[@COLSxROWS, for a wider screen than SIZE]  what it shows
@@ -51,6 +54,9 @@ MOMENTS=(
     "spinner-2s       spinner-sleep 2.0   both spinners turn: the thread's on its own thread, spin between slow()'s awaits"
     "spinner-block-2s spinner-block 2.0   the thread spinner turns; spin has not run: time.sleep(3) in slow() holds the loop inside supervisor's step"
     "primes-threads-0.6s primes-threads 0.6 two threads under the GIL take turns: each waits for it about half the time; main waits on results.get()"
+    "primes-pool-0.25s primes-pool 0.25@130x30 two processes finish out of order; map gives results in argument order, so main waits for the larger number"
+    "spinner-all-2s   spinner-all   2.0@130x30 thread, task and process sides turn together: three ways to run a spinner beside slow()"
+    "flags-futures-1.5s flags-futures 1.5 as_completed: three downloads done and printed, two running; each repr was true when printed"
 )
 
 if [ "$RECORD" = 1 ]; then
