@@ -26,7 +26,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -357,16 +356,6 @@ no_memory:
 
 /* ---- how much work ---- */
 
-static uint64_t isqrt(uint64_t n)
-{
-    uint64_t r = (uint64_t)sqrtl((long double)n);
-    while (r * r > n)
-        r--;
-    while ((r + 1) * (r + 1) <= n && (r + 1) * (r + 1) > r * r)
-        r++;
-    return r;
-}
-
 /* The trial divisions is_prime(n) makes: up to its smallest odd factor
  * when that is below 2**17 (found here), else all up to the root (exact
  * for a prime, an upper bound otherwise). */
@@ -374,40 +363,18 @@ static double divisions(uint64_t n)
 {
     if (n < 3 || n % 2 == 0)
         return 0;
-    uint64_t root = isqrt(n);
+    uint64_t root = cv_primes__isqrt(n);
     for (uint64_t i = 3; i <= root && i < (1u << 17); i += 2)
         if (n % i == 0)
             return (double)(i - 1) / 2;
     return (double)(root - 1) / 2;
 }
 
-typedef struct probe {
-    unsigned polls_left;
-} probe;
-
-static bool probe_poll(void *ctx)
-{
-    probe *p = ctx;
-    return --p->polls_left > 0;
-}
-
 /* Rounds such that checking the numbers one after another takes about
- * DEMO_SECONDS / speed: the time of one trial division is the best of a
- * few short timings (a few ms in all) on a large prime, cut short by its
- * poll. */
+ * DEMO_SECONDS / speed. */
 static unsigned pick_rounds(const uint64_t *numbers, size_t count, double speed)
 {
-    double best = 0;
-    const unsigned polls = 128;
-    for (int k = 0; k < 5; k++) {
-        probe p = {polls};
-        int64_t t0 = cv_clock_mono_ns();
-        cv_primes__is_prime(cv_primes__book_numbers[CV_PRIMES_BOOK_COUNT - 2], 1, probe_poll, &p,
-                            NULL);
-        double each = (double)(cv_clock_mono_ns() - t0) / 1e9 / (polls * CV_PRIMES_POLL_EVERY);
-        if (each > 0 && (best == 0 || each < best))
-            best = each;
-    }
+    double best = cv_primes__seconds_per_division();
     double total = 0;
     for (size_t i = 0; i < count; i++)
         total += divisions(numbers[i]);

@@ -3,6 +3,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "clock.h"
+
 #include "primes_private.h"
 
 const uint64_t cv_primes__book_numbers[CV_PRIMES_BOOK_COUNT] = {
@@ -30,7 +32,7 @@ const uint64_t cv_primes__book_numbers[CV_PRIMES_BOOK_COUNT] = {
 
 /* math.isqrt: the largest r with r * r <= n, digit by digit in base 4, so
  * no floating point rounds it wrong near 2**64. */
-static uint64_t isqrt_u64(uint64_t n)
+uint64_t cv_primes__isqrt(uint64_t n)
 {
     uint64_t r = 0;
     for (uint64_t bit = (uint64_t)1 << 62; bit != 0; bit >>= 2) {
@@ -69,7 +71,7 @@ bool cv_primes__is_prime(uint64_t n, unsigned rounds, cv_primes_poll poll, void 
         return true;
     if (n % 2 == 0)                   /* if n % 2 == 0: return False */
         return false;
-    uint64_t root = isqrt_u64(n);     /* root = math.isqrt(n) */
+    uint64_t root = cv_primes__isqrt(n);     /* root = math.isqrt(n) */
     unsigned until_poll = CV_PRIMES_POLL_EVERY;
     /* for i in range(3, root + 1, 2): if n % i == 0: return False */
     for (uint64_t i = 3; i <= root; i += 2) {
@@ -90,4 +92,30 @@ bool cv_primes__is_prime(uint64_t n, unsigned rounds, cv_primes_poll poll, void 
 void cv_primes__format(char *buf, size_t len, uint64_t n, bool prime, double elapsed_s)
 {
     snprintf(buf, len, "%16" PRIu64 "  %c %9.6fs", n, prime ? 'P' : ' ', elapsed_s);
+}
+
+typedef struct probe {
+    unsigned polls_left;
+} probe;
+
+static bool probe_poll(void *ctx)
+{
+    probe *p = ctx;
+    return --p->polls_left > 0;
+}
+
+double cv_primes__seconds_per_division(void)
+{
+    double best = 0;
+    const unsigned polls = 128;
+    for (int k = 0; k < 5; k++) {
+        probe p = {polls};
+        int64_t t0 = cv_clock_mono_ns();
+        cv_primes__is_prime(cv_primes__book_numbers[CV_PRIMES_BOOK_COUNT - 2], 1, probe_poll, &p,
+                            NULL);
+        double each = (double)(cv_clock_mono_ns() - t0) / 1e9 / (polls * CV_PRIMES_POLL_EVERY);
+        if (each > 0 && (best == 0 || each < best))
+            best = each;
+    }
+    return best;
 }

@@ -31,6 +31,15 @@ typedef bool (*cv_primes_poll)(void *ctx);
 bool cv_primes__is_prime(uint64_t n, unsigned rounds, cv_primes_poll poll, void *ctx,
                          bool *stopped);
 
+/* math.isqrt: the largest r with r * r <= n. */
+uint64_t cv_primes__isqrt(uint64_t n);
+
+/* How long one trial division takes here: the best of a few short timings
+ * (some milliseconds in all) of is_prime on a large prime, cut short by
+ * its poll, since a single one is easily stretched by another thread
+ * taking the core.  0 if the clock saw no time pass. */
+double cv_primes__seconds_per_division(void);
+
 /* One result line, as every primes program prints it:
  *     f'{n:16}  {label} {elapsed:9.6f}s'   with label 'P' or ' '. */
 void cv_primes__format(char *buf, size_t len, uint64_t n, bool prime, double elapsed_s);

@@ -58,6 +58,7 @@
 #include "coro.h"
 #include "gil.h"
 #include "loop.h"
+#include "primes_private.h"
 #include "proc.h"
 #include "scenarios.h"
 #include "task.h"
@@ -124,53 +125,27 @@ static void lane_started(cv_run *run, int lane, int side, int role, const char *
 
 /* ---- is_prime, from the book's primes.py ---- */
 
-static uint64_t isqrt_u64(uint64_t n)
+/* The eval breaker between divisions (every CV_PRIMES_POLL_EVERY): hand
+ * the GIL over if asked, and stop if the user stopped the run. */
+typedef struct check_ctx {
+    cv_run *run;
+    cv_gil *gil; /* NULL: no GIL to share */
+} check_ctx;
+
+static bool check_poll(void *arg)
 {
-    uint64_t r = 0;
-    for (uint64_t bit = (uint64_t)1 << 62; bit != 0; bit >>= 2) {
-        if (n >= r + bit) {
-            n -= r + bit;
-            r = (r >> 1) + bit;
-        } else {
-            r >>= 1;
-        }
-    }
-    return r;
+    check_ctx *c = arg;
+    cv_gil_poll(c->gil);
+    return !cv_run_stopping(c->run);
 }
 
-/* Trial division by the odd i in [from, to]: the first divisor, or 0.  The
- * loop of is_prime, on its own so that calibration times exactly it. */
-static uint64_t odd_divisor(uint64_t n, uint64_t from, uint64_t to)
-{
-    for (uint64_t i = from; i <= to; i += 2)
-        if (n % i == 0)
-            return i;
-    return 0;
-}
-
-/* Divisions between two looks at the stop flag and the GIL's drop
- * request (the eval breaker): some tens of microseconds. */
-#define STOP_CHECK_EVERY (1u << 14)
-
-/* def is_prime(n: int) -> bool:  Stops early (answering false) when the
- * run is asked to stop; hands the GIL (may be NULL) over when asked. */
+/* def is_prime(n: int) -> bool (primes_common.c):  stops early
+ * (answering false) when the run is asked to stop; hands the GIL (may be
+ * NULL) over when asked. */
 static bool is_prime(cv_run *run, cv_gil *gil, uint64_t n)
 {
-    if (n < 2)                         /* if n < 2: return False */
-        return false;
-    if (n == 2)                        /* if n == 2: return True */
-        return true;
-    if (n % 2 == 0)                    /* if n % 2 == 0: return False */
-        return false;
-    uint64_t root = isqrt_u64(n);      /* root = math.isqrt(n) */
-    /* for i in range(3, root + 1, 2): if n % i == 0: return False */
-    for (uint64_t i = 3; i <= root; i += 2 * STOP_CHECK_EVERY) {
-        uint64_t end = root - i < 2 * STOP_CHECK_EVERY ? root : i + 2 * STOP_CHECK_EVERY - 2;
-        if (odd_divisor(n, i, end) != 0 || cv_run_stopping(run))
-            return false;
-        cv_gil_poll(gil);
-    }
-    return true;                       /* return True */
+    check_ctx c = {run, gil};
+    return cv_primes__is_prime(n, 1, check_poll, &c, NULL);
 }
 
 /* 5_000_111_000_222_021 is the book's prime; each next one is about twice
@@ -182,28 +157,18 @@ static const uint64_t primes[] = {
     2560056832113674783ULL, 5120113664227349561ULL, 10240227328454699159ULL,
 };
 
-/* The prime whose check takes closest to 3 s / speed here.  The rate is
- * the best of a few short timings (some milliseconds in all), since a
- * single one is easily stretched by another thread taking the core. */
+/* The prime whose check takes closest to 3 s / speed here. */
 static uint64_t pick_prime(double speed)
 {
-    const uint64_t probe = 1u << 20;
-    double best = 0;
-    for (int k = 0; k < 5; k++) {
-        int64_t t0 = cv_clock_mono_ns();
-        uint64_t d = odd_divisor(primes[0], 3, 3 + 2 * (probe - 1));
-        double secs = (double)(cv_clock_mono_ns() - t0) / 1e9;
-        if (d == 0 && secs > 0 && (best == 0 || secs < best))
-            best = secs;
-    }
+    double best = cv_primes__seconds_per_division();
     if (best == 0)
         return primes[0];
-    double wanted = 3.0 / speed * (double)probe / best; /* divisions */
+    double wanted = 3.0 / speed / best; /* divisions */
     size_t n = sizeof primes / sizeof primes[0];
     for (size_t k = 0; k < n; k++) {
         /* Take the first entry past halfway (2^0.25, in logarithmic
          * terms) from the one before. */
-        double divisions = (double)isqrt_u64(primes[k]) / 2;
+        double divisions = (double)cv_primes__isqrt(primes[k]) / 2;
         if (divisions * 1.19 >= wanted)
             return primes[k];
     }
@@ -421,7 +386,7 @@ static int slow(cv_task *t, void *arg)
              "runs, the check takes longer", n);
         /* async def is_prime(n): the trivial cases are settled by the table. */
         f->prime = true;
-        f->root = isqrt_u64(n);                             /* root = math.isqrt(n) */
+        f->root = cv_primes__isqrt(n);                             /* root = math.isqrt(n) */
         for (f->i = 3; f->i <= f->root; f->i += 2) {        /* for i in range(3, root + 1, 2): */
             if (n % f->i == 0) {                            /*     if n % i == 0: */
                 f->prime = false;                           /*         return False */
