@@ -283,17 +283,27 @@ static void step_caption(const cv_model *m, const cv_event *e, char *buf, size_t
         plain_caption(e, buf, len);
 }
 
-void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
+/* The event a caption is about, or NULL after saying that nothing has
+ * happened yet (or with no room to say anything). */
+static const cv_event *captioned(const cv_model *m, size_t index, char *buf, size_t len)
 {
     size_t n = 0;
     if (len == 0)
-        return;
+        return NULL;
     buf[0] = '\0';
     if (index >= m->upto) {
         cv_caption_add(buf, len, &n, "nothing has happened yet");
-        return;
+        return NULL;
     }
-    const cv_event *e = cv_log_at(m->log, index);
+    return cv_log_at(m->log, index);
+}
+
+void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
+{
+    size_t n = 0;
+    const cv_event *e = captioned(m, index, buf, len);
+    if (e == NULL)
+        return;
     /* While a thread blocked in map waits behind futures already done,
      * that is the lesson on screen, whatever the step (caption_order.c),
      * and the step's own sentence follows it.  Only the latest event is
@@ -312,14 +322,9 @@ void cv_caption(const cv_model *m, size_t index, char *buf, size_t len)
 void cv_caption_step(const cv_model *m, size_t index, char *buf, size_t len)
 {
     size_t n = 0;
-    if (len == 0)
+    const cv_event *e = captioned(m, index, buf, len);
+    if (e == NULL)
         return;
-    buf[0] = '\0';
-    if (index >= m->upto) {
-        cv_caption_add(buf, len, &n, "nothing has happened yet");
-        return;
-    }
-    const cv_event *e = cv_log_at(m->log, index);
     bool block = e->kind == CV_EV_WAIT && e->state == CV_WAIT_BLOCK;
     bool finish = e->kind == CV_EV_FUTURE && (e->state == CV_FINISHED || e->state == CV_FAILED);
     if (!block)
