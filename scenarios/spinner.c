@@ -748,15 +748,28 @@ static const cv_opt_spec spinner_options[] = {
              "(spinner_proc.py); both is thread,task, all is every one"},
     {.name = "nap-every", .type = CV_OPT_INT, .min = 2, .max = 1000000000, .def = "100000",
      .metavar = "N", .help = "with --work nap: await asyncio.sleep(0) when i % N == 1, as in the book"},
+    {.name = "gil", .type = CV_OPT_FLAG,
+     .help = "with --work cpu or nap, main and the spinner thread share CPython's GIL (the "
+             "default)"},
     {.name = "no-gil", .type = CV_OPT_FLAG,
      .help = "with --work cpu or nap, the thread side without CPython's GIL (free-threaded, "
              "PEP 703): main and the spinner thread run at once"},
     {0},
 };
 
+static int validate(const cv_opts *opts, char *err, size_t errlen)
+{
+    if (cv_opts_flag(opts, "gil") && cv_opts_flag(opts, "no-gil")) {
+        snprintf(err, errlen, "--gil and --no-gil cannot both be given");
+        return CV_EINVAL;
+    }
+    return 0;
+}
+
 const cv_scenario cv_scenario_spinner = {
     .name = "spinner",
     .summary = "a thread and a task spin while slow() works: stop vs cancel, blocking the loop",
     .options = spinner_options,
+    .validate = validate,
     .run = run_spinner,
 };

@@ -112,7 +112,7 @@ check "block trace: no task frame" bash -c "! grep -q '\"kind\":\"frame\"' '$TMP
 # Help and bad input.
 "$BIN" spinner --help | grep -q -- '--work' && ok || bad "spinner --help lacks --work"
 "$BIN" list | grep -q '^spinner ' && ok || bad "list has no spinner"
-for args in "--work bogus" "--side neither" "--nap-every 0" "--speed 0"; do
+for args in "--work bogus" "--side neither" "--nap-every 0" "--speed 0" "--gil --no-gil"; do
     # shellcheck disable=SC2086
     "$BIN" spinner $args >"$TMP/out" 2>"$TMP/err" </dev/null
     rc=$?
