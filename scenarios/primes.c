@@ -97,9 +97,7 @@ static prime_result check(const checker *c, cv_future *f, int lane, uint64_t n)
         r.stopped = true;
         return r;
     }
-    int64_t t0 = cv_clock_mono_ns();
-    r.prime = cv_primes__is_prime(n, c->rounds, poll, (void *)c, &r.stopped);
-    r.elapsed = (double)(cv_clock_mono_ns() - t0) / 1e9;
+    r.elapsed = (double)cv_primes__check(n, c->rounds, poll, (void *)c, &r.prime, &r.stopped) / 1e9;
     if (f != NULL) {
         cv_result out = {0};
         if (r.stopped) {

@@ -89,6 +89,14 @@ bool cv_primes__is_prime(uint64_t n, unsigned rounds, cv_primes_poll poll, void 
     return true;                      /* return True */
 }
 
+int64_t cv_primes__check(uint64_t n, unsigned rounds, cv_primes_poll poll, void *ctx, bool *prime,
+                         bool *stopped)
+{
+    int64_t t0 = cv_clock_mono_ns();
+    *prime = cv_primes__is_prime(n, rounds, poll, ctx, stopped);
+    return cv_clock_mono_ns() - t0;
+}
+
 void cv_primes__format(char *buf, size_t len, uint64_t n, bool prime, double elapsed_s)
 {
     snprintf(buf, len, "%16" PRIu64 "  %c %9.6fs", n, prime ? 'P' : ' ', elapsed_s);

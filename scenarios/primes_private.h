@@ -31,6 +31,13 @@ typedef bool (*cv_primes_poll)(void *ctx);
 bool cv_primes__is_prime(uint64_t n, unsigned rounds, cv_primes_poll poll, void *ctx,
                          bool *stopped);
 
+/* def check(n): t0 = perf_counter(); res = is_prime(n); ...  The book's
+ * check, shared by every mode: *prime gets is_prime's answer (arguments as
+ * for cv_primes__is_prime) and the return value is how long it took, in
+ * ns. */
+int64_t cv_primes__check(uint64_t n, unsigned rounds, cv_primes_poll poll, void *ctx, bool *prime,
+                         bool *stopped);
+
 /* math.isqrt: the largest r with r * r <= n. */
 uint64_t cv_primes__isqrt(uint64_t n);
 
