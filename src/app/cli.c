@@ -13,6 +13,7 @@ const cv_cli_command cv_cli_commands[] = {
     {"SCENARIO [options]", "run a scenario (the UI on a terminal)"},
     {"list", "list the scenarios"},
     {"replay FILE", "open a trace written by --trace (.jsonl or .jsonl.zst)"},
+    {"export TRACE --to perfetto OUT.json", "write a trace as Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing)"},
     {"serve-flags [options]", "serve the flag images over HTTP"},
     {"--help | --version", NULL},
     {NULL, NULL},
