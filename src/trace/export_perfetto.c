@@ -260,7 +260,8 @@ static void put_rec(FILE *out, const cv_log *log, const rec *r, const cv_trace_l
     }
     fputs(",\n{\"name\":", out);
     put_str(out, name);
-    fprintf(out, ",\"cat\":\"%s\",\"ph\":\"%s\",\"pid\":1,\"tid\":%d", names[r->type],
+    fprintf(out, ",\"cat\":\"%s\",\"ph\":\"%s\",\"pid\":1,\"tid\":%d",
+            c->kind == CV_EV_MARK ? "mark" : names[r->type],
             r->type == R_INSTANT ? "i" : "X", r->lane >= 0 ? r->lane + 1 : 0);
     put_us(out, "ts", r->ts);
     if (r->type == R_INSTANT) {
