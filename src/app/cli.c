@@ -43,6 +43,14 @@ const cv_opt_spec cv_cli_common_options[] = {
     {0},
 };
 
+static const char *const export_formats[] = {"perfetto", NULL};
+
+const cv_opt_spec cv_cli_export_options[] = {
+    {.name = "to", .type = CV_OPT_STR, .choices = export_formats, .metavar = "FORMAT",
+     .help = "perfetto: Chrome trace-event JSON, which ui.perfetto.dev and chrome://tracing open"},
+    {0},
+};
+
 const cv_opt_spec cv_cli_replay_options[] = {
     {.name = "marks", .type = CV_OPT_STR, .metavar = "FILE",
      .help = "load bookmarks from FILE (the replay opens at the first) and save new ones there"},
