@@ -13,6 +13,7 @@ const cv_cli_command cv_cli_commands[] = {
     {"SCENARIO [options]", "run a scenario (the UI on a terminal)"},
     {"list", "list the scenarios"},
     {"replay FILE", "open a trace written by --trace (.jsonl or .jsonl.zst)"},
+    {"export TRACE --to perfetto OUT.json", "write a trace as Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing)"},
     {"serve-flags [options]", "serve the flag images over HTTP"},
     {"--help | --version", NULL},
     {NULL, NULL},
@@ -39,6 +40,14 @@ const cv_opt_spec cv_cli_common_options[] = {
     {.name = "size", .quiet = true, .type = CV_OPT_STR, .def = "120x40", .metavar = "COLSxROWS",
      .help = "with --screenshot: the screen size"},
     {.name = "help", .quiet = true, .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
+    {0},
+};
+
+static const char *const export_formats[] = {"perfetto", NULL};
+
+const cv_opt_spec cv_cli_export_options[] = {
+    {.name = "to", .type = CV_OPT_STR, .choices = export_formats, .metavar = "FORMAT",
+     .help = "perfetto: Chrome trace-event JSON, which ui.perfetto.dev and chrome://tracing open"},
     {0},
 };
 

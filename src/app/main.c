@@ -12,6 +12,8 @@
 
 #include "atomic_file.h"
 #include "cli.h"
+#include "error.h"
+#include "export_perfetto.h"
 #include "headless.h"
 #include "log.h"
 #include "opts.h"
@@ -340,6 +342,32 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
     return run_headless(sc, &opts, speed, args, &trace, shot.path, shot.at, shot.cols, shot.rows);
 }
 
+/* concviz export TRACE --to perfetto OUT.json: a trace for other tools. */
+static int export_main(int argc, char **argv)
+{
+    const char *hint = "(usage: concviz export TRACE --to perfetto OUT.json)";
+    if (argc == 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+        printf("usage: concviz export TRACE --to perfetto OUT.json\n");
+        return 0;
+    }
+    if (argc != 4 || strcmp(argv[1], "--to") != 0)
+        return usage_error("export", "takes TRACE --to FORMAT OUT", hint);
+    if (strcmp(argv[2], "perfetto") != 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "unknown format '%.100s' after --to (known: perfetto)", argv[2]);
+        return usage_error("export", msg, hint);
+    }
+    char err[640];
+    int rc = cv_export_perfetto(argv[0], argv[3], err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "concviz export: %s: %s\n", rc == CV_EINVAL ? argv[0] : argv[3], err);
+        /* A trace refused is bad input; an output that cannot be
+         * written is a failure of its own. */
+        return rc == CV_EINVAL ? CV_EXIT_USAGE : 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -363,6 +391,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "replay") == 0)
         return replay_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "export") == 0)
+        return export_main(argc - 2, argv + 2);
     if (strcmp(cmd, "serve-flags") == 0)
         return cv_serve_flags_main(argc - 2, argv + 2);
     if (cmd[0] == '-') {

@@ -267,6 +267,10 @@ int cv_manpage_write(FILE *out)
     macro(out, "SH", "REPLAY OPTIONS");
     line(out, "concviz replay FILE takes these:");
     options(out, cv_cli_replay_options);
+    macro(out, "SH", "EXPORT OPTIONS");
+    line(out, "concviz export TRACE --to FORMAT OUT reads a trace as replay does and writes it, "
+              "whole or not at all, for other tools:");
+    options(out, cv_cli_export_options);
     macro(out, "SH", "SERVE-FLAGS OPTIONS");
     line(out, "concviz serve-flags serves the flags of Fluent Python's examples at "
               "http://ADDR:PORT/flags, as /flags/<cc>/<cc>.gif and /flags/<cc>/metadata.json, "
