@@ -1,7 +1,9 @@
 /*
  * The help legend explains what is on screen now, not every state the
  * program knows: a screen with one finished future lists "finished" and
- * never "failed", "GIL" or "the event loop polls".
+ * never "failed", "GIL" or "the event loop polls".  And every theme
+ * defines every style: a style added to one table only would be black on
+ * the terminal's background in the others.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <cmocka.h>
 
 #include "logbuild.h"
+#include "theme.h"
 #include "ui_testutil.h"
 
 #define MS 1000000LL
@@ -75,10 +78,24 @@ static void test_legend_lists_what_is_on_screen(void **state)
     cv_log_destroy(log);
 }
 
+static void test_every_theme_has_every_style(void **state)
+{
+    (void)state;
+    for (int t = 0; t < CV_THEME_COUNT; t++) {
+        assert_int_equal(cv_theme__parse(cv_theme_names[t]), t);
+        const cv_style_def *s = cv_theme__styles(t);
+        for (int i = 0; i < CV_ST_COUNT; i++)
+            if (s[i].name == NULL || strcmp(s[i].name, cv_styles[i].name) != 0)
+                fail_msg("theme %s: style %d is missing or misplaced", cv_theme_names[t], i);
+    }
+    assert_int_equal(cv_theme__parse("sepia"), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_legend_lists_what_is_on_screen),
+        cmocka_unit_test(test_every_theme_has_every_style),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
