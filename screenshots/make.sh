@@ -43,7 +43,8 @@ RUNS=(
     "flags-futures  flags --mode futures -s DELAY --delay 1 --speed 5"
 )
 
-# name  trace  demo-seconds[@COLSxROWS, for a wider screen than SIZE]  what it shows
+# name  trace  demo-seconds[@COLSxROWS, for a wider screen than SIZE][:OPT,OPT..., display
+#       options such as --theme=light]  what it shows
 MOMENTS=(
     "loiter-0.05s     loiter        0.05  three workers take loiter(0..2); loiter(0) is done at once and loiter(3) follows"
     "loiter-0.5s      loiter        0.5   loiter(4) waits in the queue: all three workers are busy"
@@ -57,6 +58,7 @@ MOMENTS=(
     "primes-pool-0.25s primes-pool 0.25@130x30 two processes finish out of order; map gives results in argument order, so main waits for the larger number"
     "spinner-all-2s   spinner-all   2.0@130x30 thread, task and process sides turn together: three ways to run a spinner beside slow()"
     "flags-futures-1.5s flags-futures 1.5 as_completed: three downloads done and printed, two running; each repr was true when printed"
+    "loiter-light-1.05s loiter      1.05:--theme=light the light theme, for a light terminal: Okabe-Ito colours, the caption in blue"
 )
 
 if [ "$RECORD" = 1 ]; then
@@ -72,6 +74,11 @@ fi
 for m in "${MOMENTS[@]}"; do
     read -r name trace at what <<<"$m"
     size=$SIZE
+    look=()
+    if [[ $at == *:* ]]; then
+        IFS=, read -r -a look <<<"${at#*:}"
+        at=${at%%:*}
+    fi
     if [[ $at == *@* ]]; then
         size=${at#*@}
         at=${at%@*}
@@ -81,7 +88,7 @@ for m in "${MOMENTS[@]}"; do
         exit 1
     fi
     for ext in svg txt; do
-        "$BIN" replay "$TRACES/$trace.jsonl" --screenshot "$OUT/$name.$ext" --at "$at" --size "$size"
+        "$BIN" replay "$TRACES/$trace.jsonl" --screenshot "$OUT/$name.$ext" --at "$at" --size "$size" ${look[@]+"${look[@]}"}
     done
     echo "$OUT/$name.{svg,txt}: $what"
 done

@@ -19,6 +19,9 @@ const cv_cli_command cv_cli_commands[] = {
     {NULL, NULL},
 };
 
+/* The --theme names; ui/views/theme.c has the tables in this order. */
+static const char *const themes[] = {"dark", "light", "high-contrast", NULL};
+
 const cv_opt_spec cv_cli_common_options[] = {
     {.name = "headless", .quiet = true, .type = CV_OPT_FLAG,
      .help = "print the console output instead of opening the UI (automatic when stdout is not a terminal)"},
@@ -32,7 +35,9 @@ const cv_opt_spec cv_cli_common_options[] = {
      .help = "load bookmarks from FILE and save new ones (m) there; a live run places them by demo time"},
     {.name = "paused", .quiet = true, .type = CV_OPT_FLAG, .help = "open the UI paused at the first event"},
     {.name = "ascii", .quiet = true, .type = CV_OPT_FLAG, .help = "draw with ASCII only, for terminals without Unicode"},
-    {.name = "no-color", .quiet = true, .type = CV_OPT_FLAG, .help = "no colours (also when NO_COLOR is set)"},
+    {.name = "no-color", .quiet = true, .type = CV_OPT_FLAG, .help = "no colours (also when NO_COLOR is set and not empty)"},
+    {.name = "theme", .quiet = true, .type = CV_OPT_STR, .choices = themes, .def = "dark", .metavar = "NAME",
+     .help = "colours for a dark or light terminal, or high-contrast for a projector"},
     {.name = "screenshot", .quiet = true, .type = CV_OPT_STR, .metavar = "FILE",
      .help = "run headless and write the screen at --at to FILE (.txt or .svg)"},
     {.name = "at", .quiet = true, .type = CV_OPT_NUM, .min = 0, .max = 86400, .metavar = "SECONDS",
@@ -55,7 +60,9 @@ const cv_opt_spec cv_cli_replay_options[] = {
     {.name = "marks", .type = CV_OPT_STR, .metavar = "FILE",
      .help = "load bookmarks from FILE (the replay opens at the first) and save new ones there"},
     {.name = "ascii", .type = CV_OPT_FLAG, .help = "draw with ASCII only"},
-    {.name = "no-color", .type = CV_OPT_FLAG, .help = "no colours"},
+    {.name = "no-color", .type = CV_OPT_FLAG, .help = "no colours (also when NO_COLOR is set and not empty)"},
+    {.name = "theme", .type = CV_OPT_STR, .choices = themes, .def = "dark", .metavar = "NAME",
+     .help = "colours for a dark or light terminal, or high-contrast for a projector"},
     {.name = "screenshot", .type = CV_OPT_STR, .metavar = "FILE",
      .help = "write the screen at --at to FILE (.txt or .svg) instead of opening the UI"},
     {.name = "at", .type = CV_OPT_NUM, .min = 0, .max = 86400, .metavar = "SECONDS",

@@ -24,6 +24,7 @@
 #include "trace_marks.h"
 #ifdef CV_HAVE_UI
 #include "snapshot.h"
+#include "theme.h"
 #include "ui.h"
 #endif
 
@@ -53,6 +54,23 @@ static void scenario_help(const cv_scenario *sc)
     printf("common options:\n");
     cv_opts_print_help(cv_cli_common_options, stdout);
 }
+
+/* Colours unless --no-color or NO_COLOR: by no-color.org an empty NO_COLOR
+ * does not count as set. */
+static bool want_color(const cv_opts *opts)
+{
+    const char *env = getenv("NO_COLOR");
+    return !cv_opts_flag(opts, "no-color") && (env == NULL || env[0] == '\0');
+}
+
+#ifdef CV_HAVE_UI
+/* --theme, already one of the choices the parser accepts. */
+static int theme_of(const cv_opts *opts)
+{
+    int t = cv_theme__parse(cv_opts_str(opts, "theme"));
+    return t < 0 ? CV_THEME_DARK : t;
+}
+#endif
 
 static int usage_error(const char *who, const char *msg, const char *hint)
 {
@@ -189,8 +207,8 @@ static int replay_main(int argc, char **argv)
     if (shot.path != NULL) {
         /* A trace renders the same screen at every run: golden screenshots
          * (screenshots/make.sh) are made this way. */
-        if (cv_ui_screenshot(log, shot.at, shot.cols, shot.rows, cv_opts_flag(&opts, "ascii"),
-                             shot.path, err, sizeof err) != 0) {
+        if (cv_ui_screenshot_themed(log, shot.at, shot.cols, shot.rows, cv_opts_flag(&opts, "ascii"),
+                                    theme_of(&opts), want_color(&opts), shot.path, err, sizeof err) != 0) {
             fprintf(stderr, "concviz replay: %s\n", err);
             status = 1;
         }
@@ -201,7 +219,7 @@ static int replay_main(int argc, char **argv)
         cv_ui_config cfg = {.replay = log, .replay_path = opts.pos[0], .paused = true,
                             .marks_path = cv_opts_str(&opts, "marks"), .marks = &marks,
                             .ascii = cv_opts_flag(&opts, "ascii"),
-                            .color = !cv_opts_flag(&opts, "no-color") && getenv("NO_COLOR") == NULL,
+                            .color = want_color(&opts), .theme = theme_of(&opts),
                             .speed = cv_log_meta_get(log)->speed};
         cfg.replay_loader = loader;
         status = cv_ui_main(&cfg);
@@ -272,8 +290,8 @@ static int run_headless(const cv_scenario *sc, const cv_opts *opts, double speed
     }
     if (shot != NULL && status >= 0) {
 #ifdef CV_HAVE_UI
-        if (cv_ui_screenshot(run->log, at, cols, rows, cv_opts_flag(opts, "ascii"), shot, err,
-                             sizeof err) != 0) {
+        if (cv_ui_screenshot_themed(run->log, at, cols, rows, cv_opts_flag(opts, "ascii"), theme_of(opts),
+                                    want_color(opts), shot, err, sizeof err) != 0) {
             fprintf(stderr, "concviz %s: %s\n", sc->name, err);
             status = 1;
         }
@@ -334,7 +352,7 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
                             .trace_path = trace_path, .paused = cv_opts_flag(&opts, "paused"),
                             .marks_path = cv_opts_str(&opts, "marks"), .marks = &marks,
                             .ascii = cv_opts_flag(&opts, "ascii"),
-                            .color = !cv_opts_flag(&opts, "no-color") && getenv("NO_COLOR") == NULL};
+                            .color = want_color(&opts), .theme = theme_of(&opts)};
         return cv_ui_main(&cfg);
     }
 #endif

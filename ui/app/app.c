@@ -356,7 +356,7 @@ static int set_up(app *a)
     if (cfg->replay != NULL)
         cv_app__marks_first(a);
     char err[160];
-    if (cv_term__init(cfg->color, err, sizeof err) != 0) {
+    if (cv_term__init(cfg->color, cfg->theme, err, sizeof err) != 0) {
         fprintf(stderr, "concviz: %s\n", err);
         return 1;
     }

@@ -36,6 +36,7 @@ static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
 static SCREEN *screen;
 static bool colors;
+static const cv_style_def *styles; /* the --theme table, set once in cv_term__init */
 static struct termios saved_modes;
 static bool have_modes;
 static char leave_seq[128]; /* rmcup and cnorm, for the fault handler */
@@ -97,18 +98,19 @@ static attr_t attrs_of(unsigned bits)
     return a;
 }
 
-static void init_colors(bool want)
+static void init_colors(bool want, int theme)
 {
+    styles = cv_theme__styles(theme);
     colors = want && has_colors();
     if (!colors)
         return;
     start_color();
     use_default_colors();
     for (int s = 0; s < CV_ST_COUNT; s++)
-        init_pair((short)(s + 1), cv_styles[s].fg, cv_styles[s].bg);
+        init_pair((short)(s + 1), styles[s].fg, styles[s].bg);
 }
 
-int cv_term__init(bool color, char *err, size_t errlen)
+int cv_term__init(bool color, int theme, char *err, size_t errlen)
 {
     have_modes = tcgetattr(STDIN_FILENO, &saved_modes) == 0;
     screen = newterm(NULL, stdout, stdin);
@@ -133,7 +135,7 @@ int cv_term__init(bool color, char *err, size_t errlen)
     set_escdelay(25);
     curs_set(0);
     mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-    init_colors(color);
+    init_colors(color, theme);
     return 0;
 }
 
@@ -159,7 +161,7 @@ void cv_term__blit(const cv_canvas *c)
     for (int y = 0; y < c->rows; y++) {
         for (int x = 0; x < c->cols; x++) {
             const cv_cell *cell = cv_canvas_get(c, x, y);
-            const cv_style_def *s = &cv_styles[cell->style];
+            const cv_style_def *s = &styles[cell->style];
             wchar_t wc[2] = {(wchar_t)cell->ch, 0};
             cchar_t cc;
             if (colors)

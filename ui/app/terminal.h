@@ -37,10 +37,10 @@ enum {
 };
 
 /* Takes the terminal: curses on stdout/stdin, keys without echo or
- * line buffering, no cursor, the colour pairs of the theme when `color`
- * and the terminal has colours.  Returns 0, or -1 with a one-line message
+ * line buffering, no cursor, the colour pairs of `theme` (enum
+ * cv_theme_id) when `color` and the terminal has colours.  Returns 0, or -1 with a one-line message
  * in err (the terminal untouched). */
-int cv_term__init(bool color, char *err, size_t errlen);
+int cv_term__init(bool color, int theme, char *err, size_t errlen);
 /* Gives the terminal back as it was.  Safe to call twice. */
 void cv_term__done(void);
 

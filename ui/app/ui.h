@@ -30,7 +30,8 @@ typedef struct cv_ui_config {
     const cv_marks *marks;       /* marks loaded from it (NULL: none) */
     bool paused;                 /* --paused: open paused at the first event */
     bool ascii;                  /* --ascii: no Unicode glyphs */
-    bool color;                  /* false for --no-color or NO_COLOR */
+    bool color;                  /* false for --no-color or a non-empty NO_COLOR */
+    int theme;                   /* --theme: enum cv_theme_id, 0 dark */
 } cv_ui_config;
 
 /* Runs the interactive UI until the user quits.  Returns the exit status

@@ -29,35 +29,51 @@ static void svg_escape(FILE *out, uint32_t ch)
     }
 }
 
-/* The colours a style has in a screenshot, reverse video applied. */
-static void style_colors(int style, const char **fg, const char **bg)
+/* How a screenshot looks: a theme, in colour or not. */
+typedef struct look {
+    int theme;
+    bool color;
+} look;
+
+/* The attributes a style has in this look. */
+static unsigned style_attr(const look *lk, int style)
 {
-    const cv_style_def *s = &cv_styles[style];
-    *fg = cv_theme__color_hex(s->fg, true);
-    *bg = s->bg >= 0 ? cv_theme__color_hex(s->bg, false) : NULL;
-    if (s->attr & CV_ATTR_REVERSE) {
+    const cv_style_def *s = &cv_theme__styles(lk->theme)[style];
+    return lk->color ? s->attr : s->mono;
+}
+
+/* The colours a style has in a screenshot, reverse video applied.  In
+ * monochrome every style has the page's foreground and no background of
+ * its own, unless reversed. */
+static void style_colors(const look *lk, int style, const char **fg, const char **bg)
+{
+    const cv_style_def *s = &cv_theme__styles(lk->theme)[style];
+    short f = lk->color ? s->fg : CV_COL_DEFAULT, b = lk->color ? s->bg : CV_COL_DEFAULT;
+    *fg = cv_theme__hex(lk->theme, f, true);
+    *bg = b >= 0 ? cv_theme__hex(lk->theme, b, false) : NULL;
+    if (style_attr(lk, style) & CV_ATTR_REVERSE) {
         const char *t = *fg;
-        *fg = *bg ? *bg : cv_theme__color_hex(-1, false);
+        *fg = *bg ? *bg : cv_theme__hex(lk->theme, CV_COL_DEFAULT, false);
         *bg = t;
     }
 }
 
-static void write_svg(FILE *out, const cv_canvas *c)
+static void write_svg(FILE *out, const cv_canvas *c, const look *lk)
 {
     double w = c->cols * CELL_W, h = c->rows * CELL_H;
     fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%d\" "
                  "viewBox=\"0 0 %.1f %d\">\n", w, c->rows * CELL_H, w, c->rows * CELL_H);
-    fprintf(out, "<rect width=\"100%%\" height=\"100%%\" fill=\"%s\"/>\n", cv_theme__color_hex(-1, false));
+    fprintf(out, "<rect width=\"100%%\" height=\"100%%\" fill=\"%s\"/>\n", cv_theme__hex(lk->theme, CV_COL_DEFAULT, false));
     (void)h;
     /* Backgrounds first, as runs of cells sharing a background. */
     for (int y = 0; y < c->rows; y++) {
         for (int x = 0; x < c->cols;) {
             const char *fg, *bg;
-            style_colors(cv_canvas_get(c, x, y)->style, &fg, &bg);
+            style_colors(lk, cv_canvas_get(c, x, y)->style, &fg, &bg);
             int x1 = x + 1;
             while (x1 < c->cols) {
                 const char *fg2, *bg2;
-                style_colors(cv_canvas_get(c, x1, y)->style, &fg2, &bg2);
+                style_colors(lk, cv_canvas_get(c, x1, y)->style, &fg2, &bg2);
                 if (bg2 != bg)
                     break;
                 x1++;
@@ -82,8 +98,8 @@ static void write_svg(FILE *out, const cv_canvas *c)
             }
             if (!blank) {
                 const char *fg, *bg;
-                style_colors(st, &fg, &bg);
-                unsigned a = cv_styles[st].attr;
+                style_colors(lk, st, &fg, &bg);
+                unsigned a = style_attr(lk, st);
                 fprintf(out, "<tspan x=\"%.1f\" fill=\"%s\"%s%s%s>", x * CELL_W, fg,
                         a & CV_ATTR_BOLD ? " font-weight=\"bold\"" : "",
                         a & CV_ATTR_DIM ? " opacity=\"0.6\"" : "",
@@ -109,6 +125,12 @@ static void write_svg(FILE *out, const cv_canvas *c)
 
 int cv_ui_screenshot(const cv_log *log, double at_s, int cols, int rows, bool ascii,
                      const char *path, char *err, size_t errlen)
+{
+    return cv_ui_screenshot_themed(log, at_s, cols, rows, ascii, CV_THEME_DARK, true, path, err, errlen);
+}
+
+int cv_ui_screenshot_themed(const cv_log *log, double at_s, int cols, int rows, bool ascii,
+                            int theme, bool color, const char *path, char *err, size_t errlen)
 {
     const char *dot = path ? strrchr(path, '.') : NULL;
     bool svg = dot && strcasecmp(dot, ".svg") == 0;
@@ -152,7 +174,7 @@ int cv_ui_screenshot(const cv_log *log, double at_s, int cols, int rows, bool as
         rc = -1;
     } else {
         if (svg) {
-            write_svg(af.fp, &c);
+            write_svg(af.fp, &c, &(look){.theme = theme, .color = color});
         } else {
             char *text = cv_canvas_dump(&c);
             if (text != NULL)

@@ -71,9 +71,23 @@ typedef struct cv_style_def {
     unsigned mono;  /* CV_ATTR_* without colours */
 } cv_style_def;
 
-extern const cv_style_def cv_styles[CV_ST_COUNT];
+/* --theme: dark is the default look. */
+enum cv_theme_id { CV_THEME_DARK, CV_THEME_LIGHT, CV_THEME_HIGH_CONTRAST, CV_THEME_COUNT };
 
-/* "#rrggbb" for a colour in screenshots (dark background). */
+/* The dark table, for callers that know no theme. */
+extern const cv_style_def *const cv_styles;
+/* The names --theme accepts, NULL-terminated, in enum order. */
+extern const char *const cv_theme_names[CV_THEME_COUNT + 1];
+
+/* The theme called `name` (case-insensitive), or -1. */
+int cv_theme__parse(const char *name);
+/* The style table of a theme; an unknown theme gives dark's. */
+const cv_style_def *cv_theme__styles(int theme);
+
+/* "#rrggbb" for a colour in screenshots of a theme; CV_COL_DEFAULT gives
+ * the page's own foreground or background. */
+const char *cv_theme__hex(int theme, short color, bool foreground);
+/* The same for the dark theme. */
 const char *cv_theme__color_hex(short color, bool foreground);
 
 /* What each state looks like, as one-column code points. */

@@ -1,8 +1,11 @@
 /*
  * The help box, drawn over the screen by `?`: the keys, then the legend,
  * each glyph drawn in the style it has on screen, so the legend is also a
- * test card for the terminal's colours.  Where both do not fit (80x24)
- * they are two pages, and ? turns from one to the other.
+ * test card for the terminal's colours, with a swatch of the colour beside
+ * it.  The legend lists only the states on screen now (the styles found in
+ * the canvas under the box): a spinner's screen is not explained with the
+ * states of an executor.  Where both do not fit (80x24) they are two
+ * pages, and ? turns from one to the other.
  */
 
 #include "pane.h"
@@ -12,7 +15,21 @@ typedef struct legend_item {
     uint32_t glyph[3];
     int style;
     const char *text;
+    int also; /* the style of the same state as a labelled bar, or -1 */
 } legend_item;
+
+/* Which styles the screen shows, read before the help box covers it. */
+static void styles_on_screen(const cv_canvas *c, bool seen[CV_ST_COUNT])
+{
+    for (int s = 0; s < CV_ST_COUNT; s++)
+        seen[s] = false;
+    for (int y = 0; y < c->rows; y++)
+        for (int x = 0; x < c->cols; x++) {
+            int s = cv_canvas_get(c, x, y)->style;
+            if (s >= 0 && s < CV_ST_COUNT)
+                seen[s] = true;
+        }
+}
 
 #define HELP_KEYS 16   /* lines in keys[] below */
 #define HELP_LEGEND 13 /* items in legend[] below */
@@ -51,23 +68,31 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         if (!(o->replay && keys[i][0] == 'r'))
             shown[nkeys++] = keys[i];
     legend_item legend[] = {
-        {{g->pending, ' ', ' '}, CV_ST_PENDING, "queued: submitted, waiting for a worker"},
-        {{g->run_body, g->run_body, g->run_head}, CV_ST_RUNNING, "running on a worker"},
-        {{g->done_body, g->done_body, g->done_end}, CV_ST_FINISHED, "finished with a result"},
-        {{g->fail_body, g->fail_body, g->fail_end}, CV_ST_FAILED, "failed with an error"},
-        {{g->cancelled, ' ', ' '}, CV_ST_CANCELLED, "cancelled before it ran"},
-        {{g->idle, g->idle, g->idle}, CV_ST_IDLE, "idle: a thread with nothing to do"},
-        {{g->busy, g->busy, g->busy}, CV_ST_BUSY, "busy: main running the script"},
-        {{g->blocked, g->blocked, g->blocked}, CV_ST_BLOCKED, "blocked, waiting for a result"},
-        {{g->level[2], g->level[5], g->gil}, CV_ST_GIL, "waiting for the GIL: some, most, all the time"},
-        {{g->slice, g->slice, g->slice}, CV_ST_SLICE, "a task ran here, then awaited (event loop)"},
-        {{g->poll, g->poll, g->poll}, CV_ST_POLL, "the event loop polls: no task is ready"},
-        {{g->pending, ' ', ' '}, CV_ST_SUSPENDED, "a task in flight, suspended at an await"},
-        {{g->playhead, ' ', ' '}, CV_ST_PLAYHEAD, "the playhead: now"},
+        {{g->pending, ' ', ' '}, CV_ST_PENDING, "queued: submitted, waiting for a worker", -1},
+        {{g->run_body, g->run_body, g->run_head}, CV_ST_RUNNING, "running on a worker", CV_ST_BAR_RUNNING},
+        {{g->done_body, g->done_body, g->done_end}, CV_ST_FINISHED, "finished with a result", CV_ST_BAR_FINISHED},
+        {{g->fail_body, g->fail_body, g->fail_end}, CV_ST_FAILED, "failed with an error", CV_ST_BAR_FAILED},
+        {{g->cancelled, ' ', ' '}, CV_ST_CANCELLED, "cancelled before it ran", -1},
+        {{g->idle, g->idle, g->idle}, CV_ST_IDLE, "idle: a thread with nothing to do", -1},
+        {{g->busy, g->busy, g->busy}, CV_ST_BUSY, "busy: main running the script", -1},
+        {{g->blocked, g->blocked, g->blocked}, CV_ST_BLOCKED, "blocked, waiting for a result", CV_ST_BAR_BLOCKED},
+        {{g->level[2], g->level[5], g->gil}, CV_ST_GIL, "waiting for the GIL: some, most, all the time", CV_ST_BAR_GIL},
+        {{g->slice, g->slice, g->slice}, CV_ST_SLICE, "a task ran here, then awaited (event loop)", CV_ST_BAR_SLICE},
+        {{g->poll, g->poll, g->poll}, CV_ST_POLL, "the event loop polls: no task is ready", -1},
+        {{g->pending, ' ', ' '}, CV_ST_SUSPENDED, "a task in flight, suspended at an await", -1},
+        {{g->playhead, ' ', ' '}, CV_ST_PLAYHEAD, "the playhead: now", -1},
     };
-    size_t nleg = sizeof legend / sizeof legend[0];
     _Static_assert(sizeof keys / sizeof keys[0] == HELP_KEYS, "HELP_KEYS counts keys[]");
     _Static_assert(sizeof legend / sizeof legend[0] == HELP_LEGEND, "HELP_LEGEND counts legend[]");
+    /* Only the states on screen; the playhead always, so that the legend
+     * is never empty. */
+    bool seen[CV_ST_COUNT];
+    styles_on_screen(c, seen);
+    size_t nleg = 0;
+    for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++)
+        if (seen[legend[i].style] || (legend[i].also >= 0 && seen[legend[i].also]) ||
+            legend[i].style == CV_ST_PLAYHEAD)
+            legend[nleg++] = legend[i];
     /* Keys and legend in one box where they fit; on a smaller screen
      * (80x24) two pages, keys first, and ? turns to the legend. */
     bool paged = cv_help__paged(c->rows, o->replay);
@@ -99,6 +124,9 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
     for (size_t i = 0; i < to_leg && y < y0 + h - 1; i++, y++) {
         for (int k = 0; k < 3; k++)
             cv_canvas__put(c, x0 + 2 + k, y, legend[i].glyph[k], legend[i].style);
-        cv_canvas__text(c, x0 + 7, y, end, CV_ST_HELP, legend[i].text);
+        /* The swatch: the state's colour as a solid patch, which a thin
+         * glyph alone does not show. */
+        cv_canvas__fill(c, x0 + 6, y, 2, g->block, legend[i].style);
+        cv_canvas__text(c, x0 + 9, y, end, CV_ST_HELP, legend[i].text);
     }
 }
