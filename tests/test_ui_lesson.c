@@ -155,7 +155,8 @@ static void test_flags(void **state)
 }
 
 /* primes on two threads: each check takes 2 s of its own, the run 2 s, and
- * the GIL goes 1, 2, 1, 2: three hand-offs (1 taking it twice is none). */
+ * the GIL goes 1, 2, 1, 2: three hand-offs (1 taking it twice is none);
+ * it is held 1.25 s, then from 1.5 s to the end: 1.75 s of a 2 s run. */
 static void test_primes(void **state)
 {
     (void)state;
@@ -165,14 +166,29 @@ static void test_primes(void **state)
     ev(log, 0, CV_EV_FUTURE, CV_RUNNING, 1, 1, 0, NULL);
     ev(log, 0, CV_EV_FUTURE, CV_RUNNING, 2, 2, 0, NULL);
     int lanes[] = {1, 1, 2, 1, 2};
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 5; i++) {
         ev(log, i * S / 4, CV_EV_GIL, CV_GIL_TAKE, 0, lanes[i], 0, NULL);
+        ev(log, (i + 1) * S / 4, CV_EV_GIL, CV_GIL_DROP, 0, lanes[i], 0, NULL);
+    }
+    ev(log, 3 * S / 2, CV_EV_GIL, CV_GIL_TAKE, 0, 2, 0, NULL);
     ev(log, 2 * S, CV_EV_FUTURE, CV_FINISHED, 1, 1, 0, NULL);
     ev(log, 2 * S, CV_EV_FUTURE, CV_FINISHED, 2, 2, 0, NULL);
     char buf[512];
     card_of(log, buf, sizeof buf, 3);
     assert_non_null(strstr(buf, "time: 2.00 s; GIL hand-offs: 3"));
-    assert_non_null(strstr(buf, "run time / sum of the checks' times: 0.50"));
+    assert_non_null(strstr(buf, "time / one thread's (the GIL held): 1.14"));
+    cv_log_destroy(log);
+    /* Processes: no GIL events, the checks' own times. */
+    log = new_log("primes");
+    ev(log, 0, CV_EV_FUTURE, CV_PENDING, 1, 0, 0, "is_prime");
+    ev(log, 0, CV_EV_FUTURE, CV_PENDING, 2, 0, 0, "is_prime");
+    ev(log, 0, CV_EV_FUTURE, CV_RUNNING, 1, 1, 0, NULL);
+    ev(log, 0, CV_EV_FUTURE, CV_RUNNING, 2, 2, 0, NULL);
+    ev(log, 2 * S, CV_EV_FUTURE, CV_FINISHED, 1, 1, 0, NULL);
+    ev(log, 2 * S, CV_EV_FUTURE, CV_FINISHED, 2, 2, 0, NULL);
+    card_of(log, buf, sizeof buf, 3);
+    assert_non_null(strstr(buf, "time: 2.00 s; GIL hand-offs: 0"));
+    assert_non_null(strstr(buf, "time / one thread's (the checks' sum): 0.50"));
     cv_log_destroy(log);
 }
 
