@@ -103,13 +103,13 @@ T send-keys C-c
 restored "Ctrl-C" 130
 
 # 3. SIGTERM from outside.
-T send-keys "sh -c 'echo \$\$ > $TMP/pid; exec $BIN loiter --speed 0.5'; echo status=\$?" Enter
+T send-keys "sh -c 'echo \$\$ > $TMP/pid; exec $BIN loiter --no-intro --speed 0.5'; echo status=\$?" Enter
 wait_for 'worker 1' || fail "the UI did not start for SIGTERM"
 kill -TERM "$(cat "$TMP/pid")"
 restored "SIGTERM" 143
 
 # 4. ASCII and no colours still draw the lanes.
-T send-keys "NO_COLOR=1 $BIN loiter --speed 5 --ascii; echo status=\$?" Enter
+T send-keys "NO_COLOR=1 $BIN loiter --no-intro --speed 5 --ascii; echo status=\$?" Enter
 wait_for 'worker 1' || fail "--ascii did not start"
 wait_for 'END|run over' 10 || fail "the run did not end"
 screen | LC_ALL=C grep -q '[^ -~]' && fail "--ascii shows non-ASCII characters"
