@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "golden_trace.h"
 #include "lesson.h"
 #include "logbuild.h"
 
@@ -202,12 +203,45 @@ static void test_stress_and_empty(void **state)
     for (int i = 1; i <= 1000; i++)
         ev(log, i * MS, CV_EV_LOG, 0, 0, 0, 0, "x");
     card_of(log, buf, sizeof buf, 2);
-    assert_non_null(strstr(buf, "1000 events in 1.00 s: 1000 events/s"));
+    assert_non_null(strstr(buf, "1000 events in 1.00 s (real time): 1000 events/s"));
     /* A buffer too small still ends in a terminator. */
     char tiny[8];
     cv_lesson_end(log, built, tiny, sizeof tiny);
     assert_true(strlen(tiny) < sizeof tiny);
     cv_log_destroy(log);
+}
+
+/* Real runs, recorded as the golden traces (tests/golden/traces): the
+ * card of each holds what the log says, in demo time. */
+static void real_card(const char *trace, const char *const *want)
+{
+    char buf[1024];
+    cv_log *log = trace_log(trace);
+    assert_true(cv_lesson_end(log, cv_log_count(log), buf, sizeof buf) >= 2);
+    for (; *want != NULL; want++)
+        if (strstr(buf, *want) == NULL)
+            fail_msg("%s: the card lacks \"%s\":\n%s", trace, *want, buf);
+    cv_log_destroy(log);
+}
+
+static void test_real_runs(void **state)
+{
+    (void)state;
+    /* loiter --speed 10: the calls sleep 0..4 s, so they finish in order;
+     * loiter(4) waits for loiter(1)'s worker, one demo second. */
+    real_card("loiter", (const char *const[]){"calls finished in submission order: 0, 1, 2, 3, 4",
+                                              "loiter(4) waited 1.00 s for a free worker", NULL});
+    /* A thread spinner keeps drawing while the work blocks. */
+    real_card("spin_block", (const char *const[]){"the thread spinner drew no frame for 0.1 s",
+                                                  NULL});
+    real_card("spin_process",
+              (const char *const[]){"the thread spinner", "the task spinner",
+                                    "the process spinner", NULL});
+    real_card("flags_pool", (const char *const[]){"downloads: 9 done, 11 failed, in 31.16 s",
+                                                  "concurrency peak: 20 at once", NULL});
+    real_card("primes_threads",
+              (const char *const[]){"time: 0.24 s; GIL hand-offs: 23",
+                                    "time / one thread's (the GIL held): 1.04", NULL});
 }
 
 int main(void)
@@ -220,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_flags),
         cmocka_unit_test(test_primes),
         cmocka_unit_test(test_stress_and_empty),
+        cmocka_unit_test(test_real_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

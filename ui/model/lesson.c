@@ -86,6 +86,7 @@ typedef struct facts {
     int gil_holder;              /* lane that last took the GIL, -1: none */
     int64_t gil_since;           /* when the holder took it */
     int64_t gil_held;            /* time the GIL was held, in all: the work done */
+    double speed;                /* the run's --speed */
     int64_t last_frame[CV_SIDE_COUNT]; /* -1: no frame yet */
     int64_t gap[CV_SIDE_COUNT];        /* longest stretch without a frame */
 } facts;
@@ -222,7 +223,10 @@ static void say(card *c, const char *fmt, ...)
     c->lines++;
 }
 
-static double secs(int64_t ns) { return (double)ns / 1e9; }
+/* Times on the cards are demo times, as the header's clock shows them
+ * (real time x --speed), so that loiter(4)'s one second reads 1.00 s at
+ * any speed; only stress's events per second are per real second. */
+static double secs(const facts *f, int64_t ns) { return (double)ns * f->speed / 1e9; }
 
 /* A finished call: its end, and its submission index, which breaks ties. */
 typedef struct ended {
@@ -272,7 +276,7 @@ static void say_loiter(card *c, const facts *f)
     }
     if (longest != NULL && longest->t_start - longest->t_submit >= 1000000)
         say(c, "%s waited %.2f s for a free worker", longest->label ? longest->label : "a call",
-            secs(longest->t_start - longest->t_submit));
+            secs(f, longest->t_start - longest->t_submit));
 }
 
 static const char *const side_names[CV_SIDE_COUNT] = {"", "thread", "task", "process"};
@@ -288,7 +292,7 @@ static void say_spinner(card *c, const facts *f)
         if (f->t_end - f->last_frame[s] > gap)
             gap = f->t_end - f->last_frame[s];
         say(c, "the %s%sspinner drew no frame for %.1f s", side_names[s], *side_names[s] ? " " : "",
-            secs(gap));
+            secs(f, gap));
     }
 }
 
@@ -303,7 +307,7 @@ static size_t count_outcome(const facts *f, int outcome)
 static void say_flags(card *c, const facts *f)
 {
     say(c, "downloads: %zu done, %zu failed, in %.2f s", count_outcome(f, CV_FINISHED),
-        count_outcome(f, CV_FAILED), secs(f->t_end));
+        count_outcome(f, CV_FAILED), secs(f, f->t_end));
     say(c, "concurrency peak: %ld at once", f->peak);
 }
 
@@ -320,7 +324,7 @@ static void say_primes(card *c, const facts *f)
     int64_t held = f->gil_held;
     if (f->gil_since >= 0 && f->gil_holder >= 0)
         held += f->t_end - f->gil_since;
-    say(c, "time: %.2f s; GIL hand-offs: %zu", secs(f->t_end), f->gil_handoffs);
+    say(c, "time: %.2f s; GIL hand-offs: %zu", secs(f, f->t_end), f->gil_handoffs);
     if (held > 0)
         say(c, "time / one thread's (the GIL held): %.2f", (double)f->t_end / (double)held);
     else if (busy > 0)
@@ -330,8 +334,8 @@ static void say_primes(card *c, const facts *f)
 static void say_stress(card *c, const facts *f)
 {
     if (f->t_end > 0)
-        say(c, "%zu events in %.2f s: %.0f events/s", f->events, secs(f->t_end),
-            (double)f->events / secs(f->t_end));
+        say(c, "%zu events in %.2f s (real time): %.0f events/s", f->events,
+            (double)f->t_end / 1e9, (double)f->events / ((double)f->t_end / 1e9));
 }
 
 int cv_lesson_end(const cv_log *log, size_t upto, char *buf, size_t cap)
@@ -342,7 +346,8 @@ int cv_lesson_end(const cv_log *log, size_t upto, char *buf, size_t cap)
     size_t count = cv_log_count(log);
     if (upto > count)
         upto = count;
-    facts f = {.gil_holder = -1, .gil_since = -1};
+    double speed = cv_log_meta_get(log)->speed;
+    facts f = {.gil_holder = -1, .gil_since = -1, .speed = speed > 0 ? speed : 1};
     for (int s = 0; s < CV_SIDE_COUNT; s++)
         f.last_frame[s] = -1;
     /* The header (seq 0) is not part of the run. */
