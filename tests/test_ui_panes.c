@@ -30,6 +30,7 @@
 
 #include "canvas.h"
 #include "layout.h"
+#include "lesson.h"
 #include "logbuild.h"
 #include "model.h"
 #include "pane.h"
@@ -119,8 +120,11 @@ static cv_log *empty_log(void)
 
 /* ---- the screens ------------------------------------------------------- */
 
-enum variant { V_PLAIN, V_ASCII, V_REPLAY, V_HELP, V_STATUS };
-static const char *const variant_names[] = {"plain", "ascii", "replay", "help", "status"};
+/* V_LESSON: the lesson card over the screen, the first card before the
+ * end and the end card at the end (ui/model/lesson.c). */
+enum variant { V_PLAIN, V_ASCII, V_REPLAY, V_HELP, V_STATUS, V_LESSON };
+static const char *const variant_names[] = {"plain", "ascii", "replay", "help", "status",
+                                            "lesson"};
 
 typedef struct shot {
     int cols, rows;
@@ -133,6 +137,7 @@ static const shot shots[] = {
     {150, 40, V_PLAIN},  {160, 50, V_PLAIN},  {200, 60, V_PLAIN},  {79, 24, V_PLAIN},
     {80, 23, V_PLAIN},   {91, 26, V_PLAIN},   {100, 30, V_ASCII},  {160, 50, V_ASCII},
     {100, 30, V_REPLAY}, {120, 40, V_HELP},   {80, 24, V_HELP},    {120, 40, V_STATUS},
+    {120, 40, V_LESSON}, {80, 24, V_LESSON},
 };
 #define NSHOTS (sizeof shots / sizeof shots[0])
 
@@ -156,6 +161,13 @@ static void render(cv_canvas *c, const cv_log *log, int64_t at, const shot *s)
                         .mode = at >= end ? "END" : "PAUSED", .args = meta->args,
                         .status = s->variant == V_STATUS ? "scenario failed (status 1)" : NULL,
                         .total = count};
+    char lesson[1024];
+    if (s->variant == V_LESSON) {
+        if (at >= end && cv_lesson_end(log, count, lesson, sizeof lesson) > 0)
+            o.lesson = lesson;
+        else if (at < end)
+            o.lesson = cv_lesson_intro(meta->scenario);
+    }
     cv_render(c, &m, &o);
     cv_model_free(&m);
 }

@@ -62,7 +62,7 @@ done
 T new-session -d -x 120 -y 40 -s ui "env -i PATH=$PATH TERM=tmux-256color HOME=$TMP LANG=C.UTF-8 $SAN PS1='PROMPT\$ ' bash --norc --noprofile"
 T set-option -g status off
 wait_for 'PROMPT\$' || fail "the shell did not start"
-T send-keys "$BIN replay $TRACE; echo status=\$?" Enter
+T send-keys "$BIN replay --no-intro $TRACE; echo status=\$?" Enter
 wait_for 'REPLAY' || fail "the replay did not open"
 T send-keys End
 wait_for 'REPLAY END' || fail "End did not reach the last event"

@@ -50,7 +50,7 @@ wait_for 'PROMPT\$' || fail "the shell did not start"
 
 # 1. A paused live run: step, mark with a text, step on, mark with Enter alone.
 M="$TMP/run.marks"
-T send-keys "$BIN loiter --count 4 --speed 4 --paused --trace $TMP/run.jsonl --marks $M; echo status=\$?" Enter
+T send-keys "$BIN loiter --no-intro --count 4 --speed 4 --paused --trace $TMP/run.jsonl --marks $M; echo status=\$?" Enter
 wait_for 'PAUSED' || fail "the run did not open paused"
 T send-keys n n n
 sleep 0.3
@@ -92,7 +92,7 @@ sleep 0.2
 
 # 4. A replay with --marks opens paused at the first mark.
 if [ -s "$TMP/run.jsonl" ]; then
-    T send-keys "$BIN replay $TMP/run.jsonl --marks $M; echo status=\$?" Enter
+    T send-keys "$BIN replay --no-intro $TMP/run.jsonl --marks $M; echo status=\$?" Enter
     wait_for "'pool full'" && [ "$(event_no)" = "$first" ] && header | grep -q PAUSED &&
         ok "a replay opens paused at the first mark" || fail "the replay did not open at event $first"
     T send-keys q
@@ -102,7 +102,7 @@ if [ -s "$TMP/run.jsonl" ]; then
         fail "bookmarks in the trace: $(grep -c '^{"bookmark":' "$TMP/run.jsonl")"
     T send-keys clear Enter
     sleep 0.2
-    T send-keys "$BIN replay $TMP/run.jsonl; echo status=\$?" Enter
+    T send-keys "$BIN replay --no-intro $TMP/run.jsonl; echo status=\$?" Enter
     wait_for "'pool full'" && [ "$(event_no)" = "$first" ] &&
         ok "a replay without --marks opens at the trace's first mark" || fail "the replay did not open at the trace's mark"
     T send-keys q
@@ -121,7 +121,7 @@ awk 'BEGIN {
 }' > "$TMP/long.jsonl"
 T send-keys clear Enter
 sleep 0.2
-T send-keys "$BIN replay $TMP/long.jsonl; echo status=\$?" Enter
+T send-keys "$BIN replay --no-intro $TMP/long.jsonl; echo status=\$?" Enter
 # The mark's text shows as soon as the playhead is on it; the model may
 # still be seeking there (a sanitizer build is slow), so wait for the
 # header's event number itself.

@@ -56,7 +56,7 @@ restored() { # $1: what happened
 }
 
 # 1. Live run: lanes appear, space pauses, steps move the caption.
-T send-keys "$BIN loiter --speed 2; echo status=\$?" Enter
+T send-keys "$BIN loiter --no-intro --speed 2; echo status=\$?" Enter
 wait_for 'worker 1' && wait_for 'main' && ok "the UI shows the lanes" || fail "no lanes"
 wait_for 'LIVE' || fail "not live at start"
 sleep 0.5
@@ -96,20 +96,20 @@ T send-keys y
 restored "q" 0
 
 # 2. --paused opens at the first event; Ctrl-C quits.
-T send-keys "$BIN loiter --paused; echo status=\$?" Enter
+T send-keys "$BIN loiter --no-intro --paused; echo status=\$?" Enter
 wait_for 'PAUSED' && wait_for 'event 0/' && ok "--paused opens at the first event" \
     || fail "--paused did not open at the first event"
 T send-keys C-c
 restored "Ctrl-C" 130
 
 # 3. SIGTERM from outside.
-T send-keys "sh -c 'echo \$\$ > $TMP/pid; exec $BIN loiter --speed 0.5'; echo status=\$?" Enter
+T send-keys "sh -c 'echo \$\$ > $TMP/pid; exec $BIN loiter --no-intro --speed 0.5'; echo status=\$?" Enter
 wait_for 'worker 1' || fail "the UI did not start for SIGTERM"
 kill -TERM "$(cat "$TMP/pid")"
 restored "SIGTERM" 143
 
 # 4. ASCII and no colours still draw the lanes.
-T send-keys "NO_COLOR=1 $BIN loiter --speed 5 --ascii; echo status=\$?" Enter
+T send-keys "NO_COLOR=1 $BIN loiter --no-intro --speed 5 --ascii; echo status=\$?" Enter
 wait_for 'worker 1' || fail "--ascii did not start"
 wait_for 'END|run over' 10 || fail "the run did not end"
 screen | LC_ALL=C grep -q '[^ -~]' && fail "--ascii shows non-ASCII characters"
@@ -119,7 +119,7 @@ restored "q after --ascii" 0
 
 # 5. The spinner, when built in: two panes on one clock; q restores.
 if "$BIN" list | grep -q '^spinner '; then
-    T send-keys "$BIN spinner --speed 2; echo status=\$?" Enter
+    T send-keys "$BIN spinner --no-intro --speed 2; echo status=\$?" Enter
     wait_for 'thread side' && wait_for 'task side' && ok "the spinner shows two panes" \
         || fail "no two panes for the spinner"
     screen | grep -q 'thinking!.*thinking!' \
@@ -147,7 +147,7 @@ if [ "$n" -gt 80000 ]; then
     # batch the replay reads before it opens.
     awk -v bad=80000 'NR == bad { print "{\"seq\":" bad - 1 ",\"t\":1,\"kind\":\"bogus\"}"; next } { print }' \
         "$TMP/long.jsonl" > "$TMP/late.jsonl"
-    T send-keys "$BIN replay $TMP/late.jsonl 2>$TMP/late.err; echo status=\$?" Enter
+    T send-keys "$BIN replay --no-intro $TMP/late.jsonl 2>$TMP/late.err; echo status=\$?" Enter
     wait_for 'REPLAY PAUSED' 20 && ok "a long replay opens" || fail "the long replay did not open"
     wait_for 'trace refused.*line 80000' 20 && ok "a late refusal shows in the header" \
         || fail "no refusal in the header"

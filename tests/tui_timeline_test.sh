@@ -55,7 +55,7 @@ T new-session -d -x 120 -y 40 -s tl "env -i PATH=$PATH TERM=tmux-256color HOME=$
 T set-option -g status off
 wait_for 'PROMPT\$' || fail "the shell did not start"
 
-T send-keys "$BIN replay $TRACE; echo status=\$?" Enter
+T send-keys "$BIN replay --no-intro $TRACE; echo status=\$?" Enter
 wait_for '^lanes' || fail "no lanes"
 T send-keys ' '
 T send-keys End
@@ -99,7 +99,7 @@ wait_for 'status=0' 10 && ok "q quits" || fail "q did not quit"
 # The lanes follow the caption: flags with 20 workers at 120x40 cannot
 # show every lane, yet stepping onto "worker 18 ..." shows worker 18.
 T send-keys clear Enter
-T send-keys "$BIN flags -s DELAY --delay 1 -m 30; echo status=\$?" Enter
+T send-keys "$BIN flags --no-intro -s DELAY --delay 1 -m 30; echo status=\$?" Enter
 wait_for 'event [0-9]+/' 10 || fail "flags did not start"
 wait_for '20 done' 20 || fail "flags did not finish"
 T send-keys ' ' Home

@@ -217,6 +217,7 @@ static int replay_main(int argc, char **argv)
     }
     if (isatty(STDOUT_FILENO)) {
         cv_ui_config cfg = {.replay = log, .replay_path = opts.pos[0], .paused = true,
+                            .no_intro = cv_opts_flag(&opts, "no-intro"),
                             .marks_path = cv_opts_str(&opts, "marks"), .marks = &marks,
                             .ascii = cv_opts_flag(&opts, "ascii"),
                             .color = want_color(&opts), .theme = theme_of(&opts),
@@ -350,6 +351,7 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
             cv_trace_file_abort(&trace);
         cv_ui_config cfg = {.scenario = sc, .opts = &opts, .speed = speed, .args = args,
                             .trace_path = trace_path, .paused = cv_opts_flag(&opts, "paused"),
+                            .no_intro = cv_opts_flag(&opts, "no-intro"),
                             .marks_path = cv_opts_str(&opts, "marks"), .marks = &marks,
                             .ascii = cv_opts_flag(&opts, "ascii"),
                             .color = want_color(&opts), .theme = theme_of(&opts)};

@@ -278,6 +278,8 @@ static void frame(app *a)
         now_ns = a->model.upto ? cv_log_at(a->log, a->model.upto - 1)->t_ns : 0;
     a->view.mark = cv_app__mark_here(a);
     cv_app__history_rows(a);
+    if (!behind && !a->loading)
+        cv_app__lesson_frame(a);
     cv_render_opts o = {
         .ascii = a->ascii, .help = a->help, .help_page = a->help_page, .replay = a->cfg->replay != NULL,
         .now_ns = now_ns, .span_ns = span,
@@ -287,6 +289,7 @@ static void frame(app *a)
         .question = a->asking == 'q' ? "quit? y/n" : a->asking == 'r' ? "restart? y/n" : NULL,
         .prompt = a->prompt.label, .prompt_text = a->prompt.text, .prompt_hint = a->prompt.hint,
         .view = &a->view,
+        .lesson = a->lesson ? a->lesson_text : NULL,
     };
     cv_render(&a->canvas, &a->model, &o);
     cv_term__blit(&a->canvas);
@@ -307,6 +310,8 @@ void cv_app__restart(app *a)
     a->view.card = 0;
     cv_view_follow(&a->view);
     a->stepped = false;
+    a->lesson = false;
+    a->lesson_end_shown = false; /* the new run gets its own end card */
 }
 
 /* ---- set-up, loop, teardown -------------------------------------------- */

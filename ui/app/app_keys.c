@@ -89,6 +89,8 @@ void cv_app__key(app *a, int ch)
         cv_app__prompt_key(a, ch);
         return;
     }
+    if (cv_app__lesson_key(a, ch))
+        return;
     if (a->help) {
         /* ? turns the page of a help box in two pages; any other key,
          * q and Esc included, closes it. */

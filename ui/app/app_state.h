@@ -65,11 +65,19 @@ typedef struct app {
     cv_history hist;
     size_t hist_sel;
     cv_history_row hist_rows[64];
+    /* The lesson card (app_lesson.c): open or not, its text, and whether
+     * the first and the end card have opened by themselves already. */
+    bool lesson, lesson_intro_shown, lesson_end_shown;
+    char lesson_text[1024];
     struct sigaction old_signals[4]; /* SIGINT, SIGTERM, SIGHUP, SIGALRM before us */
 } app;
 
 /* app.c: throws the run away and starts it again (paused under --paused). */
 void cv_app__restart(app *a);
+/* app_lesson.c: opens a lesson card by itself when it is time (before a
+ * frame); takes every key while one is open, and i. */
+void cv_app__lesson_frame(app *a);
+bool cv_app__lesson_key(app *a, int ch);
 /* app_keys.c: one key (a character or a CV_KEY_*). */
 void cv_app__key(app *a, int ch);
 /* app_history.c: c opens the list; keys go to it while it is open; the

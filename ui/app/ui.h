@@ -29,6 +29,7 @@ typedef struct cv_ui_config {
     const char *marks_path;      /* --marks FILE: new marks are saved there; NULL: kept in memory */
     const cv_marks *marks;       /* marks loaded from it (NULL: none) */
     bool paused;                 /* --paused: open paused at the first event */
+    bool no_intro;               /* --no-intro: no lesson card opens by itself */
     bool ascii;                  /* --ascii: no Unicode glyphs */
     bool color;                  /* false for --no-color or a non-empty NO_COLOR */
     int theme;                   /* --theme: enum cv_theme_id, 0 dark */

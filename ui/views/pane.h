@@ -122,6 +122,10 @@ int cv_lanes__start(const cv_view *v, int n, int hot, int h);
 /* Whether a lanes pane of h rows is compact, with the concurrency strip
  * in its second row (view_lanes.c). */
 bool cv_lanes__compact(const cv_model *m, const cv_view *v, int side, int h);
+/* The lesson card over the screen, when the options carry one
+ * (view_lesson.c). */
+void cv_lesson__draw(cv_canvas *c, const cv_render_opts *o);
+
 /* The card over the screen, when the view has one open (view_card.c). */
 void cv_card__draw(cv_canvas *c, const cv_model *m, const cv_render_opts *o);
 struct cv_glyphs;

@@ -139,6 +139,8 @@ void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o)
         cv_card__draw(c, m, o);
     if (o->view != NULL && o->view->history)
         cv_history__draw(c, o);
+    if (o->lesson != NULL)
+        cv_lesson__draw(c, o);
     if (o->help)
         cv_help__draw(c, o);
 }

@@ -94,6 +94,9 @@ typedef struct cv_render_opts {
     /* A line being typed at the key line: "go to: 12" and a hint. */
     const char *prompt, *prompt_text, *prompt_hint;
     const cv_view *view;  /* NULL: the default view */
+    /* The lesson card over the screen (ui/model/lesson.c): its title,
+     * then its lines, split by newlines; NULL: none. */
+    const char *lesson;
 } cv_render_opts;
 
 void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o);

@@ -59,7 +59,7 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         "Enter      card, or click it   *  follow    Shift+drag  copy text",
         "z x < > 0  zoom in, out, pan, fit   o  v  event order, compact",
         "r          restart the scenario (live runs)",
-        "?          this help           q  Ctrl-C  quit",
+        "?  i       this help, lesson card   q  Ctrl-C  quit",
     };
     /* A replay cannot restart, so its help does not offer r. */
     const char *shown[sizeof keys / sizeof keys[0]];
