@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "listing.h"
 #include "map.h"
 #include "pool.h"
 #include "scenarios.h"
@@ -39,12 +40,16 @@ static void loiter(void *arg, cv_result *out)
     int n = a->n < 63 ? a->n : 63;
     memset(tabs, '\t', (size_t)n);
     tabs[n] = '\0';
+    cv_run_line(a->run, CV_LISTING_LOITER, CV_LINE_LOITER_LOITER_START);
     cv_run_log(a->run, "%sloiter(%d): doing nothing for %gs...", tabs, a->n, a->sleep_s);
+    cv_run_line(a->run, CV_LISTING_LOITER, CV_LINE_LOITER_LOITER_SLEEP);
     if (!cv_run_sleep(a->run, a->sleep_s)) {
         cv_result_fail(out, CV_ECANCELLED, "stopped by the user");
         return;
     }
+    cv_run_line(a->run, CV_LISTING_LOITER, CV_LINE_LOITER_LOITER_DONE);
     cv_run_log(a->run, "%sloiter(%d): done.", tabs, a->n);
+    cv_run_line(a->run, CV_LISTING_LOITER, CV_LINE_LOITER_LOITER_RETURN);
     out->value = (long long)a->n * 10;
 }
 

@@ -285,6 +285,15 @@ void cv_publish_log(cv_bus *bus, int side, const char *line)
     cv_publish(bus, &ev);
 }
 
+void cv_publish_line(cv_bus *bus, int listing, int line, uint64_t task)
+{
+    if (bus == NULL)
+        return;
+    cv_event ev = {.kind = CV_EV_LINE, .lane = (int16_t)cv_bus_lane(bus), .code = listing,
+                   .ref = (uint64_t)line, .id = task};
+    cv_publish(bus, &ev);
+}
+
 static uint64_t ticks_at(cv_ring *ring, uint64_t i)
 {
     return (uint64_t)cv_ring_slot(ring, i)->t_ns;

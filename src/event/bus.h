@@ -70,5 +70,8 @@ void cv_publish_thread_started(cv_bus *bus, int lane, int role, const char *name
 void cv_publish_wait(cv_bus *bus, int state, uint64_t future_id, const char *what);
 /* side: enum cv_side, CV_SIDE_NONE for a one-sided scenario. */
 void cv_publish_log(cv_bus *bus, int side, const char *line);
+/* The calling thread's lane is at line `line` of listing `listing`
+ * (CV_EV_LINE); task: the loop task running it, 0 for none. */
+void cv_publish_line(cv_bus *bus, int listing, int line, uint64_t task);
 
 #endif

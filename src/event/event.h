@@ -26,6 +26,7 @@ enum cv_event_kind {
     CV_EV_MARK,       /* a scenario-defined milestone (text says what) */
     CV_EV_STALL,      /* a thread waited for room in its full ring (ref = ns) */
     CV_EV_GIL,        /* a thread waits for, takes or drops the GIL (src/runtime/gil.h) */
+    CV_EV_LINE,       /* a lane is at a line of its Python listing (code = listing, ref = line) */
     CV_EV_KIND_COUNT
 };
 

@@ -165,6 +165,16 @@ static const cv_field gil_fields[] = {
     {"holder", CV_FT_INT, CV_FM_REF, .states = CV_IN(CV_GIL_REQUEST), .min = 0, .max = INT16_MAX},
 };
 
+/* Which line of the scenario's Python listing (scenarios/listings/) the
+ * lane's code stands for now: "listing" is the listing's id, "line" is
+ * 1-based; on the loop side "task" names the task running it. */
+static const cv_field line_fields[] = {
+    {"lane", CV_FT_INT, CV_FM_LANE, .def = CV_NO_LANE, LANE_RANGE},
+    {"listing", CV_FT_INT, CV_FM_CODE, .min = 0, .max = INT32_MAX},
+    {"line", CV_FT_INT, CV_FM_REF, COUNT_RANGE},
+    {"task", CV_FT_INT, CV_FM_ID, .optional = true, COUNT_RANGE},
+};
+
 #define FIELDS(a) .fields = a, .nfields = sizeof a / sizeof a[0]
 
 static const cv_kind_desc kinds[CV_EV_KIND_COUNT] = {
@@ -180,6 +190,7 @@ static const cv_kind_desc kinds[CV_EV_KIND_COUNT] = {
     [CV_EV_MARK] = {"mark", NULL, FIELDS(mark_fields)},
     [CV_EV_STALL] = {"stall", NULL, FIELDS(stall_fields)},
     [CV_EV_GIL] = {"gil", gil_states, FIELDS(gil_fields)},
+    [CV_EV_LINE] = {"line", NULL, FIELDS(line_fields)},
 };
 
 const cv_kind_desc *cv_event_kind_desc(unsigned kind)

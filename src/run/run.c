@@ -146,3 +146,8 @@ void cv_run_log_side(cv_run *run, int side, const char *fmt, ...)
     publish_line(run, side, fmt, ap);
     va_end(ap);
 }
+
+void cv_run_line(cv_run *run, int listing, int line)
+{
+    cv_publish_line(run->bus, listing, line, 0);
+}

@@ -68,5 +68,9 @@ void cv_run_log(cv_run *run, const char *fmt, ...) __attribute__((format(printf,
  * shows it in that side's console. */
 void cv_run_log_side(cv_run *run, int side, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The calling thread is where line `line` of listing `listing` of the
+ * scenario's Python program would be executing (CV_LISTING_..., CV_LINE_...
+ * from listing.h): the source pane shows it on the thread's lane. */
+void cv_run_line(cv_run *run, int listing, int line);
 
 #endif
