@@ -14,34 +14,9 @@
 set -u
 BIN=${1:?usage: tui_inspect_test.sh /path/to/concviz}
 SOCK=cvinspect$$
-TMP=$(mktemp -d)
+. "$(dirname "$0")/tuilib.sh"
 TRACE=$(cd "$(dirname "$0")" && pwd)/golden/traces/flags_many.jsonl
-T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
 
-command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
-FAILS=0
-fail() { echo "FAIL: $*"; echo "--- screen:"; T capture-pane -p; echo "---"; FAILS=$((FAILS + 1)); }
-ok() { echo "ok: $*"; }
-
-wait_for() { # regex, seconds
-    local deadline=$((SECONDS + ${2:-8}))
-    while [ $SECONDS -le $deadline ]; do
-        T capture-pane -p | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-wait_gone() { # regex, seconds
-    local deadline=$((SECONDS + ${2:-8}))
-    while [ $SECONDS -le $deadline ]; do
-        T capture-pane -p | grep -Eq -- "$1" || return 0
-        sleep 0.1
-    done
-    return 1
-}
-screen() { T capture-pane -p; }
 # The id of the card on screen, or nothing.
 card_id() { screen | sed -n 's/.*│ future \([0-9]*\) .*/\1/p' | head -n 1; }
 # The first id the table shows (the row under its titles).
@@ -55,13 +30,7 @@ click() {
 }
 CARD='card: its story'
 
-SAN=""
-for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
-    [ -n "${!v:-}" ] && SAN="$SAN $v='${!v}'"
-done
-T new-session -d -x 120 -y 40 -s ui "env -i PATH=$PATH TERM=tmux-256color HOME=$TMP LANG=C.UTF-8 $SAN PS1='PROMPT\$ ' bash --norc --noprofile"
-T set-option -g status off
-wait_for 'PROMPT\$' || fail "the shell did not start"
+shell_session ui
 T send-keys "$BIN replay --no-intro $TRACE; echo status=\$?" Enter
 wait_for 'REPLAY' || fail "the replay did not open"
 T send-keys End
@@ -152,5 +121,4 @@ wait_gone "$CARD" 3
 T send-keys q
 wait_for 'status=0' 5 && ok "q quits" || fail "q did not quit"
 
-[ "$FAILS" -eq 0 ] || { echo "$FAILS failure(s)"; exit 1; }
-echo "all inspect checks passed"
+tui_verdict "inspect"

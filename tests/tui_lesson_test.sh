@@ -9,50 +9,20 @@
 set -u
 BIN=${1:?usage: tui_lesson_test.sh /path/to/concviz}
 SOCK=cvlesson$$
-TMP=$(mktemp -d)
-T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-session -t lesson 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
+. "$(dirname "$0")/tuilib.sh"
 
-command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
-FAILS=0
-fail() { echo "FAIL: $*"; echo "--- screen:"; T capture-pane -p; echo "---"; FAILS=$((FAILS + 1)); }
-ok() { echo "ok: $*"; }
-wait_for() {
-    local deadline=$((SECONDS + ${2:-10}))
-    while [ $SECONDS -le $deadline ]; do
-        T capture-pane -p | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-gone() { # waits for regex $1 to leave the screen
-    local deadline=$((SECONDS + ${2:-10}))
-    while [ $SECONDS -le $deadline ]; do
-        T capture-pane -p | grep -Eq -- "$1" || return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-SAN=""
-for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
-    [ -n "${!v:-}" ] && SAN="$SAN $v='${!v}'"
-done
-T new-session -d -x 120 -y 40 -s lesson "env -i PATH=$PATH TERM=tmux-256color HOME=$TMP LANG=C.UTF-8 $SAN PS1='PROMPT\$ ' bash --norc --noprofile"
-T set-option -g status off
-wait_for 'PROMPT\$' || fail "the shell did not start"
+shell_session lesson
 
 # 1. The first card opens with the screen; a key closes it and only that.
 T send-keys "$BIN loiter --paused --speed 10; echo status=\$?" Enter
 wait_for 'executor.map versus as_completed' && ok "the first card shows" || fail "no first card"
 T send-keys ' '
-gone 'executor.map versus' && ok "a key closes it" || fail "the card stayed"
+wait_gone 'executor.map versus' && ok "a key closes it" || fail "the card stayed"
 wait_for 'PAUSED' && ok "the key only closed the card (still paused)" || fail "not paused"
 T send-keys i
 wait_for 'executor.map versus' && ok "i opens it again" || fail "i opened nothing"
 T send-keys Escape
-gone 'executor.map versus' || fail "Escape did not close it"
+wait_gone 'executor.map versus' || fail "Escape did not close it"
 
 # 2. At the end of the run the end card opens by itself.
 T send-keys End
@@ -60,7 +30,7 @@ wait_for 'loiter: the run is over' 30 && ok "the end card shows" || fail "no end
 wait_for 'calls finished in submission order: 0, 1, 2, 3, 4' &&
     ok "the end card says the order" || fail "the end card lacks the order"
 T send-keys x
-gone 'the run is over' || fail "the end card stayed"
+wait_gone 'the run is over' || fail "the end card stayed"
 quit() { # q, and y when the UI asks (a stepped run does)
     T send-keys q
     wait_for 'quit\? y/n|status=0' 5
@@ -79,4 +49,4 @@ T capture-pane -p | grep -q 'executor.map versus' && fail "--no-intro showed the
     ok "--no-intro opens no card"
 quit "loiter --no-intro"
 
-[ "$FAILS" = 0 ] && echo "all lesson card checks passed" || exit 1
+tui_verdict "lesson card"

@@ -12,24 +12,8 @@
 set -u
 BIN=${1:?usage: tui_marks_test.sh /path/to/concviz}
 SOCK=cvmarks$$
-TMP=$(mktemp -d)
-T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-server 2>/dev/null; sleep 0.3; rm -rf "$TMP" 2>/dev/null || { sleep 1; rm -rf "$TMP"; }; }
-trap cleanup EXIT
+. "$(dirname "$0")/tuilib.sh"
 
-command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
-FAILS=0
-fail() { echo "FAIL: $*"; echo "--- screen:"; T capture-pane -p; echo "---"; FAILS=$((FAILS + 1)); }
-ok() { echo "ok: $*"; }
-wait_for() {
-    local deadline=$((SECONDS + ${2:-8}))
-    while [ $SECONDS -le $deadline ]; do
-        T capture-pane -p | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-screen() { T capture-pane -p; }
 header() { screen | sed -n 1p; }
 event_no() { header | grep -Eo 'event [0-9]+' | grep -Eo '[0-9]+'; }
 
@@ -40,13 +24,7 @@ st=$?
 [ $st = 2 ] && echo "$out" | grep -q "bad.marks:3:" && [ "$(echo "$out" | wc -l)" = 1 ] &&
     ok "a bad marks file is refused with its line number" || fail "bad marks file: status $st, said: $out"
 
-SAN=""
-for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
-    [ -n "${!v:-}" ] && SAN="$SAN $v='${!v}'"
-done
-T new-session -d -x 120 -y 40 -s ui "env -i PATH=$PATH TERM=tmux-256color HOME=$TMP LANG=C.UTF-8 $SAN PS1='PROMPT\$ ' bash --norc --noprofile"
-T set-option -g status off
-wait_for 'PROMPT\$' || fail "the shell did not start"
+shell_session ui
 
 # 1. A paused live run: step, mark with a text, step on, mark with Enter alone.
 M="$TMP/run.marks"
@@ -130,5 +108,4 @@ wait_for "'deep in'.*event 140000/" 60 && [ "$(event_no)" = 140000 ] &&
 T send-keys q
 wait_for 'status=0' 10 || fail "the long replay did not quit"
 
-[ $FAILS = 0 ] && echo "all marks checks passed"
-exit $((FAILS > 0))
+tui_verdict "marks"

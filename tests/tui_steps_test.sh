@@ -16,28 +16,9 @@ BIN=${1:?usage: tui_steps_test.sh /path/to/concviz}
 DIR=$(cd "$(dirname "$0")" && pwd)
 TRACES=$DIR/golden/traces
 SOCK=cvsteps$$
-TMP=$(mktemp -d)
-T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
+. "$(dirname "$0")/tuilib.sh"
 
-command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
-FAILS=0
-fail() { echo "FAIL: $*"; echo "--- screen:"; T capture-pane -p; echo "---"; FAILS=$((FAILS + 1)); }
-ok() { echo "ok: $*"; }
-
-screen() { T capture-pane -p; }
-caption() { screen | sed -n 2p; }
 event() { screen | sed -n 1p | sed -n 's/.*event \([0-9]*\)\/.*/\1/p'; }
-# Waits up to $2 seconds (default 8) for the screen to match regex $1.
-wait_for() {
-    local deadline=$((SECONDS + ${2:-8}))
-    while [ $SECONDS -le $deadline ]; do
-        screen | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
 # Sends one key and waits for the header's event number to differ from
 # what it was (or 3 s); prints the new number.
 press() {
@@ -54,7 +35,7 @@ press() {
 open() { # $1: trace name
     T kill-session -t steps 2>/dev/null
     T new-session -d -x 120 -y 40 -s steps \
-        "env -i PATH=$PATH TERM=tmux-256color HOME=$TMP LANG=C.UTF-8 $BIN replay $TRACES/$1.jsonl"
+        "$(tui_env) $BIN replay --no-intro $TRACES/$1.jsonl"
     T set-option -g status off
     wait_for 'event [0-9]+/' 10 || fail "$1: the replay did not open"
     T send-keys Home
@@ -149,5 +130,4 @@ if true; then
 fi
 
 T send-keys q
-[ "$FAILS" = 0 ] && echo "all stepping checks passed" || echo "$FAILS failed"
-[ "$FAILS" = 0 ]
+tui_verdict "stepping"

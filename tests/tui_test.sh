@@ -11,39 +11,13 @@
 set -u
 BIN=${1:?usage: tui_test.sh /path/to/concviz}
 SOCK=cvtest$$
-TMP=$(mktemp -d)
-T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-
-command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
-FAILS=0
-fail() { echo "FAIL: $*"; echo "--- screen:"; T capture-pane -p; echo "---"; FAILS=$((FAILS + 1)); }
-ok() { echo "ok: $*"; }
-
-# Waits up to $2 seconds (default 8) for the screen to match regex $1.
-wait_for() {
-    local deadline=$((SECONDS + ${2:-8}))
-    while [ $SECONDS -le $deadline ]; do
-        T capture-pane -p | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-screen() { T capture-pane -p; }
-caption() { screen | sed -n 2p; }
+. "$(dirname "$0")/tuilib.sh"
 
 # A plain shell with a recognisable prompt, in a 120x40 window; TERM says
 # what tmux really is, so that Home and End arrive as curses expects.
 # Sanitizer options pass through, so a sanitizer build can log to a file
 # instead of the screen under test.
-SAN=""
-for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
-    [ -n "${!v:-}" ] && SAN="$SAN $v='${!v}'"
-done
-T new-session -d -x 120 -y 40 -s ui "env -i PATH=$PATH TERM=tmux-256color HOME=$TMP LANG=C.UTF-8 $SAN PS1='PROMPT\$ ' bash --norc --noprofile"
-T set-option -g status off
-wait_for 'PROMPT\$' || fail "the shell did not start"
+shell_session ui
 
 restored() { # $1: what happened
     wait_for "status=$2" 10 || fail "$1: no exit status $2"
@@ -159,8 +133,4 @@ else
     fail "the stress trace has only $n lines"
 fi
 
-if [ $FAILS -ne 0 ]; then
-    echo "$FAILS check(s) failed"
-    exit 1
-fi
-echo "all TUI checks passed"
+tui_verdict "TUI"

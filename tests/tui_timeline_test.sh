@@ -15,27 +15,10 @@ set -u
 BIN=${1:?usage: tui_timeline_test.sh /path/to/concviz}
 TRACE=$(cd "$(dirname "$0")" && pwd)/golden/traces/loiter.jsonl
 SOCK=cvtl$$
-TMP=$(mktemp -d)
-T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
+. "$(dirname "$0")/tuilib.sh"
 
-command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
-FAILS=0
-fail() { echo "FAIL: $*"; echo "--- screen:"; T capture-pane -p; echo "---"; FAILS=$((FAILS + 1)); }
-ok() { echo "ok: $*"; }
-screen() { T capture-pane -p; }
 axis() { screen | grep -m1 '^lanes'; }
 
-# Waits up to $2 seconds (default 8) for the screen to match regex $1.
-wait_for() {
-    local deadline=$((SECONDS + ${2:-8}))
-    while [ $SECONDS -le $deadline ]; do
-        screen | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
 # Waits for the axis row to differ from (or, with $2 = same, equal) $1.
 wait_axis() {
     local deadline=$((SECONDS + 5))
@@ -47,13 +30,7 @@ wait_axis() {
     return 1
 }
 
-SAN=""
-for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
-    [ -n "${!v:-}" ] && SAN="$SAN $v='${!v}'"
-done
-T new-session -d -x 120 -y 40 -s tl "env -i PATH=$PATH TERM=tmux-256color HOME=$TMP LANG=C.UTF-8 $SAN PS1='PROMPT\$ ' bash --norc --noprofile"
-T set-option -g status off
-wait_for 'PROMPT\$' || fail "the shell did not start"
+shell_session tl
 
 T send-keys "$BIN replay --no-intro $TRACE; echo status=\$?" Enter
 wait_for '^lanes' || fail "no lanes"
@@ -122,6 +99,4 @@ wait_for 'quit\? y/n' || fail "q on a stepped live run did not ask"
 T send-keys y
 wait_for 'status=0' 10 || fail "q y did not quit flags"
 
-[ "$FAILS" -eq 0 ] && { echo "PASS"; exit 0; }
-echo "$FAILS failure(s)"
-exit 1
+tui_verdict "timeline"

@@ -1,0 +1,72 @@
+# Helpers the tmux tests share (sourced, not run).  Each test drives the
+# real binary in a private tmux server (its own socket, so no other tmux on
+# the machine is touched) and reads the screen back with capture-pane.
+# The sourcing script sets BIN and SOCK first; this file sets TMP, removes
+# it and the server on exit, and skips the test when tmux is missing.
+
+command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
+
+TMP=$(mktemp -d)
+FAILS=0
+
+T() { tmux -L "$SOCK" "$@"; }
+
+# A replay that just quit may still hold a file in TMP for a moment, so the
+# removal is tried again once.
+tui_cleanup() {
+    T kill-server 2>/dev/null
+    rm -rf "$TMP" 2>/dev/null || { sleep 1; rm -rf "$TMP"; }
+}
+trap tui_cleanup EXIT
+
+screen() { T capture-pane -p; }
+caption() { screen | sed -n 2p; }
+fail() { echo "FAIL: $*"; echo "--- screen:"; screen; echo "---"; FAILS=$((FAILS + 1)); }
+ok() { echo "ok: $*"; }
+
+# wait_for REGEX [SECONDS]: waits (10 s unless told) for the screen to match.
+wait_for() {
+    local deadline=$((SECONDS + ${2:-10}))
+    while [ $SECONDS -le $deadline ]; do
+        screen | grep -Eq -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# wait_gone REGEX [SECONDS]: waits (10 s unless told) for it to leave.
+wait_gone() {
+    local deadline=$((SECONDS + ${2:-10}))
+    while [ $SECONDS -le $deadline ]; do
+        screen | grep -Eq -- "$1" || return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# The sanitizers' options must reach the binary through `env -i`.
+SAN=""
+for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
+    [ -n "${!v:-}" ] && SAN="$SAN $v='${!v}'"
+done
+
+# tui_env: the clean environment every session's command runs in.
+tui_env() { echo "env -i PATH=$PATH TERM=tmux-256color HOME=$TMP LANG=C.UTF-8 $SAN"; }
+
+# shell_session NAME: a 120x40 session running a bare bash with the prompt
+# "PROMPT$ ", so a test can type commands and read "status=N" after them.
+shell_session() {
+    T new-session -d -x 120 -y 40 -s "$1" "$(tui_env) PS1='PROMPT\$ ' bash --norc --noprofile"
+    T set-option -g status off
+    wait_for 'PROMPT\$' || fail "the shell did not start"
+}
+
+# tui_verdict NAME: the closing line ctest reads, and the exit status.
+tui_verdict() {
+    if [ "$FAILS" -eq 0 ]; then
+        echo "all $1 checks passed"
+        exit 0
+    fi
+    echo "$FAILS $1 check(s) failed"
+    exit 1
+}
