@@ -13,8 +13,9 @@ const cv_cli_command cv_cli_commands[] = {
     {"SCENARIO [options]", "run a scenario (the UI on a terminal)"},
     {"list", "list the scenarios"},
     {"replay FILE", "open a trace written by --trace (.jsonl or .jsonl.zst)"},
-    {"export TRACE --to perfetto OUT.json", "write a trace as Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing)"},
-    {"export TRACE --to cast OUT.cast [options]", "record the UI playing a trace as an asciicast v2 file (asciinema play)"},
+    {"export TRACE --to FORMAT OUT", "write a trace for other tools: perfetto, Chrome trace-event JSON "
+                                     "(ui.perfetto.dev, chrome://tracing); cast, an asciicast v2 recording "
+                                     "of the UI playing it (asciinema play)"},
     {"serve-flags [options]", "serve the flag images over HTTP"},
     {"--help | --version", NULL},
     {NULL, NULL},
