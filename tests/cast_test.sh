@@ -148,6 +148,11 @@ check "export with marks" "$BIN" export "$TMP/lb.jsonl" --to cast "$TMP/m.cast" 
     --marks "$TMP/l.marks" --pause 3
 check "marks pause" cast marks "$TMP/m.cast" "$TMP/l.cast" 3 "the pool is full" "inside the trace"
 check "the last screen with marks" cast screen "$TMP/m.cast" "$TMP/end.txt"
+# A byte that is not UTF-8 in a mark's text must not make the JSON invalid.
+printf '# concviz marks\n20\t0.1\tbad \377 byte\n' >"$TMP/u.marks"
+check "export with a mark not in UTF-8" "$BIN" export "$TMP/l.jsonl" --to cast "$TMP/u.cast" \
+    --size 100x30 --marks "$TMP/u.marks" --pause 0
+check "the mark's text made valid" cast marks "$TMP/u.cast" "$TMP/l.cast" 0 "bad ? byte"
 
 check "export at --speed 2" "$BIN" export "$TMP/l.jsonl" --to cast "$TMP/s2.cast" --size 100x30 --speed 2
 check "--speed 2 halves" cast duration "$TMP/s2.cast" "$TMP/l.cast" 0.5
