@@ -13,7 +13,9 @@ const cv_cli_command cv_cli_commands[] = {
     {"SCENARIO [options]", "run a scenario (the UI on a terminal)"},
     {"list", "list the scenarios"},
     {"replay FILE", "open a trace written by --trace (.jsonl or .jsonl.zst)"},
-    {"export TRACE --to perfetto OUT.json", "write a trace as Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing)"},
+    {"export TRACE --to FORMAT OUT", "write a trace for other tools: perfetto, Chrome trace-event JSON "
+                                     "(ui.perfetto.dev, chrome://tracing); cast, an asciicast v2 recording "
+                                     "of the UI playing it (asciinema play)"},
     {"serve-flags [options]", "serve the flag images over HTTP"},
     {"--help | --version", NULL},
     {NULL, NULL},
@@ -50,11 +52,27 @@ const cv_opt_spec cv_cli_common_options[] = {
     {0},
 };
 
-static const char *const export_formats[] = {"perfetto", NULL};
+static const char *const export_formats[] = {"perfetto", "cast", NULL};
 
+/* The options after --to cast; main.c refuses them with perfetto. */
 const cv_opt_spec cv_cli_export_options[] = {
     {.name = "to", .type = CV_OPT_STR, .choices = export_formats, .metavar = "FORMAT",
-     .help = "perfetto: Chrome trace-event JSON, which ui.perfetto.dev and chrome://tracing open"},
+     .help = "perfetto: Chrome trace-event JSON, which ui.perfetto.dev and chrome://tracing open; "
+             "cast: an asciicast v2 recording of the UI playing the run, which asciinema plays"},
+    {.name = "size", .type = CV_OPT_STR, .def = "120x40", .metavar = "COLSxROWS",
+     .help = "with --to cast: the recording's terminal size"},
+    {.name = "speed", .type = CV_OPT_NUM, .min = 0.05, .max = 1000, .def = "1", .metavar = "F",
+     .help = "with --to cast: play F times faster than the demo's own pace"},
+    {.name = "pause", .type = CV_OPT_NUM, .min = 0, .max = 600, .def = "2", .metavar = "S",
+     .help = "with --to cast: each bookmark holds its frame for S seconds"},
+    {.name = "marks", .type = CV_OPT_STR, .metavar = "FILE",
+     .help = "with --to cast: bookmarks from FILE (a replay's --marks) join the trace's own"},
+    {.name = "theme", .type = CV_OPT_STR, .choices = themes, .def = "dark", .metavar = "NAME",
+     .help = "with --to cast: colours for a dark or light player, or high-contrast"},
+    {.name = "ascii", .type = CV_OPT_FLAG, .help = "with --to cast: draw with ASCII only"},
+    {.name = "no-color", .type = CV_OPT_FLAG,
+     .help = "with --to cast: no colours (also when NO_COLOR is set and not empty)"},
+    {.name = "help", .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
     {0},
 };
 

@@ -23,6 +23,7 @@
 #include "trace.h"
 #include "trace_marks.h"
 #ifdef CV_HAVE_UI
+#include "export_cast.h"
 #include "snapshot.h"
 #include "theme.h"
 #include "ui.h"
@@ -362,25 +363,71 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
     return run_headless(sc, &opts, speed, args, &trace, shot.path, shot.at, shot.cols, shot.rows);
 }
 
-/* concviz export TRACE --to perfetto OUT.json: a trace for other tools. */
+/* The options that only a recording takes (--to cast). */
+static const char *const cast_only[] = {"size", "speed", "pause", "marks", "theme", "ascii",
+                                         "no-color", NULL};
+
+/* concviz export TRACE --to cast OUT.cast [options]: the UI playing the
+ * trace, recorded for asciinema.  Options checked, the sidecar read. */
+static int export_cast(const cv_opts *opts, const char *in, const char *out, const char *hint)
+{
+#ifdef CV_HAVE_UI
+    cv_cast_opts co = {.speed = cv_opts_num(opts, "speed"), .pause = cv_opts_num(opts, "pause"),
+                       .fps = 20, .ascii = cv_opts_flag(opts, "ascii"), .color = want_color(opts),
+                       .theme = theme_of(opts)};
+    if (parse_size(cv_opts_str(opts, "size"), &co.cols, &co.rows) != 0)
+        return usage_error("export", "--size takes COLSxROWS from 20x5 to 1000x500, such as 120x40", hint);
+    const char *marks_path = cv_opts_str(opts, "marks");
+    if (marks_path != NULL && access(marks_path, R_OK) != 0) {
+        /* A replay starts a new sidecar; a recording only reads one. */
+        char msg[320];
+        snprintf(msg, sizeof msg, "cannot read the --marks file '%.200s'", marks_path);
+        return usage_error("export", msg, NULL);
+    }
+    static cv_marks marks;
+    if (load_marks(opts, &marks, "export") != 0)
+        return CV_EXIT_USAGE;
+    char err[640];
+    int rc = cv_export_cast(in, &marks, out, &co, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "concviz export: %s: %s\n", rc == CV_EINVAL ? in : out, err);
+        return rc == CV_EINVAL ? CV_EXIT_USAGE : 1;
+    }
+    return 0;
+#else
+    (void)opts, (void)in, (void)out, (void)hint;
+    return usage_error("export", "--to cast needs the UI, which this build lacks", NULL);
+#endif
+}
+
+/* concviz export TRACE --to FORMAT OUT: a trace for other tools. */
 static int export_main(int argc, char **argv)
 {
-    const char *hint = "(usage: concviz export TRACE --to perfetto OUT.json)";
-    if (argc == 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
-        printf("usage: concviz export TRACE --to perfetto OUT.json\n");
+    const char *hint = "(usage: concviz export TRACE --to perfetto|cast OUT)";
+    const cv_opt_spec *const tables[] = {cv_cli_export_options, NULL};
+    cv_opts opts;
+    char err[640];
+    if (cv_opts_parse(&opts, tables, argc, argv, 2, err, sizeof err) != 0)
+        return usage_error("export", err, hint);
+    if (cv_opts_flag(&opts, "help")) {
+        printf("usage: concviz export TRACE --to perfetto OUT.json\n"
+               "       concviz export TRACE --to cast OUT.cast [options]\n\n");
+        cv_opts_print_help(cv_cli_export_options, stdout);
         return 0;
     }
-    if (argc != 4 || strcmp(argv[1], "--to") != 0)
+    const char *to = cv_opts_str(&opts, "to");
+    if (opts.npos != 2 || to == NULL)
         return usage_error("export", "takes TRACE --to FORMAT OUT", hint);
-    if (strcmp(argv[2], "perfetto") != 0) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "unknown format '%.100s' after --to (known: perfetto)", argv[2]);
-        return usage_error("export", msg, hint);
-    }
-    char err[640];
-    int rc = cv_export_perfetto(argv[0], argv[3], err, sizeof err);
+    if (strcasecmp(to, "cast") == 0)
+        return export_cast(&opts, opts.pos[0], opts.pos[1], hint);
+    for (const char *const *o = cast_only; *o != NULL; o++)
+        if (cv_opts_given(&opts, *o)) {
+            snprintf(err, sizeof err, "--%s goes with --to cast, not --to %s", *o, to);
+            return usage_error("export", err, hint);
+        }
+    int rc = cv_export_perfetto(opts.pos[0], opts.pos[1], err, sizeof err);
     if (rc != 0) {
-        fprintf(stderr, "concviz export: %s: %s\n", rc == CV_EINVAL ? argv[0] : argv[3], err);
+        fprintf(stderr, "concviz export: %s: %s\n", rc == CV_EINVAL ? opts.pos[0] : opts.pos[1], err);
         /* A trace refused is bad input; an output that cannot be
          * written is a failure of its own. */
         return rc == CV_EINVAL ? CV_EXIT_USAGE : 1;
