@@ -35,9 +35,11 @@ static int col_of(const axis *a, int64_t t)
     return cv_lanes__axis_col(a, t);
 }
 
+/* A stretch ends at its end, or at the playhead while it lasts; never
+ * after the playhead (a comparison's section ends its axis there). */
 static int64_t end_of(const axis *a, int64_t t1)
 {
-    return t1 < 0 ? a->now : t1;
+    return t1 < 0 || t1 > a->now ? a->now : t1;
 }
 
 /* The title: "lanes", or which of them show when not all fit. */
@@ -418,16 +420,27 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
             short_name(name, brief, sizeof brief);
         int st = lane == sel ? CV_ST_ROW_HOT : f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE;
         cv_canvas__text(c, r.x, y, a.x0 - 1, st, compact ? brief : name);
-        draw_thread(c, y, &a, l, g);
-        draw_frames(c, y, &a, m, l);
-        if (l->loop)
-            cv_slices__draw(c, y, &a, m, l, o, f);
-        draw_bars(c, y, &a, m, l, lane, f, g);
-        draw_waits(c, y, &a, m, l, g);
-        draw_gil_waits(c, y, &a, m, l, g);
-        draw_playhead(c, y, &a, g);
+        cv_lanes__draw_row(c, y, &a, m, lane, o, f, true);
         y++;
     }
+}
+
+void cv_lanes__draw_row(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, int lane,
+                        const cv_render_opts *o, const cv_focus *f, bool playhead)
+{
+    const cv_glyphs *g = cv_theme__glyphs(o->ascii);
+    const cv_mlane *l = cv_model_lane(m, lane);
+    if (l == NULL)
+        return;
+    draw_thread(c, y, a, l, g);
+    draw_frames(c, y, a, m, l);
+    if (l->loop)
+        cv_slices__draw(c, y, a, m, l, o, f);
+    draw_bars(c, y, a, m, l, lane, f, g);
+    draw_waits(c, y, a, m, l, g);
+    draw_gil_waits(c, y, a, m, l, g);
+    if (playhead)
+        draw_playhead(c, y, a, g);
 }
 
 /* As many rows as lanes (one at least), and the axis. */
@@ -444,9 +457,16 @@ static int side_rows(const cv_model *m, int side)
     return (n < 1 ? 1 : n > MAX_SIDE_LANES ? MAX_SIDE_LANES : n) + 1;
 }
 
+/* A comparison draws its lanes by section instead (view_compare.c). */
+static bool applies(const cv_model *m, int side)
+{
+    (void)side;
+    return m->nsections == 0;
+}
+
 const cv_pane cv_pane__lanes = {
     .name = "lanes", .where = CV_PANE_BODY, .priority = 1, .min_rows = 2, .share = 40,
-    .rows = rows, .draw = draw,
+    .applies = applies, .rows = rows, .draw = draw,
 };
 
 const cv_pane cv_pane__side_lanes = {
