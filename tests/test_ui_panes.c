@@ -58,6 +58,9 @@ static const char *const traces[] = {
      *        1000000009 9 1000000007: two workers taking turns at the GIL */
     "primes_threads",
     "spin_process", /* spinner --side all --speed 2: three columns */
+    /* flags --mode compare -l 8 -s DELAY --delay 0.5 --seed 7 --speed 10:
+     * the three ways stacked, each on its own axis */
+    "flags_compare",
 };
 #define NTRACES (sizeof traces / sizeof traces[0])
 
