@@ -10,6 +10,7 @@
  */
 #include "model.h"
 #include "clock.h"
+#include "error.h"
 #include "model_kinds.h"
 #include "model_private.h"
 
@@ -560,6 +561,19 @@ int cv_model__apply_mark(cv_model *m, const cv_event *e, size_t index)
             m->nsections = (int)e->ref + 1;
     }
     return 0;
+}
+
+int cv_model_outcome(const cv_mfuture *f)
+{
+    if ((f->state == CV_FINISHED || f->state == CV_FAILED) && f->code == 404)
+        return CV_OUTCOME_NOT_FOUND;
+    if (f->state != CV_FAILED)
+        return CV_OUTCOME_PLAIN;
+    if (f->code == CV_ENETTIMEOUT)
+        return CV_OUTCOME_TIMEOUT;
+    if (f->code >= 100 && f->code <= 599)
+        return CV_OUTCOME_HTTP_ERROR;
+    return CV_OUTCOME_PLAIN;
 }
 
 int64_t cv_model_section_end(const cv_model *m, int k)

@@ -259,6 +259,14 @@ size_t cv_model_history(const cv_model *m, uint64_t id, size_t skip, size_t *out
 /* Whether event e names the future `id`, in the sense above. */
 bool cv_model_history_names(const cv_event *e, uint64_t id);
 
+/* How a download ended, from its outcome's code (never its text): a 404
+ * (finished, the book's "not found"), another HTTP status it failed with
+ * (418 I'm a Teapot), its own timeout (CV_ENETTIMEOUT); CV_OUTCOME_PLAIN
+ * for everything else, drawn by its state alone. */
+enum cv_outcome { CV_OUTCOME_PLAIN, CV_OUTCOME_NOT_FOUND, CV_OUTCOME_HTTP_ERROR,
+                  CV_OUTCOME_TIMEOUT };
+int cv_model_outcome(const cv_mfuture *f);
+
 /* When section k of a comparison ends: when the next started one starts,
  * or the latest event applied; -1 if it has not started. */
 int64_t cv_model_section_end(const cv_model *m, int k);

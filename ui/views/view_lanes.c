@@ -108,6 +108,16 @@ static void draw_bar(cv_canvas *c, int y, const axis *a, const cv_mfuture *f,
     } else if (f->state == CV_CANCELLED) {
         body = g->cancelled, tip = g->cancelled, st = CV_ST_CANCELLED, bar = CV_ST_CANCELLED;
     }
+    /* A download's outcome has a look of its own: a 404 is not a flag,
+     * a teapot is not a timeout. */
+    int outcome = cv_model_outcome(f);
+    const char *word = NULL;
+    if (outcome == CV_OUTCOME_NOT_FOUND)
+        body = g->notfound_body, tip = g->notfound_end, word = "not found";
+    else if (outcome == CV_OUTCOME_HTTP_ERROR)
+        tip = g->http_end, word = "HTTP error";
+    else if (outcome == CV_OUTCOME_TIMEOUT)
+        tip = g->timeout_end, word = "timed out";
     /* A future that ended in the cell it started in is a tick: it did
      * happen, however short (loiter(0)).  The next bar on the lane may
      * start in that cell too; its body leaves the tick there. */
@@ -132,6 +142,9 @@ static void draw_bar(cv_canvas *c, int y, const axis *a, const cv_mfuture *f,
     int status = f->code >= 100 && f->code <= 599 ? f->code : 0;
     if (status > 0 && x1 - x0 - 1 >= len + 4 && len + 4 < (int)sizeof lb)
         len += snprintf(lb + len, sizeof lb - (size_t)len, " %d", status);
+    /* And in words where they fit too ("BR 404 not found", "CN timed out"). */
+    if (word != NULL && x1 - x0 - 1 >= len + 1 + (int)strlen(word))
+        len += snprintf(lb + len, sizeof lb - (size_t)len, " %s", word);
     /* One cell in: the bar's first cell may be where the previous bar on
      * the lane ended, and two labels must never touch. */
     if (x1 - x0 - 1 >= len)
