@@ -9,7 +9,8 @@
  * model.c) name them, planned and started; a section lasts until the next
  * one starts, the last one until the playhead.  Each section has a title
  * row carrying its own axis (0 s at its start, its elapsed time at the
- * left), a concurrency strip (view_strip.c) and its lanes: main, which
+ * left), a concurrency strip (view_strip.c; for an event loop's section,
+ * its tasks in flight, since they share one thread) and its lanes: main, which
  * runs the sequential downloads and the event loop, and the threads that
  * started during the section (the pool's workers).  A section that has not
  * started yet is one row saying so.  Rows are shared out so that every
@@ -106,6 +107,44 @@ static int64_t common_span(const cv_model *m, const section *s, int64_t now)
     return cv_nice_span(most);
 }
 
+/* Whether an event loop runs on one of the section's lanes. */
+static bool has_loop(const cv_model *m, const section *s)
+{
+    for (int i = 0; i < s->nlanes; i++)
+        if (cv_model_lane(m, s->lanes[i])->loop)
+            return true;
+    return false;
+}
+
+/* An event loop's section: the strip counts its tasks in flight (created,
+ * not yet done) in each column, since they all run on one thread and the
+ * pool's strip, which counts lanes, would say one.  Tasks are the model's
+ * futures flagged `task`; those created in the section count. */
+static void task_strip(cv_canvas *c, int x, int y, const cv_axis *a, const cv_model *m,
+                       const cv_glyphs *g)
+{
+    enum { W = 1024 };
+    unsigned short count[W] = {0};
+    int w = a->w < W ? a->w : W, most = 0;
+    for (size_t i = 0; i < m->nfuts; i++) {
+        const cv_mfuture *f = &m->futs[i];
+        if (!f->task || f->t_start < a->t0 || f->t_start > a->now)
+            continue;
+        int64_t t1 = f->t_end >= 0 && f->t_end <= a->now ? f->t_end : a->now;
+        int x0 = cv_lanes__axis_col(a, f->t_start) - a->x0, x1 = cv_lanes__axis_col(a, t1) - a->x0;
+        for (int k = x0; k <= x1 && k < w; k++)
+            count[k]++;
+    }
+    for (int k = 0; k < w; k++)
+        most = count[k] > most ? count[k] : most;
+    cv_canvas__printf(c, x, y, a->x0 - 1, CV_ST_DIM, "tasks %d", most);
+    for (int k = 0; k < w && most > 0; k++) {
+        int lv = count[k] == 0 ? 0 : 1 + (count[k] - 1) * 6 / (most > 1 ? most - 1 : 1);
+        if (lv > 0)
+            cv_canvas__put(c, a->x0 + k, y, g->level[lv], CV_ST_SUSPENDED);
+    }
+}
+
 static void draw_section(cv_canvas *c, cv_rect r, int *y, const cv_model *m, const section *s,
                          int k, int64_t span, const cv_render_opts *o, const cv_focus *f)
 {
@@ -126,7 +165,10 @@ static void draw_section(cv_canvas *c, cv_rect r, int *y, const cv_model *m, con
         return;
     /* The strip on the section's own axis, with its elapsed time. */
     cv_axis a = {.x0 = x0, .w = w, .t0 = s->t0, .span = span, .now = s->t1};
-    cv_strip__draw(c, r.x, *y, &a, m, CV_ALL_SIDES, g);
+    if (has_loop(m, s))
+        task_strip(c, r.x, *y, &a, m, g);
+    else
+        cv_strip__draw(c, r.x, *y, &a, m, CV_ALL_SIDES, g);
     if (s->shown < s->nlanes)
         cv_canvas__printf(c, r.x + 7, *y, x0 - 1, CV_ST_DIM, "lanes %d/%d", s->shown, s->nlanes);
     (*y)++;
