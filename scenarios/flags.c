@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "bus.h"
 #include "clock.h"
 #include "fetch.h"
 #include "flagdata.h"
@@ -406,6 +407,19 @@ static cv_flagserver *start_server(const cv_opts *opts, const char *label, doubl
     return cv_flagserver_start(&cfg, err, errlen);
 }
 
+/* A mark that tells the UI about a section of the comparison (event.h):
+ * CV_MARK_SECTION_PLAN for each at the start, CV_MARK_SECTION as it starts.
+ * The UI puts each section on its own axis from these, never from the
+ * "*** mode ***" lines, which are only what the book prints. */
+static void section_mark(cv_run *run, int code, int m)
+{
+    if (run->bus == NULL)
+        return;
+    cv_event ev = {.kind = CV_EV_MARK, .lane = (int16_t)cv_bus_lane(run->bus), .code = code,
+                   .ref = (uint64_t)m, .text = strdup(mode_names[m])};
+    cv_publish(run->bus, &ev);
+}
+
 /* The run after the codes are known: the server, the mode(s), the end. */
 static int run_codes(cv_flags__ctx *ctx, char (*codes)[3], size_t n)
 {
@@ -447,7 +461,10 @@ static int run_codes(cv_flags__ctx *ctx, char (*codes)[3], size_t n)
     if (strcasecmp(mode, "compare") == 0) {
         cv_flags__tally t[MODE_COUNT] = {0};
         int ran = 0;
+        for (int m = 0; m < MODE_COUNT; m++)
+            section_mark(run, CV_MARK_SECTION_PLAN, m);
         for (int m = 0; m < MODE_COUNT && !cv_run_stopping(run); m++, ran++) {
+            section_mark(run, CV_MARK_SECTION, m);
             cv_run_log(run, "*** %s ***", mode_names[m]);
             if (run_mode(ctx, (enum mode)m, codes, n, &t[m]) != CV_OK)
                 status = 1;

@@ -49,6 +49,7 @@ static void settle(cv_flags__job *job, cv_fetch *f)
     job->bytes = f->len;
     snprintf(job->error, sizeof job->error, "%s", f->error);
     job->stopped = f->aborted;
+    job->timed_out = f->timed_out;
     if (f->outcome == CV_FETCH_OK) {
         char path[4200], err[256];
         snprintf(path, sizeof path, "%s/%s.gif", ctx->dest, job->cc);
@@ -93,6 +94,10 @@ static void job_result(const cv_flags__job *job, cv_result *out)
         snprintf(out->text, sizeof out->text, "404 not found");
     } else if (job->stopped) {
         cv_result_fail(out, CV_ECANCELLED, "stopped by the user");
+    } else if (job->timed_out) {
+        /* Its own code, so that a view can say "timed out" without
+         * reading the text. */
+        cv_result_fail(out, CV_ENETTIMEOUT, "%s", job->error);
     } else {
         cv_result_fail(out, job->status > 0 ? (int)job->status : -1, "%s", job->error);
     }

@@ -32,6 +32,7 @@ typedef struct cv_flags__job {
     size_t bytes;
     char error[192];
     bool stopped; /* cut short by the user's stop, not failed */
+    bool timed_out; /* its --timeout passed */
 } cv_flags__job;
 
 /* The book's Counter[DownloadStatus], plus how long it took. */

@@ -41,6 +41,8 @@ RUNS=(
     "primes-pool    primes --mode pool --workers 2 --rounds 1"
     "spinner-all    spinner --side all --speed 2"
     "flags-futures  flags --mode futures -s DELAY --delay 1 --speed 5"
+    "flags-compare  flags --mode compare -s DELAY --delay 0.5 --seed 1 --speed 10"
+    "flags-errors   flags -e -l 12 -s ERROR --error-rate 0.3 --seed 5 --speed 10"
 )
 
 # name  trace  demo-seconds[@COLSxROWS, for a wider screen than SIZE][:OPT,OPT..., display
@@ -58,6 +60,8 @@ MOMENTS=(
     "primes-pool-0.25s primes-pool 0.25@130x30 two processes finish out of order; map gives results in argument order, so main waits for the larger number"
     "spinner-all-2s   spinner-all   2.0@130x30 thread, task and process sides turn together: three ways to run a spinner beside slow()"
     "flags-futures-1.5s flags-futures 1.5 as_completed: three downloads done and printed, two running; each repr was true when printed"
+    "flags-compare-end flags-compare 15@130x40 the three ways stacked, each from its own 0 s on one scale: 11 s in a row, 0.9 s with twenty workers, 2.4 s on one thread"
+    "flags-errors-end flags-errors  4@120x40 not found, HTTP 418 and timed out, each with its own glyph and words in the lanes and the table"
     "loiter-light-1.05s loiter      1.05:--theme=light the light theme, for a light terminal: Okabe-Ito colours, the caption in blue"
 )
 

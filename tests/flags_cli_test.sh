@@ -101,6 +101,16 @@ strip "$TMP/out" >"$TMP/lines"
 for m in sequential threadpool async; do
     grep -qE "^$m +[0-9]+\.[0-9]{2}s +2 +0 +0$" "$TMP/lines" && ok || bad "compare: no $m row"
 done
+# Its trace says where each section starts (the UI stacks them from
+# that): three planned (code 3), then each as it starts (code 2), in order.
+"$BIN" flags --headless --mode compare -s "$URL" --dest "$TMP/c" --trace "$TMP/c.jsonl" CN >/dev/null 2>&1
+marks=$(grep '"kind":"mark"' "$TMP/c.jsonl" | sed -n 's/.*"text":"\([a-z]*\)","code":\([0-9]\).*/\2\1/p' | tr '\n' ' ')
+[ "$marks" = "3sequential 3threadpool 3async 2sequential 2threadpool 2async " ] && ok ||
+    bad "compare: section marks are '$marks'"
+# A transfer that times out fails with its own code (-11), not -1.
+"$BIN" flags --headless -s ERROR --delay 3 --error-rate 0 --timeout 0.3 --dest "$TMP/d" \
+    --trace "$TMP/t.jsonl" CN >/dev/null 2>&1
+grep -q '"state":"failed".*"code":-11' "$TMP/t.jsonl" && ok || bad "timeout: no code -11"
 
 # A progress bar when stderr is a terminal (and only then).
 if python3 - "$BIN" "$URL" "$TMP" <<'PY'

@@ -1,8 +1,9 @@
 /*
  * The screens, frozen: recorded runs (tests/golden/traces, one per kind of
  * screen: loiter, flags with a pool and HTTP errors, flags on an event
- * loop, the spinner's two sides and each side alone, its three sides) and a few logs built
- * here are rendered at several moments, sizes and options, and each
+ * loop, the three ways compared, the outcomes not found, HTTP error and
+ * timed out, the spinner's two sides and each side alone, its three sides)
+ * and a few logs built here are rendered at several moments, sizes and options, and each
  * screen's digest (every cell's character and style) is compared with
  * tests/golden/panes.txt.  So a change to the panes, their registry or the
  * layout that moves one cell, or changes one colour, fails here.
@@ -58,6 +59,12 @@ static const char *const traces[] = {
      *        1000000009 9 1000000007: two workers taking turns at the GIL */
     "primes_threads",
     "spin_process", /* spinner --side all --speed 2: three columns */
+    /* flags --mode compare -l 8 -s DELAY --delay 0.5 --seed 7 --speed 10:
+     * the three ways stacked, each on its own axis */
+    "flags_compare",
+    /* flags --mode threadpool -e -l 12 -s ERROR --error-rate 0.3 --seed 5
+     * --speed 10: not found, HTTP error and timed out, each its own look */
+    "flags_errors",
 };
 #define NTRACES (sizeof traces / sizeof traces[0])
 

@@ -17,6 +17,7 @@ const char *cv_strerror(int code)
     case CV_EIO: return "input/output error";
     case CV_EINVALIDSTATE: return "the future is already done";
     case CV_EBROKEN: return "the process pool is broken";
+    case CV_ENETTIMEOUT: return "the transfer timed out";
     default: return "unknown error";
     }
 }

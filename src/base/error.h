@@ -25,9 +25,13 @@ enum {
                             * (Python's InvalidStateError) */
     CV_EBROKEN = -10,      /* a process of the pool died abruptly
                             * (Python's BrokenProcessPool) */
+    CV_ENETTIMEOUT = -11,  /* a network transfer's own timeout passed (a
+                            * download's outcome, unlike CV_ETIMEDOUT, a
+                            * wait's, which a failed line also reads as
+                            * "no code") */
 };
 /* The lowest code: every code from CV_ELAST to -1 has its own words. */
-#define CV_ELAST CV_EBROKEN
+#define CV_ELAST CV_ENETTIMEOUT
 
 /* Words for a return code ("timed out"); never NULL. */
 const char *cv_strerror(int code);

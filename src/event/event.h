@@ -34,7 +34,13 @@ enum cv_event_kind {
  * only show: 0 is a scenario's milestone (its text says what);
  * CV_MARK_USER_STOP says the user stopped the run (q, Ctrl-C), so calls
  * cut short after it were stopped, not failed. */
-enum { CV_MARK_MILESTONE = 0, CV_MARK_USER_STOP = 1 };
+/* A comparison (flags --mode compare) runs its ways one after another and
+ * says so: CV_MARK_SECTION_PLAN, at the start, once per section it means to
+ * run (ref: its number from 0; text: its name), then CV_MARK_SECTION when
+ * that section starts (the same ref and text), so that a view can put each
+ * on its own axis from its own t = 0 and show those not started yet. */
+enum { CV_MARK_MILESTONE = 0, CV_MARK_USER_STOP = 1, CV_MARK_SECTION = 2,
+       CV_MARK_SECTION_PLAN = 3 };
 
 enum cv_future_state {
     CV_PENDING,

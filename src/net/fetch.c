@@ -237,6 +237,7 @@ void *cv_fetch_easy_new(cv_fetch *f)
 void cv_fetch_complete(cv_fetch *f, void *easy, int curl_code)
 {
     f->curl_code = curl_code;
+    f->timed_out = curl_code == CURLE_OPERATION_TIMEDOUT && !f->aborted;
     f->status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &f->status);
     if (curl_code != CURLE_OK) {

@@ -41,6 +41,7 @@ typedef struct cv_fetch {
     long status;         /* the HTTP status, 0 if no answer came */
     int curl_code;       /* CURLcode, 0 for a completed transfer */
     bool aborted;        /* abort_fn asked to stop it */
+    bool timed_out;      /* the transfer's timeout passed (and no stop) */
     unsigned char *body; /* malloc'ed, len bytes; NULL when empty */
     size_t len;
     char error[192]; /* for CV_FETCH_ERROR: what went wrong, in words */

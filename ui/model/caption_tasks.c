@@ -162,6 +162,11 @@ void cv_caption__mark(const cv_model *m, const cv_event *e, char *buf, size_t le
     (void)m;
     if (e->code == CV_MARK_USER_STOP)
         snprintf(buf, len, "the user stopped the run: calls still running are cut short");
+    else if (e->code == CV_MARK_SECTION)
+        snprintf(buf, len, "the %s run starts: its section's axis starts at 0 s, on the "
+                 "same scale as the others", e->text != NULL ? e->text : "next");
+    else if (e->code == CV_MARK_SECTION_PLAN)
+        snprintf(buf, len, "the comparison will run %s", e->text != NULL ? e->text : "a section");
     else
         snprintf(buf, len, "%s", e->text != NULL ? e->text : "a milestone");
 }

@@ -10,6 +10,7 @@
  */
 #include "model.h"
 #include "clock.h"
+#include "error.h"
 #include "model_kinds.h"
 #include "model_private.h"
 
@@ -220,6 +221,8 @@ void cv_model_reset(cv_model *m)
     m->stalled_ns = 0;
     memset(m->kinds, 0, sizeof m->kinds);
     m->failed_seen = false;
+    m->nsections = 0;
+    memset(m->sections, 0, sizeof m->sections);
     m->gil_holder1 = m->gil_last1 = 0;
     m->gil_handoffs = m->gil_requests = 0;
 }
@@ -539,13 +542,48 @@ int cv_model__apply_stall(cv_model *m, const cv_event *e, size_t index)
 }
 
 /* A milestone only captions its step; the user's stop also changes how
- * the end of the run reads (main's stop, the calls cut short). */
+ * the end of the run reads (main's stop, the calls cut short); a section
+ * mark names a section of a comparison, planned or started (event.h). */
 int cv_model__apply_mark(cv_model *m, const cv_event *e, size_t index)
 {
     (void)index;
     if (e->code == CV_MARK_USER_STOP)
         m->user_stopped = true;
+    if ((e->code == CV_MARK_SECTION || e->code == CV_MARK_SECTION_PLAN) &&
+        e->ref < CV_SECTIONS_MAX) {
+        cv_msection *s = &m->sections[e->ref];
+        s->name = e->text;
+        if (e->code == CV_MARK_SECTION && !s->started) {
+            s->started = true;
+            s->t0 = e->t_ns;
+        }
+        if ((int)e->ref >= m->nsections)
+            m->nsections = (int)e->ref + 1;
+    }
     return 0;
+}
+
+int cv_model_outcome(const cv_mfuture *f)
+{
+    if ((f->state == CV_FINISHED || f->state == CV_FAILED) && f->code == 404)
+        return CV_OUTCOME_NOT_FOUND;
+    if (f->state != CV_FAILED)
+        return CV_OUTCOME_PLAIN;
+    if (f->code == CV_ENETTIMEOUT)
+        return CV_OUTCOME_TIMEOUT;
+    if (f->code >= 100 && f->code <= 599)
+        return CV_OUTCOME_HTTP_ERROR;
+    return CV_OUTCOME_PLAIN;
+}
+
+int64_t cv_model_section_end(const cv_model *m, int k)
+{
+    if (k < 0 || k >= m->nsections || !m->sections[k].started)
+        return -1;
+    for (int i = k + 1; i < m->nsections; i++)
+        if (m->sections[i].started)
+            return m->sections[i].t0;
+    return m->t_last;
 }
 
 static int apply(cv_model *m, size_t i)

@@ -90,6 +90,15 @@ typedef struct cv_mside {
     size_t nconsole, capconsole;
 } cv_mside;
 
+/* A section of a comparison (flags --mode compare), from its marks
+ * (event.h): its name, and once it started, when. */
+#define CV_SECTIONS_MAX 8
+typedef struct cv_msection {
+    const char *name;
+    int64_t t0;
+    bool started;
+} cv_msection;
+
 typedef struct cv_mlane {
     bool present;
     const char *name;   /* "main", "worker 1", ... (NULL: "lane N") */
@@ -147,6 +156,8 @@ typedef struct cv_model {
     size_t kinds[CV_EV_KIND_COUNT + 1]; /* events seen, by kind (last: unknown) */
     bool failed_seen;   /* some future failed: worth a word in the header */
     bool user_stopped;  /* a CV_MARK_USER_STOP was applied: the user stopped the run */
+    cv_msection sections[CV_SECTIONS_MAX]; /* a comparison's sections, by number */
+    int nsections;      /* 0: not a comparison */
     size_t last_touched; /* the future or task of the latest such event */
     size_t ntasks, ntasks_done;
     size_t ntask_states[CV_TASK_STATE_COUNT]; /* live tasks by state */
@@ -247,6 +258,18 @@ int cv_event_lane_of(const cv_event *e);
 size_t cv_model_history(const cv_model *m, uint64_t id, size_t skip, size_t *out, size_t max);
 /* Whether event e names the future `id`, in the sense above. */
 bool cv_model_history_names(const cv_event *e, uint64_t id);
+
+/* How a download ended, from its outcome's code (never its text): a 404
+ * (finished, the book's "not found"), another HTTP status it failed with
+ * (418 I'm a Teapot), its own timeout (CV_ENETTIMEOUT); CV_OUTCOME_PLAIN
+ * for everything else, drawn by its state alone. */
+enum cv_outcome { CV_OUTCOME_PLAIN, CV_OUTCOME_NOT_FOUND, CV_OUTCOME_HTTP_ERROR,
+                  CV_OUTCOME_TIMEOUT };
+int cv_model_outcome(const cv_mfuture *f);
+
+/* When section k of a comparison ends: when the next started one starts,
+ * or the latest event applied; -1 if it has not started. */
+int64_t cv_model_section_end(const cv_model *m, int k);
 
 /* How many of the first `count` events happen at or before t_ns. */
 size_t cv_log_index_at(const cv_log *log, size_t count, int64_t t_ns);

@@ -106,6 +106,10 @@ size_t cv_timeline__last_in_column(const cv_axis *a, const void *list, size_t i,
 int64_t cv_timeline__span_t0(const void *spans, size_t i);
 int64_t cv_timeline__slice_t0(const void *slices, size_t i);
 
+/* One lane's row on the axis (view_lanes.c): its thread, frames, slices,
+ * bars and waits, and the playhead's column if asked. */
+void cv_lanes__draw_row(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, int lane,
+                        const cv_render_opts *o, const cv_focus *f, bool playhead);
 /* An event loop's row: its polling, then the slices its tasks ran in. */
 void cv_slices__draw(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, const cv_mlane *l,
                      const cv_render_opts *o, const cv_focus *f);

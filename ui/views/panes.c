@@ -12,6 +12,7 @@
     X(header)       /* what runs, the clock, the mode */                  \
     X(caption)      /* the last step in words */                          \
     X(lanes)        /* one row per thread, time running to the right */   \
+    X(compare)      /* or, comparing, each way on its own axis */         \
     X(queue)        /* futures waiting for a worker */                    \
     X(tasks)        /* or, once none wait, the tasks in flight */         \
     X(table)        /* one row per future */                              \

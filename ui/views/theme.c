@@ -240,6 +240,10 @@ static const cv_glyphs unicode_glyphs = {
     .wait_edge = 0x258f, /* ▏ */
     .slice_thin = 0x25aa, /* ▪ */
     .gil = 0x22ef,       /* ⋯ */
+    .notfound_body = 0x2505, /* ┅ : an answer, but no file */
+    .notfound_end = 0x2205,  /* ∅ */
+    .http_end = 0x2716,      /* ✖ : heavier than a plain failure's ✘ */
+    .timeout_end = 0x25f7,   /* ◷ : a clock's face */
     .level = {' ', 0x2581, 0x2582, 0x2583, 0x2584, 0x2585, 0x2586, 0x2587}, /* ▁..▇ */
     .arrow = "\xe2\x86\x92",
     .times = "\xc3\x97",
@@ -255,6 +259,7 @@ static const cv_glyphs ascii_glyphs = {
     .hline = '-', .vline = '|', .tick = '\'',
     .poll = ':', .slice = '%', .block = '#',
     .instant = '!', .wait_edge = ';', .slice_thin = ',', .gil = 'g',
+    .notfound_body = '?', .notfound_end = '?', .http_end = 'E', .timeout_end = '@',
     .level = {' ', '.', '_', '-', '=', '+', '*', '#'},
     .arrow = "->", .times = "x",
 };

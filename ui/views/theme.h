@@ -104,6 +104,9 @@ typedef struct cv_glyphs {
     uint32_t instant, wait_edge;
     uint32_t slice_thin; /* a slice that covers under half its cell */
     uint32_t gil;        /* a thread waiting for the GIL */
+    /* A download's outcome (cv_model_outcome): a 404's body and end, an
+     * HTTP error's end, a timeout's end (their bodies are a failure's). */
+    uint32_t notfound_body, notfound_end, http_end, timeout_end;
     /* How many futures run in a column, from none to the most. */
     uint32_t level[8];
     const char *arrow; /* "→" or "->" */

@@ -16,7 +16,21 @@ typedef struct legend_item {
     int style;
     const char *text;
     int also; /* the style of the same state as a labelled bar, or -1 */
+    /* A download's outcome shares its state's style: shown only when its
+     * end glyph is on screen in that style; 0 for the other items. */
+    uint32_t need;
 } legend_item;
+
+static bool glyph_on_screen(const cv_canvas *c, uint32_t ch, int style)
+{
+    for (int y = 0; y < c->rows; y++)
+        for (int x = 0; x < c->cols; x++) {
+            const cv_cell *cell = cv_canvas_get(c, x, y);
+            if (cell->ch == ch && cell->style == style)
+                return true;
+        }
+    return false;
+}
 
 /* Which styles the screen shows, read before the help box covers it. */
 static void styles_on_screen(const cv_canvas *c, bool seen[CV_ST_COUNT])
@@ -32,7 +46,7 @@ static void styles_on_screen(const cv_canvas *c, bool seen[CV_ST_COUNT])
 }
 
 #define HELP_KEYS 16   /* lines in keys[] below */
-#define HELP_LEGEND 13 /* items in legend[] below */
+#define HELP_LEGEND 16 /* items in legend[] below */
 
 bool cv_help__paged(int rows, bool replay)
 {
@@ -68,19 +82,25 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         if (!(o->replay && keys[i][0] == 'r'))
             shown[nkeys++] = keys[i];
     legend_item legend[] = {
-        {{g->pending, ' ', ' '}, CV_ST_PENDING, "queued: submitted, waiting for a worker", -1},
-        {{g->run_body, g->run_body, g->run_head}, CV_ST_RUNNING, "running on a worker", CV_ST_BAR_RUNNING},
-        {{g->done_body, g->done_body, g->done_end}, CV_ST_FINISHED, "finished with a result", CV_ST_BAR_FINISHED},
-        {{g->fail_body, g->fail_body, g->fail_end}, CV_ST_FAILED, "failed with an error", CV_ST_BAR_FAILED},
-        {{g->cancelled, ' ', ' '}, CV_ST_CANCELLED, "cancelled before it ran", -1},
-        {{g->idle, g->idle, g->idle}, CV_ST_IDLE, "idle: a thread with nothing to do", -1},
-        {{g->busy, g->busy, g->busy}, CV_ST_BUSY, "busy: main running the script", -1},
-        {{g->blocked, g->blocked, g->blocked}, CV_ST_BLOCKED, "blocked, waiting for a result", CV_ST_BAR_BLOCKED},
-        {{g->level[2], g->level[5], g->gil}, CV_ST_GIL, "waiting for the GIL: some, most, all the time", CV_ST_BAR_GIL},
-        {{g->slice, g->slice, g->slice}, CV_ST_SLICE, "a task ran here, then awaited (event loop)", CV_ST_BAR_SLICE},
-        {{g->poll, g->poll, g->poll}, CV_ST_POLL, "the event loop polls: no task is ready", -1},
-        {{g->pending, ' ', ' '}, CV_ST_SUSPENDED, "a task in flight, suspended at an await", -1},
-        {{g->playhead, ' ', ' '}, CV_ST_PLAYHEAD, "the playhead: now", -1},
+        {{g->pending, ' ', ' '}, CV_ST_PENDING, "queued: submitted, waiting for a worker", -1, 0},
+        {{g->run_body, g->run_body, g->run_head}, CV_ST_RUNNING, "running on a worker", CV_ST_BAR_RUNNING, 0},
+        {{g->done_body, g->done_body, g->done_end}, CV_ST_FINISHED, "finished with a result", CV_ST_BAR_FINISHED, 0},
+        {{g->fail_body, g->fail_body, g->fail_end}, CV_ST_FAILED, "failed with an error", CV_ST_BAR_FAILED, 0},
+        {{g->notfound_body, g->notfound_body, g->notfound_end}, CV_ST_FINISHED,
+         "not found: the server answered 404", -1, g->notfound_end},
+        {{g->fail_body, g->fail_body, g->http_end}, CV_ST_FAILED,
+         "HTTP error: another status (418)", -1, g->http_end},
+        {{g->fail_body, g->fail_body, g->timeout_end}, CV_ST_FAILED,
+         "timed out: no answer within --timeout", -1, g->timeout_end},
+        {{g->cancelled, ' ', ' '}, CV_ST_CANCELLED, "cancelled before it ran", -1, 0},
+        {{g->idle, g->idle, g->idle}, CV_ST_IDLE, "idle: a thread with nothing to do", -1, 0},
+        {{g->busy, g->busy, g->busy}, CV_ST_BUSY, "busy: main running the script", -1, 0},
+        {{g->blocked, g->blocked, g->blocked}, CV_ST_BLOCKED, "blocked, waiting for a result", CV_ST_BAR_BLOCKED, 0},
+        {{g->level[2], g->level[5], g->gil}, CV_ST_GIL, "waiting for the GIL: some, most, all the time", CV_ST_BAR_GIL, 0},
+        {{g->slice, g->slice, g->slice}, CV_ST_SLICE, "a task ran here, then awaited (event loop)", CV_ST_BAR_SLICE, 0},
+        {{g->poll, g->poll, g->poll}, CV_ST_POLL, "the event loop polls: no task is ready", -1, 0},
+        {{g->pending, ' ', ' '}, CV_ST_SUSPENDED, "a task in flight, suspended at an await", -1, 0},
+        {{g->playhead, ' ', ' '}, CV_ST_PLAYHEAD, "the playhead: now", -1, 0},
     };
     _Static_assert(sizeof keys / sizeof keys[0] == HELP_KEYS, "HELP_KEYS counts keys[]");
     _Static_assert(sizeof legend / sizeof legend[0] == HELP_LEGEND, "HELP_LEGEND counts legend[]");
@@ -90,8 +110,10 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
     styles_on_screen(c, seen);
     size_t nleg = 0;
     for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++)
-        if (seen[legend[i].style] || (legend[i].also >= 0 && seen[legend[i].also]) ||
-            legend[i].style == CV_ST_PLAYHEAD)
+        if (legend[i].need != 0 ? glyph_on_screen(c, legend[i].need, legend[i].style)
+                                : seen[legend[i].style] ||
+                                      (legend[i].also >= 0 && seen[legend[i].also]) ||
+                                      legend[i].style == CV_ST_PLAYHEAD)
             legend[nleg++] = legend[i];
     /* Keys and legend in one box where they fit; on a smaller screen
      * (80x24) two pages, keys first, and ? turns to the legend. */

@@ -35,9 +35,11 @@ static int col_of(const axis *a, int64_t t)
     return cv_lanes__axis_col(a, t);
 }
 
+/* A stretch ends at its end, or at the playhead while it lasts; never
+ * after the playhead (a comparison's section ends its axis there). */
 static int64_t end_of(const axis *a, int64_t t1)
 {
-    return t1 < 0 ? a->now : t1;
+    return t1 < 0 || t1 > a->now ? a->now : t1;
 }
 
 /* The title: "lanes", or which of them show when not all fit. */
@@ -106,6 +108,16 @@ static void draw_bar(cv_canvas *c, int y, const axis *a, const cv_mfuture *f,
     } else if (f->state == CV_CANCELLED) {
         body = g->cancelled, tip = g->cancelled, st = CV_ST_CANCELLED, bar = CV_ST_CANCELLED;
     }
+    /* A download's outcome has a look of its own: a 404 is not a flag,
+     * a teapot is not a timeout. */
+    int outcome = cv_model_outcome(f);
+    const char *word = NULL;
+    if (outcome == CV_OUTCOME_NOT_FOUND)
+        body = g->notfound_body, tip = g->notfound_end, word = "not found";
+    else if (outcome == CV_OUTCOME_HTTP_ERROR)
+        tip = g->http_end, word = "HTTP error";
+    else if (outcome == CV_OUTCOME_TIMEOUT)
+        tip = g->timeout_end, word = "timed out";
     /* A future that ended in the cell it started in is a tick: it did
      * happen, however short (loiter(0)).  The next bar on the lane may
      * start in that cell too; its body leaves the tick there. */
@@ -130,6 +142,9 @@ static void draw_bar(cv_canvas *c, int y, const axis *a, const cv_mfuture *f,
     int status = f->code >= 100 && f->code <= 599 ? f->code : 0;
     if (status > 0 && x1 - x0 - 1 >= len + 4 && len + 4 < (int)sizeof lb)
         len += snprintf(lb + len, sizeof lb - (size_t)len, " %d", status);
+    /* And in words where they fit too ("BR 404 not found", "CN timed out"). */
+    if (word != NULL && x1 - x0 - 1 >= len + 1 + (int)strlen(word))
+        len += snprintf(lb + len, sizeof lb - (size_t)len, " %s", word);
     /* One cell in: the bar's first cell may be where the previous bar on
      * the lane ended, and two labels must never touch. */
     if (x1 - x0 - 1 >= len)
@@ -418,16 +433,27 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
             short_name(name, brief, sizeof brief);
         int st = lane == sel ? CV_ST_ROW_HOT : f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE;
         cv_canvas__text(c, r.x, y, a.x0 - 1, st, compact ? brief : name);
-        draw_thread(c, y, &a, l, g);
-        draw_frames(c, y, &a, m, l);
-        if (l->loop)
-            cv_slices__draw(c, y, &a, m, l, o, f);
-        draw_bars(c, y, &a, m, l, lane, f, g);
-        draw_waits(c, y, &a, m, l, g);
-        draw_gil_waits(c, y, &a, m, l, g);
-        draw_playhead(c, y, &a, g);
+        cv_lanes__draw_row(c, y, &a, m, lane, o, f, true);
         y++;
     }
+}
+
+void cv_lanes__draw_row(cv_canvas *c, int y, const cv_axis *a, const cv_model *m, int lane,
+                        const cv_render_opts *o, const cv_focus *f, bool playhead)
+{
+    const cv_glyphs *g = cv_theme__glyphs(o->ascii);
+    const cv_mlane *l = cv_model_lane(m, lane);
+    if (l == NULL)
+        return;
+    draw_thread(c, y, a, l, g);
+    draw_frames(c, y, a, m, l);
+    if (l->loop)
+        cv_slices__draw(c, y, a, m, l, o, f);
+    draw_bars(c, y, a, m, l, lane, f, g);
+    draw_waits(c, y, a, m, l, g);
+    draw_gil_waits(c, y, a, m, l, g);
+    if (playhead)
+        draw_playhead(c, y, a, g);
 }
 
 /* As many rows as lanes (one at least), and the axis. */
@@ -444,9 +470,16 @@ static int side_rows(const cv_model *m, int side)
     return (n < 1 ? 1 : n > MAX_SIDE_LANES ? MAX_SIDE_LANES : n) + 1;
 }
 
+/* A comparison draws its lanes by section instead (view_compare.c). */
+static bool applies(const cv_model *m, int side)
+{
+    (void)side;
+    return m->nsections == 0;
+}
+
 const cv_pane cv_pane__lanes = {
     .name = "lanes", .where = CV_PANE_BODY, .priority = 1, .min_rows = 2, .share = 40,
-    .rows = rows, .draw = draw,
+    .applies = applies, .rows = rows, .draw = draw,
 };
 
 const cv_pane cv_pane__side_lanes = {

@@ -36,7 +36,9 @@ static void mark_lane(const cv_axis *a, const cv_model *m, const cv_mlane *l, in
         if (!l->overlap)
             i = cv_timeline__last_in_column(a, &b, i, n, bar_t0);
         const cv_mfuture *f = &m->futs[l->futs[i]];
-        if (f->task || f->t_start < 0)
+        /* One that ended before the axis starts is not in view (a
+         * comparison's later section, a zoomed window). */
+        if (f->task || f->t_start < 0 || (f->t_end >= 0 && f->t_end < a->t0))
             continue;
         int64_t t1 = f->t_end >= 0 && f->t_end <= a->now ? f->t_end : a->now;
         int x0 = cv_lanes__axis_col(a, f->t_start) - a->x0;

@@ -153,10 +153,21 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
         bool flying = fu->task && fu->state == CV_RUNNING;
         bool susp = flying && fu->tstate != CV_TASK_RUNNING;
         int st = hot ? base : susp ? CV_ST_SUSPENDED : cv_theme__state_style(fu->state);
-        cv_canvas__put(c, r.x + C_STATE, y, susp ? g->pending : cv_theme__state_glyph(g, fu->state),
-                      st);
+        uint32_t glyph = susp ? g->pending : cv_theme__state_glyph(g, fu->state);
         const char *sn = flying ? cv_event_state_name(CV_EV_TASK, fu->tstate)
                                 : cv_event_state_name(CV_EV_FUTURE, fu->state);
+        /* A download's outcome in its own glyph and words (view_lanes.c). */
+        char http[16];
+        switch (cv_model_outcome(fu)) {
+        case CV_OUTCOME_NOT_FOUND: glyph = g->notfound_end, sn = "not found"; break;
+        case CV_OUTCOME_HTTP_ERROR:
+            snprintf(http, sizeof http, "HTTP %d", fu->code);
+            glyph = g->http_end, sn = http;
+            break;
+        case CV_OUTCOME_TIMEOUT: glyph = g->timeout_end, sn = "timed out"; break;
+        default: break;
+        }
+        cv_canvas__put(c, r.x + C_STATE, y, glyph, st);
         cv_canvas__text(c, r.x + C_STATE + 2, y, r.x + C_LANE - 1, st, sn ? sn : "?");
         if (fu->lane >= 0)
             cv_canvas__text(c, r.x + C_LANE, y, r.x + C_SUB - 1, base,
