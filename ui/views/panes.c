@@ -12,6 +12,7 @@
     X(header)       /* what runs, the clock, the mode */                  \
     X(caption)      /* the last step in words */                          \
     X(lanes)        /* one row per thread, time running to the right */   \
+    X(source)       /* the Python listing, each lane's line (s) */        \
     X(queue)        /* futures waiting for a worker */                    \
     X(tasks)        /* or, once none wait, the tasks in flight */         \
     X(table)        /* one row per future */                              \
@@ -21,6 +22,7 @@
     X(side_lanes)   /*   the side's lanes */                              \
     X(side_tasks)   /*   the tasks in flight (task side) */               \
     X(side_console) /*   the side's output */                             \
+    X(source_sides) /* two-sided runs: the listings, under the columns */ \
     X(keys)         /* the key line */
 
 #define DECLARE(name) extern const cv_pane cv_pane__##name;
