@@ -10,6 +10,7 @@
 
 #include "canvas.h"
 #include "caption.h"
+#include "layout.h"
 #include "listing.h"
 #include "logbuild.h"
 #include "model.h"
@@ -247,6 +248,43 @@ static void test_pane_without_lines(void **state)
     cv_log_destroy(log);
 }
 
+static cv_rect rect_of(const cv_layout *l, const char *name)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->at[i].pane != NULL && strcmp(l->at[i].pane->name, name) == 0)
+            return l->at[i].r;
+    return (cv_rect){-1, -1, 0, 0};
+}
+
+/* Wide: right of the lanes, in their rows.  Narrow: under them, its rows
+ * out of the table's and the console's.  Not asked for: not there. */
+static void test_pane_place(void **state)
+{
+    (void)state;
+    cv_log *log = build();
+    cv_model m;
+    cv_model_init(&m, log);
+    assert_int_equal(cv_model_advance(&m, AT_SLEEP), 0);
+    cv_layout l;
+    cv_layout__compute(&l, cv_pane__registry_source, &m, 200, 60);
+    cv_rect lanes = rect_of(&l, "lanes"), src = rect_of(&l, "source");
+    assert_int_equal(src.y, lanes.y);
+    assert_int_equal(src.h, lanes.h);
+    assert_true(src.x > lanes.x + lanes.w - 1);
+    assert_true(src.h >= 20);
+    cv_layout__compute(&l, cv_pane__registry_source, &m, 120, 40);
+    lanes = rect_of(&l, "lanes"), src = rect_of(&l, "source");
+    assert_int_equal(src.x, 0);
+    assert_int_equal(src.y, lanes.y + lanes.h);
+    assert_true(src.h >= 4);
+    cv_rect console = rect_of(&l, "console");
+    assert_true(console.h >= 2);
+    cv_layout__compute(&l, cv_pane__registry, &m, 120, 40);
+    assert_int_equal(rect_of(&l, "source").x, -1);
+    cv_model_free(&m);
+    cv_log_destroy(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_lines_back_through_checkpoints),
         cmocka_unit_test(test_pane_marks_and_follows),
         cmocka_unit_test(test_pane_without_lines),
+        cmocka_unit_test(test_pane_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

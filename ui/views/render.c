@@ -116,15 +116,8 @@ void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o)
 {
     cv_layout l;
     cv_canvas__clear(c);
-    /* The source pane shows only when asked for: the registry without it. */
-    extern const cv_pane cv_pane__source, cv_pane__source_sides;
-    const cv_pane *panes[CV_LAYOUT_MAX + 1];
-    int np = 0;
-    for (const cv_pane *const *pp = cv_pane__registry; *pp != NULL && np < CV_LAYOUT_MAX; pp++)
-        if (o->show_source || (*pp != &cv_pane__source && *pp != &cv_pane__source_sides))
-            panes[np++] = *pp;
-    panes[np] = NULL;
-    cv_layout__compute(&l, panes, m, c->cols, c->rows);
+    cv_layout__compute(&l, o->show_source ? cv_pane__registry_source : cv_pane__registry, m,
+                       c->cols, c->rows);
     if (l.too_small) {
         too_small(c);
         return;
