@@ -99,8 +99,9 @@ static int rows(const cv_model *m, int side)
     return 1 + (most > 0 ? most : 30);
 }
 
-/* A lane's short tag: "main", "w2" for worker 2, a task's name, else the
- * first word of the lane's name, at most 10 characters. */
+/* A lane's short tag: "main", "w2" for worker 2, "T2" for Thread-2, a
+ * task's name, else the first word of the lane's name, at most 10
+ * characters. */
 static void tag_of(const cv_model *m, const cv_mline *p, char *buf, size_t len)
 {
     char name[64];
@@ -121,6 +122,13 @@ static void tag_of(const cv_model *m, const cv_mline *p, char *buf, size_t len)
         }
     }
     size_t n = strcspn(name, " (");
+    /* Python's own thread names, "Thread-2 (worker)": T2. */
+    const char *dash = memchr(name, '-', n);
+    if (dash != NULL && dash > name && dash + 1 < name + n &&
+        strspn(dash + 1, "0123456789") == (size_t)(name + n - dash - 1)) {
+        snprintf(buf, len, "%c%.*s", name[0], (int)(name + n - dash - 1), dash + 1);
+        return;
+    }
     snprintf(buf, len, "%.*s", (int)(n < 10 ? n : 10), name);
 }
 
@@ -140,6 +148,47 @@ static int line_to_show(const cv_model *m, const cv_render_opts *o, int id)
             last = p;
     }
     return last != NULL ? last->line : 0;
+}
+
+static int clamp_top(int top, int h, int total)
+{
+    return top < 1 ? 1 : top > total - h + 1 ? total - h + 1 : top;
+}
+
+/* The first line of an h-line window over a listing of `total` lines:
+ * every current line, centred, if they fit; else the window around
+ * `want` or around another current line that holds the most of them (a
+ * crowd of workers in is_prime outweighs main alone in report()). */
+static int window_top(const cv_model *m, int id, int want, int h, int total)
+{
+    int lo = want, hi = want;
+    for (size_t i = 0; i < m->nlines; i++) {
+        const cv_mline *p = &m->lines[i];
+        if (p->listing == id && cv_model_line_shown(m, p)) {
+            lo = p->line < lo ? p->line : lo;
+            hi = p->line > hi ? p->line : hi;
+        }
+    }
+    if (hi - lo < h)
+        return clamp_top(lo - (h - (hi - lo + 1)) / 2, h, total);
+    int best = clamp_top(want - h / 3, h, total), most = -1;
+    for (size_t c = 0; c <= m->nlines; c++) {
+        const cv_mline *pc = c < m->nlines ? &m->lines[c] : NULL;
+        if (pc != NULL && (pc->listing != id || !cv_model_line_shown(m, pc)))
+            continue;
+        int top = clamp_top((pc != NULL ? pc->line : want) - h / 3, h, total), count = 0;
+        for (size_t i = 0; i < m->nlines; i++) {
+            const cv_mline *p = &m->lines[i];
+            count += p->listing == id && cv_model_line_shown(m, p) && p->line >= top &&
+                     p->line < top + h;
+        }
+        /* Ties go to the window with the line that moved last. */
+        if (count > most || (count == most && want >= top && want < top + h)) {
+            most = count;
+            best = top;
+        }
+    }
+    return best;
 }
 
 /* The tags of every lane and task at line `line` of listing id, joined by
@@ -192,19 +241,8 @@ static void draw_listing(cv_canvas *c, cv_rect r, const cv_model *m, const cv_re
         return;
     int want = line_to_show(m, o, id);
     int top = 1;
-    if (total > h && want > 0) {
-        /* Every current line, if they fit, centred; else the one wanted. */
-        int lo = want, hi = want;
-        for (size_t i = 0; i < m->nlines; i++) {
-            const cv_mline *p = &m->lines[i];
-            if (p->listing == id && cv_model_line_shown(m, p)) {
-                lo = p->line < lo ? p->line : lo;
-                hi = p->line > hi ? p->line : hi;
-            }
-        }
-        top = hi - lo < h ? lo - (h - (hi - lo + 1)) / 2 : want - h / 3;
-        top = top < 1 ? 1 : top > total - h + 1 ? total - h + 1 : top;
-    }
+    if (total > h && want > 0)
+        top = window_top(m, id, want, h, total);
     const char *mark = o->ascii ? ">" : "\u25b8";
     for (int k = 0; k < h && top + k <= total; k++) {
         int line = top + k, y = r.y + 1 + k;
