@@ -192,10 +192,15 @@ static int run_loiter(cv_run *run)
             return 1;
         }
     }
-    cv_run_line(run, CV_LISTING_LOITER, CV_LINE_LOITER_MAIN_START);
+    /* loiter.py is the map version: with --as-completed main's code is
+     * not in it, so only the workers publish their lines. */
+    bool in_order = !cv_opts_flag(run->opts, "as-completed");
+    if (in_order)
+        cv_run_line(run, CV_LISTING_LOITER, CV_LINE_LOITER_MAIN_START);
     cv_run_log(run, "Script starting.");
 
-    cv_run_line(run, CV_LISTING_LOITER, CV_LINE_LOITER_EXECUTOR);
+    if (in_order)
+        cv_run_line(run, CV_LISTING_LOITER, CV_LINE_LOITER_EXECUTOR);
     cv_pool *pool = cv_pool_create(run->bus, workers, "worker");
     loiter_arg *args = calloc((size_t)count, sizeof *args);
     cv_call *calls = calloc((size_t)count, sizeof *calls);
@@ -214,8 +219,8 @@ static int run_loiter(cv_run *run)
         calls[i] = (cv_call){loiter, &args[i], labels[i]};
     }
 
-    int status = cv_opts_flag(run->opts, "as-completed") ? take_as_completed(run, pool, calls, count)
-                                                         : take_in_order(run, pool, calls, count);
+    int status = in_order ? take_in_order(run, pool, calls, count)
+                          : take_as_completed(run, pool, calls, count);
     cv_pool_destroy(pool);
     free(args);
     free(calls);

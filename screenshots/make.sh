@@ -41,6 +41,7 @@ RUNS=(
     "primes-pool    primes --mode pool --workers 2 --rounds 1"
     "spinner-all    spinner --side all --speed 2"
     "flags-futures  flags --mode futures -s DELAY --delay 1 --speed 5"
+    "loiter-lines   loiter --speed 10"
 )
 
 # name  trace  demo-seconds[@COLSxROWS, for a wider screen than SIZE][:OPT,OPT..., display
@@ -59,6 +60,7 @@ MOMENTS=(
     "spinner-all-2s   spinner-all   2.0@130x30 thread, task and process sides turn together: three ways to run a spinner beside slow()"
     "flags-futures-1.5s flags-futures 1.5 as_completed: three downloads done and printed, two running; each repr was true when printed"
     "loiter-light-1.05s loiter      1.05:--theme=light the light theme, for a light terminal: Okabe-Ito colours, the caption in blue"
+    "loiter-source-1.05s loiter-lines 1.05@160x40:--source the source pane: main waits on the for line, the three workers in sleep(n)"
 )
 
 if [ "$RECORD" = 1 ]; then
