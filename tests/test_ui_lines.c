@@ -246,6 +246,29 @@ static void test_pane_without_lines(void **state)
     assert_non_null(strstr(s, "stress re-creates no Python program"));
     free(s);
     cv_log_destroy(log);
+
+    /* A listing this build does not have (a trace from another one): the
+     * pane falls back to the scenario's own, unmarked. */
+    log = cv_log_create();
+    cv_log_set_meta(log, &meta);
+    ev(log, 0, CV_EV_HEADER, 0, 0, -1, "loiter");
+    ev(log, 0, CV_EV_THREAD, CV_THREAD_STARTED, 0, 0, "main");
+    cv_event e = {.t_ns = 1, .kind = CV_EV_LINE, .code = 999, .ref = 5000};
+    assert_int_equal(cv_log_append(log, &e), 0);
+    cv_log_publish(log);
+    cv_log_close(log);
+    s = screen(log, 3, 200, 60, true);
+    assert_non_null(strstr(s, "source loiter.py"));
+    assert_null(strstr(s, "main\u25b8"));
+    free(s);
+    cv_model m;
+    cv_model_init(&m, log);
+    assert_int_equal(cv_model_advance(&m, 3), 0);
+    char buf[128];
+    cv_caption(&m, 2, buf, sizeof buf);
+    assert_string_equal(buf, "main is at line 5000 of listing 999");
+    cv_model_free(&m);
+    cv_log_destroy(log);
 }
 
 static cv_rect rect_of(const cv_layout *l, const char *name)

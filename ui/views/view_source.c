@@ -61,6 +61,8 @@ static int listings_of(const cv_model *m, const cv_render_opts *o, int *out)
     int n = 0, first[MAX_SHOWN];
     for (size_t i = 0; i < m->nlines; i++) {
         int id = m->lines[i].listing, lane = m->lines[i].lane, k = 0;
+        if (cv_listing_get(id) == NULL)
+            continue; /* a trace from a build with other listings */
         while (k < n && out[k] != id)
             k++;
         if (k == n) {
@@ -92,7 +94,7 @@ static int rows(const cv_model *m, int side)
     (void)side;
     int most = 0;
     for (int id = 0; id < 64; id++)
-        if (m->listings_seen & (1ull << id)) {
+        if (m->listings_seen & (1ull << id) && cv_listing_get(id) != NULL) {
             int k = cv_listing_lines(id);
             most = k > most ? k : most;
         }
