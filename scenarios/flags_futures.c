@@ -23,6 +23,7 @@
 #include "fetch.h"
 #include "flags_private.h"
 #include "future.h"
+#include "listing.h"
 #include "pool.h"
 #include "wait.h"
 
@@ -33,16 +34,22 @@
 static void download_one(void *arg, cv_result *out)
 {
     cv_flags__job *job = arg;
+    cv_run *run = job->ctx->run;
+    cv_run_line(run, CV_LISTING_FLAGS_THREADPOOL_FUTURES, CV_LINE_FLAGS_THREADPOOL_FUTURES_DOWNLOAD);
+    cv_run_line(run, CV_LISTING_FLAGS_THREADPOOL_FUTURES, CV_LINE_FLAGS_THREADPOOL_FUTURES_GET);
     cv_flags__pool_download(job, out);
     if (out->error)
         return;
+    cv_run_line(run, CV_LISTING_FLAGS_THREADPOOL_FUTURES, CV_LINE_FLAGS_THREADPOOL_FUTURES_RAISE);
     if (job->outcome != CV_FETCH_OK) { /* raise_for_status() */
         int code = out->code;
         cv_result_fail(out, code > 0 ? code : CV_EFAILED, "%s", out->text);
         out->code = code;
         return;
     }
+    cv_run_line(run, CV_LISTING_FLAGS_THREADPOOL_FUTURES, CV_LINE_FLAGS_THREADPOOL_FUTURES_PRINT_CC);
     cv_run_log(job->ctx->run, "%s", job->cc);
+    cv_run_line(run, CV_LISTING_FLAGS_THREADPOOL_FUTURES, CV_LINE_FLAGS_THREADPOOL_FUTURES_RETURN);
     snprintf(out->text, sizeof out->text, "%s", job->cc);
 }
 
@@ -54,6 +61,12 @@ static void download_one(void *arg, cv_result *out)
  * start() does, until the new worker has taken its call (at most 0.2 s,
  * in case the machine is starved); the repr printed next is still read
  * from the future as it is. */
+/* main's line in flags_threadpool_futures.py. */
+static void line(cv_run *run, int line)
+{
+    cv_run_line(run, CV_LISTING_FLAGS_THREADPOOL_FUTURES, line);
+}
+
 static void await_thread_start(cv_future *f)
 {
     for (int i = 0; i < 2000 && cv_future_state(f) == CV_PENDING; i++)
@@ -67,6 +80,7 @@ int cv_flags__futures(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n, i
     if (n > FUTURES_CODES)
         n = FUTURES_CODES;
     int64_t t0 = cv_clock_mono_ns();
+    line(run, CV_LINE_FLAGS_THREADPOOL_FUTURES_EXECUTOR);
     cv_pool *pool = cv_pool_create(run->bus, workers, "worker");
     cv_future **to_do = calloc(n ? n : 1, sizeof *to_do);
     if (pool == NULL || to_do == NULL) {
@@ -79,12 +93,14 @@ int cv_flags__futures(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n, i
     char repr[96];
     for (; submitted < n; submitted++) {
         int threads = cv_pool_threads(pool);
+        line(run, CV_LINE_FLAGS_THREADPOOL_FUTURES_SUBMIT);
         cv_future *f = cv_pool_submit(pool, jobs[submitted].cc, download_one, &jobs[submitted], &rc);
         if (f == NULL)
             break;
         to_do[submitted] = f;
         if (cv_pool_threads(pool) > threads)
             await_thread_start(f);
+        line(run, CV_LINE_FLAGS_THREADPOOL_FUTURES_SCHEDULED);
         cv_run_log(run, "Scheduled for %s: %s", jobs[submitted].cc,
                    cv_future_repr(f, repr, sizeof repr));
     }
@@ -94,10 +110,15 @@ int cv_flags__futures(const cv_flags__ctx *ctx, cv_flags__job *jobs, size_t n, i
         cv_pool_shutdown(pool, true, true);
     } else {
         cv_future *f;
-        while (cv_as_completed_next(it, &f) == CV_OK) {
+        for (;;) {
+            /* main stands on the for line while as_completed waits */
+            line(run, CV_LINE_FLAGS_THREADPOOL_FUTURES_AS_COMPLETED);
+            if (cv_as_completed_next(it, &f) != CV_OK)
+                break;
             cv_result r;
             int got = cv_future_result(f, 0, &r);
             cv_future_repr(f, repr, sizeof repr);
+            line(run, CV_LINE_FLAGS_THREADPOOL_FUTURES_RESULT);
             if (got == CV_OK) {
                 cv_run_log(run, "%s result: '%s'", repr, r.text);
                 t->ok++;

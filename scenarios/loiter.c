@@ -104,17 +104,26 @@ static int validate_loiter(const cv_opts *opts, char *err, size_t errlen)
 static int take_in_order(cv_run *run, cv_pool *pool, const cv_call *calls, int count)
 {
     int err;
+    cv_run_line(run, CV_LISTING_LOITER, CV_LINE_LOITER_MAP);
     cv_map *results = cv_map_start(pool, calls, (size_t)count, -1, &err);
     if (results == NULL) {
         cv_run_log(run, "map failed: %s", cv_strerror(err));
         return 1;
     }
     int status = 0;
+    cv_run_line(run, CV_LISTING_LOITER, CV_LINE_LOITER_SHOW_RESULTS);
     cv_run_log(run, "results: %s", cv_map_repr(results));
+    cv_run_line(run, CV_LISTING_LOITER, CV_LINE_LOITER_WAITING);
     cv_run_log(run, "Waiting for individual results:");
     cv_result r;
-    for (int i = 0; (err = cv_map_next(results, &r)) == CV_OK; i++)
+    /* Main stands on the for line while it waits for the next result. */
+    for (int i = 0;; i++) {
+        cv_run_line(run, CV_LISTING_LOITER, CV_LINE_LOITER_FOR_RESULT);
+        if ((err = cv_map_next(results, &r)) != CV_OK)
+            break;
+        cv_run_line(run, CV_LISTING_LOITER, CV_LINE_LOITER_RESULT);
         cv_run_log(run, "result %d: %lld", i, r.value);
+    }
     if (err != CV_EDONE && !cv_run_stopping(run)) {
         cv_run_log(run, "error: %s", err == CV_EFAILED ? r.message : cv_strerror(err));
         status = 1;
@@ -183,8 +192,15 @@ static int run_loiter(cv_run *run)
             return 1;
         }
     }
+    /* loiter.py is the map version: with --as-completed main's code is
+     * not in it, so only the workers publish their lines. */
+    bool in_order = !cv_opts_flag(run->opts, "as-completed");
+    if (in_order)
+        cv_run_line(run, CV_LISTING_LOITER, CV_LINE_LOITER_MAIN_START);
     cv_run_log(run, "Script starting.");
 
+    if (in_order)
+        cv_run_line(run, CV_LISTING_LOITER, CV_LINE_LOITER_EXECUTOR);
     cv_pool *pool = cv_pool_create(run->bus, workers, "worker");
     loiter_arg *args = calloc((size_t)count, sizeof *args);
     cv_call *calls = calloc((size_t)count, sizeof *calls);
@@ -203,8 +219,8 @@ static int run_loiter(cv_run *run)
         calls[i] = (cv_call){loiter, &args[i], labels[i]};
     }
 
-    int status = cv_opts_flag(run->opts, "as-completed") ? take_as_completed(run, pool, calls, count)
-                                                         : take_in_order(run, pool, calls, count);
+    int status = in_order ? take_in_order(run, pool, calls, count)
+                          : take_as_completed(run, pool, calls, count);
     cv_pool_destroy(pool);
     free(args);
     free(calls);

@@ -37,6 +37,7 @@
 #include "clock.h"
 #include "future.h"
 #include "gil.h"
+#include "listing.h"
 #include "primes_private.h"
 #include "scenarios.h"
 
@@ -70,7 +71,15 @@ typedef struct checker {
     cv_run *run;
     cv_gil *gil; /* NULL: no GIL */
     unsigned rounds;
+    int listing;     /* the mode's listing (CV_LISTING_PRIMES_...) */
+    int line_divide; /* its is_prime loop, where a check spends its time */
 } checker;
+
+/* The calling thread's line in the mode's listing. */
+static void line(const checker *c, int line)
+{
+    cv_run_line(c->run, c->listing, line);
+}
 
 /* The eval breaker between divisions: hand the GIL over if asked, and
  * stop if the user stopped the run. */
@@ -97,6 +106,7 @@ static prime_result check(const checker *c, cv_future *f, int lane, uint64_t n)
         r.stopped = true;
         return r;
     }
+    line(c, c->line_divide);
     r.elapsed = (double)cv_primes__check(n, c->rounds, poll, (void *)c, &r.prime, &r.stopped) / 1e9;
     if (f != NULL) {
         cv_result out = {0};
@@ -127,23 +137,34 @@ static void print_result(cv_run *run, const prime_result *r)
 
 /* ---- sequential.py ---- */
 
-static int run_sequential(cv_run *run, const checker *c, const uint64_t *numbers, size_t count)
+static int run_sequential(cv_run *run, const checker *seq, const uint64_t *numbers, size_t count)
 {
+    checker cs = *seq;
+    const checker *c = &cs;
+    cs.listing = CV_LISTING_PRIMES_SEQUENTIAL;
+    cs.line_divide = CV_LINE_PRIMES_SEQUENTIAL_DIVIDE;
     cv_gil_acquire(c->gil); /* main runs Python code */
+    line(c, CV_LINE_PRIMES_SEQUENTIAL_MAIN_START);
     cv_run_log(run, "Checking %zu numbers sequentially:", count);
     mark(run, "main checks the numbers one after another: each is_prime(n) starts when the one "
               "before returns");
     int64_t t0 = cv_clock_mono_ns();
     for (size_t i = 0; i < count && !cv_run_stopping(run); i++) {
+        line(c, CV_LINE_PRIMES_SEQUENTIAL_FOR_NUMBER);
         cv_future *f = new_check(run, numbers[i]);
+        line(c, CV_LINE_PRIMES_SEQUENTIAL_CALL_CHECK);
         prime_result r = check(c, f, CV_MAIN_LANE, numbers[i]);
         cv_future_release(f);
-        if (!r.stopped)
+        if (!r.stopped) {
+            line(c, CV_LINE_PRIMES_SEQUENTIAL_REPORT);
             print_result(run, &r);
+        }
     }
     double elapsed = (double)(cv_clock_mono_ns() - t0) / 1e9;
-    if (!cv_run_stopping(run))
+    if (!cv_run_stopping(run)) {
+        line(c, CV_LINE_PRIMES_SEQUENTIAL_TOTAL);
         cv_run_log(run, "Total time: %.2fs", elapsed);
+    }
     cv_gil_release(c->gil, CV_GIL_DONE);
     return 0;
 }
@@ -244,6 +265,7 @@ static void *worker(void *arg)
     bool idle = true;
     for (;;) {
         job j;
+        line(&ctx->c, CV_LINE_PRIMES_THREADS_WORKER_GET);
         queue_get(&ctx->jobs, &j, ctx->c.gil, run->bus, NULL);
         if (j.n == 0)
             break;
@@ -258,10 +280,12 @@ static void *worker(void *arg)
             cv_publish_thread(run->bus, a->lane, CV_THREAD_BUSY, NULL);
             idle = false;
         }
+        line(&ctx->c, CV_LINE_PRIMES_THREADS_WORKER_PUT);
         prime_result r = check(&ctx->c, j.f, a->lane, j.n);
         cv_future_release(j.f);
         queue_put(&ctx->results, &r);
     }
+    line(&ctx->c, CV_LINE_PRIMES_THREADS_WORKER_DONE);
     cv_publish_thread(run->bus, a->lane, CV_THREAD_IDLE, NULL);
     prime_result done = {0};
     queue_put(&ctx->results, &done);
@@ -274,6 +298,9 @@ static int run_threads(cv_run *run, const checker *c, const uint64_t *numbers, s
                        int nworkers)
 {
     workers_ctx ctx = {.c = *c};
+    ctx.c.listing = CV_LISTING_PRIMES_THREADS;
+    ctx.c.line_divide = CV_LINE_PRIMES_THREADS_DIVIDE;
+    c = &ctx.c;
     worker_arg args[MAX_WORKERS];
     pthread_t threads[MAX_WORKERS];
     if (queue_init(&ctx.jobs, sizeof(job), count + (size_t)nworkers) != 0)
@@ -283,6 +310,7 @@ static int run_threads(cv_run *run, const checker *c, const uint64_t *numbers, s
         goto no_memory;
     }
     cv_gil_acquire(c->gil); /* main runs Python code */
+    line(c, CV_LINE_PRIMES_THREADS_MAIN_START);
     cv_run_log(run, "Checking %zu numbers with %d threads:", count, nworkers);
     if (c->gil != NULL)
         mark(run, "%d threads will check the numbers, but under the GIL only one thread runs "
@@ -293,6 +321,8 @@ static int run_threads(cv_run *run, const checker *c, const uint64_t *numbers, s
                   "once, on as many cores as there are", nworkers);
     int64_t t0 = cv_clock_mono_ns();
     /* start_jobs(): every number, then a thread and a poison pill each. */
+    line(c, CV_LINE_PRIMES_THREADS_MAIN_JOBS);
+    line(c, CV_LINE_PRIMES_THREADS_PUT_JOB);
     for (size_t i = 0; i < count; i++) {
         job j = {numbers[i], new_check(run, numbers[i])};
         queue_put(&ctx.jobs, &j);
@@ -300,8 +330,10 @@ static int run_threads(cv_run *run, const checker *c, const uint64_t *numbers, s
     int started = 0;
     for (; started < nworkers; started++) {
         args[started] = (worker_arg){&ctx, cv_bus_new_lane(run->bus), started};
+        line(c, CV_LINE_PRIMES_THREADS_START_WORKER);
         if (pthread_create(&threads[started], NULL, worker, &args[started]) != 0)
             break;
+        line(c, CV_LINE_PRIMES_THREADS_POISON);
         job pill = {0, NULL};
         queue_put(&ctx.jobs, &pill);
     }
@@ -312,18 +344,23 @@ static int run_threads(cv_run *run, const checker *c, const uint64_t *numbers, s
     }
     /* report(): results in completion order, until every worker is done. */
     size_t checked = 0;
+    line(c, CV_LINE_PRIMES_THREADS_MAIN_REPORT);
     for (int done = 0; done < started;) {
         prime_result r;
+        line(c, CV_LINE_PRIMES_THREADS_RESULT_GET);
         queue_get(&ctx.results, &r, c->gil, run->bus, "results.get()");
         if (r.n == 0) {
+            line(c, CV_LINE_PRIMES_THREADS_WORKER_COUNTED);
             done++;
         } else if (!r.stopped) {
             checked++;
+            line(c, CV_LINE_PRIMES_THREADS_REPORT);
             print_result(run, &r);
         }
     }
     double elapsed = (double)(cv_clock_mono_ns() - t0) / 1e9;
     if (!cv_run_stopping(run) && status == 0) {
+        line(c, CV_LINE_PRIMES_THREADS_TOTAL);
         cv_run_log(run, "%zu checks in %.2fs", checked, elapsed);
         if (c->gil != NULL)
             mark(run, "Done: the threads took turns holding the GIL, so %zu checks took about as "
@@ -452,7 +489,7 @@ static int run_primes(cv_run *run)
     } else if (mode == 3) {
         status = cv_primes__run_pool(run, numbers, count, nworkers, rounds);
     } else {
-        checker c = {run, NULL, rounds};
+        checker c = {.run = run, .rounds = rounds};
         if (!cv_opts_flag(opts, "no-gil") && (c.gil = cv_gil_create(run->bus)) == NULL) {
             cv_run_log(run, "out of memory");
             free(numbers);

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "listing.h"
 #include "primes_private.h"
 #include "proc.h"
 #include "procpool.h"
@@ -133,12 +134,19 @@ static void push_result(procs_run *pr, const result_msg *m)
     pthread_cond_signal(&pr->cond);
 }
 
+/* The child's line in procs.py, sent up its channel. */
+static void child_line(cv_chan *chan, int line)
+{
+    cv_chan_event(chan, CV_EV_LINE, 0, 0, (uint64_t)line, CV_LISTING_PRIMES_PROCS, NULL);
+}
+
 /* In the child: worker() of procs.py. */
 static void procs_child(cv_chan *chan, void *arg)
 {
     procs_run *pr = arg;
     job_rec job;
     for (;;) {
+        child_line(chan, CV_LINE_PRIMES_PROCS_WORKER_GET);
         ssize_t n = read(pr->jobs_rd, &job, sizeof job);
         if (n < 0 && errno == EINTR)
             continue;
@@ -150,6 +158,8 @@ static void procs_child(cv_chan *chan, void *arg)
         if (!cv_chan_emit(chan, &m))
             return;
         cv_chan_event(chan, CV_EV_THREAD, CV_THREAD_BUSY, 0, 0, 0, NULL);
+        child_line(chan, CV_LINE_PRIMES_PROCS_WORKER_PUT);
+        child_line(chan, CV_LINE_PRIMES_PROCS_DIVIDE);
         bool prime;
         int64_t elapsed = cv_primes__check(job.n, pr->rounds, NULL, NULL, &prime, NULL);
         cv_chan_event(chan, CV_EV_THREAD, CV_THREAD_IDLE, 0, 0, 0, NULL);
@@ -158,6 +168,7 @@ static void procs_child(cv_chan *chan, void *arg)
         if (!cv_chan_emit(chan, &m))
             return;
     }
+    child_line(chan, CV_LINE_PRIMES_PROCS_WORKER_DONE);
     cv_proc_msg m = {.kind = CV_PROC_DATA, .len = sizeof(result_msg)};
     *(result_msg *)(void *)m.body = (result_msg){.type = MSG_DONE};
     cv_chan_emit(chan, &m);
@@ -273,6 +284,7 @@ int cv_primes__run_procs(cv_run *run, const uint64_t *numbers, size_t count, int
 {
     if (workers <= 0)
         workers = cv_procpool_default_workers();
+    cv_run_line(run, CV_LISTING_PRIMES_PROCS, CV_LINE_PRIMES_PROCS_MAIN_START);
     cv_run_log(run, "Checking %zu numbers with %d processes:", count, workers);
     procs_run pr = {.run = run, .numbers = numbers, .count = count, .rounds = rounds};
     size_t nres = count + (size_t)workers;
@@ -304,6 +316,7 @@ int cv_primes__run_procs(cv_run *run, const uint64_t *numbers, size_t count, int
     int64_t t0 = cv_clock_mono_ns();
     stop_watch watch;
     watch_start(&watch, run, procs_kill, &pr);
+    cv_run_line(run, CV_LISTING_PRIMES_PROCS, CV_LINE_PRIMES_PROCS_MAIN_JOBS);
     if (fits) {
         put_numbers(&pr, fds[1]);
         start_workers(&pr, workers, fds[1]);
@@ -322,16 +335,22 @@ int cv_primes__run_procs(cv_run *run, const uint64_t *numbers, size_t count, int
     }
     int workers_done = 0;
     size_t checked = 0;
+    cv_run_line(run, CV_LISTING_PRIMES_PROCS, CV_LINE_PRIMES_PROCS_MAIN_REPORT);
     pthread_mutex_lock(&pr.mu);
     while (workers_done < pr.nworkers) {
+        pthread_mutex_unlock(&pr.mu);
+        cv_run_line(run, CV_LISTING_PRIMES_PROCS, CV_LINE_PRIMES_PROCS_RESULT_GET);
+        pthread_mutex_lock(&pr.mu);
         while (pr.head == pr.tail)
             pthread_cond_wait(&pr.cond, &pr.mu);
         result_msg r = pr.results[pr.head++];
         pthread_mutex_unlock(&pr.mu);
         if (r.type == MSG_DONE) {
+            cv_run_line(run, CV_LISTING_PRIMES_PROCS, CV_LINE_PRIMES_PROCS_WORKER_COUNTED);
             workers_done++;
         } else {
             checked++;
+            cv_run_line(run, CV_LISTING_PRIMES_PROCS, CV_LINE_PRIMES_PROCS_REPORT);
             char line[96];
             cv_primes__format(line, sizeof line, r.n, r.prime, (double)r.elapsed_ns / 1e9);
             cv_run_log(run, "%s", line);
@@ -352,8 +371,10 @@ int cv_primes__run_procs(cv_run *run, const uint64_t *numbers, size_t count, int
         else if (pr.fin[i] == 0)
             cv_publish_future(run->bus, pr.ids[i], CV_CANCELLED, CV_NO_LANE, NULL, 0, 0);
     }
-    if (!cv_run_stopping(run) && pr.nworkers > 0)
+    if (!cv_run_stopping(run) && pr.nworkers > 0) {
+        cv_run_line(run, CV_LISTING_PRIMES_PROCS, CV_LINE_PRIMES_PROCS_TOTAL);
         cv_run_log(run, "%zu checks in %.2fs", checked, seconds_since(t0));
+    }
 
     cv_proc_fd_forget(fds[1]);
     close(fds[1]);
@@ -395,6 +416,7 @@ int cv_primes__run_pool(cv_run *run, const uint64_t *numbers, size_t count, int 
                         unsigned rounds)
 {
     /* executor = ProcessPoolExecutor(workers); workers None: cpu_count() */
+    cv_run_line(run, CV_LISTING_PRIMES_POOL, CV_LINE_PRIMES_POOL_EXECUTOR);
     cv_procpool *pool = cv_procpool_create(
         run->bus, workers <= 0 ? cv_procpool_default_workers() : workers);
     check_arg *args = calloc(count ? count : 1, sizeof *args);
@@ -405,6 +427,7 @@ int cv_primes__run_pool(cv_run *run, const uint64_t *numbers, size_t count, int 
         cv_procpool_destroy(pool), free(args), free(calls), free(labels);
         return 1;
     }
+    cv_run_line(run, CV_LISTING_PRIMES_POOL, CV_LINE_PRIMES_POOL_MAIN_START);
     cv_run_log(run, "Checking %zu numbers with %d processes:", count,
                cv_procpool_max_workers(pool));
     int64_t t0 = cv_clock_mono_ns();
@@ -420,6 +443,7 @@ int cv_primes__run_pool(cv_run *run, const uint64_t *numbers, size_t count, int 
     watch_start(&watch, run, pool_kill, pool);
     int status = 0, err;
     /* with executor: for n, prime, elapsed in executor.map(check, numbers) */
+    cv_run_line(run, CV_LISTING_PRIMES_POOL, CV_LINE_PRIMES_POOL_MAP);
     cv_map *m = cv_procpool_map(pool, calls, count, -1, &err);
     if (m == NULL) {
         cv_run_log(run, "cannot submit the checks: %s", cv_strerror(err));
@@ -427,6 +451,7 @@ int cv_primes__run_pool(cv_run *run, const uint64_t *numbers, size_t count, int 
     }
     for (size_t i = 0; m != NULL && i < count; i++) {
         cv_result r;
+        cv_run_line(run, CV_LISTING_PRIMES_POOL, CV_LINE_PRIMES_POOL_MAP);
         int rc = cv_map_next(m, &r);
         if (rc != CV_OK) {
             if (!cv_run_stopping(run)) {
@@ -436,6 +461,7 @@ int cv_primes__run_pool(cv_run *run, const uint64_t *numbers, size_t count, int 
             break;
         }
         char line[96];
+        cv_run_line(run, CV_LISTING_PRIMES_POOL, CV_LINE_PRIMES_POOL_REPORT);
         cv_primes__format(line, sizeof line, args[i].n, strcmp(r.text, "True") == 0,
                           (double)r.value / 1e9);
         cv_run_log(run, "%s", line);
@@ -443,8 +469,10 @@ int cv_primes__run_pool(cv_run *run, const uint64_t *numbers, size_t count, int 
     cv_map_close(m);
     cv_procpool_shutdown(pool, true, false); /* the end of `with executor` */
     watch_stop(&watch);
-    if (status == 0 && !cv_run_stopping(run))
+    if (status == 0 && !cv_run_stopping(run)) {
+        cv_run_line(run, CV_LISTING_PRIMES_POOL, CV_LINE_PRIMES_POOL_TOTAL);
         cv_run_log(run, "Total time: %.2fs", seconds_since(t0));
+    }
     cv_procpool_destroy(pool);
     free(args), free(calls), free(labels);
     return status;

@@ -56,6 +56,7 @@
 #include "clock.h"
 #include "notice.h"
 #include "coro.h"
+#include "listing.h"
 #include "gil.h"
 #include "loop.h"
 #include "primes_private.h"
@@ -110,6 +111,19 @@ static const char *const glyphs[] = {"\\", "|", "/", "-"};
 static void frame(cv_run *run, int side, uint64_t n, const char *glyph)
 {
     publish_text(run, CV_EV_FRAME, 0, side, cv_bus_lane(run->bus), n, glyph);
+}
+
+/* Where the calling thread stands in the thread side's listing
+ * (spinner_thread.py), and a task in the task side's (spinner_async.py);
+ * the source pane shows them. */
+static void line(cv_run *run, int line)
+{
+    cv_run_line(run, CV_LISTING_SPINNER_THREAD, line);
+}
+
+static void task_line(cv_task *t, cv_run *run, int line)
+{
+    cv_run_line_task(run, CV_LISTING_SPINNER_ASYNC, line, cv_task_id(t));
 }
 
 /* Announces a lane, its side and its role: the UI puts the lane in that
@@ -193,15 +207,19 @@ static void *spin_thread(void *arg)
     lane_started(run, sp->lane, CV_SIDE_THREAD, CV_ROLE_SPINNER, "spinner thread");
     uint64_t n = 0;
     cv_gil_acquire(sp->gil);                                /* (Python code runs under the GIL) */
+    line(run, CV_LINE_SPINNER_THREAD_SPIN_LOOP);
     for (;;) {                                              /* for char in itertools.cycle(r'\|/-'): */
         n++;                                                /*     print(f'\r{char} {msg}', */
+        line(run, CV_LINE_SPINNER_THREAD_SPIN_FRAME);
         frame(run, CV_SIDE_THREAD, n, glyphs[(n - 1) % 4]); /*           end='', flush=True) */
+        line(run, CV_LINE_SPINNER_THREAD_SPIN_WAIT);
         cv_gil_release(sp->gil, CV_GIL_BLOCKING);           /*     (a wait drops the GIL) */
         bool done = cv_notice_wait_for(sp->done, 0.1 / run->speed); /* if done.wait(.1): */
         cv_gil_acquire(sp->gil);
         if (done)
             break;                                          /*         break */
     }
+    line(run, CV_LINE_SPINNER_THREAD_SPIN_CLEAR);
     frame(run, CV_SIDE_THREAD, n + 1, "");                  /* print(f'\r{blanks}\r', end='') */
     cv_gil_release(sp->gil, CV_GIL_DONE);
     mark(run, CV_SIDE_THREAD,
@@ -218,7 +236,9 @@ static long long slow_thread(const spinner_cfg *cfg)
     if (cfg->work == WORK_SLEEP || cfg->work == WORK_BLOCK) {
         mark(run, CV_SIDE_THREAD,
              "slow() calls time.sleep(3): main blocks for 3 s while the spinner thread keeps drawing");
+        line(run, CV_LINE_SPINNER_THREAD_SLOW_SLEEP);
         cv_run_sleep(run, 3.0);                             /* time.sleep(3) */
+        line(run, CV_LINE_SPINNER_THREAD_SLOW_RETURN);
         return 42;                                          /* return 42 */
     }
     /* A thread has no await: nap runs the same check as cpu. */
@@ -263,10 +283,13 @@ static int thread_side(const spinner_cfg *cfg)
     cv_notice_init(&done);                                  /* done = Event() */
     thread_spinner sp = {run, &done, cv_bus_new_lane(run->bus), cfg->gil};
     cv_gil_acquire(cfg->gil);                               /* main runs Python code */
+    line(run, CV_LINE_SPINNER_THREAD_MAIN);
     /* spinner = Thread(target=spin, args=('thinking!', done)) */
+    line(run, CV_LINE_SPINNER_THREAD_SUP_THREAD);
     mark(run, CV_SIDE_THREAD, "Thread created: it will not run until start()");
     cv_run_log_side(run, CV_SIDE_THREAD, "spinner object: <Thread(Thread-1 (spin), initial)>");
     mark(run, CV_SIDE_THREAD, "start(): the spinner thread begins to run");
+    line(run, CV_LINE_SPINNER_THREAD_SUP_START);
     pthread_t thread;
     if (pthread_create(&thread, NULL, spin_thread, &sp) != 0) { /* spinner.start() */
         cv_run_log_side(run, CV_SIDE_THREAD, "error: cannot start the spinner thread");
@@ -274,16 +297,21 @@ static int thread_side(const spinner_cfg *cfg)
         cv_notice_destroy(&done);
         return 1;
     }
+    line(run, CV_LINE_SPINNER_THREAD_SUP_SLOW);
     long long result = slow_thread(cfg);                    /* result = slow() */
     mark(run, CV_SIDE_THREAD,
          "done.set(): the spinner thread is asked to stop, since no one can kill a thread from outside");
+    line(run, CV_LINE_SPINNER_THREAD_SUP_DONE);
     cv_notice_set(&done);                                   /* done.set() */
     mark(run, CV_SIDE_THREAD, "join(): main waits for the spinner thread to finish");
+    line(run, CV_LINE_SPINNER_THREAD_SUP_JOIN);
     cv_gil_release(cfg->gil, CV_GIL_BLOCKING);              /* (join drops the GIL) */
     pthread_join(thread, NULL);                             /* spinner.join() */
     cv_gil_acquire(cfg->gil);
-    if (!cv_run_stopping(run))
+    if (!cv_run_stopping(run)) {
+        line(run, CV_LINE_SPINNER_THREAD_ANSWER);
         print_answer(cfg, CV_SIDE_THREAD, result);          /* print(f'Answer: {result}') */
+    }
     cv_gil_release(cfg->gil, CV_GIL_DONE);
     cv_notice_destroy(&done);
     return 0;
@@ -330,13 +358,19 @@ static int spin(cv_task *t, void *arg)
     spin_frame *f = arg;
     cv_run *run = f->side->cfg->run;
     CV_CORO_BEGIN(t);
+    task_line(t, run, CV_LINE_SPINNER_ASYNC_SPIN_LOOP);
     for (;;) {                                              /* for char in itertools.cycle(r'\|/-'): */
         f->n++;                                             /*     print(f'\r{char} {msg}', */
+        task_line(t, run, CV_LINE_SPINNER_ASYNC_SPIN_FRAME);
         frame(run, CV_SIDE_TASK, f->n, glyphs[(f->n - 1) % 4]); /*     flush=True, end='') */
+        task_line(t, run, CV_LINE_SPINNER_ASYNC_SPIN_WAIT);
         CV_TRY_AWAIT(t, CV_AWAIT_SLEEP(t, 0.1 / run->speed)); /*   try: await asyncio.sleep(.1) */
-        if (CV_CANCELLED_AT_AWAIT(t))                       /*     except asyncio.CancelledError: */
+        if (CV_CANCELLED_AT_AWAIT(t)) {                     /*     except asyncio.CancelledError: */
+            task_line(t, run, CV_LINE_SPINNER_ASYNC_SPIN_CANCELLED);
             break;                                          /*         break */
+        }
     }
+    task_line(t, run, CV_LINE_SPINNER_ASYNC_SPIN_CLEAR);
     frame(run, CV_SIDE_TASK, f->n + 1, "");                 /* print(f'\r{blanks}\r', end='') */
     mark(run, CV_SIDE_TASK,
          "spin() caught CancelledError at its await and cleared its line; it returns None: its "
@@ -361,16 +395,20 @@ static int slow(cv_task *t, void *arg)
         mark(run, CV_SIDE_TASK,
              "await asyncio.sleep(3) in slow() suspends supervisor, which awaits slow(): the loop "
              "can run spin");
+        task_line(t, run, CV_LINE_SPINNER_ASYNC_SLOW_SLEEP);
         CV_AWAIT_SLEEP(t, 3.0 / run->speed);                /* await asyncio.sleep(3) */
+        task_line(t, run, CV_LINE_SPINNER_ASYNC_SLOW_RETURN);
         CV_RETURN(t, 42);                                   /* return 42 */
     } else if (cfg->work == WORK_BLOCK) {
         mark(run, CV_SIDE_TASK,
              "time.sleep(3) in slow() runs inside supervisor's step: the loop is blocked, spin "
              "cannot start");
+        task_line(t, run, CV_LINE_SPINNER_ASYNC_SLOW_BLOCK);
         cv_run_sleep(run, 3.0);                             /* time.sleep(3) */
         mark(run, CV_SIDE_TASK,
              "time.sleep(3) returned: slow() returns 42 to supervisor, in the same step; spin has "
              "not run");
+        task_line(t, run, CV_LINE_SPINNER_ASYNC_SLOW_RETURN);
         CV_RETURN(t, 42);                                   /* return 42 */
     } else if (cfg->work == WORK_CPU) {
         mark(run, CV_SIDE_TASK,
@@ -412,6 +450,7 @@ static int supervisor(cv_task *t, void *arg)
     cv_run *run = s->cfg->run;
     CV_CORO_BEGIN(t);
     s->spin.side = s;
+    task_line(t, run, CV_LINE_SPINNER_ASYNC_SUP_TASK);
     /* spinner = asyncio.create_task(spin('thinking!')) */
     s->spinner = cv_task_create(cv_task_loop(t), "spin", spin, &s->spin);
     if (s->spinner == NULL)
@@ -424,6 +463,7 @@ static int supervisor(cv_task *t, void *arg)
                     "scenarios/spinner.c:%d>>",
                     (unsigned long long)cv_task_id(s->spinner), spin_line);
     s->slow_f.side = s;
+    task_line(t, run, CV_LINE_SPINNER_ASYNC_SUP_SLOW);
     CV_AWAIT_CORO(t, slow, &s->slow_f);                     /* result = await slow() */
     s->result = CV_AWAITED_VALUE(t);
     if (s->spin.n == 0)
@@ -432,6 +472,7 @@ static int supervisor(cv_task *t, void *arg)
     else
         mark(run, CV_SIDE_TASK,
              "cancel(): supervisor cancels spin from outside, which no one can do to a thread");
+    task_line(t, run, CV_LINE_SPINNER_ASYNC_SUP_CANCEL);
     cv_task_cancel(s->spinner);                             /* spinner.cancel() */
     CV_RETURN(t, s->result);                                /* return result */
     CV_CORO_END(t);
@@ -453,6 +494,7 @@ static void task_main(task_side *s)
          "asyncio.run(supervisor()): the event loop starts%s and runs the supervisor coroutine "
          "as a task", s->own_thread ? "" : " on the main thread, as in the book,");
     cv_result r = {0};
+    cv_run_line(run, CV_LISTING_SPINNER_ASYNC, CV_LINE_SPINNER_ASYNC_MAIN);
     /* asyncio.run also ends the tasks main left behind: cancelled, then
      * run, so that their finally blocks (and except clauses) execute. */
     int rc = cv_loop_run_main(s->loop, "supervisor", supervisor, s, &r);
@@ -461,6 +503,7 @@ static void task_main(task_side *s)
             mark(run, CV_SIDE_TASK,
                  "The task spinner never drew a frame: control never left supervisor until slow() "
                  "returned");
+        cv_run_line(run, CV_LISTING_SPINNER_ASYNC, CV_LINE_SPINNER_ASYNC_ANSWER);
         print_answer(s->cfg, CV_SIDE_TASK, r.value);
     } else if (!cv_run_stopping(run)) {
         cv_run_log_side(run, CV_SIDE_TASK, "error: %s",
@@ -561,6 +604,13 @@ static bool child_frame(cv_chan *chan, uint64_t n, const char *glyph)
     return cv_chan_emit(chan, &m);
 }
 
+/* The child's line in spinner_proc.py, sent up its channel as a LINE
+ * event on its lane. */
+static void child_line(cv_chan *chan, int line)
+{
+    cv_chan_event(chan, CV_EV_LINE, 0, 0, (uint64_t)line, CV_LISTING_SPINNER_PROC, NULL);
+}
+
 /* def spin(msg: str, done: Event) -> None:  in the child.  done.wait(.1)
  * is a wait for the supervisor's message; a closed channel (the parent
  * gone) ends the loop too. */
@@ -570,13 +620,17 @@ static void spin_process(cv_chan *chan, void *arg)
     int wait_ms = (int)(100 / *speed) > 0 ? (int)(100 / *speed) : 1;
     uint64_t n = 0;
     char done[8];
+    child_line(chan, CV_LINE_SPINNER_PROC_SPIN_LOOP);
     for (;;) {                                              /* for char in itertools.cycle(r'\|/-'): */
         n++;                                                /*     print(f'\r{char} {msg}', ...) */
+        child_line(chan, CV_LINE_SPINNER_PROC_SPIN_FRAME);
         if (!child_frame(chan, n, glyphs[(n - 1) % 4]))
             return;
+        child_line(chan, CV_LINE_SPINNER_PROC_SPIN_WAIT);
         if (cv_chan_recv(chan, done, sizeof done, wait_ms) != 0) /* if done.wait(.1): */
             break;                                          /*         break */
     }
+    child_line(chan, CV_LINE_SPINNER_PROC_SPIN_CLEAR);
     child_frame(chan, n + 1, "");                           /* print(f'\r{blanks}\r', end='') */
 }
 
@@ -595,12 +649,15 @@ static void proc_supervisor(proc_side *ps)
     const spinner_cfg *cfg = ps->cfg;
     cv_run *run = cfg->run;
     /* done = Event(); spinner = Process(target=spin, args=('thinking!', done)) */
+    cv_run_line(run, CV_LISTING_SPINNER_PROC, CV_LINE_SPINNER_PROC_MAIN);
+    cv_run_line(run, CV_LISTING_SPINNER_PROC, CV_LINE_SPINNER_PROC_SUP_PROCESS);
     mark(run, CV_SIDE_PROCESS, "Process created: no process exists until start()");
     cv_run_log_side(run, CV_SIDE_PROCESS,                  /* print(f'spinner object: {spinner}') */
                     "spinner object: <Process name='Process-1' parent=%ld initial>",
                     (long)getpid());
     mark(run, CV_SIDE_PROCESS,
          "start(): fork makes the spinner process, a copy of this one that shares no memory");
+    cv_run_line(run, CV_LISTING_SPINNER_PROC, CV_LINE_SPINNER_PROC_SUP_START);
     cv_proc_hooks hooks = {.side = CV_SIDE_PROCESS};
     cv_proc *p = cv_proc_start(run->bus, "spinner process", spin_process, &ps->speed, &hooks);
     if (p == NULL) {                                        /* spinner.start() */
@@ -609,10 +666,13 @@ static void proc_supervisor(proc_side *ps)
         return;
     }
     long long result;
+    cv_run_line(run, CV_LISTING_SPINNER_PROC, CV_LINE_SPINNER_PROC_SUP_SLOW);
     if (cfg->work == WORK_SLEEP || cfg->work == WORK_BLOCK) {
         mark(run, CV_SIDE_PROCESS,
              "slow() calls time.sleep(3): the supervisor blocks while the spinner process draws");
+        cv_run_line(run, CV_LISTING_SPINNER_PROC, CV_LINE_SPINNER_PROC_SLOW_SLEEP);
         cv_run_sleep(run, 3.0);                             /* result = slow() */
+        cv_run_line(run, CV_LISTING_SPINNER_PROC, CV_LINE_SPINNER_PROC_SLOW_RETURN);
         result = 42;
     } else {
         mark(run, CV_SIDE_PROCESS,
@@ -623,12 +683,16 @@ static void proc_supervisor(proc_side *ps)
     mark(run, CV_SIDE_PROCESS,
          "done.set(): the Event is a message to the other process, which sees it at its next "
          "done.wait(.1)");
+    cv_run_line(run, CV_LISTING_SPINNER_PROC, CV_LINE_SPINNER_PROC_SUP_DONE);
     cv_proc_send(p, "set", 3);                              /* done.set() */
     mark(run, CV_SIDE_PROCESS, "join(): the supervisor waits for the spinner process to exit");
+    cv_run_line(run, CV_LISTING_SPINNER_PROC, CV_LINE_SPINNER_PROC_SUP_JOIN);
     cv_proc_join(p);                                        /* spinner.join() */
     cv_proc_destroy(p);
-    if (!cv_run_stopping(run))
+    if (!cv_run_stopping(run)) {
+        cv_run_line(run, CV_LISTING_SPINNER_PROC, CV_LINE_SPINNER_PROC_ANSWER);
         print_answer(cfg, CV_SIDE_PROCESS, result);        /* print(f'Answer: {result}') */
+    }
 }
 
 static void *proc_thread(void *arg)

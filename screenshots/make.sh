@@ -43,6 +43,7 @@ RUNS=(
     "flags-futures  flags --mode futures -s DELAY --delay 1 --speed 5"
     "flags-compare  flags --mode compare -s DELAY --delay 0.5 --seed 1 --speed 10"
     "flags-errors   flags -e -l 12 -s ERROR --error-rate 0.3 --seed 5 --speed 10"
+    "loiter-lines   loiter --speed 10"
 )
 
 # name  trace  demo-seconds[@COLSxROWS, for a wider screen than SIZE][:OPT,OPT..., display
@@ -63,6 +64,7 @@ MOMENTS=(
     "flags-compare-end flags-compare 15@130x40 the three ways stacked, each from its own 0 s on one scale: 11 s in a row, 0.9 s with twenty workers, 2.4 s on one thread"
     "flags-errors-end flags-errors  4@120x40 not found, HTTP 418 and timed out, each with its own glyph and words in the lanes and the table"
     "loiter-light-1.05s loiter      1.05:--theme=light the light theme, for a light terminal: Okabe-Ito colours, the caption in blue"
+    "loiter-source-1.05s loiter-lines 1.05@160x40:--source the source pane: main waits on the for line, the three workers in sleep(n)"
 )
 
 if [ "$RECORD" = 1 ]; then

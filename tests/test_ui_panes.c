@@ -65,6 +65,9 @@ static const char *const traces[] = {
     /* flags --mode threadpool -e -l 12 -s ERROR --error-rate 0.3 --seed 5
      * --speed 10: not found, HTTP error and timed out, each its own look */
     "flags_errors",
+    /* With listing lines, for the source pane: */
+    "loiter_src",   /* loiter --speed 10 */
+    "spin_src",     /* spinner --work block --speed 2 */
 };
 #define NTRACES (sizeof traces / sizeof traces[0])
 
@@ -129,9 +132,9 @@ static cv_log *empty_log(void)
 
 /* V_LESSON: the lesson card over the screen, the first card before the
  * end and the end card at the end (ui/model/lesson.c). */
-enum variant { V_PLAIN, V_ASCII, V_REPLAY, V_HELP, V_STATUS, V_LESSON };
+enum variant { V_PLAIN, V_ASCII, V_REPLAY, V_HELP, V_STATUS, V_LESSON, V_SOURCE };
 static const char *const variant_names[] = {"plain", "ascii", "replay", "help", "status",
-                                            "lesson"};
+                                            "lesson", "source"};
 
 typedef struct shot {
     int cols, rows;
@@ -144,7 +147,8 @@ static const shot shots[] = {
     {150, 40, V_PLAIN},  {160, 50, V_PLAIN},  {200, 60, V_PLAIN},  {79, 24, V_PLAIN},
     {80, 23, V_PLAIN},   {91, 26, V_PLAIN},   {100, 30, V_ASCII},  {160, 50, V_ASCII},
     {100, 30, V_REPLAY}, {120, 40, V_HELP},   {80, 24, V_HELP},    {120, 40, V_STATUS},
-    {120, 40, V_LESSON}, {80, 24, V_LESSON},
+    {120, 40, V_LESSON}, {80, 24, V_LESSON},  {120, 40, V_SOURCE}, {200, 60, V_SOURCE},
+    {80, 24, V_SOURCE},
 };
 #define NSHOTS (sizeof shots / sizeof shots[0])
 
@@ -167,7 +171,7 @@ static void render(cv_canvas *c, const cv_log *log, int64_t at, const shot *s)
                         .span_ns = cv_nice_span(end > at ? end : at), .speed = meta->speed,
                         .mode = at >= end ? "END" : "PAUSED", .args = meta->args,
                         .status = s->variant == V_STATUS ? "scenario failed (status 1)" : NULL,
-                        .total = count};
+                        .total = count, .show_source = s->variant == V_SOURCE};
     char lesson[1024];
     if (s->variant == V_LESSON) {
         if (at >= end && cv_lesson_end(log, count, lesson, sizeof lesson) > 0)

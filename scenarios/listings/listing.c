@@ -45,6 +45,7 @@ static const struct {
     {"primes", "threads", "primes_threads"},
     {"primes", "procs", "primes_procs"},
     {"primes", "pool", "primes_pool"},
+    {"flags", "futures", "flags_threadpool_futures"},
 };
 
 int cv_listing_for(const char *scenario, const char *mode)

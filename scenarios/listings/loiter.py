@@ -21,8 +21,8 @@ def main():
     display('Script starting.')  # line: MAIN_START
     executor = futures.ThreadPoolExecutor(max_workers=3)  # line: EXECUTOR
     results = executor.map(loiter, range(5))  # line: MAP
-    display('results:', results)
-    display('Waiting for individual results:')
+    display('results:', results)  # line: SHOW_RESULTS
+    display('Waiting for individual results:')  # line: WAITING
     for i, result in enumerate(results):  # line: FOR_RESULT
         display(f'result {i}: {result}')  # line: RESULT
 

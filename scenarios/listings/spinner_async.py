@@ -18,6 +18,8 @@ async def spin(msg: str) -> None:
 
 async def slow() -> int:
     await asyncio.sleep(3)  # line: SLOW_SLEEP
+    # --work block: time.sleep(3) instead, which blocks the loop
+    # time.sleep(3)  # line: SLOW_BLOCK
     return 42  # line: SLOW_RETURN
 
 

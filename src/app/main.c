@@ -208,8 +208,9 @@ static int replay_main(int argc, char **argv)
     if (shot.path != NULL) {
         /* A trace renders the same screen at every run: golden screenshots
          * (screenshots/make.sh) are made this way. */
-        if (cv_ui_screenshot_themed(log, shot.at, shot.cols, shot.rows, cv_opts_flag(&opts, "ascii"),
-                                    theme_of(&opts), want_color(&opts), shot.path, err, sizeof err) != 0) {
+        if (cv_ui_screenshot_source(log, shot.at, shot.cols, shot.rows, cv_opts_flag(&opts, "ascii"),
+                                    theme_of(&opts), want_color(&opts), cv_opts_flag(&opts, "source"),
+                                    shot.path, err, sizeof err) != 0) {
             fprintf(stderr, "concviz replay: %s\n", err);
             status = 1;
         }
@@ -220,7 +221,7 @@ static int replay_main(int argc, char **argv)
         cv_ui_config cfg = {.replay = log, .replay_path = opts.pos[0], .paused = true,
                             .no_intro = cv_opts_flag(&opts, "no-intro"),
                             .marks_path = cv_opts_str(&opts, "marks"), .marks = &marks,
-                            .ascii = cv_opts_flag(&opts, "ascii"),
+                            .ascii = cv_opts_flag(&opts, "ascii"), .source = cv_opts_flag(&opts, "source"),
                             .color = want_color(&opts), .theme = theme_of(&opts),
                             .speed = cv_log_meta_get(log)->speed};
         cfg.replay_loader = loader;
@@ -292,8 +293,9 @@ static int run_headless(const cv_scenario *sc, const cv_opts *opts, double speed
     }
     if (shot != NULL && status >= 0) {
 #ifdef CV_HAVE_UI
-        if (cv_ui_screenshot_themed(run->log, at, cols, rows, cv_opts_flag(opts, "ascii"), theme_of(opts),
-                                    want_color(opts), shot, err, sizeof err) != 0) {
+        if (cv_ui_screenshot_source(run->log, at, cols, rows, cv_opts_flag(opts, "ascii"), theme_of(opts),
+                                    want_color(opts), cv_opts_flag(opts, "source"), shot, err,
+                                    sizeof err) != 0) {
             fprintf(stderr, "concviz %s: %s\n", sc->name, err);
             status = 1;
         }
@@ -354,7 +356,7 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
                             .trace_path = trace_path, .paused = cv_opts_flag(&opts, "paused"),
                             .no_intro = cv_opts_flag(&opts, "no-intro"),
                             .marks_path = cv_opts_str(&opts, "marks"), .marks = &marks,
-                            .ascii = cv_opts_flag(&opts, "ascii"),
+                            .ascii = cv_opts_flag(&opts, "ascii"), .source = cv_opts_flag(&opts, "source"),
                             .color = want_color(&opts), .theme = theme_of(&opts)};
         return cv_ui_main(&cfg);
     }

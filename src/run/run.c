@@ -151,3 +151,8 @@ void cv_run_line(cv_run *run, int listing, int line)
 {
     cv_publish_line(run->bus, listing, line, 0);
 }
+
+void cv_run_line_task(cv_run *run, int listing, int line, uint64_t task)
+{
+    cv_publish_line(run->bus, listing, line, task);
+}

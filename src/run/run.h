@@ -72,5 +72,9 @@ void cv_run_log_side(cv_run *run, int side, const char *fmt, ...)
  * scenario's Python program would be executing (CV_LISTING_..., CV_LINE_...
  * from listing.h): the source pane shows it on the thread's lane. */
 void cv_run_line(cv_run *run, int listing, int line);
+/* The same for the event-loop task `task` (its cv_task_id) running on the
+ * calling thread: the pane shows each task at its own line, so a task
+ * suspended at an await stays there while others move. */
+void cv_run_line_task(cv_run *run, int listing, int line, uint64_t task);
 
 #endif

@@ -290,6 +290,7 @@ static void frame(app *a)
         .prompt = a->prompt.label, .prompt_text = a->prompt.text, .prompt_hint = a->prompt.hint,
         .view = &a->view,
         .lesson = a->lesson ? a->lesson_text : NULL,
+        .show_source = a->source,
     };
     cv_render(&a->canvas, &a->model, &o);
     cv_term__blit(&a->canvas);
@@ -467,7 +468,7 @@ static void tear_down(app *a)
 
 int cv_ui_main(const cv_ui_config *cfg)
 {
-    app a = {.cfg = cfg, .ascii = cfg->ascii, .quit = -1, .pipe_r = -1};
+    app a = {.cfg = cfg, .ascii = cfg->ascii, .source = cfg->source, .quit = -1, .pipe_r = -1};
     if (setup_pipe(&a) != 0) {
         fprintf(stderr, "concviz: cannot create a pipe: %s\n", strerror(errno));
         return 1;

@@ -196,6 +196,9 @@ void cv_app__key(app *a, int ch)
     case 'v':
         cv_app__timeline_key(a, ch);
         break;
+    case 's':
+        a->source = !a->source; /* the source pane (view_source.c) */
+        break;
     case 12: /* Ctrl-L */
         cv_term__redraw();
         break;

@@ -43,6 +43,7 @@ typedef struct app {
     cv_app_prompt prompt;
     cv_marks marks;     /* the lecturer's bookmarks (app_marks.c) */
     bool help, ascii;
+    bool source;        /* the source pane is shown (s, --source) */
     int help_page;      /* the help box's page: 0 keys, 1 legend (small screens) */
     bool oom;           /* the model ran out of memory: no seek until a key */
     bool loading;       /* a replay's trace is still being read */

@@ -31,6 +31,7 @@ typedef struct cv_ui_config {
     bool paused;                 /* --paused: open paused at the first event */
     bool no_intro;               /* --no-intro: no lesson card opens by itself */
     bool ascii;                  /* --ascii: no Unicode glyphs */
+    bool source;                 /* --source: open with the source pane shown */
     bool color;                  /* false for --no-color or a non-empty NO_COLOR */
     int theme;                   /* --theme: enum cv_theme_id, 0 dark */
 } cv_ui_config;

@@ -176,6 +176,7 @@ void cv_model_free(cv_model *m)
     free(m->futs);
     cv_model__id_free(&m->ids);
     free(m->console);
+    free(m->lines);
     memset(m, 0, sizeof *m);
 }
 
@@ -225,6 +226,9 @@ void cv_model_reset(cv_model *m)
     memset(m->sections, 0, sizeof m->sections);
     m->gil_holder1 = m->gil_last1 = 0;
     m->gil_handoffs = m->gil_requests = 0;
+    m->nlines = 0;
+    m->line_moved1 = 0;
+    m->listings_seen = 0;
 }
 
 size_t cv_model_future_index(const cv_model *m, uint64_t id)
@@ -640,7 +644,8 @@ int cv_model_seek_within(cv_model *m, size_t upto, int64_t max_ns)
 void cv_model_memory(const cv_model *m, size_t *model_bytes, size_t *checkpoint_bytes)
 {
     size_t b = m->capfuts * sizeof *m->futs + cv_model__id_bytes(&m->ids) +
-               (size_t)m->caplanes * sizeof *m->lanes + m->capconsole * sizeof *m->console;
+               (size_t)m->caplanes * sizeof *m->lanes + m->capconsole * sizeof *m->console +
+               m->caplines * sizeof *m->lines;
     for (int i = 0; i < m->caplanes; i++) {
         const cv_mlane *l = &m->lanes[i];
         b += (l->capspans + l->capwaits + l->caploops) * sizeof(cv_span) +

@@ -128,6 +128,17 @@ typedef struct cv_mlane {
     uint8_t gil;        /* enum cv_lane_gil */
 } cv_mlane;
 
+/* Where a lane's code, or a task's on a loop's lane, stands in the run's
+ * Python listing (model_lines.c): one for each lane and task that ever
+ * published a LINE event, changed in place as it moves. */
+typedef struct cv_mline {
+    int lane;
+    int listing, line;  /* CV_LISTING_... id, 1-based line */
+    uint64_t task;      /* the task's id; 0: the lane's own code */
+    int64_t t;          /* when it got there */
+    size_t event;       /* the LINE event that put it there */
+} cv_mline;
+
 /* Future ids to indices, a hash (model_ids.c). */
 typedef struct cv_model_ids {
     uint64_t *ids;
@@ -167,6 +178,13 @@ typedef struct cv_model {
     int gil_holder1, gil_last1;
     uint64_t gil_handoffs, gil_requests;
     cv_mside sides[CV_SIDE_COUNT];
+    /* The listing lines (model_lines.c): every lane's and task's, the one
+     * that moved last (index + 1; 0: none), and the listings named so far
+     * (bit id). */
+    cv_mline *lines;
+    size_t nlines, caplines;
+    size_t line_moved1;
+    uint64_t listings_seen;
     /* Not the state shown but how to get back to one: the checkpoints
      * (NULL: none kept) and the event count at which to take the next.
      * A new array above needs its lines in model_checkpoint.c's restore. */
@@ -242,6 +260,13 @@ const char *cv_model_label(const cv_mfuture *f, char *buf, size_t len);
  * lanes wait for it. */
 int cv_model_gil_holder(const cv_model *m);
 int cv_model_gil_waiters(const cv_model *m);
+
+/* model_lines.c: the line of `lane` (task 0) or of task `task`, or NULL;
+ * whether it is shown now: a lane's while it runs code (not idle, not
+ * stopped, not since begun a new call elsewhere), a task's while it is in
+ * flight. */
+const cv_mline *cv_model_line_of(const cv_model *m, int lane, uint64_t task);
+bool cv_model_line_shown(const cv_model *m, const cv_mline *p);
 
 /* The pane a lane or a console line belongs to on a two-sided screen:
  * CV_SIDE_TASK, CV_SIDE_PROCESS, or CV_SIDE_THREAD for everything else. */

@@ -23,6 +23,9 @@
  *    from the model's interval back to the target's; within a list, the
  *    first value saved for a future is the one that counts.  Futures made
  *    since are cut off (the id table then ignores their ids).
+ *  - The listing lines (model_lines.c) change in place, anywhere in their
+ *    short array (one per lane or task that ran listed code), so a
+ *    checkpoint keeps a copy of the whole array.
  *  - The model's scalars are one struct copy, which keeps a new scalar
  *    right without a line here; a new array needs its lines in restore()
  *    and restore_lane().
@@ -57,6 +60,7 @@ typedef struct saved_fut {
 typedef struct ckpt {
     cv_model m;        /* the model's fields (the array pointers unused) */
     ckpt_lane *lanes;  /* m.nlanes lanes */
+    cv_mline *lines;   /* m.nlines listing lines */
     saved_fut *undo;   /* futures changed after it, as they were at it */
     size_t nundo, capundo;
 } ckpt;
@@ -76,6 +80,7 @@ struct cv_model_checkpoints {
 static void ckpt_free(ckpt *c)
 {
     free(c->lanes);
+    free(c->lines);
     free(c->undo);
 }
 
@@ -200,8 +205,14 @@ void cv_model__checkpoint_take(cv_model *m)
         return; /* not on the new spacing: the next multiple will do */
     ckpt c = {.m = *m};
     c.lanes = malloc((m->nlanes > 0 ? (size_t)m->nlanes : 1) * sizeof *c.lanes);
-    if (c.lanes == NULL)
+    c.lines = m->nlines > 0 ? malloc(m->nlines * sizeof *c.lines) : NULL;
+    if (c.lanes == NULL || (m->nlines > 0 && c.lines == NULL)) {
+        free(c.lanes);
+        free(c.lines);
         return; /* a gap: the list before it stays open, restores replay longer */
+    }
+    if (m->nlines > 0)
+        memcpy(c.lines, m->lines, m->nlines * sizeof *c.lines);
     for (int i = 0; i < m->nlanes; i++) {
         const cv_mlane *l = &m->lanes[i];
         ckpt_lane *cl = &c.lanes[i];
@@ -249,7 +260,7 @@ static bool covers(const cv_model *m, const ckpt *c)
 {
     const cv_model *s = &c->m;
     if (s->upto > m->upto || s->nfuts > m->nfuts || s->nlanes > m->nlanes ||
-        s->nconsole > m->nconsole)
+        s->nconsole > m->nconsole || s->nlines > m->nlines)
         return false;
     for (int i = 0; i < CV_SIDE_COUNT; i++)
         if (s->sides[i].nconsole > m->sides[i].nconsole)
@@ -321,6 +332,9 @@ static void restore(cv_model *m, const struct cv_model_checkpoints *cs, size_t j
     m->ids = now.ids;
     m->lanes = now.lanes, m->caplanes = now.caplanes;
     m->console = now.console, m->capconsole = now.capconsole;
+    m->lines = now.lines, m->caplines = now.caplines;
+    if (s->nlines > 0)
+        memcpy(m->lines, c->lines, s->nlines * sizeof *m->lines);
     for (int i = 0; i < CV_SIDE_COUNT; i++) {
         m->sides[i].console = now.sides[i].console;
         m->sides[i].capconsole = now.sides[i].capconsole;
@@ -362,6 +376,6 @@ size_t cv_model__checkpoint_bytes(const cv_model *m)
     size_t b = sizeof *cs + cs->max * sizeof *cs->v + cs->capstamp * sizeof *cs->stamp;
     for (size_t i = 0; i < cs->n; i++)
         b += (size_t)(cs->v[i].m.nlanes > 0 ? cs->v[i].m.nlanes : 1) * sizeof(ckpt_lane) +
-             cs->v[i].capundo * sizeof(saved_fut);
+             cs->v[i].m.nlines * sizeof(cv_mline) + cs->v[i].capundo * sizeof(saved_fut);
     return b;
 }

@@ -18,6 +18,7 @@ static const cv_model_kind kinds[CV_EV_KIND_COUNT] = {
     [CV_EV_MARK] = {cv_model__apply_mark, cv_caption__mark},
     [CV_EV_STALL] = {cv_model__apply_stall, cv_caption__stall},
     [CV_EV_GIL] = {cv_model__apply_gil, cv_caption__gil},
+    [CV_EV_LINE] = {cv_model__apply_line, cv_caption__line},
 };
 
 const cv_model_kind *cv_model__kind(unsigned kind)

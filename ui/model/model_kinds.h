@@ -43,6 +43,10 @@ int cv_model__apply_frame(cv_model *m, const cv_event *e, size_t index);
 int cv_model__apply_gil(cv_model *m, const cv_event *e, size_t index);
 void cv_caption__gil(const cv_model *m, const cv_event *e, char *buf, size_t len);
 
+/* model_lines.c */
+int cv_model__apply_line(cv_model *m, const cv_event *e, size_t index);
+void cv_caption__line(const cv_model *m, const cv_event *e, char *buf, size_t len);
+
 /* caption.c */
 void cv_caption__header(const cv_model *m, const cv_event *e, char *buf, size_t len);
 void cv_caption__future(const cv_model *m, const cv_event *e, char *buf, size_t len);

@@ -66,8 +66,10 @@ typedef struct cv_pane {
                  const cv_focus *f, int side);
 } cv_pane;
 
-/* The registry, in screen order, NULL-terminated (panes.c). */
+/* The registry, in screen order, NULL-terminated (panes.c); the same
+ * with the panes shown only on request (the source pane). */
 extern const cv_pane *const cv_pane__registry[];
+extern const cv_pane *const cv_pane__registry_source[];
 
 /* ---- shared by panes ---------------------------------------------------- */
 

@@ -97,6 +97,9 @@ typedef struct cv_render_opts {
     /* The lesson card over the screen (ui/model/lesson.c): its title,
      * then its lines, split by newlines; NULL: none. */
     const char *lesson;
+    /* The source pane (view_source.c): the Python listing beside the
+     * lanes, each lane's line marked; s toggles it, --source opens with it. */
+    bool show_source;
 } cv_render_opts;
 
 void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o);

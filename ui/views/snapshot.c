@@ -132,6 +132,14 @@ int cv_ui_screenshot(const cv_log *log, double at_s, int cols, int rows, bool as
 int cv_ui_screenshot_themed(const cv_log *log, double at_s, int cols, int rows, bool ascii,
                             int theme, bool color, const char *path, char *err, size_t errlen)
 {
+    return cv_ui_screenshot_source(log, at_s, cols, rows, ascii, theme, color, false, path, err,
+                                   errlen);
+}
+
+int cv_ui_screenshot_source(const cv_log *log, double at_s, int cols, int rows, bool ascii,
+                            int theme, bool color, bool source, const char *path, char *err,
+                            size_t errlen)
+{
     const char *dot = path ? strrchr(path, '.') : NULL;
     bool svg = dot && strcasecmp(dot, ".svg") == 0;
     if (dot == NULL || (!svg && strcasecmp(dot, ".txt") != 0)) {
@@ -165,7 +173,7 @@ int cv_ui_screenshot_themed(const cv_log *log, double at_s, int cols, int rows, 
     const cv_log_meta *meta = cv_log_meta_get(log);
     cv_render_opts o = {.ascii = ascii, .now_ns = at, .span_ns = cv_nice_span(end > at ? end : at),
                         .speed = meta->speed, .mode = at >= end ? "END" : "PAUSED",
-                        .args = meta->args, .total = count};
+                        .args = meta->args, .total = count, .show_source = source};
     cv_render(&c, &m, &o);
 
     int rc = 0;

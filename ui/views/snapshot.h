@@ -21,5 +21,9 @@ int cv_ui_screenshot(const cv_log *log, double at_s, int cols, int rows, bool as
  * and by bold, underline and reverse, as on a terminal without colours. */
 int cv_ui_screenshot_themed(const cv_log *log, double at_s, int cols, int rows, bool ascii,
                             int theme, bool color, const char *path, char *err, size_t errlen);
+/* The same with the source pane shown or not (--source). */
+int cv_ui_screenshot_source(const cv_log *log, double at_s, int cols, int rows, bool ascii,
+                            int theme, bool color, bool source, const char *path, char *err,
+                            size_t errlen);
 
 #endif

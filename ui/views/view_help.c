@@ -64,7 +64,7 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         "]  [       next / previous step of the selected lane, task, side",
         "f  F       next / previous spinner frame",
         ".  ,       forward / back by a span of demo time (t sets it)",
-        "c          caption history: Enter goes to a past step",
+        "c  s       caption history (Enter goes there) / source, if room",
         "Home       first event         End        back to live / last",
         "g          go to an event number (120) or a time (1.5s)",
         "+  -       playback rate when not live",
