@@ -372,40 +372,13 @@ static void test_history(void **state)
     cv_log_destroy(log);
 }
 
-/* A listing line is plumbing for →, and the caption at it stays the
- * sentence of the event before it (the line only moves a highlight). */
-static void test_line_is_plumbing(void **state)
-{
-    (void)state;
-    cv_log *log = golden("loiter");
-    size_t count = cv_log_count(log);
-    const cv_event *last = cv_log_at(log, count - 1);
-    int lane = last->lane;
-    int64_t t = last->t_ns;
-    assert_int_equal(log_event(log, t + 1, CV_EV_LINE, 0, 0, 7, lane, 0, NULL), 0);
-    assert_int_equal(log_event(log, t + 2, CV_EV_LINE, 0, 0, 8, lane, 0, NULL), 0);
-    assert_true(cv_steps_plumbing(log, count));
-    assert_true(cv_steps_plumbing(log, count + 1));
-    assert_false(cv_steps_plumbing(log, count - 1) && last->kind == CV_EV_FUTURE);
-    cv_model m;
-    cv_model_init(&m, log);
-    assert_int_equal(cv_model_advance(&m, count + 2), 0);
-    char before[512], at_line[512];
-    cv_caption(&m, count - 1, before, sizeof before);
-    cv_caption(&m, count + 1, at_line, sizeof at_line);
-    assert_string_equal(at_line, before);
-    assert_null(strstr(at_line, "line"));
-    cv_model_free(&m);
-    cv_log_destroy(log);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loiter_steps_show), cmocka_unit_test(test_async_no_empty_polls),
         cmocka_unit_test(test_back_retraces_forward), cmocka_unit_test(test_narrowed),
         cmocka_unit_test(test_nap_frames),        cmocka_unit_test(test_step_cost),
-        cmocka_unit_test(test_history),           cmocka_unit_test(test_line_is_plumbing),
+        cmocka_unit_test(test_history),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -295,14 +295,6 @@ static const cv_event *captioned(const cv_model *m, size_t index, char *buf, siz
         cv_caption_add(buf, len, &n, "nothing has happened yet");
         return NULL;
     }
-    /* A listing line only moves a highlight in the source pane; the
-     * sentence stays that of the last thing that happened.  The look back
-     * is bounded, as lines come at most a few per meaningful event. */
-    for (size_t back = 0; back < 64 && index > 0; back++) {
-        if (cv_log_at(m->log, index)->kind != CV_EV_LINE)
-            break;
-        index--;
-    }
     return cv_log_at(m->log, index);
 }
 

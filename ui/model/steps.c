@@ -15,10 +15,7 @@
  *            within the last LOOKBACK events (same state, same reason):
  *            the first hand-off and the one back teach the protocol, step
  *            by step; once they come by the hundred (every 5 ms), they
- *            are plumbing, and `e` still shows each;
- *   line     a lane moving to a line of its Python listing: the source
- *            pane follows the playhead, and the line moves with the
- *            meaningful event that comes with it.
+ *            are plumbing, and `e` still shows each.
  * Everything else (futures, waits, console lines, frames, marks, drops,
  * stalls, the header) is meaningful.
  *
@@ -91,8 +88,6 @@ bool cv_steps_plumbing(const cv_log *log, size_t index)
         return e->state == CV_LOOP_POLLING || e->state == CV_LOOP_RUNNING;
     case CV_EV_GIL:
         return gil_repeats(log, index);
-    case CV_EV_LINE:
-        return true;
     case CV_EV_TASK:
         if (e->state == CV_TASK_SUSPENDED)
             return is_yield(e);
