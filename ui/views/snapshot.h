@@ -18,8 +18,10 @@ int cv_ui_screenshot(const cv_log *log, double at_s, int cols, int rows, bool as
 
 /* The same in a theme (enum cv_theme_id); without `color` the SVG is
  * monochrome: the page's own two colours, the states told apart by glyph
- * and by bold, underline and reverse, as on a terminal without colours. */
+ * and by bold, underline and reverse, as on a terminal without colours;
+ * `present`: in presenter mode (--present). */
 int cv_ui_screenshot_themed(const cv_log *log, double at_s, int cols, int rows, bool ascii,
-                            int theme, bool color, const char *path, char *err, size_t errlen);
+                            int theme, bool color, bool present, const char *path, char *err,
+                            size_t errlen);
 
 #endif
