@@ -44,7 +44,7 @@ RUNS=(
 )
 
 # name  trace  demo-seconds[@COLSxROWS, for a wider screen than SIZE][:OPT,OPT..., display
-#       options such as --theme=light]  what it shows
+#       options such as --theme=light, or present for presenter mode]  what it shows
 MOMENTS=(
     "loiter-0.05s     loiter        0.05  three workers take loiter(0..2); loiter(0) is done at once and loiter(3) follows"
     "loiter-0.5s      loiter        0.5   loiter(4) waits in the queue: all three workers are busy"
@@ -59,6 +59,8 @@ MOMENTS=(
     "spinner-all-2s   spinner-all   2.0@130x30 thread, task and process sides turn together: three ways to run a spinner beside slow()"
     "flags-futures-1.5s flags-futures 1.5 as_completed: three downloads done and printed, two running; each repr was true when printed"
     "loiter-light-1.05s loiter      1.05:--theme=light the light theme, for a light terminal: Okabe-Ito colours, the caption in blue"
+    "loiter-present-1.05s loiter    1.05@200x60:present presenter mode on a projector: lanes three rows tall, the big clock, the caption on a band"
+    "spinner-block-present-2s spinner-block 2.0@160x50:present presenter mode: the spinner glyph scaled to its pane; on the task side spin has not run yet"
 )
 
 if [ "$RECORD" = 1 ]; then
@@ -78,6 +80,9 @@ for m in "${MOMENTS[@]}"; do
     if [[ $at == *:* ]]; then
         IFS=, read -r -a look <<<"${at#*:}"
         at=${at%%:*}
+        for i in "${!look[@]}"; do
+            [ "${look[$i]}" = present ] && look[$i]=--present
+        done
     fi
     if [[ $at == *@* ]]; then
         size=${at#*@}

@@ -81,7 +81,8 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
                     cv_canvas__fill(c, r.x + 1 + 2 * s * col, r.y + row, 2 * s, g->block, st);
 
     char age[32], what[96];
-    int y = r.y + (big ? 1 : 0);
+    /* Beside a grown glyph, the words at its middle. */
+    int y = r.y + (big ? (s > 1 ? ART_H * s / 2 - 1 : 1) : 0);
     const char *glyph = state == SPIN_TURNING || state == SPIN_FROZEN ? sd->glyph : " ";
     int x = cv_canvas__text(c, tx, y, end, st, glyph);
     x = cv_canvas__text(c, x + 1, y, end, CV_ST_CAPTION, "thinking!");
