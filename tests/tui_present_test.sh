@@ -49,7 +49,7 @@ wait_for 'PAUSED' 20 || fail "no screen"
 T send-keys g
 wait_for 'go to' || fail "g opened no prompt"
 T send-keys 1.05s Enter
-wait_for 'worker 3 +.loiter\(' 30 || fail "worker 3 has no bar at 1.05 s"
+wait_for 'worker 3 .*loiter\(' 30 || fail "worker 3 has no bar at 1.05 s"
 T capture-pane -p >"$TMP/screen"
 
 # The big clock: three header rows of block characters at the right.
