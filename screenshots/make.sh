@@ -47,7 +47,7 @@ RUNS=(
 )
 
 # name  trace  demo-seconds[@COLSxROWS, for a wider screen than SIZE][:OPT,OPT..., display
-#       options such as --theme=light]  what it shows
+#       options such as --theme=light, or present for presenter mode]  what it shows
 MOMENTS=(
     "loiter-0.05s     loiter        0.05  three workers take loiter(0..2); loiter(0) is done at once and loiter(3) follows"
     "loiter-0.5s      loiter        0.5   loiter(4) waits in the queue: all three workers are busy"
@@ -65,6 +65,8 @@ MOMENTS=(
     "flags-errors-end flags-errors  4@120x40 not found, HTTP 418 and timed out, each with its own glyph and words in the lanes and the table"
     "loiter-light-1.05s loiter      1.05:--theme=light the light theme, for a light terminal: Okabe-Ito colours, the caption in blue"
     "loiter-source-1.05s loiter-lines 1.05@160x40:--source the source pane: main waits on the for line, the three workers in sleep(n)"
+    "loiter-present-1.05s loiter    1.05@200x60:present presenter mode on a projector: lanes three rows tall, the big clock, the caption on a band"
+    "spinner-block-present-2s spinner-block 2.0@160x50:present presenter mode: the spinner glyph scaled to its pane; on the task side spin has not run yet"
 )
 
 if [ "$RECORD" = 1 ]; then
@@ -84,6 +86,9 @@ for m in "${MOMENTS[@]}"; do
     if [[ $at == *:* ]]; then
         IFS=, read -r -a look <<<"${at#*:}"
         at=${at%%:*}
+        for i in "${!look[@]}"; do
+            [ "${look[$i]}" = present ] && look[$i]=--present
+        done
     fi
     if [[ $at == *@* ]]; then
         size=${at#*@}

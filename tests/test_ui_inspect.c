@@ -446,7 +446,7 @@ static void test_focus_skips_absent_panes(void **state)
     cv_model_init(&m, log);
     assert_int_equal(cv_model_advance(&m, cv_log_count(log)), 0);
     assert_true(m.sided);
-    assert_false(cv_view_pane_shown(&m, 120, 40, CV_FOCUS_TABLE));
+    assert_false(cv_view_pane_shown(&m, NULL, 120, 40, CV_FOCUS_TABLE));
     v = (cv_view){0};
     cv_view_focus_step(&v, &m, 120, 40, 1);
     assert_int_equal(v.focus, CV_FOCUS_CONSOLE);

@@ -132,9 +132,12 @@ static cv_log *empty_log(void)
 
 /* V_LESSON: the lesson card over the screen, the first card before the
  * end and the end card at the end (ui/model/lesson.c). */
-enum variant { V_PLAIN, V_ASCII, V_REPLAY, V_HELP, V_STATUS, V_LESSON, V_SOURCE };
-static const char *const variant_names[] = {"plain", "ascii", "replay", "help", "status",
-                                            "lesson", "source"};
+/* V_PRESENT: presenter mode (ui/views/present.c), with the source pane
+ * as --present opens it; V_PRESENT_ASCII with --ascii, for the
+ * seven-segment clock. */
+enum variant { V_PLAIN, V_ASCII, V_REPLAY, V_HELP, V_STATUS, V_LESSON, V_SOURCE, V_PRESENT, V_PRESENT_ASCII };
+static const char *const variant_names[] = {"plain",  "ascii",  "replay", "help",         "status",
+                                            "lesson", "source", "present", "present-ascii"};
 
 typedef struct shot {
     int cols, rows;
@@ -148,7 +151,8 @@ static const shot shots[] = {
     {80, 23, V_PLAIN},   {91, 26, V_PLAIN},   {100, 30, V_ASCII},  {160, 50, V_ASCII},
     {100, 30, V_REPLAY}, {120, 40, V_HELP},   {80, 24, V_HELP},    {120, 40, V_STATUS},
     {120, 40, V_LESSON}, {80, 24, V_LESSON},  {120, 40, V_SOURCE}, {200, 60, V_SOURCE},
-    {80, 24, V_SOURCE},
+    {80, 24, V_SOURCE}, {200, 60, V_PRESENT}, {100, 30, V_PRESENT},
+    {80, 24, V_PRESENT}, {100, 30, V_PRESENT_ASCII},
 };
 #define NSHOTS (sizeof shots / sizeof shots[0])
 
@@ -163,15 +167,21 @@ static void render(cv_canvas *c, const cv_log *log, int64_t at, const shot *s)
     int64_t end = count ? cv_log_at(log, count - 1)->t_ns : 0;
     cv_model m;
     cv_model_init(&m, log);
-    assert_int_equal(cv_canvas_init(c, s->cols, s->rows, s->variant == V_ASCII), 0);
+    bool ascii = s->variant == V_ASCII || s->variant == V_PRESENT_ASCII;
+    assert_int_equal(cv_canvas_init(c, s->cols, s->rows, ascii), 0);
     assert_int_equal(cv_model_advance(&m, cv_log_index_at(log, count, at)), 0);
     const cv_log_meta *meta = cv_log_meta_get(log);
-    cv_render_opts o = {.ascii = s->variant == V_ASCII, .help = s->variant == V_HELP,
+    cv_render_opts o = {.ascii = ascii, .help = s->variant == V_HELP,
                         .replay = s->variant == V_REPLAY, .now_ns = at,
                         .span_ns = cv_nice_span(end > at ? end : at), .speed = meta->speed,
                         .mode = at >= end ? "END" : "PAUSED", .args = meta->args,
                         .status = s->variant == V_STATUS ? "scenario failed (status 1)" : NULL,
-                        .total = count, .show_source = s->variant == V_SOURCE};
+                        .total = count,
+                        .show_source = s->variant == V_SOURCE || s->variant == V_PRESENT ||
+                                       s->variant == V_PRESENT_ASCII};
+    cv_view present = {.focus = CV_FOCUS_NONE, .present = true};
+    if (s->variant == V_PRESENT || s->variant == V_PRESENT_ASCII)
+        o.view = &present;
     char lesson[1024];
     if (s->variant == V_LESSON) {
         if (at >= end && cv_lesson_end(log, count, lesson, sizeof lesson) > 0)
@@ -376,7 +386,7 @@ static void test_layout_one_sided(void **state)
     cv_model_init(&m, log);
     assert_int_equal(cv_model_advance(&m, cv_log_count(log)), 0);
     cv_layout l;
-    cv_layout__compute(&l, cv_pane__registry, &m, 100, 30);
+    cv_layout__compute(&l, cv_pane__registry, &m, 100, 30, NULL);
     assert_false(l.too_small);
     assert_rect(rect_of(&l, "header", CV_ALL_SIDES), 0, 0, 100, 1);
     assert_rect(rect_of(&l, "caption", CV_ALL_SIDES), 0, 1, 100, 1);
@@ -389,12 +399,12 @@ static void test_layout_one_sided(void **state)
     assert_false(placed(&l, "spinner"));
 
     /* 24 rows: the lanes get at most 40% of the 20 free rows. */
-    cv_layout__compute(&l, cv_pane__registry, &m, 80, 24);
+    cv_layout__compute(&l, cv_pane__registry, &m, 80, 24, NULL);
     assert_rect(rect_of(&l, "lanes", CV_ALL_SIDES), 0, 2, 80, 5);
-    cv_layout__compute(&l, cv_pane__registry, &m, 150, 40);
+    cv_layout__compute(&l, cv_pane__registry, &m, 150, 40, NULL);
     assert_rect(rect_of(&l, "table", CV_ALL_SIDES), 0, 8, 82, 31);
     assert_rect(rect_of(&l, "console", CV_ALL_SIDES), 83, 8, 67, 31);
-    cv_layout__compute(&l, cv_pane__registry, &m, 79, 40);
+    cv_layout__compute(&l, cv_pane__registry, &m, 79, 40, NULL);
     assert_true(l.too_small);
     assert_int_equal(l.n, 0);
     cv_model_free(&m);
@@ -411,7 +421,7 @@ static void test_layout_two_sided(void **state)
     assert_int_equal(cv_model_advance(&m, cv_log_count(log) / 2), 0);
     assert_true(m.sided);
     cv_layout l;
-    cv_layout__compute(&l, cv_pane__registry, &m, 121, 40);
+    cv_layout__compute(&l, cv_pane__registry, &m, 121, 40, NULL);
     assert_rect(rect_of(&l, "side", CV_SIDE_THREAD), 0, 2, 60, 1);
     assert_rect(rect_of(&l, "spinner", CV_SIDE_THREAD), 0, 3, 60, 5);
     assert_rect(rect_of(&l, "side", CV_SIDE_TASK), 61, 2, 60, 1);
@@ -475,7 +485,7 @@ static void test_new_pane(void **state)
     cv_model_init(&m, log);
     assert_int_equal(cv_model_advance(&m, cv_log_count(log)), 0);
     cv_layout l;
-    cv_layout__compute(&l, registry, &m, 100, 30);
+    cv_layout__compute(&l, registry, &m, 100, 30, NULL);
     assert_rect(rect_of(&l, "header", CV_ALL_SIDES), 0, 0, 100, 1);
     assert_rect(rect_of(&l, "card", CV_ALL_SIDES), 0, 1, 100, 4);
     assert_rect(rect_of(&l, "console", CV_ALL_SIDES), 0, 5, 100, 24);
@@ -500,7 +510,7 @@ static void test_new_pane(void **state)
     /* Before any future it does not apply: the console takes its rows. */
     cv_model_reset(&m);
     assert_int_equal(cv_model_advance(&m, 1), 0);
-    cv_layout__compute(&l, registry, &m, 100, 30);
+    cv_layout__compute(&l, registry, &m, 100, 30, NULL);
     assert_false(placed(&l, "card"));
     assert_rect(rect_of(&l, "console", CV_ALL_SIDES), 0, 1, 100, 28);
     cv_model_free(&m);

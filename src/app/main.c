@@ -208,8 +208,9 @@ static int replay_main(int argc, char **argv)
     if (shot.path != NULL) {
         /* A trace renders the same screen at every run: golden screenshots
          * (screenshots/make.sh) are made this way. */
-        if (cv_ui_screenshot_source(log, shot.at, shot.cols, shot.rows, cv_opts_flag(&opts, "ascii"),
-                                    theme_of(&opts), want_color(&opts), cv_opts_flag(&opts, "source"),
+        if (cv_ui_screenshot_themed(log, shot.at, shot.cols, shot.rows, cv_opts_flag(&opts, "ascii"),
+                                    theme_of(&opts), want_color(&opts), cv_opts_flag(&opts, "present"),
+                                    cv_opts_flag(&opts, "source") || cv_opts_flag(&opts, "present"),
                                     shot.path, err, sizeof err) != 0) {
             fprintf(stderr, "concviz replay: %s\n", err);
             status = 1;
@@ -223,6 +224,7 @@ static int replay_main(int argc, char **argv)
                             .marks_path = cv_opts_str(&opts, "marks"), .marks = &marks,
                             .ascii = cv_opts_flag(&opts, "ascii"), .source = cv_opts_flag(&opts, "source"),
                             .color = want_color(&opts), .theme = theme_of(&opts),
+                            .present = cv_opts_flag(&opts, "present"),
                             .speed = cv_log_meta_get(log)->speed};
         cfg.replay_loader = loader;
         status = cv_ui_main(&cfg);
@@ -293,8 +295,9 @@ static int run_headless(const cv_scenario *sc, const cv_opts *opts, double speed
     }
     if (shot != NULL && status >= 0) {
 #ifdef CV_HAVE_UI
-        if (cv_ui_screenshot_source(run->log, at, cols, rows, cv_opts_flag(opts, "ascii"), theme_of(opts),
-                                    want_color(opts), cv_opts_flag(opts, "source"), shot, err,
+        if (cv_ui_screenshot_themed(run->log, at, cols, rows, cv_opts_flag(opts, "ascii"), theme_of(opts),
+                                    want_color(opts), cv_opts_flag(opts, "present"),
+                                    cv_opts_flag(opts, "source") || cv_opts_flag(opts, "present"), shot, err,
                                     sizeof err) != 0) {
             fprintf(stderr, "concviz %s: %s\n", sc->name, err);
             status = 1;
@@ -356,8 +359,10 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
                             .trace_path = trace_path, .paused = cv_opts_flag(&opts, "paused"),
                             .no_intro = cv_opts_flag(&opts, "no-intro"),
                             .marks_path = cv_opts_str(&opts, "marks"), .marks = &marks,
-                            .ascii = cv_opts_flag(&opts, "ascii"), .source = cv_opts_flag(&opts, "source"),
-                            .color = want_color(&opts), .theme = theme_of(&opts)};
+                            .ascii = cv_opts_flag(&opts, "ascii"),
+                            .source = cv_opts_flag(&opts, "source") || cv_opts_flag(&opts, "present"),
+                            .color = want_color(&opts), .theme = theme_of(&opts),
+                            .present = cv_opts_flag(&opts, "present")};
         return cv_ui_main(&cfg);
     }
 #endif

@@ -469,6 +469,7 @@ static void tear_down(app *a)
 int cv_ui_main(const cv_ui_config *cfg)
 {
     app a = {.cfg = cfg, .ascii = cfg->ascii, .source = cfg->source, .quit = -1, .pipe_r = -1};
+    a.view.present = cfg->present;
     if (setup_pipe(&a) != 0) {
         fprintf(stderr, "concviz: cannot create a pipe: %s\n", strerror(errno));
         return 1;

@@ -199,6 +199,18 @@ void cv_app__key(app *a, int ch)
     case 's':
         a->source = !a->source; /* the source pane (view_source.c) */
         break;
+    case 'T':
+    case 'C': {
+        /* The table and the console, hidden in presenter mode, shown
+         * otherwise: the key turns its pane the other way. */
+        bool *flip = ch == 'T' ? &a->view.flip_table : &a->view.flip_console;
+        *flip = !*flip;
+        bool on = a->view.present == *flip;
+        cv_app__notice(a, ch == 'T' ? (on ? "table shown (T hides it)" : "table hidden (T shows it)")
+                                    : (on ? "console shown (C hides it)"
+                                          : "console hidden (C shows it)"));
+        break;
+    }
     case 12: /* Ctrl-L */
         cv_term__redraw();
         break;

@@ -34,6 +34,7 @@ typedef struct cv_ui_config {
     bool source;                 /* --source: open with the source pane shown */
     bool color;                  /* false for --no-color or a non-empty NO_COLOR */
     int theme;                   /* --theme: enum cv_theme_id, 0 dark */
+    bool present;                /* --present: presenter mode (ui/views/present.c) */
 } cv_ui_config;
 
 /* Runs the interactive UI until the user quits.  Returns the exit status

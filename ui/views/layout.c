@@ -27,11 +27,18 @@ static void add(cv_layout *l, const cv_pane *p, cv_rect r, int side)
         l->at[l->n++] = (cv_placed){.pane = p, .r = r, .side = side};
 }
 
-static unit unit_of(const cv_pane *p, const cv_model *m, int side)
+static unit unit_of(const cv_pane *p, const cv_model *m, int side, bool present)
 {
     int want = p->rows ? p->rows(m, side) : p->min_rows;
+    int share = p->share ? p->share : 100;
+    bool fill = p->fill;
+    if (present) { /* presenter mode (present.c) */
+        want = p->present_rows ? p->present_rows(m, side) : want;
+        share = p->present_share ? p->present_share : share;
+        fill |= p->present_fill;
+    }
     return (unit){.pane = {p, NULL}, .n = 1, .priority = p->priority, .min = p->min_rows,
-                  .want = want, .share = p->share ? p->share : 100, .fill = p->fill};
+                  .want = want, .share = share, .fill = fill};
 }
 
 static int max_of(int a, int b)
@@ -68,7 +75,8 @@ static void share_rows(unit *u, int n, int h)
 
 /* The panes of one column (or of the whole screen, side CV_ALL_SIDES)
  * that apply; the columns of a two-sided screen become one unit. */
-static int units_of(unit *u, const cv_pane *const *panes, const cv_model *m, int side, bool wide)
+static int units_of(unit *u, const cv_pane *const *panes, const cv_model *m, int side, bool wide,
+                    const cv_view *v)
 {
     int n = 0;
     bool columns = false;
@@ -82,9 +90,9 @@ static int units_of(unit *u, const cv_pane *const *panes, const cv_model *m, int
         bool here = side == CV_ALL_SIDES
                         ? p->where == CV_PANE_EDGE || (p->where == CV_PANE_BODY && !m->sided)
                         : p->where == CV_PANE_SIDE;
-        if (!here || (p->applies != NULL && !p->applies(m, side)))
+        if (!here || (p->applies != NULL && !p->applies(m, side)) || !cv_present__shows(p, v))
             continue;
-        unit x = unit_of(p, m, side);
+        unit x = unit_of(p, m, side, cv_present__on(v));
         if (p->beside && wide && n > 0 && u[n - 1].n == 1) {
             unit *left = &u[n - 1];
             left->pane[1] = p;
@@ -102,7 +110,7 @@ static int units_of(unit *u, const cv_pane *const *panes, const cv_model *m, int
 }
 
 static void place(cv_layout *l, const cv_pane *const *panes, const cv_model *m, cv_rect r,
-                  int side);
+                  int side, const cv_view *v);
 
 /* Whether the run shows anything on `side`: a lane, a frame or a line. */
 static bool side_used(const cv_model *m, int side)
@@ -121,7 +129,8 @@ static bool side_used(const cv_model *m, int side)
  * a process side (spinner_proc.py) gets a column for it, and then only
  * the sides it uses: --side process alone is one column, thread,process
  * two. */
-static void place_columns(cv_layout *l, const cv_pane *const *panes, const cv_model *m, cv_rect r)
+static void place_columns(cv_layout *l, const cv_pane *const *panes, const cv_model *m, cv_rect r,
+                          const cv_view *v)
 {
     int cols[3] = {CV_SIDE_THREAD, CV_SIDE_TASK, CV_SIDE_PROCESS}, n = 2;
     if (side_used(m, CV_SIDE_PROCESS)) {
@@ -134,7 +143,7 @@ static void place_columns(cv_layout *l, const cv_pane *const *panes, const cv_mo
     for (int i = 0; i < n; i++) {
         /* Each column a fair share of what is left, a rule before the next. */
         int w = (r.x + r.w - x - (n - 1 - i)) / (n - i);
-        place(l, panes, m, (cv_rect){x, r.y, w, r.h}, cols[i]);
+        place(l, panes, m, (cv_rect){x, r.y, w, r.h}, cols[i], v);
         x += w;
         if (i + 1 < n)
             add(l, NULL, (cv_rect){x++, r.y, 1, r.h}, CV_ALL_SIDES);
@@ -142,10 +151,10 @@ static void place_columns(cv_layout *l, const cv_pane *const *panes, const cv_mo
 }
 
 static void place(cv_layout *l, const cv_pane *const *panes, const cv_model *m, cv_rect r,
-                  int side)
+                  int side, const cv_view *v)
 {
     unit u[MAX_UNITS];
-    int n = units_of(u, panes, m, side, side == CV_ALL_SIDES && r.w >= CV_WIDE_COLS);
+    int n = units_of(u, panes, m, side, side == CV_ALL_SIDES && r.w >= CV_WIDE_COLS, v);
     share_rows(u, n, r.h);
     int y = r.y;
     for (int i = 0; i < n; i++) {
@@ -154,7 +163,7 @@ static void place(cv_layout *l, const cv_pane *const *panes, const cv_model *m, 
         if (band.h <= 0)
             continue;
         if (u[i].n == 0) {
-            place_columns(l, panes, m, band);
+            place_columns(l, panes, m, band, v);
         } else if (u[i].n == 1) {
             add(l, u[i].pane[0], band, side);
         } else {
@@ -168,12 +177,12 @@ static void place(cv_layout *l, const cv_pane *const *panes, const cv_model *m, 
 }
 
 void cv_layout__compute(cv_layout *l, const cv_pane *const *panes, const cv_model *m, int cols,
-                        int rows)
+                        int rows, const cv_view *v)
 {
     *l = (cv_layout){0};
     if (cols < CV_MIN_COLS || rows < CV_MIN_ROWS) {
         l->too_small = true;
         return;
     }
-    place(l, panes, m, (cv_rect){0, 0, cols, rows}, CV_ALL_SIDES);
+    place(l, panes, m, (cv_rect){0, 0, cols, rows}, CV_ALL_SIDES, v);
 }

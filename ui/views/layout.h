@@ -33,8 +33,9 @@ typedef struct cv_layout {
     cv_placed at[CV_LAYOUT_MAX];
 } cv_layout;
 
-/* Places the NULL-terminated `panes` that apply to m on cols x rows. */
+/* Places the NULL-terminated `panes` that apply to m and that the view
+ * shows (NULL: the default view; present.c) on cols x rows. */
 void cv_layout__compute(cv_layout *l, const cv_pane *const *panes, const cv_model *m, int cols,
-                        int rows);
+                        int rows, const cv_view *v);
 
 #endif

@@ -16,7 +16,7 @@
 #include "render.h"
 
 /* Whether the pane (enum cv_view_focus) is on a cols x rows screen. */
-bool cv_view_pane_shown(const cv_model *m, int cols, int rows, int pane);
+bool cv_view_pane_shown(const cv_model *m, const cv_view *v, int cols, int rows, int pane);
 /* Tab (dir 1) and Shift-Tab (dir -1): the next pane on screen. */
 void cv_view_focus_step(cv_view *v, const cv_model *m, int cols, int rows, int dir);
 /* j/k and the arrows (delta rows), PgDn/PgUp (delta pages) in the

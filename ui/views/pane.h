@@ -64,7 +64,27 @@ typedef struct cv_pane {
     int (*rows)(const cv_model *m, int side);
     void (*draw)(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
                  const cv_focus *f, int side);
+    /* Presenter mode (cv_view.present): the rows it would like instead
+     * (NULL: as rows), the share instead (0: as share), and whether it
+     * takes every row left; `toggle` (enum cv_pane_toggle) names the key
+     * that shows it there, where it is hidden by default. */
+    int (*present_rows)(const cv_model *m, int side);
+    int present_share;
+    bool present_fill;
+    int toggle;
 } cv_pane;
+
+/* The panes that presenter mode hides until a key shows them, and that
+ * the same key hides on a usual screen. */
+enum cv_pane_toggle { CV_TOGGLE_NONE, CV_TOGGLE_TABLE, CV_TOGGLE_CONSOLE };
+
+/* Whether the view shows pane p (present.c); a NULL view is the default. */
+bool cv_present__shows(const cv_pane *p, const cv_view *v);
+/* Whether the view is in presenter mode. */
+static inline bool cv_present__on(const cv_view *v)
+{
+    return v != NULL && v->present;
+}
 
 /* The registry, in screen order, NULL-terminated (panes.c); the same
  * with the panes shown only on request (the source pane). */
@@ -128,6 +148,9 @@ int cv_lanes__start(const cv_view *v, int n, int hot, int h);
 /* Whether a lanes pane of h rows is compact, with the concurrency strip
  * in its second row (view_lanes.c). */
 bool cv_lanes__compact(const cv_model *m, const cv_view *v, int side, int h);
+/* The rows each lane of a lanes pane of h rows takes: 1, or in presenter
+ * mode 2 or 3 where they fit (view_lanes.c). */
+int cv_lanes__tall(const cv_model *m, const cv_view *v, int side, int h);
 /* The lesson card over the screen, when the options carry one
  * (view_lesson.c). */
 void cv_lesson__draw(cv_canvas *c, const cv_render_opts *o);

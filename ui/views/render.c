@@ -117,7 +117,7 @@ void cv_render(cv_canvas *c, const cv_model *m, const cv_render_opts *o)
     cv_layout l;
     cv_canvas__clear(c);
     cv_layout__compute(&l, o->show_source ? cv_pane__registry_source : cv_pane__registry, m,
-                       c->cols, c->rows);
+                       c->cols, c->rows, o->view);
     if (l.too_small) {
         too_small(c);
         return;

@@ -15,7 +15,8 @@
 #include "model.h"
 
 /* The panes that Tab moves the focus between, and j/k scroll. */
-enum cv_view_focus { CV_FOCUS_LANES, CV_FOCUS_TABLE, CV_FOCUS_CONSOLE, CV_FOCUS_COUNT };
+/* CV_FOCUS_NONE: no pane shows the focus (screenshots that need a view). */
+enum cv_view_focus { CV_FOCUS_NONE = -1, CV_FOCUS_LANES, CV_FOCUS_TABLE, CV_FOCUS_CONSOLE, CV_FOCUS_COUNT };
 
 /* One row of the caption history: the event and its caption. */
 typedef struct cv_history_row {
@@ -60,6 +61,13 @@ typedef struct cv_view {
      * event instead of time.  compact: one short row per lane. */
     int zoom, pan;
     bool order, compact;
+    /* Presenter mode (--present, issue 14 point 2; ui/views/present.c):
+     * tall lanes, a big clock, a two-line caption on a band, the table
+     * and console hidden.  It is here, not among the options, because it
+     * changes the layout, and hit-testing (nav.h) sees the view, not the
+     * options.  flip_table and flip_console (T and C) turn those panes
+     * the other way from what the mode shows. */
+    bool present, flip_table, flip_console;
 } cv_view;
 
 /* The most zoom steps in (2^-20 of the span) and the widest pan. */

@@ -126,19 +126,13 @@ static void write_svg(FILE *out, const cv_canvas *c, const look *lk)
 int cv_ui_screenshot(const cv_log *log, double at_s, int cols, int rows, bool ascii,
                      const char *path, char *err, size_t errlen)
 {
-    return cv_ui_screenshot_themed(log, at_s, cols, rows, ascii, CV_THEME_DARK, true, path, err, errlen);
+    return cv_ui_screenshot_themed(log, at_s, cols, rows, ascii, CV_THEME_DARK, true, false, false,
+                                   path, err, errlen);
 }
 
 int cv_ui_screenshot_themed(const cv_log *log, double at_s, int cols, int rows, bool ascii,
-                            int theme, bool color, const char *path, char *err, size_t errlen)
-{
-    return cv_ui_screenshot_source(log, at_s, cols, rows, ascii, theme, color, false, path, err,
-                                   errlen);
-}
-
-int cv_ui_screenshot_source(const cv_log *log, double at_s, int cols, int rows, bool ascii,
-                            int theme, bool color, bool source, const char *path, char *err,
-                            size_t errlen)
+                            int theme, bool color, bool present, bool source, const char *path,
+                            char *err, size_t errlen)
 {
     const char *dot = path ? strrchr(path, '.') : NULL;
     bool svg = dot && strcasecmp(dot, ".svg") == 0;
@@ -174,6 +168,10 @@ int cv_ui_screenshot_source(const cv_log *log, double at_s, int cols, int rows, 
     cv_render_opts o = {.ascii = ascii, .now_ns = at, .span_ns = cv_nice_span(end > at ? end : at),
                         .speed = meta->speed, .mode = at >= end ? "END" : "PAUSED",
                         .args = meta->args, .total = count, .show_source = source};
+    /* Presenter mode lives in the view; a screenshot has no focus. */
+    cv_view present_view = {.focus = CV_FOCUS_NONE, .present = true};
+    if (present)
+        o.view = &present_view;
     cv_render(&c, &m, &o);
 
     int rc = 0;

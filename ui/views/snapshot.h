@@ -18,12 +18,12 @@ int cv_ui_screenshot(const cv_log *log, double at_s, int cols, int rows, bool as
 
 /* The same in a theme (enum cv_theme_id); without `color` the SVG is
  * monochrome: the page's own two colours, the states told apart by glyph
- * and by bold, underline and reverse, as on a terminal without colours. */
+ * and by bold, underline and reverse, as on a terminal without colours;
+ * `present`: in presenter mode (--present); `source`: with the source
+ * pane (--source, on by default in presenter mode). */
 int cv_ui_screenshot_themed(const cv_log *log, double at_s, int cols, int rows, bool ascii,
-                            int theme, bool color, const char *path, char *err, size_t errlen);
-/* The same with the source pane shown or not (--source). */
-int cv_ui_screenshot_source(const cv_log *log, double at_s, int cols, int rows, bool ascii,
-                            int theme, bool color, bool source, const char *path, char *err,
+                            int theme, bool color, bool present, bool source, const char *path,
+                            char *err,
                             size_t errlen);
 
 #endif

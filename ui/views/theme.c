@@ -53,6 +53,8 @@ static const cv_style_def dark_styles[CV_ST_COUNT] = {
      * run and waits only for its turn. */
     [CV_ST_GIL] = {"gil", CV_COL_YELLOW, CV_COL_DEFAULT, 0, CV_ATTR_DIM | CV_ATTR_UNDERLINE},
     [CV_ST_BAR_GIL] = {"bar-gil", CV_COL_BLACK, CV_COL_YELLOW, 0, CV_ATTR_REVERSE | CV_ATTR_DIM},
+    /* Presenter mode: dark on yellow reads from afar on any wall. */
+    [CV_ST_CAPTION_BAND] = {"caption-band", CV_COL_BLACK, CV_COL_YELLOW, CV_ATTR_BOLD, CV_ATTR_BOLD | CV_ATTR_REVERSE},
 };
 
 /* Light: the terminal's background is white, so nothing that only reads
@@ -96,6 +98,8 @@ static const cv_style_def light_styles[CV_ST_COUNT] = {
      * run and waits only for its turn. */
     [CV_ST_GIL] = {"gil", CV_COL_YELLOW, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_DIM | CV_ATTR_UNDERLINE},
     [CV_ST_BAR_GIL] = {"bar-gil", CV_COL_BLACK, CV_COL_YELLOW, 0, CV_ATTR_REVERSE | CV_ATTR_DIM},
+    /* Presenter mode: white on blue, as the light caption is blue. */
+    [CV_ST_CAPTION_BAND] = {"caption-band", CV_COL_WHITE, CV_COL_BLUE, CV_ATTR_BOLD, CV_ATTR_BOLD | CV_ATTR_REVERSE},
 };
 
 /* High contrast: bold everywhere, no dim text, the caption on a solid
@@ -139,6 +143,7 @@ static const cv_style_def hc_styles[CV_ST_COUNT] = {
      * run and waits only for its turn. */
     [CV_ST_GIL] = {"gil", CV_COL_YELLOW, CV_COL_DEFAULT, CV_ATTR_BOLD, CV_ATTR_DIM | CV_ATTR_UNDERLINE},
     [CV_ST_BAR_GIL] = {"bar-gil", CV_COL_BLACK, CV_COL_YELLOW, CV_ATTR_BOLD, CV_ATTR_REVERSE | CV_ATTR_DIM},
+    [CV_ST_CAPTION_BAND] = {"caption-band", CV_COL_BLACK, CV_COL_YELLOW, CV_ATTR_BOLD, CV_ATTR_BOLD | CV_ATTR_REVERSE},
 };
 
 const cv_style_def *const cv_styles = dark_styles;

@@ -49,6 +49,7 @@ enum cv_style {
     CV_ST_ROW_SEL,    /* the table row the user selected */
     CV_ST_GIL,        /* a thread waiting for the GIL */
     CV_ST_BAR_GIL,    /* a label written on such a wait */
+    CV_ST_CAPTION_BAND, /* presenter mode's caption: bold on a solid band */
     CV_ST_COUNT
 };
 

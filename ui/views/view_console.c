@@ -47,9 +47,10 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
 
 const cv_pane cv_pane__console = {
     .name = "console", .where = CV_PANE_BODY, .priority = 3, .min_rows = 2, .fill = true,
-    .beside = true, .draw = draw,
+    .beside = true, .draw = draw, .toggle = CV_TOGGLE_CONSOLE,
 };
 
 const cv_pane cv_pane__side_console = {
     .name = "side console", .where = CV_PANE_SIDE, .min_rows = 2, .fill = true, .draw = draw,
+    .toggle = CV_TOGGLE_CONSOLE,
 };

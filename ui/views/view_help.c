@@ -45,7 +45,7 @@ static void styles_on_screen(const cv_canvas *c, bool seen[CV_ST_COUNT])
         }
 }
 
-#define HELP_KEYS 16   /* lines in keys[] below */
+#define HELP_KEYS 17   /* lines in keys[] below */
 #define HELP_LEGEND 16 /* items in legend[] below */
 
 bool cv_help__paged(int rows, bool replay)
@@ -72,6 +72,7 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
         "Tab S-Tab  focus a pane        j k  PgDn PgUp  select, scroll",
         "Enter      card, or click it   *  follow    Shift+drag  copy text",
         "z x < > 0  zoom in, out, pan, fit   o  v  event order, compact",
+        "T  C       show / hide the table, the console (presenter: hidden)",
         "r          restart the scenario (live runs)",
         "?  i       this help, lesson card   q  Ctrl-C  quit",
     };

@@ -77,6 +77,14 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
         x = cv_canvas__text(c, x, r.y, end, CV_ST_KEY, k);
         x = cv_canvas__printf(c, x, r.y, end, CV_ST_KEYLINE, set == wide ? " %s  " : " %s ", what);
     }
+    /* Presenter mode hides the table and console: say which keys bring
+     * them back, where that fits whole. */
+    if (cv_present__on(o->view) && x + 20 <= end) {
+        x = cv_canvas__text(c, x, r.y, end, CV_ST_KEY, "T");
+        x = cv_canvas__text(c, x, r.y, end, CV_ST_KEYLINE, " table ");
+        x = cv_canvas__text(c, x, r.y, end, CV_ST_KEY, "C");
+        cv_canvas__text(c, x, r.y, end, CV_ST_KEYLINE, " console");
+    }
 }
 
 const cv_pane cv_pane__keys = {

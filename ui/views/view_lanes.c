@@ -373,6 +373,65 @@ static int first_row(const cv_model *m, const cv_render_opts *o, const cv_focus 
     return cv_lanes__start(o->view, present, at, shown);
 }
 
+/* Presenter mode: each lane two or three rows where they all fit so,
+ * else one; a compact pane keeps one. */
+int cv_lanes__tall(const cv_model *m, const cv_view *v, int side, int h)
+{
+    if (!cv_present__on(v) || cv_lanes__compact(m, v, side, h))
+        return 1;
+    int n = lanes_count(m, side);
+    int k = (h - 1) / (n < 1 ? 1 : n);
+    return k < 1 ? 1 : k > 3 ? 3 : k;
+}
+
+/* A tall lane's other rows, from its first (drawn as usual): the second
+ * repeats its bars and waits without their labels, so that a bar reads as
+ * a block; the third is a gap that keeps two lanes' blocks apart.  A
+ * thread's idle and busy line, spinner frames and whatever is right of
+ * the playhead (labels of what runs now) stay on the first row only; the
+ * playhead runs down all of them. */
+static uint32_t solid(const cv_cell *cell, const cv_glyphs *g, int *st)
+{
+    switch (cell->style) {
+    case CV_ST_BAR_RUNNING: *st = CV_ST_RUNNING; return g->run_body;
+    case CV_ST_BAR_FINISHED: *st = CV_ST_FINISHED; return g->done_body;
+    case CV_ST_BAR_FAILED: *st = CV_ST_FAILED; return g->fail_body;
+    case CV_ST_BAR_BLOCKED: *st = CV_ST_BLOCKED; return g->blocked;
+    case CV_ST_BAR_GIL: *st = CV_ST_GIL; return g->gil;
+    case CV_ST_BAR_SLICE: *st = CV_ST_SLICE; return g->slice;
+    case CV_ST_RUNNING:
+    case CV_ST_FINISHED:
+    case CV_ST_FAILED:
+    case CV_ST_CANCELLED:
+    case CV_ST_BLOCKED:
+    case CV_ST_GIL:
+    case CV_ST_SLICE:
+    case CV_ST_PENDING:
+    case CV_ST_PLAYHEAD:
+        *st = cell->style;
+        return cell->ch;
+    default:
+        return 0;
+    }
+}
+
+static void thicken(cv_canvas *c, int y, int k, int y_end, const axis *a, const cv_glyphs *g)
+{
+    int xp = col_of(a, a->now);
+    for (int j = 1; j < k && y + j < y_end; j++) {
+        for (int x = a->x0; j == 1 && x <= xp && x < a->x0 + a->w; x++) {
+            const cv_cell *cell = cv_canvas__at(c, x, y);
+            int st = CV_ST_NORMAL;
+            uint32_t ch = cell != NULL ? solid(cell, g, &st) : 0;
+            if (ch != 0)
+                cv_canvas__put(c, x, y + j, ch, st);
+        }
+        cv_cell *cell = cv_canvas__at(c, xp, y + j);
+        if (cell != NULL && cell->ch == ' ')
+            cv_canvas__put(c, xp, y + j, g->playhead, CV_ST_PLAYHEAD);
+    }
+}
+
 bool cv_lanes__compact(const cv_model *m, const cv_view *v, int side, int h)
 {
     int shown = h - 1, present = lanes_count(m, side);
@@ -400,8 +459,10 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     const cv_glyphs *g = cv_theme__glyphs(o->ascii);
     int present = lanes_count(m, side);
     bool compact = cv_lanes__compact(m, o->view, side, r.h);
+    int tall = cv_lanes__tall(m, o->view, side, r.h);
     if (compact)
         shown--; /* the concurrency strip takes a row */
+    shown /= tall;
     int lw = compact ? COMPACT_W : label_width(m, side, r.w, present > shown);
     axis a = {.x0 = r.x + lw, .w = r.w - lw, .now = o->now_ns};
     cv_axis__make(&a, m, o);
@@ -434,7 +495,8 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
         int st = lane == sel ? CV_ST_ROW_HOT : f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE;
         cv_canvas__text(c, r.x, y, a.x0 - 1, st, compact ? brief : name);
         cv_lanes__draw_row(c, y, &a, m, lane, o, f, true);
-        y++;
+        thicken(c, y, tall, r.y + r.h, &a, g);
+        y += tall;
     }
 }
 
@@ -477,11 +539,26 @@ static bool applies(const cv_model *m, int side)
     return m->nsections == 0;
 }
 
+/* Presenter mode: three rows a lane. */
+static int present_rows(const cv_model *m, int side)
+{
+    return 3 * (rows(m, side) - 1) + 1;
+}
+
+static int present_side_rows(const cv_model *m, int side)
+{
+    return 3 * (side_rows(m, side) - 1) + 1;
+}
+
 const cv_pane cv_pane__lanes = {
     .name = "lanes", .where = CV_PANE_BODY, .priority = 1, .min_rows = 2, .share = 40,
     .applies = applies, .rows = rows, .draw = draw,
+    /* Presenter mode: every row the table and console leave, which is
+     * where the source pane goes beside the lanes on a wide screen. */
+    .present_rows = present_rows, .present_share = 100, .present_fill = true,
 };
 
 const cv_pane cv_pane__side_lanes = {
     .name = "side lanes", .where = CV_PANE_SIDE, .min_rows = 2, .rows = side_rows, .draw = draw,
+    .present_rows = present_side_rows,
 };

@@ -35,17 +35,17 @@ static const cv_placed *placed(const cv_layout *l, int pane)
     return NULL;
 }
 
-bool cv_view_pane_shown(const cv_model *m, int cols, int rows, int pane)
+bool cv_view_pane_shown(const cv_model *m, const cv_view *v, int cols, int rows, int pane)
 {
     cv_layout l;
-    cv_layout__compute(&l, cv_pane__registry, m, cols, rows);
+    cv_layout__compute(&l, cv_pane__registry, m, cols, rows, v);
     return placed(&l, pane) != NULL;
 }
 
 void cv_view_focus_step(cv_view *v, const cv_model *m, int cols, int rows, int dir)
 {
     cv_layout l;
-    cv_layout__compute(&l, cv_pane__registry, m, cols, rows);
+    cv_layout__compute(&l, cv_pane__registry, m, cols, rows, v);
     int f = v->focus;
     for (int k = 0; k < CV_FOCUS_COUNT; k++) {
         f = ((f + (dir < 0 ? -1 : 1)) % CV_FOCUS_COUNT + CV_FOCUS_COUNT) % CV_FOCUS_COUNT;
@@ -122,7 +122,9 @@ static void move_lanes(cv_view *v, const cv_model *m, const cv_placed *p, int de
     int n = lanes_of(m, side, lanes, MAX_LANES);
     if (n == 0)
         return;
-    int h = m->sided ? n : p->r.h - 1 - cv_lanes__compact(m, v, p->side, p->r.h);
+    int h = m->sided ? n
+                     : (p->r.h - 1 - cv_lanes__compact(m, v, p->side, p->r.h)) /
+                           cv_lanes__tall(m, v, p->side, p->r.h);
     cv_focus f;
     cv_render__focus(m, &f);
     int hot = row_of(lanes, n, f.lane);
@@ -180,7 +182,7 @@ static void move_console(cv_view *v, const cv_model *m, const cv_placed *p, int 
 void cv_view_move(cv_view *v, const cv_model *m, int cols, int rows, int delta, bool pages)
 {
     cv_layout l;
-    cv_layout__compute(&l, cv_pane__registry, m, cols, rows);
+    cv_layout__compute(&l, cv_pane__registry, m, cols, rows, v);
     const cv_placed *p = placed(&l, v->focus);
     if (p == NULL) {
         /* The focused pane left the screen (a resize, a two-sided run has
@@ -207,7 +209,7 @@ cv_view_hit cv_view_hit_at(const cv_model *m, const cv_view *v, int cols, int ro
 {
     cv_view_hit hit = {.pane = -1, .lane = -1};
     cv_layout l;
-    cv_layout__compute(&l, cv_pane__registry, m, cols, rows);
+    cv_layout__compute(&l, cv_pane__registry, m, cols, rows, v);
     cv_focus f;
     cv_render__focus(m, &f);
     for (int i = 0; i < l.n; i++) {
@@ -220,8 +222,9 @@ cv_view_hit cv_view_hit_at(const cv_model *m, const cv_view *v, int cols, int ro
             int lanes[MAX_LANES];
             int n = lanes_of(m, p->side, lanes, MAX_LANES);
             int strip = cv_lanes__compact(m, v, p->side, r.h); /* a row above the lanes */
-            int h = r.h - 1 - strip;
-            int row = cv_lanes__start(v, n, row_of(lanes, n, f.lane), h) + k - strip;
+            int tall = cv_lanes__tall(m, v, p->side, r.h); /* presenter mode: 2 or 3 */
+            int h = (r.h - 1 - strip) / tall;
+            int row = cv_lanes__start(v, n, row_of(lanes, n, f.lane), h) + (k - strip) / tall;
             if (row >= 0 && row < n && k >= strip)
                 hit = (cv_view_hit){.pane = CV_FOCUS_LANES, .lane = lanes[row]};
         } else if (p->pane == &cv_pane__table) {

@@ -8,6 +8,9 @@
  * side's spin, cancelled before it ever ran).  The glyph is cells of
  * one block character, '#' in ASCII, so it needs no font of its own, and
  * a frozen spinner changes style as well as words, for monochrome screens.
+ * In presenter mode the glyph grows with its pane: each pixel becomes a
+ * square of s rows and 2s columns, s as large as the pane allows (up to
+ * PRESENT_SCALE), leaving the words beside it their room.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +20,8 @@
 
 #define ART_H 5
 #define ART_W 5
+#define PRESENT_SCALE 4
+#define TEXT_W 34 /* "FROZEN: no frame for 2.50s", and a margin */
 
 /* Bitmaps, one string per row, '#' for a pixel; a pixel is 2 cells wide. */
 static const char *const art_bar[ART_H] = {"  #  ", "  #  ", "  #  ", "  #  ", "  #  "};
@@ -63,16 +68,21 @@ static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opt
     const char *const *art = art_of(sd->glyph);
     int st = state == SPIN_FROZEN ? CV_ST_FROZEN : CV_ST_SPINNER;
     int end = r.x + r.w;
+    int s = 1; /* the scale: rows a pixel */
+    while (cv_present__on(o->view) && s < PRESENT_SCALE && r.h >= ART_H * (s + 1) &&
+           r.w >= 2 * ART_W * (s + 1) + TEXT_W)
+        s++;
     bool big = r.h >= ART_H && r.w >= 2 * ART_W + 14;
-    int tx = big ? r.x + 2 * ART_W + 3 : r.x;
+    int tx = big ? r.x + 2 * ART_W * s + 3 : r.x;
     if (big && art != NULL && state != SPIN_STOPPED)
-        for (int row = 0; row < ART_H; row++)
+        for (int row = 0; row < ART_H * s; row++)
             for (int col = 0; col < ART_W; col++)
-                if (art[row][col] == '#')
-                    cv_canvas__fill(c, r.x + 1 + 2 * col, r.y + row, 2, g->block, st);
+                if (art[row / s][col] == '#')
+                    cv_canvas__fill(c, r.x + 1 + 2 * s * col, r.y + row, 2 * s, g->block, st);
 
     char age[32], what[96];
-    int y = r.y + (big ? 1 : 0);
+    /* Beside a grown glyph, the words at its middle. */
+    int y = r.y + (big ? (s > 1 ? ART_H * s / 2 - 1 : 1) : 0);
     const char *glyph = state == SPIN_TURNING || state == SPIN_FROZEN ? sd->glyph : " ";
     int x = cv_canvas__text(c, tx, y, end, st, glyph);
     x = cv_canvas__text(c, x + 1, y, end, CV_ST_CAPTION, "thinking!");
@@ -122,6 +132,14 @@ static int rows(const cv_model *m, int side)
     return ART_H;
 }
 
+/* Presenter mode: room for the largest glyph, half the column at most. */
+static int present_rows(const cv_model *m, int side)
+{
+    (void)m, (void)side;
+    return ART_H * PRESENT_SCALE;
+}
+
 const cv_pane cv_pane__spinner = {
     .name = "spinner", .where = CV_PANE_SIDE, .min_rows = 1, .rows = rows, .draw = draw,
+    .present_rows = present_rows, .present_share = 50,
 };

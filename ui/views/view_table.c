@@ -211,5 +211,5 @@ static int rows(const cv_model *m, int side)
 
 const cv_pane cv_pane__table = {
     .name = "table", .where = CV_PANE_BODY, .priority = 2, .min_rows = 3, .share = 50,
-    .rows = rows, .draw = draw,
+    .rows = rows, .draw = draw, .toggle = CV_TOGGLE_TABLE,
 };
