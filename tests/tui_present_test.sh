@@ -9,39 +9,9 @@
 set -u
 BIN=${1:?usage: tui_present_test.sh /path/to/concviz}
 SOCK=cvpresent$$
-TMP=$(mktemp -d)
-T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-session -t present 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
+. "$(dirname "$0")/tuilib.sh"
 
-command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
-FAILS=0
-fail() { echo "FAIL: $*"; echo "--- screen:"; T capture-pane -p; echo "---"; FAILS=$((FAILS + 1)); }
-ok() { echo "ok: $*"; }
-wait_for() {
-    local deadline=$((SECONDS + ${2:-10}))
-    while [ $SECONDS -le $deadline ]; do
-        T capture-pane -p | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-gone() {
-    local deadline=$((SECONDS + ${2:-10}))
-    while [ $SECONDS -le $deadline ]; do
-        T capture-pane -p | grep -Eq -- "$1" || return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-SAN=""
-for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
-    [ -n "${!v:-}" ] && SAN="$SAN $v='${!v}'"
-done
-T new-session -d -x 200 -y 60 -s present "env -i PATH=$PATH TERM=tmux-256color HOME=$TMP LANG=C.UTF-8 $SAN PS1='PROMPT\$ ' bash --norc --noprofile"
-T set-option -g status off
-wait_for 'PROMPT\$' || fail "the shell did not start"
+shell_session present 200 60
 
 T send-keys "$BIN loiter --present --paused --no-intro --speed 10; echo status=\$?" Enter
 wait_for 'PAUSED' 20 || fail "no screen"
@@ -73,17 +43,17 @@ T send-keys T
 wait_for 'table shown' && ok "T says the table is shown" || fail "T gave no notice"
 wait_for '^id +future' && ok "T shows the table" || fail "T did not show the table"
 T send-keys T
-wait_for 'table hidden' && gone '^id +future' && ok "T again hides it" || fail "T did not hide the table"
+wait_for 'table hidden' && wait_gone '^id +future' && ok "T again hides it" || fail "T did not hide the table"
 T send-keys C
 wait_for 'console shown' && wait_for '(^|│)console' && ok "C shows the console" || fail "C did not show the console"
 T send-keys '?'
 wait_for 'show / hide the table' && ok "help lists T and C" || fail "help lacks T and C"
 T send-keys Escape
-gone 'help: keys' || fail "help stayed"
+wait_gone 'help: keys' || fail "help stayed"
 
 T send-keys q
 wait_for 'quit\? y/n|status=0' 5
 T capture-pane -p | grep -q 'quit? y/n' && T send-keys y
 wait_for 'status=0' || fail "did not quit"
 
-[ "$FAILS" = 0 ] && echo "all presenter mode checks passed" || exit 1
+tui_verdict "presenter mode"

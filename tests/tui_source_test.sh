@@ -7,39 +7,9 @@
 set -u
 BIN=${1:?usage: tui_source_test.sh /path/to/concviz}
 SOCK=cvsource$$
-TMP=$(mktemp -d)
-T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-session -t source 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
+. "$(dirname "$0")/tuilib.sh"
 
-command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 0; }
-FAILS=0
-fail() { echo "FAIL: $*"; echo "--- screen:"; T capture-pane -p; echo "---"; FAILS=$((FAILS + 1)); }
-ok() { echo "ok: $*"; }
-wait_for() {
-    local deadline=$((SECONDS + ${2:-10}))
-    while [ $SECONDS -le $deadline ]; do
-        T capture-pane -p | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-gone() { # waits for regex $1 to leave the screen
-    local deadline=$((SECONDS + ${2:-10}))
-    while [ $SECONDS -le $deadline ]; do
-        T capture-pane -p | grep -Eq -- "$1" || return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-SAN=""
-for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do
-    [ -n "${!v:-}" ] && SAN="$SAN $v='${!v}'"
-done
-T new-session -d -x 120 -y 40 -s source "env -i PATH=$PATH TERM=tmux-256color HOME=$TMP LANG=C.UTF-8 $SAN PS1='PROMPT\$ ' bash --norc --noprofile"
-T set-option -g status off
-wait_for 'PROMPT\$' || fail "the shell did not start"
+shell_session source
 
 # 1. Paused at the first event: no pane until s.
 T send-keys "$BIN loiter --paused --no-intro --speed 10; echo status=\$?" Enter
@@ -75,7 +45,7 @@ main_at "display\\('Script starting" && ok "stepping back moves it back" ||
 
 # 3. s hides it; quit.
 T send-keys s
-gone 'source loiter.py' && ok "s hides it again" || fail "s did not hide the pane"
+wait_gone 'source loiter.py' && ok "s hides it again" || fail "s did not hide the pane"
 quit() { # q, and y when the UI asks (a stepped run does)
     T send-keys q
     wait_for 'quit\? y/n|status=0' 5
@@ -91,5 +61,4 @@ T send-keys "$BIN loiter --paused --no-intro --source --speed 10; echo status=\$
 wait_for 'source loiter.py' && ok "--source opens with the pane" || fail "--source showed no pane"
 quit "loiter --source"
 
-[ $FAILS -eq 0 ] && echo "all passed" || echo "$FAILS failed"
-[ $FAILS -eq 0 ]
+tui_verdict "source pane"

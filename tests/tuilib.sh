@@ -53,10 +53,11 @@ done
 # tui_env: the clean environment every session's command runs in.
 tui_env() { echo "env -i PATH=$PATH TERM=tmux-256color HOME=$TMP LANG=C.UTF-8 $SAN"; }
 
-# shell_session NAME: a 120x40 session running a bare bash with the prompt
-# "PROMPT$ ", so a test can type commands and read "status=N" after them.
+# shell_session NAME [COLS ROWS]: a session (120x40 unless told) running a
+# bare bash with the prompt "PROMPT$ ", so a test can type commands and
+# read "status=N" after them.
 shell_session() {
-    T new-session -d -x 120 -y 40 -s "$1" "$(tui_env) PS1='PROMPT\$ ' bash --norc --noprofile"
+    T new-session -d -x "${2:-120}" -y "${3:-40}" -s "$1" "$(tui_env) PS1='PROMPT\$ ' bash --norc --noprofile"
     T set-option -g status off
     wait_for 'PROMPT\$' || fail "the shell did not start"
 }
