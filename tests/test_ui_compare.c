@@ -235,12 +235,77 @@ static void test_not_started_and_small(void **state)
     cv_log_destroy(log);
 }
 
+/* An event loop's section draws each task in flight as a bar under the
+ * loop's lane, packed by time: A and B overlap, C overlaps both, D starts
+ * after A ended, so four tasks take three rows and D shares A's row. */
+static void test_tasks_in_flight(void **state)
+{
+    (void)state;
+    cv_log *log = cv_log_create();
+    assert_non_null(log);
+    cv_log_meta meta = {.scenario = "flags", .speed = 1.0};
+    cv_log_set_meta(log, &meta);
+    ev(log, 0, CV_EV_HEADER, 0, 0, 0, -1, "flags");
+    ev(log, 0, CV_EV_THREAD, CV_THREAD_STARTED, 0, 0, 0, "main");
+    mark(log, 1 * MS, CV_MARK_SECTION_PLAN, 0, "async");
+    mark(log, 1 * MS, CV_MARK_SECTION, 0, "async");
+    ev(log, 1 * MS, CV_EV_LOOP, CV_LOOP_RUNNING, 0, 0, 0, NULL);
+    static const struct { const char *name; int64_t t0, t1; } tasks[] = {
+        {"AA", 1, 1001}, {"BB", 1, 1201}, {"CC", 501, 1501}, {"DD", 1101, 2001}};
+    /* In time order, as a log is: DD is created after AA is done. */
+    for (int i = 0; i < 3; i++)
+        ev(log, tasks[i].t0 * MS, CV_EV_TASK, CV_TASK_CREATED, (uint64_t)i + 1, 0, 0, tasks[i].name);
+    ev(log, tasks[0].t1 * MS, CV_EV_TASK, CV_TASK_DONE, 1, 0, 0, NULL);
+    ev(log, tasks[3].t0 * MS, CV_EV_TASK, CV_TASK_CREATED, 4, 0, 0, tasks[3].name);
+    for (int i = 1; i < 4; i++)
+        ev(log, tasks[i].t1 * MS, CV_EV_TASK, CV_TASK_DONE, (uint64_t)i + 1, 0, 0, NULL);
+    ev(log, 2001 * MS, CV_EV_LOOP, CV_LOOP_IDLE, 0, 0, 0, NULL);
+    cv_log_publish(log);
+    cv_log_close(log);
+    cv_model m;
+    cv_model_init(&m, log);
+    assert_int_equal(cv_model_advance(&m, cv_log_count(log)), 0);
+    cv_canvas c;
+    assert_int_equal(cv_canvas_init(&c, 120, 40, false), 0);
+    render(&c, &m);
+    char buf[2048];
+    int y = find_row(&c, "  tasks in flight");
+    if (y < 0) {
+        char *d = cv_canvas_dump(&c);
+        print_error("%s\n", d);
+        free(d);
+        fail();
+    }
+    /* The bars' rows: AA then DD on the first, BB and CC below. */
+    row_text(&c, y, buf, sizeof buf);
+    char *a = strstr(buf, "AA"), *d = strstr(buf, "DD");
+    assert_non_null(a);
+    assert_non_null(d);
+    assert_true(a < d);
+    assert_non_null(strstr(row_text(&c, y + 1, buf, sizeof buf), "BB"));
+    assert_non_null(strstr(row_text(&c, y + 2, buf, sizeof buf), "CC"));
+    assert_null(strstr(row_text(&c, y + 3, buf, sizeof buf), "DD"));
+    /* CC starts half-way along AA's bar: its label column is right of AA's. */
+    int ca = -1, cc = -1;
+    for (int x = 0; x < c.cols; x++) {
+        if (ca < 0 && cv_canvas_get(&c, x, y)->ch == 'A')
+            ca = x;
+        if (cc < 0 && cv_canvas_get(&c, x, y + 2)->ch == 'C')
+            cc = x;
+    }
+    assert_true(ca > 0 && cc > ca);
+    cv_canvas_free(&c);
+    cv_model_free(&m);
+    cv_log_destroy(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sections_from_marks),
         cmocka_unit_test(test_own_axis_one_scale),
         cmocka_unit_test(test_not_started_and_small),
+        cmocka_unit_test(test_tasks_in_flight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

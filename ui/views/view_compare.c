@@ -18,6 +18,13 @@
  * the sections with more lanes, and a section says how many of its lanes
  * it shows ("lanes 9/21", its first ones).
  *
+ * An event loop's section adds, under its lane, a bar for each task in
+ * flight ("one thread, twenty transfers"): a task's bar runs from its
+ * creation to its end, labelled with its name and, once done, its outcome
+ * code.  The bars are packed into as few rows as their times allow (a row
+ * takes a task that starts after the row's last one ended); rows beyond
+ * the section's share are counted, not drawn ("+4 rows").
+ *
  * Left of a section's start the rows must show nothing, yet the lanes'
  * layers clamp earlier times to the axis's first column.  So the rows are
  * drawn on an axis one column wider to the left, whose extra column (the
@@ -34,11 +41,54 @@
 #define NAME_W 19
 #define MAX_LANES 128
 
+#define MAX_TASK_ROWS 64
+
 typedef struct section {
     int64_t t0, t1;      /* t1: its end, or the playhead while it runs */
     int lanes[MAX_LANES]; /* in row order: main first */
     int nlanes, shown;
+    int ntask_rows;      /* rows its tasks' bars pack into (loop sections) */
 } section;
+
+/* When task f was created (its "submit"); a task that never ran has no
+ * start, yet it was in flight from its creation. */
+static int64_t created(const cv_mfuture *f)
+{
+    return f->t_submit >= 0 ? f->t_submit : f->t_start;
+}
+
+/* Whether task f belongs to the section: created in it, by the playhead. */
+static bool task_in(const cv_mfuture *f, int64_t t0, int64_t t1)
+{
+    return f->task && created(f) >= t0 && created(f) <= t1;
+}
+
+/* Packs the section's tasks into rows by time, first fit; row[i] gets the
+ * row of the i-th task in the section, or is not touched (fn NULL).  Calls
+ * fn(f, row, arg) for each.  Returns the number of rows. */
+static int pack_tasks(const cv_model *m, int64_t t0, int64_t t1,
+                      void (*fn)(const cv_mfuture *f, int row, void *arg), void *arg)
+{
+    int64_t row_end[MAX_TASK_ROWS];
+    int rows = 0;
+    for (size_t i = 0; i < m->nfuts; i++) {
+        const cv_mfuture *f = &m->futs[i];
+        if (!task_in(f, t0, t1))
+            continue;
+        int64_t end = f->t_end >= 0 && f->t_end <= t1 ? f->t_end : INT64_MAX;
+        int r = 0;
+        while (r < rows && row_end[r] > created(f))
+            r++;
+        if (r == MAX_TASK_ROWS)
+            r = MAX_TASK_ROWS - 1; /* more than 64 at once share the last row */
+        else if (r == rows)
+            rows++;
+        row_end[r] = end;
+        if (fn != NULL)
+            fn(f, r, arg);
+    }
+    return rows;
+}
 
 /* Whether lane l belongs to the section [t0, t1): main always, a thread
  * when its first state change is in it. */
@@ -64,6 +114,10 @@ static void collect(const cv_model *m, int k, int64_t now, section *s)
         if (l != NULL && l->present && in_section(l, lane, s->t0, last ? INT64_MAX : end))
             s->lanes[s->nlanes++] = lane;
     }
+    bool loop = false;
+    for (int i = 0; i < s->nlanes; i++)
+        loop = loop || cv_model_lane(m, s->lanes[i])->loop;
+    s->ntask_rows = loop ? pack_tasks(m, s->t0, s->t1, NULL, NULL) : 0;
 }
 
 /* The sections up to the playhead: started ones whose start is not after
@@ -89,7 +143,7 @@ static void share_rows(const cv_model *m, section *s, int h, int64_t now)
     for (bool more = true; more && left > 0;) {
         more = false;
         for (int k = 0; k < m->nsections && left > 0; k++)
-            if (started(m, k, now) && s[k].shown < s[k].nlanes) {
+            if (started(m, k, now) && s[k].shown < s[k].nlanes + s[k].ntask_rows) {
                 s[k].shown++;
                 left--;
                 more = true;
@@ -145,6 +199,38 @@ static void task_strip(cv_canvas *c, int x, int y, const cv_axis *a, const cv_mo
     }
 }
 
+typedef struct task_bars {
+    cv_canvas *c;
+    const cv_axis *a;
+    int y, rows; /* the first bar row, and how many are drawn */
+    bool ascii;
+} task_bars;
+
+/* One task's bar on its packed row: its name at the start, its outcome
+ * code once done, then the bar to its end (or the playhead). */
+static void draw_task_bar(const cv_mfuture *f, int row, void *arg)
+{
+    const task_bars *b = arg;
+    if (row >= b->rows)
+        return;
+    int64_t t1 = f->t_end >= 0 && f->t_end <= b->a->now ? f->t_end : b->a->now;
+    int x0 = cv_lanes__axis_col(b->a, created(f)), x1 = cv_lanes__axis_col(b->a, t1);
+    bool done = f->t_end >= 0 && f->t_end <= b->a->now;
+    int st = !done ? CV_ST_SUSPENDED : f->state == CV_FINISHED ? CV_ST_FINISHED : CV_ST_FAILED;
+    for (int x = x0; x <= x1; x++)
+        cv_canvas__put(b->c, x, b->y + row, b->ascii ? '-' : 0x2500 /* ─ */, st);
+    cv_canvas__put(b->c, x0, b->y + row, b->ascii ? '[' : 0x251C /* ├ */, st);
+    if (done)
+        cv_canvas__put(b->c, x1, b->y + row, b->ascii ? ']' : 0x2524 /* ┤ */, st);
+    char label[48];
+    if (done && f->code != 0)
+        snprintf(label, sizeof label, "%s %d", f->label ? f->label : "task", f->code);
+    else
+        snprintf(label, sizeof label, "%s", f->label ? f->label : "task");
+    if (x1 - x0 > 2)
+        cv_canvas__text(b->c, x0 + 1, b->y + row, x1, st, label);
+}
+
 static void draw_section(cv_canvas *c, cv_rect r, int *y, const cv_model *m, const section *s,
                          int k, int64_t span, const cv_render_opts *o, const cv_focus *f)
 {
@@ -170,13 +256,14 @@ static void draw_section(cv_canvas *c, cv_rect r, int *y, const cv_model *m, con
     else
         cv_strip__draw(c, r.x, *y, &a, m, CV_ALL_SIDES, g);
     if (s->shown < s->nlanes)
-        cv_canvas__printf(c, r.x + 7, *y, x0 - 1, CV_ST_DIM, "lanes %d/%d", s->shown, s->nlanes);
+        cv_canvas__printf(c, r.x + 8, *y, x0 - 1, CV_ST_DIM, "lanes %d/%d", s->shown, s->nlanes);
     (*y)++;
     /* The rows' axis: one column more on the left, the gutter. */
     int64_t col = span / (w > 0 ? w : 1);
     cv_axis wide = {.x0 = x0 - 1, .w = w + 1, .t0 = s->t0 - col, .span = span + col,
                     .now = s->t1};
-    for (int i = 0; i < s->shown && *y < bottom; i++, (*y)++) {
+    int lanes_shown = s->shown < s->nlanes ? s->shown : s->nlanes;
+    for (int i = 0; i < lanes_shown && *y < bottom; i++, (*y)++) {
         int lane = s->lanes[i];
         cv_lanes__draw_row(c, *y, &wide, m, lane, o, f, live);
         cv_canvas__fill(c, r.x, *y, NAME_W, ' ', CV_ST_NORMAL);
@@ -185,6 +272,19 @@ static void draw_section(cv_canvas *c, cv_rect r, int *y, const cv_model *m, con
         int st = f->lane == lane ? CV_ST_LANE_HOT : CV_ST_LANE;
         cv_canvas__text(c, r.x + 1, *y, x0 - 1, st, name);
     }
+    /* The loop's tasks in flight, under its lane. */
+    int bars = s->shown - (s->shown < s->nlanes ? s->shown : s->nlanes);
+    if (bars > bottom - *y)
+        bars = bottom - *y;
+    if (bars <= 0 || s->ntask_rows == 0)
+        return;
+    task_bars b = {.c = c, .a = &a, .y = *y, .rows = bars, .ascii = o->ascii};
+    pack_tasks(m, s->t0, s->t1, draw_task_bar, &b);
+    cv_canvas__printf(c, r.x + 2, *y, x0 - 1, CV_ST_DIM, "tasks in flight");
+    if (bars < s->ntask_rows)
+        cv_canvas__printf(c, r.x + 2, *y + bars - 1, x0 - 1, CV_ST_DIM, "+%d rows",
+                          s->ntask_rows - bars + 1);
+    *y += bars;
 }
 
 static void draw(cv_canvas *c, cv_rect r, const cv_model *m, const cv_render_opts *o,
@@ -231,7 +331,7 @@ static int rows(const cv_model *m, int side)
         }
         section s;
         collect(m, k, m->t_last, &s);
-        n += 2 + s.nlanes;
+        n += 2 + s.nlanes + s.ntask_rows;
     }
     return n;
 }
