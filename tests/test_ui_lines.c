@@ -304,6 +304,14 @@ static void test_pane_place(void **state)
     assert_true(console.h >= 2);
     cv_layout__compute(&l, cv_pane__registry, &m, 120, 40, NULL);
     assert_int_equal(rect_of(&l, "source").x, -1);
+    /* Presenter mode on a narrow screen: the pane under the lanes takes
+     * the spare rows (the lanes keep their three rows each, no more). */
+    cv_view present = {.focus = CV_FOCUS_NONE, .present = true};
+    cv_layout__compute(&l, cv_pane__registry_source, &m, 100, 30, &present);
+    lanes = rect_of(&l, "lanes"), src = rect_of(&l, "source");
+    assert_int_equal(src.y, lanes.y + lanes.h);
+    assert_true(src.h >= 8);
+    assert_true(lanes.h <= 3 * m.nlanes + 1);
     cv_model_free(&m);
     cv_log_destroy(log);
 }

@@ -104,6 +104,16 @@ static int units_of(unit *u, const cv_pane *const *panes, const cv_model *m, int
             left->fill |= x.fill;
             continue;
         }
+        /* Presenter mode gives the lanes the spare rows so that a pane
+         * beside them has the height; a pane that could not stand beside
+         * (a narrow screen) takes the spare rows under them instead. */
+        if (p->beside && cv_present__on(v)) {
+            for (int i = 0; i < n; i++)
+                if (u[i].n == 1 && u[i].pane[0] != NULL && u[i].pane[0]->present_fill)
+                    u[i].fill = u[i].pane[0]->fill;
+            x.fill = true;
+            x.share = 100;
+        }
         u[n++] = x;
     }
     return n;
