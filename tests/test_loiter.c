@@ -1,7 +1,8 @@
-/* The loiter scenario at --speed 10 follows CPython's executor.map
- * schedule: loiter(0..3) start at once on three workers (loiter(0) takes no
- * time), loiter(4) starts when loiter(1) frees its worker at 0.1 s, and the
- * results arrive in order at 0, 0.1, 0.2, 0.3 and 0.5 s. */
+/* The loiter scenario follows CPython's executor.map schedule: loiter(0..3)
+ * start at once on three workers (loiter(0) takes no time), loiter(4) starts
+ * when loiter(1) frees its worker one step in, and the results arrive in
+ * order at 0, 1, 2, 3 and 5 steps.  The schedule is checked at --speed 4,
+ * where a step is 0.25 s. */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,10 +12,13 @@
 
 /* Scheduling slack, in seconds: how late a woken thread may run (a result
  * seen by main, a queued call taken up, a sleep's end).  Waking a blocked
- * thread took 46 ms under TSan with the machine's two cores overloaded, so
- * this is generous; it stays under the 0.1 s between loiter's steps, so a
- * call that waited for the wrong worker still fails. */
-#define TOL 0.09
+ * thread took 46 ms under TSan with the machine's two cores overloaded, and
+ * a 0.1 s sleep once overslept by 91 ms in CI, so the schedule runs at a
+ * speed whose step (0.25 s) leaves room for a generous slack that still
+ * stays under one step: a call that waited for the wrong worker fails. */
+#define SPEED 4.0
+#define STEP (1.0 / SPEED)
+#define TOL 0.18
 
 static cv_run *run_loiter(cv_opts *opts, double speed)
 {
@@ -37,7 +41,7 @@ static void test_schedule(void **state)
 {
     (void)state;
     cv_opts opts;
-    cv_run *run = run_loiter(&opts, 10);
+    cv_run *run = run_loiter(&opts, SPEED);
     cv_log *log = run->log;
     double started[6] = {-1, -1, -1, -1, -1, -1}, finished[6] = {-1, -1, -1, -1, -1, -1};
     int lane[6] = {0};
@@ -64,7 +68,7 @@ static void test_schedule(void **state)
     }
     assert_int_equal(results, 5);
     /* ids 1..5 are loiter(0)..loiter(4). */
-    /* loiter(0..3) start "at once": none waits for a worker that a 0.1 s
+    /* loiter(0..3) start "at once": none waits for a worker that a one-step
      * call holds (loiter(3) takes the worker loiter(0) freed at once). It is
      * checked against loiter(1)'s finish, not a wall-clock bound, since a
      * loaded machine can start a thread tens of milliseconds late. */
@@ -73,25 +77,25 @@ static void test_schedule(void **state)
     assert_true(started[5] >= finished[2] - 0.001);
     assert_true(started[5] < finished[2] + TOL); /* taken up at once */
     assert_int_equal(lane[5], lane[2]); /* the worker loiter(1) freed */
-    /* Each call sleeps its own length (loiter(k) sleeps k/10 s at speed 10),
+    /* Each call sleeps its own length (loiter(k) sleeps k steps),
      * and each result reaches main as soon as both its call and the result
      * before it are done. Checked against the recorded finish times rather
      * than the wall clock, so a late thread start or an oversleep on a loaded
      * machine shifts the schedule without failing it; what still fails is a
      * result that arrives early, out of order, or long after it was ready. */
     for (int id = 1; id <= 5; id++) {
-        double len = (double)(id - 1) / 10, took = finished[id] - started[id];
+        double len = (double)(id - 1) * STEP, took = finished[id] - started[id];
         if (took < len - 0.005 || took > len + TOL)
-            fail_msg("loiter(%d) took %.3f s, expected about %.1f s", id - 1, took, len);
+            fail_msg("loiter(%d) took %.3f s, expected about %.2f s", id - 1, took, len);
     }
-    const double expect[5] = {0, 0.1, 0.2, 0.3, 0.5};
+    const double expect[5] = {0, 1 * STEP, 2 * STEP, 3 * STEP, 5 * STEP};
     for (int k = 0; k < 5; k++) {
         double ready = finished[k + 1];
         if (k > 0 && result_at[k - 1] > ready)
             ready = result_at[k - 1];
         if (result_at[k] < expect[k] - 0.005 || result_at[k] < ready - 0.001 ||
             result_at[k] > ready + TOL)
-            fail_msg("result %d at %.3f s, ready at %.3f s, expected about %.1f s", k,
+            fail_msg("result %d at %.3f s, ready at %.3f s, expected about %.2f s", k,
                      result_at[k], ready, expect[k]);
     }
     cv_run_destroy(run);
