@@ -1,0 +1,154 @@
+"""The probe's one way out: events as trace lines into concviz's FIFO.
+
+Every Python process started by `concviz run` opens the FIFO named by
+CONCVIZ_EVENTS and writes each event as one JSON line with one os.write of
+at most PIPE_BUF bytes, so that lines from several processes never
+interleave.  concviz numbers the lines, writes the header, maps each
+process's lanes to global ones (lanes here are process-local: main is 0,
+each new thread takes the next) and keeps time from going backwards; the
+probe gives every line its time, its process id and the lane of the
+thread that published it ("origin").
+
+Ids of futures and tasks are global: the program concviz started numbers
+them from 1, any other process from (pid << 32) + 1, so that a child can
+report on its parent's future without asking anyone.
+
+The module uses only what the probe does not patch (os.write, _thread
+locks, time.monotonic_ns), so that emitting never emits.
+"""
+import _thread
+import json
+import os
+import time
+
+PIPE_BUF = 4096
+TEXT_MAX = 1000
+
+_fd = -1
+_t0 = 0
+_pid = 0
+_lock = _thread.RLock()  # re-entrant: a signal handler may print mid-emit
+_next_lane = 0
+_next_id = 1
+_lanes = {}  # thread ident -> process-local lane
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+headless = False
+
+
+def enabled():
+    return _fd >= 0
+
+
+def open_channel():
+    """Opens the FIFO named by the environment; False when there is none
+    (the probe then does nothing)."""
+    global _fd, _t0
+    path = os.environ.get("CONCVIZ_EVENTS")
+    if not path:
+        return False
+    try:
+        _t0 = int(os.environ.get("CONCVIZ_T0_NS", "0"))
+        _fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+    except (OSError, ValueError):
+        _fd = -1
+        return False
+    global headless
+    headless = os.environ.get("CONCVIZ_PROBE_MODE") == "headless"
+    _reset_process()
+    return True
+
+
+def _reset_process():
+    """Numbering for this process: called when the channel opens and in a
+    forked child, which inherits the parent's counters but is a new
+    process to concviz."""
+    global _pid, _next_lane, _next_id, _lanes
+    _pid = os.getpid()
+    _next_lane = 0
+    _lanes = {}
+    try:
+        root = os.getppid() == int(os.environ.get("CONCVIZ_PARENT_PID", "-1"))
+    except ValueError:
+        root = False
+    _next_id = 1 if root else (_pid << 32) + 1
+
+
+def after_fork_in_child():
+    global _lock
+    _lock = _thread.RLock()  # the parent's may have been held by another thread
+    _reset_process()
+
+
+def new_id():
+    global _next_id
+    with _lock:
+        n = _next_id
+        _next_id += 1
+        return n
+
+
+def lane(ident=None):
+    """The process-local lane of a thread (the current one by default); a
+    thread not seen before takes the next lane.  Announcing it (a
+    `thread started` event) is the caller's business: see threads.py."""
+    global _next_lane
+    if ident is None:
+        ident = _thread.get_ident()
+    n = _lanes.get(ident)
+    if n is None:
+        with _lock:
+            n = _lanes.get(ident)
+            if n is None:
+                n = _lanes[ident] = _next_lane
+                _next_lane += 1
+    return n
+
+
+def forget_lane(ident):
+    """A thread ended: a new thread may reuse its ident, and must not reuse
+    its lane."""
+    _lanes.pop(ident, None)
+
+
+def short(text, limit=TEXT_MAX):
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def emit(kind, **fields):
+    """Writes one event.  `origin` defaults to the current thread's lane;
+    None values are left out.  Never raises: a probe that breaks must not
+    break the program it watches."""
+    if _fd < 0:
+        return
+    try:
+        origin = fields.pop("origin", None)
+        if origin is None:
+            origin = lane()
+        with _lock:
+            t = (time.monotonic_ns() - _t0) / 1e9
+            obj = {"t": round(t if t > 0 else 0.0, 6), "kind": kind}
+            for k, v in fields.items():
+                if v is not None:
+                    obj[k] = v
+            obj["origin"] = origin
+            obj["pid"] = _pid
+            data = (_dumps(obj) + "\n").encode("utf-8", "replace")
+            if len(data) > PIPE_BUF:
+                data = _shrink(obj)
+            os.write(_fd, data)
+    except Exception:  # noqa: BLE001 - see the docstring
+        pass
+
+
+def _shrink(obj):
+    """Cuts the line's texts until it fits in one atomic write."""
+    limit = 200
+    while True:
+        for k, v in obj.items():
+            if isinstance(v, str) and len(v) > limit:
+                obj[k] = v[: limit - 1] + "…"
+        data = (_dumps(obj) + "\n").encode("utf-8", "replace")
+        if len(data) <= PIPE_BUF or limit <= 20:
+            return data[: PIPE_BUF - 1] + b"\n" if len(data) > PIPE_BUF else data
+        limit //= 2
