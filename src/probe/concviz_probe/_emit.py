@@ -32,7 +32,16 @@ _next_lane = 0
 _next_id = 1
 _lanes = {}  # thread ident -> process-local lane
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_write = os.write  # bound now: a part may patch os.write for file I/O waits
+_monotonic_ns = time.monotonic_ns
 headless = False
+
+
+def current_task():
+    """The id of the asyncio task running on this thread, or None.  aio.py
+    replaces it, so that output.py can tell a task's spinner frame from a
+    thread's without importing asyncio."""
+    return None
 
 
 def enabled():
@@ -126,7 +135,7 @@ def emit(kind, **fields):
         if origin is None:
             origin = lane()
         with _lock:
-            t = (time.monotonic_ns() - _t0) / 1e9
+            t = (_monotonic_ns() - _t0) / 1e9
             obj = {"t": round(t if t > 0 else 0.0, 6), "kind": kind}
             for k, v in fields.items():
                 if v is not None:
@@ -136,7 +145,7 @@ def emit(kind, **fields):
             data = (_dumps(obj) + "\n").encode("utf-8", "replace")
             if len(data) > PIPE_BUF:
                 data = _shrink(obj)
-            os.write(_fd, data)
+            _write(_fd, data)
     except Exception:  # noqa: BLE001 - see the docstring
         pass
 
