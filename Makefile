@@ -9,7 +9,7 @@
 
 DEBIAN_PACKAGES := cmake make gcc pkg-config libncurses-dev libcurl4-openssl-dev \
                    libmicrohttpd-dev libgif-dev libcjson-dev libzstd-dev libcmocka-dev tmux \
-                   python3 zstd
+                   python3 python3-httpx zstd
 # Only the benchmarks need these: CPython's side of the comparison.
 BENCH_PACKAGES := python3-aiohttp
 # Only make fuzz needs these: clang and its libFuzzer runtime.

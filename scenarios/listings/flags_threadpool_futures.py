@@ -1,6 +1,7 @@
 # flags, --mode futures: five downloads on three threads, each future
 # printed when it is submitted and when as_completed hands it back (after
 # the book's flags_threadpool_futures.py, with flags.py's helpers inline).
+import time
 from concurrent import futures
 from pathlib import Path
 
@@ -40,3 +41,19 @@ def download_many(cc_list: list[str]) -> int:
             res: str = future.result()
             print(f'{future} result: {res!r}')  # line: RESULT
     return len(to_do)  # line: RETURN_COUNT
+
+
+POP20_CC = ('CN IN US ID BR PK NG BD RU JP '
+            'MX PH VN ET EG DE IR TR CD FR').split()
+
+
+def main() -> None:
+    DEST_DIR.mkdir(exist_ok=True)
+    t0 = time.perf_counter()
+    count = download_many(POP20_CC)
+    elapsed = time.perf_counter() - t0
+    print(f'\n{count} downloads in {elapsed:.2f}s')
+
+
+if __name__ == '__main__':
+    main()
