@@ -69,6 +69,18 @@ void cv_canvas__fill(cv_canvas *c, int x, int y, int w, uint32_t ch, int style)
         cv_canvas__put(c, x + i, y, ch, style);
 }
 
+void cv_canvas__box(cv_canvas *c, int x0, int y0, int w, int h, uint32_t hline, uint32_t vline,
+                    int inside, int border)
+{
+    for (int y = y0; y < y0 + h; y++) {
+        cv_canvas__fill(c, x0, y, w, ' ', inside);
+        cv_canvas__put(c, x0, y, vline, border);
+        cv_canvas__put(c, x0 + w - 1, y, vline, border);
+    }
+    cv_canvas__fill(c, x0, y0, w, hline, border);
+    cv_canvas__fill(c, x0, y0 + h - 1, w, hline, border);
+}
+
 /* Decodes one code point from s (advancing it); invalid bytes give '?'. */
 static uint32_t utf8_next(const char **s)
 {

@@ -41,6 +41,12 @@ void cv_canvas__clear(cv_canvas *c);
 cv_cell *cv_canvas__at(cv_canvas *c, int x, int y);
 void cv_canvas__put(cv_canvas *c, int x, int y, uint32_t ch, int style);
 void cv_canvas__fill(cv_canvas *c, int x, int y, int w, uint32_t ch, int style);
+/* A box drawn over the screen (help, cards, history): w x h cells from
+ * (x0, y0), blank inside in style `inside`, its edges drawn with the
+ * theme's line glyphs in style `border` (the top and bottom rows win the
+ * corners, as the boxes have always looked). */
+void cv_canvas__box(cv_canvas *c, int x0, int y0, int w, int h, uint32_t hline, uint32_t vline,
+                    int inside, int border);
 
 /* Draws UTF-8 text from (x, y), stopping before column x_end.  Tabs move to
  * the next multiple of 8 columns counted from x (as a terminal would show a

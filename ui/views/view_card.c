@@ -149,13 +149,7 @@ void cv_card__draw(cv_canvas *c, const cv_model *m, const cv_render_opts *o)
     int nrows = total <= (size_t)room ? (int)total : room;
     int h = nrows + head + 2;
     int x0 = (c->cols - w) / 2, y0 = (c->rows - h) / 2;
-    for (int y = y0; y < y0 + h; y++) {
-        cv_canvas__fill(c, x0, y, w, ' ', CV_ST_HELP);
-        cv_canvas__put(c, x0, y, g->vline, CV_ST_DIM);
-        cv_canvas__put(c, x0 + w - 1, y, g->vline, CV_ST_DIM);
-    }
-    cv_canvas__fill(c, x0, y0, w, g->hline, CV_ST_DIM);
-    cv_canvas__fill(c, x0, y0 + h - 1, w, g->hline, CV_ST_DIM);
+    cv_canvas__box(c, x0, y0, w, h, g->hline, g->vline, CV_ST_HELP, CV_ST_DIM);
     cv_canvas__text(c, x0 + 2, y0, x0 + w - 1, CV_ST_TITLE, " card: its story up to the playhead ");
     cv_canvas__text(c, x0 + w - 26, y0 + h - 1, x0 + w - 1, CV_ST_DIM, " Esc, q or Enter closes ");
     int x = x0 + 2, end = x0 + w - 2;

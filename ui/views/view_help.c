@@ -128,13 +128,7 @@ void cv_help__draw(cv_canvas *c, const cv_render_opts *o)
     if (h > c->rows - 2)
         h = c->rows - 2;
     int x0 = (c->cols - w) / 2, y0 = (c->rows - h) / 2;
-    for (int y = y0; y < y0 + h; y++) {
-        cv_canvas__fill(c, x0, y, w, ' ', CV_ST_HELP);
-        cv_canvas__put(c, x0, y, g->vline, CV_ST_DIM);
-        cv_canvas__put(c, x0 + w - 1, y, g->vline, CV_ST_DIM);
-    }
-    cv_canvas__fill(c, x0, y0, w, g->hline, CV_ST_DIM);
-    cv_canvas__fill(c, x0, y0 + h - 1, w, g->hline, CV_ST_DIM);
+    cv_canvas__box(c, x0, y0, w, h, g->hline, g->vline, CV_ST_HELP, CV_ST_DIM);
     const char *title = !paged       ? " help: keys and legend (any key closes) "
                         : legend_page ? " help: the legend (any key closes) "
                                       : " help: keys (? the legend, any other key closes) ";

@@ -15,13 +15,7 @@ void cv_history__draw(cv_canvas *c, const cv_render_opts *o)
     if (w < 20 || h > c->rows)
         return;
     int x0 = 2, y0 = (c->rows - h) / 2, end = x0 + w - 1;
-    for (int y = y0; y < y0 + h; y++) {
-        cv_canvas__fill(c, x0, y, w, ' ', CV_ST_HELP);
-        cv_canvas__put(c, x0, y, g->vline, CV_ST_DIM);
-        cv_canvas__put(c, end, y, g->vline, CV_ST_DIM);
-    }
-    cv_canvas__fill(c, x0, y0, w, g->hline, CV_ST_DIM);
-    cv_canvas__fill(c, x0, y0 + h - 1, w, g->hline, CV_ST_DIM);
+    cv_canvas__box(c, x0, y0, w, h, g->hline, g->vline, CV_ST_HELP, CV_ST_DIM);
     int x = cv_canvas__printf(c, x0 + 2, y0, end, CV_ST_TITLE, " caption history: %zu step%s ",
                               v->hist_total, v->hist_total == 1 ? "" : "s");
     cv_canvas__text(c, x + 1, y0, end, CV_ST_DIM, " Enter goes there, Esc/c/q close ");
