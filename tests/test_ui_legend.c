@@ -42,18 +42,13 @@ static cv_log *one_future(void)
 static char *help_at(const cv_log *log, double t)
 {
     cv_model m;
-    cv_canvas c;
     cv_model_init(&m, log);
-    assert_int_equal(cv_canvas_init(&c, 120, 40, false), 0);
     size_t count = cv_log_count(log);
     int64_t at = (int64_t)(t * 1e9);
     assert_int_equal(cv_model_advance(&m, cv_log_index_at(log, count, at)), 0);
     cv_render_opts o = {.now_ns = at, .span_ns = cv_nice_span(cv_log_at(log, count - 1)->t_ns),
                         .speed = 1.0, .mode = "PAUSED", .total = count, .help = true};
-    cv_render(&c, &m, &o);
-    char *text = cv_canvas_dump(&c);
-    assert_non_null(text);
-    cv_canvas_free(&c);
+    char *text = render_text(&m, 120, 40, false, &o);
     cv_model_free(&m);
     return text;
 }

@@ -16,6 +16,7 @@
 #include "model.h"
 #include "render.h"
 #include "testutil.h"
+#include "ui_testutil.h"
 
 #define MS 1000000LL
 #define ROUNDS 300
@@ -157,16 +158,11 @@ static char *screen(const cv_log *log, size_t upto, int cols, int rows, bool sou
     cv_model m;
     cv_model_init(&m, log);
     assert_int_equal(cv_model_seek(&m, upto), 0);
-    cv_canvas c;
-    assert_int_equal(cv_canvas_init(&c, cols, rows, false), 0);
     const cv_event *last = cv_log_at(log, upto - 1);
     cv_render_opts o = {.now_ns = last->t_ns, .span_ns = cv_nice_span(last->t_ns), .speed = 1,
                         .mode = "PAUSED", .args = "", .total = cv_log_count(log),
                         .show_source = source};
-    cv_render(&c, &m, &o);
-    char *text = cv_canvas_dump(&c);
-    assert_non_null(text);
-    cv_canvas_free(&c);
+    char *text = render_text(&m, cols, rows, false, &o);
     cv_model_free(&m);
     return text;
 }

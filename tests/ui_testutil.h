@@ -12,14 +12,26 @@
 #include "model.h"
 #include "render.h"
 
+/* Renders the model on a fresh cols x rows canvas with the options o;
+ * returns the screen as text (free it). */
+static inline char *render_text(const cv_model *m, int cols, int rows, bool ascii,
+                                const cv_render_opts *o)
+{
+    cv_canvas c;
+    assert_int_equal(cv_canvas_init(&c, cols, rows, ascii), 0);
+    cv_render(&c, m, o);
+    char *text = cv_canvas_dump(&c);
+    assert_non_null(text);
+    cv_canvas_free(&c);
+    return text;
+}
+
 /* Renders the log with the playhead at t seconds; returns the screen as
  * text (free it). */
 static inline char *render_at(const cv_log *log, double t, int cols, int rows, bool ascii)
 {
     cv_model m;
-    cv_canvas c;
     cv_model_init(&m, log);
-    assert_int_equal(cv_canvas_init(&c, cols, rows, ascii), 0);
     size_t count = cv_log_count(log);
     int64_t at = (int64_t)(t * 1e9);
     assert_int_equal(cv_model_advance(&m, cv_log_index_at(log, count, at)), 0);
@@ -27,10 +39,7 @@ static inline char *render_at(const cv_log *log, double t, int cols, int rows, b
     cv_render_opts o = {.ascii = ascii, .now_ns = at, .span_ns = cv_nice_span(end),
                         .speed = cv_log_meta_get(log)->speed, .mode = "PAUSED",
                         .total = count};
-    cv_render(&c, &m, &o);
-    char *text = cv_canvas_dump(&c);
-    assert_non_null(text);
-    cv_canvas_free(&c);
+    char *text = render_text(&m, cols, rows, ascii, &o);
     cv_model_free(&m);
     return text;
 }
