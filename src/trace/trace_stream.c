@@ -50,6 +50,8 @@ struct cv_trace_stream {
     bool skipping;      /* in a line longer than the block: drop to its newline */
     int64_t last_t;
     uint64_t refused;
+    bool unpublished; /* appended since the last publish (a reader's count
+                         moves only at a publish) */
     lane_slot *lanes;
     size_t lane_cap, lane_n;
     int next_lane;
@@ -135,6 +137,7 @@ int cv_trace_stream_append(cv_trace_stream *s, cv_event *ev)
     if (ev->t_ns < s->last_t)
         ev->t_ns = s->last_t;
     s->last_t = ev->t_ns;
+    s->unpublished = true;
     return cv_log_append(s->log, ev);
 }
 
@@ -223,7 +226,7 @@ static void take_lines(cv_trace_stream *s, size_t from)
 
 int cv_trace_stream_feed(cv_trace_stream *s, size_t budget)
 {
-    size_t before = cv_log_count(s->log), got_total = 0;
+    size_t got_total = 0;
     int rc = 0;
     for (;;) {
         ssize_t got = read(s->fd, s->buf + s->len, BLOCK - s->len);
@@ -249,7 +252,9 @@ int cv_trace_stream_feed(cv_trace_stream *s, size_t budget)
         if (got_total >= budget)
             break;
     }
-    if (cv_log_count(s->log) != before)
+    if (s->unpublished) {
+        s->unpublished = false;
         cv_log_publish(s->log);
+    }
     return rc;
 }
