@@ -18,9 +18,9 @@ import os, sys, time
 from concviz_probe import _emit
 _emit.lane()
 _emit.emit("log", lane=0, text="probe says hello")
+time.sleep(float(sys.argv[1]))
 os.write(1, b"raw stdout line\n")
 os.write(2, b"raw stderr line\n")
-time.sleep(float(sys.argv[1]))
 sys.exit(3)
 EOF
 
@@ -52,7 +52,9 @@ restored "q after the end" 3
 
 # 2. q while the program runs stops it.
 T send-keys "$BIN run -- $PY prog.py 60; echo status=\$?" Enter
-wait_for 'probe says hello' 15 || fail "the long program did not start"
+# Its probe line shows while it sleeps: the UI follows the FIFO live.
+wait_for 'probe says hello' 15 && ok "a probe line shows while the program runs" ||
+    fail "the probe's line did not show while the program ran"
 wait_for 'LIVE' || fail "not live"
 T send-keys q
 wait_for 'quit\? y/n|status=' 5
