@@ -12,6 +12,8 @@
 const cv_cli_command cv_cli_commands[] = {
     {"SCENARIO [options]", "run a scenario (the UI on a terminal)"},
     {"list", "list the scenarios"},
+    {"run [options] -- PROGRAM ARGS...", "watch a program of yours (python3 SCRIPT ...) through "
+                                         "the probe it loads; concviz exits with its status"},
     {"replay FILE", "open a trace written by --trace (.jsonl or .jsonl.zst)"},
     {"export TRACE --to FORMAT OUT", "write a trace for other tools: perfetto, Chrome trace-event JSON "
                                      "(ui.perfetto.dev, chrome://tracing); cast, an asciicast v2 recording "
@@ -76,6 +78,28 @@ const cv_opt_spec cv_cli_export_options[] = {
     {.name = "ascii", .type = CV_OPT_FLAG, .help = "with --to cast: draw with ASCII only"},
     {.name = "no-color", .type = CV_OPT_FLAG,
      .help = "with --to cast: no colours (also when NO_COLOR is set and not empty)"},
+    {.name = "help", .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
+    {0},
+};
+
+/* concviz run [options] -- PROGRAM ARGS...: a scenario's options where
+ * they make sense for a program of the user's (no --speed: its time is
+ * its own; no --lossy: it has no rings). */
+const cv_opt_spec cv_cli_run_options[] = {
+    {.name = "headless", .type = CV_OPT_FLAG,
+     .help = "no UI: the program's input and output stay the terminal's, concviz prints nothing "
+             "(automatic when stdout is not a terminal)"},
+    {.name = "trace", .type = CV_OPT_STR, .metavar = "FILE",
+     .help = "write every event to FILE as JSON Lines, compressed with zstd when FILE ends in .zst"},
+    {.name = "marks", .type = CV_OPT_STR, .metavar = "FILE",
+     .help = "load bookmarks from FILE and save new ones (m) there"},
+    {.name = "paused", .type = CV_OPT_FLAG, .help = "open the UI paused at the first event"},
+    {.name = "ascii", .type = CV_OPT_FLAG, .help = "draw with ASCII only, for terminals without Unicode"},
+    {.name = "no-color", .type = CV_OPT_FLAG, .help = "no colours (also when NO_COLOR is set and not empty)"},
+    {.name = "theme", .type = CV_OPT_STR, .choices = themes, .def = "dark", .metavar = "NAME",
+     .help = "colours for a dark or light terminal, or high-contrast for a projector"},
+    {.name = "present", .type = CV_OPT_FLAG,
+     .help = "presenter mode: tall lanes, a big clock, a two-line caption; T and C show the table and console"},
     {.name = "help", .short_name = 'h', .type = CV_OPT_FLAG, .help = "this help"},
     {0},
 };

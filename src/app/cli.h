@@ -26,6 +26,7 @@ typedef struct cv_cli_key {
 extern const cv_cli_command cv_cli_commands[];
 extern const cv_opt_spec cv_cli_common_options[];  /* every scenario takes these */
 extern const cv_opt_spec cv_cli_replay_options[];  /* concviz replay FILE */
+extern const cv_opt_spec cv_cli_run_options[];     /* concviz run -- PROGRAM ARGS... */
 extern const cv_opt_spec cv_cli_export_options[];  /* concviz export TRACE --to F OUT */
 extern const cv_opt_spec cv_cli_serve_options[];   /* concviz serve-flags */
 extern const cv_cli_key cv_cli_keys[];

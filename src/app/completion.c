@@ -120,9 +120,11 @@ int cv_completion_write_bash(FILE *out)
             return -1;
     }
     const cv_opt_spec *const replay[] = {cv_cli_replay_options, NULL};
+    const cv_opt_spec *const run[] = {cv_cli_run_options, NULL};
     const cv_opt_spec *const serve[] = {cv_cli_serve_options, NULL};
     const cv_opt_spec *const export[] = {cv_cli_export_options, NULL};
     if (command_arms(out, "replay", replay, "files") != 0 ||
+        command_arms(out, "run", run, "files") != 0 ||
         command_arms(out, "export", export, "files") != 0 ||
         command_arms(out, "serve-flags", serve, "none") != 0)
         return -1;

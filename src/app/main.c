@@ -18,6 +18,7 @@
 #include "log.h"
 #include "opts.h"
 #include "run.h"
+#include "run_program.h"
 #include "scenarios.h"
 #include "serve_flags.h"
 #include "trace.h"
@@ -370,6 +371,117 @@ static int scenario_main(const cv_scenario *sc, int argc, char **argv)
     return run_headless(sc, &opts, speed, args, &trace, shot.path, shot.at, shot.cols, shot.rows);
 }
 
+/* A stop signal in headless `concviz run` is passed on to the program.  One
+ * the terminal sent (Ctrl-C: si_code SI_KERNEL) reached the program too,
+ * which is in concviz's process group, and is not sent twice. */
+static void forward_signal(int sig, siginfo_t *si, void *ctx)
+{
+    (void)ctx;
+    if (si == NULL || si->si_code != SI_KERNEL)
+        cv_program_forward(sig);
+}
+
+static void run_help(void)
+{
+    printf("usage: concviz run [options] -- PROGRAM ARGS...\n"
+           "Runs PROGRAM (such as python3 SCRIPT ...) with concviz's probe loaded into every Python\n"
+           "process it starts, and shows its threads, futures, waits and tasks as they happen.\n"
+           "concviz exits with the program's status (128 + N when signal N killed it).\n\n");
+    cv_opts_print_help(cv_cli_run_options, stdout);
+}
+
+/* concviz run [options] -- PROGRAM ARGS...: checked here (status 2 for bad
+ * options, 127 for a program that cannot be run) before anything starts. */
+static int program_main(int argc, char **argv)
+{
+    const char *hint = "(usage: concviz run [options] -- PROGRAM ARGS...)";
+    int dash = -1;
+    for (int i = 0; i < argc && dash < 0; i++)
+        if (strcmp(argv[i], "--") == 0)
+            dash = i;
+    int nopt = dash < 0 ? argc : dash;
+    const cv_opt_spec *const tables[] = {cv_cli_run_options, NULL};
+    static cv_opts opts;
+    char err[320];
+    if (cv_opts_parse(&opts, tables, nopt, argv, CV_OPTS_MAX_POS, err, sizeof err) != 0)
+        return usage_error("run", err, hint);
+    if (opts.npos > 0)
+        return usage_error("run", "needs -- before the program to run", hint);
+    if (cv_opts_flag(&opts, "help")) {
+        run_help();
+        return 0;
+    }
+    if (dash < 0)
+        return usage_error("run", "needs -- and the program to run", hint);
+    if (dash + 1 >= argc)
+        return usage_error("run", "needs the program to run after --", hint);
+    char **prog = argv + dash + 1; /* argv ends with NULL, as main's does */
+    if (cv_program_check(prog[0], err, sizeof err) != 0) {
+        fprintf(stderr, "concviz run: %s\n", err);
+        return CV_EXIT_NOT_FOUND;
+    }
+    static cv_marks marks;
+    if (load_marks(&opts, &marks, "run") != 0)
+        return CV_EXIT_USAGE;
+    cv_trace_file trace = {0};
+    const char *trace_path = cv_opts_str(&opts, "trace");
+    if (trace_path != NULL && cv_trace_file_open(&trace, trace_path, err, sizeof err) != 0)
+        return usage_error("run", err, NULL);
+    bool headless = cv_opts_flag(&opts, "headless") || !isatty(STDOUT_FILENO);
+#ifndef CV_HAVE_UI
+    headless = true;
+#endif
+    const cv_scenario *sc = cv_program_scenario(prog, headless);
+#ifdef CV_HAVE_UI
+    if (!headless) {
+        if (trace.fp != NULL) /* the UI writes the trace itself, at the end */
+            cv_trace_file_abort(&trace);
+        cv_ui_config cfg = {.scenario = sc, .opts = &opts, .speed = 1.0, .args = cv_program_command(),
+                            .trace_path = trace_path, .paused = cv_opts_flag(&opts, "paused"),
+                            .no_intro = true, .marks_path = cv_opts_str(&opts, "marks"),
+                            .marks = &marks, .ascii = cv_opts_flag(&opts, "ascii"),
+                            .color = want_color(&opts), .theme = theme_of(&opts),
+                            .present = cv_opts_flag(&opts, "present")};
+        int status = cv_ui_main(&cfg);
+        int ended = cv_program_exit_status();
+        /* q: the program's status; a signal to concviz: that signal's. */
+        return status == 0 && ended >= 0 ? ended : status;
+    }
+#endif
+    struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN); /* a trace on a closed pipe fails as EPIPE */
+    cv_run *run = cv_run_start(sc, &opts, 1.0, cv_program_command());
+    FILE *devnull = fopen("/dev/null", "w");
+    if (run == NULL || devnull == NULL) {
+        fprintf(stderr, "concviz run: cannot start (out of memory or threads)\n");
+        if (trace.fp)
+            cv_trace_file_abort(&trace);
+        cv_run_destroy(run);
+        if (devnull)
+            fclose(devnull);
+        return 1;
+    }
+    /* concviz prints nothing: the program's output is on the terminal. */
+    static volatile sig_atomic_t never;
+    int status = cv_headless_follow(run, devnull, trace.fp, &never);
+    fclose(devnull);
+    if (trace.fp != NULL) {
+        if (status < 0) {
+            fprintf(stderr, "concviz run: cannot write the trace\n");
+            cv_trace_file_abort(&trace);
+        } else if (cv_trace_file_commit(&trace, err, sizeof err) != 0) {
+            fprintf(stderr, "concviz run: %s\n", err);
+        }
+    }
+    cv_run_destroy(run);
+    int ended = cv_program_exit_status();
+    return ended >= 0 ? ended : 1;
+}
+
 /* The options that only a recording takes (--to cast). */
 static const char *const cast_only[] = {"size", "speed", "pause", "marks", "theme", "ascii",
                                          "no-color", NULL};
@@ -465,6 +577,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "replay") == 0)
         return replay_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") == 0)
+        return program_main(argc - 2, argv + 2);
     if (strcmp(cmd, "export") == 0)
         return export_main(argc - 2, argv + 2);
     if (strcmp(cmd, "serve-flags") == 0)

@@ -267,6 +267,12 @@ int cv_manpage_write(FILE *out)
     macro(out, "SH", "REPLAY OPTIONS");
     line(out, "concviz replay FILE takes these:");
     options(out, cv_cli_replay_options);
+    macro(out, "SH", "RUN OPTIONS");
+    line(out, "concviz run [options] -- PROGRAM ARGS... runs PROGRAM (python3 SCRIPT ...) with "
+              "concviz's probe loaded into every Python process it starts, and shows its threads, "
+              "futures, waits and tasks as they happen.  concviz exits with the program's status "
+              "(128 + N when signal N killed it, 127 when it cannot be run).  It takes these:");
+    options(out, cv_cli_run_options);
     macro(out, "SH", "EXPORT OPTIONS");
     line(out, "concviz export TRACE --to FORMAT OUT reads a trace as replay does and writes it, "
               "whole or not at all, for other tools:");

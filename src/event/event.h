@@ -39,8 +39,11 @@ enum cv_event_kind {
  * run (ref: its number from 0; text: its name), then CV_MARK_SECTION when
  * that section starts (the same ref and text), so that a view can put each
  * on its own axis from its own t = 0 and show those not started yet. */
+/* A watched program (concviz run) ended: CV_MARK_PROGRAM_END, on lane -1,
+ * its text saying how ("python3 x.py exited with status 3"), ref the exit
+ * status concviz passes on (128 + N for signal N, 127: could not start). */
 enum { CV_MARK_MILESTONE = 0, CV_MARK_USER_STOP = 1, CV_MARK_SECTION = 2,
-       CV_MARK_SECTION_PLAN = 3 };
+       CV_MARK_SECTION_PLAN = 3, CV_MARK_PROGRAM_END = 4 };
 
 enum cv_future_state {
     CV_PENDING,

@@ -138,7 +138,9 @@ static const cv_field mark_fields[] = {
     {"id", CV_FT_INT, CV_FM_ID, .optional = true, COUNT_RANGE},
     {"ref", CV_FT_INT, CV_FM_REF, .optional = true, COUNT_RANGE},
     {"text", CV_FT_TEXT, CV_FM_TEXT, .optional = true},
-    {"code", CV_FT_INT, CV_FM_CODE, .optional = true, CODE_RANGE}, /* CV_MARK_*; others read as milestones */
+    /* CV_MARK_*; others read as milestones.  4, the end of a watched
+     * program, has its exit status in "ref". */
+    {"code", CV_FT_INT, CV_FM_CODE, .optional = true, CODE_RANGE},
 };
 
 /* A thread found its ring full and waited for the drainer: for how long,

@@ -30,6 +30,12 @@ typedef struct cv_scenario {
      * CV_EINVAL with a one-line message.  May be NULL. */
     int (*validate)(const cv_opts *opts, char *err, size_t errlen);
     int (*run)(cv_run *run);
+    /* The run appends to its log itself, with no bus and no main-thread
+     * events (concviz run: the events come from another process, already
+     * timed and laned).  cv_run_start appends the header; the scenario
+     * appends and publishes the rest from the run's thread, the log's only
+     * writer, and publishes its own user-stop mark. */
+    bool own_log;
 } cv_scenario;
 
 struct cv_run {

@@ -127,6 +127,15 @@ const cv_marks *cv_trace_loader_marks(cv_trace_loader *l);
  * not destroy the log). */
 int cv_trace_loader_finish(cv_trace_loader *l, double timeout_s, char *msg, size_t msglen);
 
+/* Internal to src/trace, for trace_stream.c: a reader of lines sent by a
+ * live program, with no file: no "seq" (the caller numbers the lines),
+ * each line with its "pid", never a header or a bookmark.  Parse a line
+ * (NUL at line[len], CV_TJSON_PAD - 1 readable bytes after it) into *ev
+ * and *pid: 0, or -1 with why in err (the line is refused, nothing kept). */
+cv_trace_reader *cv_trace__reader_stream(void);
+int cv_trace__parse_stream_line(cv_trace_reader *r, cv_log *log, char *line, size_t len,
+                                cv_event *ev, int64_t *pid, char *err, size_t errlen);
+
 /* For tests: the first block the reader reads (default 256 KiB), before
  * its first cv_trace_reader_next.  A block smaller than a line grows, up
  * to the line cap. */

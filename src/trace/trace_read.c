@@ -49,10 +49,10 @@ enum { NS_KEY, NS_KIND, NS_STATE }; /* NS_STATE + kind for a kind's states */
 /* The keys every line may carry, and the header's; the kinds' own keys
  * are numbered after these as the table names them. */
 enum { K_SEQ, K_T, K_KIND, K_ORIGIN, K_FLAGS, K_SIDE, K_STATE, K_SCENARIO, K_ARGS,
-       K_SPEED, K_WALL_NS, K_BOOKMARK, K_DEMO_T, K_FIXED };
+       K_SPEED, K_WALL_NS, K_BOOKMARK, K_DEMO_T, K_PID, K_FIXED };
 static const char *const fixed_keys[K_FIXED] = {
     "seq", "t", "kind", "origin", "flags", "side", "state", "scenario", "args", "speed", "wall_ns",
-    "bookmark", "demo_t",
+    "bookmark", "demo_t", "pid",
 };
 
 typedef struct name {
@@ -74,6 +74,9 @@ struct cv_trace_reader {
     char msg[256];     /* the refusal or warning, kept for every later call */
     size_t line;
     uint64_t next_seq;
+    /* Lines from a live program (trace_stream.c): no "seq" (the stream
+     * numbers them), a "pid" on each, no header and no bookmarks. */
+    bool stream;
     /* The bookmarks (trace_marks.h) on the lines after the last event,
      * and the key of their "text". */
     cv_marks marks;
@@ -594,16 +597,24 @@ static int read_field(cv_trace_reader *r, const cv_kind_desc *d, size_t i, cv_ev
 static int parse_event(cv_trace_reader *r, cv_log *log, cv_event *ev)
 {
     const cv_tjson_member *seqm = get(r, K_SEQ), *tm = get(r, K_T), *kindm = get(r, K_KIND);
-    if (seqm == NULL || seqm->type != CV_TJ_NUMBER || tm == NULL || tm->type != CV_TJ_NUMBER ||
-        kindm == NULL || kindm->type != CV_TJ_STRING)
+    if (r->stream) {
+        if (tm == NULL || tm->type != CV_TJ_NUMBER || kindm == NULL || kindm->type != CV_TJ_STRING)
+            return fail(r, "not an event line (needs \"t\" and \"kind\")");
+    } else if (seqm == NULL || seqm->type != CV_TJ_NUMBER || tm == NULL ||
+               tm->type != CV_TJ_NUMBER || kindm == NULL || kindm->type != CV_TJ_STRING) {
         return fail(r, "not a concviz trace line (needs \"seq\", \"t\" and \"kind\")");
+    }
     int k = lookup(r, NS_KIND, kindm->val, kindm->vallen);
     if (k < 0)
         return fail(r, "unknown \"kind\"");
-    int64_t seq;
+    int64_t seq = (int64_t)r->next_seq;
     bool frac;
-    if (member_int(seqm, &seq, &frac) != 0 || frac || seq < 0 || (uint64_t)seq != r->next_seq)
+    if (r->stream) {
+        /* The stream numbers the lines itself; a "seq" sent is ignored. */
+    } else if (member_int(seqm, &seq, &frac) != 0 || frac || seq < 0 ||
+               (uint64_t)seq != r->next_seq) {
         return fail(r, "\"seq\" is not the next number (a gap or a repeat)");
+    }
     int64_t t_ns = 0;
     int trc = read_t(r, tm, &t_ns);
     if (trc == -1)
@@ -623,6 +634,8 @@ static int parse_event(cv_trace_reader *r, cv_log *log, cv_event *ev)
         ev->side = (uint16_t)cv_side_from_name(side);
 
     const cv_kind_desc *d = r->desc[k];
+    if (d->meta && r->stream)
+        return fail(r, "a program does not send a header (concviz writes it)");
     if (d->meta)
         return read_header(r, log, ev, (uint64_t)seq);
     if (d->states != NULL && read_state(r, ev) != 0)
@@ -678,18 +691,75 @@ static FILE *open_trace(const char *path, char *err, size_t errlen)
     return in;
 }
 
+/* A reader with its tables built and no file yet; NULL without memory. */
+static cv_trace_reader *new_reader(const char *path)
+{
+    cv_trace_reader *r = calloc(1, sizeof *r);
+    if (r == NULL || (r->path = strdup(path)) == NULL || build_names(r) != 0 ||
+        (r->k_text = add_key(r, "text")) < 0 ||
+        (r->c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)) == (locale_t)0) {
+        cv_trace_reader_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+cv_trace_reader *cv_trace__reader_stream(void)
+{
+    cv_trace_reader *r = new_reader("(the program's events)");
+    if (r != NULL) {
+        r->stream = true;
+        r->status = CV_TRACE_MORE;
+    }
+    return r;
+}
+
+int cv_trace__parse_stream_line(cv_trace_reader *r, cv_log *log, char *line, size_t len,
+                                cv_event *ev, int64_t *pid, char *err, size_t errlen)
+{
+    r->line++;
+    *ev = (cv_event){0};
+    int rc = -1;
+    long long p = 0;
+    if (cv_tjson__parse(&r->json, line, len) != 0) {
+        const cv_tjson_line *j = &r->json;
+        if (j->nul)
+            fail(r, "a NUL byte in the line (byte %zu)", j->at);
+        else if (j->not_object)
+            fail(r, "not a JSON object");
+        else if (j->trailing)
+            fail(r, "bytes after the JSON object");
+        else
+            fail(r, "not valid JSON: %s at byte %zu", j->why, j->at);
+    } else if (index_members(r) == 0) {
+        int got = get(r, K_BOOKMARK) != NULL ? -2 : get_int(r, K_PID, "pid", 1, INT32_MAX, &p);
+        if (got == -2)
+            fail(r, "a program does not send bookmarks");
+        else if (got == 0)
+            fail(r, "a line needs \"pid\", the number of the process that sent it");
+        else if (got == 1 && parse_event(r, log, ev) == 0)
+            rc = 0;
+    }
+    if (rc != 0) {
+        free(ev->text);
+        ev->text = NULL;
+        snprintf(err, errlen, "%s", r->msg);
+        return -1;
+    }
+    *pid = p;
+    r->next_seq++;
+    return 0;
+}
+
 cv_trace_reader *cv_trace_reader_open(const char *path, char *err, size_t errlen)
 {
     FILE *in = open_trace(path, err, errlen);
     if (in == NULL)
         return NULL;
-    cv_trace_reader *r = calloc(1, sizeof *r);
-    if (r == NULL || (r->path = strdup(path)) == NULL || build_names(r) != 0 ||
-        (r->k_text = add_key(r, "text")) < 0 ||
-        (r->c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)) == (locale_t)0) {
+    cv_trace_reader *r = new_reader(path);
+    if (r == NULL) {
         snprintf(err, errlen, "out of memory");
         fclose(in);
-        cv_trace_reader_close(r);
         return NULL;
     }
     r->in = in;

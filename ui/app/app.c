@@ -259,7 +259,11 @@ static void frame(app *a)
                  cv_log_count(a->log));
         st = status;
     } else if (a->run != NULL && cv_run_finished(a->run) && a->run->status != 0) {
-        snprintf(status, sizeof status, "scenario failed (status %d): see the console",
+        /* A watched program (concviz run) ended with its own status,
+         * which the end mark explains. */
+        snprintf(status, sizeof status,
+                 a->run->scenario->own_log ? "the program ended with status %d"
+                                           : "scenario failed (status %d): see the console",
                  a->run->status);
         st = status;
     }
