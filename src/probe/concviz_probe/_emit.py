@@ -30,11 +30,13 @@ _pid = 0
 _lock = _thread.RLock()  # re-entrant: a signal handler may print mid-emit
 _next_lane = 0
 _next_id = 1
+_root = True
 _lanes = {}  # thread ident -> process-local lane
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _write = os.write  # bound now: a part may patch os.write for file I/O waits
 _monotonic_ns = time.monotonic_ns
 headless = False
+on_new_lane = None  # f(ident, lane), called when lane() meets a new thread
 
 
 def current_task():
@@ -80,6 +82,13 @@ def _reset_process():
     except ValueError:
         root = False
     _next_id = 1 if root else (_pid << 32) + 1
+    global _root
+    _root = root
+
+
+def is_root():
+    """True in the program concviz started, False in its children."""
+    return _root
 
 
 def after_fork_in_child():
@@ -98,19 +107,38 @@ def new_id():
 
 def lane(ident=None):
     """The process-local lane of a thread (the current one by default); a
-    thread not seen before takes the next lane.  Announcing it (a
-    `thread started` event) is the caller's business: see threads.py."""
-    global _next_lane
+    thread not seen before takes the next lane, and `on_new_lane` (set by
+    threads.py) announces it: that is how a thread the probe did not see
+    start (a dummy thread, one started before the probe) gets its
+    `thread started` line before its first event."""
     if ident is None:
         ident = _thread.get_ident()
     n = _lanes.get(ident)
     if n is None:
-        with _lock:
-            n = _lanes.get(ident)
-            if n is None:
-                n = _lanes[ident] = _next_lane
-                _next_lane += 1
+        n, new = _claim(ident)
+        if new and on_new_lane is not None:
+            on_new_lane(ident, n)
     return n
+
+
+def claim_lane(ident=None):
+    """The lane of a thread, without announcing it: for the caller that
+    announces the thread itself (threads.py, process.py)."""
+    if ident is None:
+        ident = _thread.get_ident()
+    n = _lanes.get(ident)
+    return n if n is not None else _claim(ident)[0]
+
+
+def _claim(ident):
+    global _next_lane
+    with _lock:
+        n = _lanes.get(ident)
+        if n is not None:
+            return n, False
+        n = _lanes[ident] = _next_lane
+        _next_lane += 1
+        return n, True
 
 
 def forget_lane(ident):
