@@ -129,12 +129,12 @@ def _patch_submit(cls, proc):
 
 def _patch_future():
     F = _base.Future
-    init, running, set_result, set_exception, cancel = (
+    o_init, o_running, o_set_result, o_set_exception, o_cancel = (
         F.__init__, F.set_running_or_notify_cancel, F.set_result, F.set_exception, F.cancel)
-    result, exception = F.result, F.exception
+    o_result, o_exception = F.result, F.exception
 
     def __init__(self):
-        init(self)
+        o_init(self)
         pending = getattr(_tls, "pending", None)
         if pending is not None:
             _tls.pending = None
@@ -145,7 +145,7 @@ def _patch_future():
         return None if getattr(self, "_cv_proc", True) else getattr(self, "_cv_lane", None)
 
     def set_running_or_notify_cancel(self):
-        ok = running(self)
+        ok = o_running(self)
         fid = getattr(self, "_cv_id", None)
         if ok and fid is not None and not self._cv_proc:
             self._cv_lane = _emit.lane()
@@ -155,31 +155,31 @@ def _patch_future():
     def set_result(self, value):
         fid = getattr(self, "_cv_id", None)
         if fid is None:
-            return set_result(self, value)
+            return o_set_result(self, value)
         with self._condition:
             if self._state not in _DONE:
                 _emit.emit("future", id=fid, label=self._cv_label, state="finished",
                            lane=_lane(self), **outcome_fields(value))
-            return set_result(self, value)
+            return o_set_result(self, value)
 
     def set_exception(self, exc):
         fid = getattr(self, "_cv_id", None)
         if fid is None:
-            return set_exception(self, exc)
+            return o_set_exception(self, exc)
         with self._condition:
             if self._state not in _DONE:
                 _emit.emit("future", id=fid, label=self._cv_label, state="failed",
                            lane=_lane(self), error=error_text(exc))
-            return set_exception(self, exc)
+            return o_set_exception(self, exc)
 
     def cancel_(self):
         fid = getattr(self, "_cv_id", None)
         if fid is None:
-            return cancel(self)
+            return o_cancel(self)
         with self._condition:
             if self._state == _base.PENDING:
                 _emit.emit("future", id=fid, label=self._cv_label, state="cancelled")
-            return cancel(self)
+            return o_cancel(self)
 
     def _waiting(orig):
         def wait_on(self, timeout=None):
@@ -201,8 +201,8 @@ def _patch_future():
     F.set_result = set_result
     F.set_exception = set_exception
     F.cancel = cancel_
-    F.result = _waiting(result)
-    F.exception = _waiting(exception)
+    F.result = _waiting(o_result)
+    F.exception = _waiting(o_exception)
 
 
 class _NamedEvent(threading.Event):
