@@ -55,7 +55,7 @@ def open_channel():
     (the probe then does nothing)."""
     global _fd, _t0
     path = os.environ.get("CONCVIZ_EVENTS")
-    if not path:
+    if not path or _helper_process():
         return False
     try:
         _t0 = int(os.environ.get("CONCVIZ_T0_NS", "0"))
@@ -67,6 +67,16 @@ def open_channel():
     headless = os.environ.get("CONCVIZ_PROBE_MODE") == "headless"
     _reset_process()
     return True
+
+
+def _helper_process():
+    """multiprocessing's own helpers (the resource tracker, the fork
+    server) are Python processes the program did not write: not shown."""
+    import sys
+
+    argv = getattr(sys, "orig_argv", ())
+    return any("multiprocessing.resource_tracker" in a or "multiprocessing.forkserver" in a
+               for a in argv)
 
 
 def _reset_process():

@@ -117,7 +117,9 @@ def _patch_submit(cls, proc):
         fid, flabel = _emit.new_id(), label(fn, args, kwargs)
         if proc:
             fn = _ProcCall(fn, fid, flabel)
-        _tls.pending = (fid, flabel, proc)
+        chunk = proc and isinstance(fn.fn, functools.partial) and \
+            fn.fn.func is process._process_chunk and len(args) == 1 and len(args[0]) == 1
+        _tls.pending = (fid, flabel, proc, chunk)
         try:
             return orig(self, fn, *args, **kwargs)
         finally:
@@ -138,7 +140,7 @@ def _patch_future():
         pending = getattr(_tls, "pending", None)
         if pending is not None:
             _tls.pending = None
-            self._cv_id, self._cv_label, self._cv_proc = pending
+            self._cv_id, self._cv_label, self._cv_proc, self._cv_chunk = pending
             _emit.emit("future", id=pending[0], label=pending[1], state="pending")
 
     def _lane(self):
@@ -158,8 +160,11 @@ def _patch_future():
             return o_set_result(self, value)
         with self._condition:
             if self._state not in _DONE:
+                shown = value
+                if self._cv_chunk and isinstance(value, list) and len(value) == 1:
+                    shown = value[0]  # a map chunk of one call: its result
                 _emit.emit("future", id=fid, label=self._cv_label, state="finished",
-                           lane=_lane(self), **outcome_fields(value))
+                           lane=_lane(self), **outcome_fields(shown))
             return o_set_result(self, value)
 
     def set_exception(self, exc):
