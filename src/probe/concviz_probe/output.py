@@ -71,7 +71,9 @@ class _Lines:
     def flush_all(self):
         for ident, buf in list(self.pending.items()):
             if buf.strip():
-                _emit.emit("log", text=_emit.short(buf))
+                lane = _emit.claim_lane(ident) if ident == _thread.get_ident() else None
+                _emit.emit("log", lane=lane if lane is not None else _emit.lane(),
+                           text=_emit.short(buf))
         self.pending.clear()
 
 
