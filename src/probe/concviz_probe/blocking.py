@@ -10,7 +10,6 @@ and TLS sockets' reads (ssl reads the fd in C)."""
 import _socket
 import os
 import select
-import socket
 import stat
 import threading
 import time
@@ -43,7 +42,7 @@ def _patch_sleep():
     time.sleep = sleep
 
 
-def _patch_socket():
+def _patch_socket(socket):
     S = socket.socket
     base = _socket.socket
 
@@ -154,7 +153,7 @@ def _patch_read():
 
 def install():
     _patch_sleep()
-    _patch_socket()
+    _emit.when_imported("socket", _patch_socket)
     _patch_locks()
     _patch_read()
 

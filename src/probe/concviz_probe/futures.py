@@ -12,19 +12,21 @@ child's).  Waits: result()/exception() on a future not done, the waiters
 of as_completed() and wait()."""
 import _thread
 import functools
+import queue
 import reprlib
 import sys
 import threading
-from concurrent.futures import _base, process, thread
 
 from . import _emit
+
+_base = thread = process = None  # the concurrent.futures modules, once imported
 
 _tls = _thread._local()
 _repr = reprlib.Repr()
 _repr.maxstring = 24
 _repr.maxother = 24
 _repr.maxlong = 24
-_DONE = (_base.CANCELLED, _base.CANCELLED_AND_NOTIFIED, _base.FINISHED)
+_DONE = ("CANCELLED", "CANCELLED_AND_NOTIFIED", "FINISHED")  # _base's states
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 
 
@@ -34,7 +36,7 @@ def _name(fn):
 
 def label(fn, args, kwargs=None):
     inner = fn.func if isinstance(fn, functools.partial) else None
-    if inner is process._process_chunk and args:
+    if process is not None and inner is process._process_chunk and args:
         # ProcessPoolExecutor.map: one call per chunk of argument tuples.
         user, chunk = fn.args[0] if fn.args else fn.keywords.get("fn"), args[0]
         first = label(user, chunk[0] if chunk else ())
@@ -81,14 +83,14 @@ class _ProcCall:
             _emit.emit("thread", lane=lane, state="idle")
 
 
-class _WorkQueue(thread.queue.SimpleQueue):
+class _WorkQueue(queue.SimpleQueue):
     """A thread pool's queue: a worker that finds it empty goes `idle`
     until an item comes (the None that stops it does not make it busy)."""
 
     def get(self, block=True, timeout=None):
         try:
             return super().get(False)
-        except thread.queue.Empty:
+        except queue.Empty:
             if not block:
                 raise
         lane = _emit.lane()
@@ -182,7 +184,7 @@ def _patch_future():
         if fid is None:
             return o_cancel(self)
         with self._condition:
-            if self._state == _base.PENDING:
+            if self._state == "PENDING":
                 _emit.emit("future", id=fid, label=self._cv_label, state="cancelled")
             return o_cancel(self)
 
@@ -247,11 +249,17 @@ def _patch_waiters():
     _base._Waiter.__init__ = __init__
 
 
-def install():
+def _on_base(module):
+    global _base
+    _base = module
     _patch_future()
     _patch_waiters()
+
+
+def _on_thread(module):
+    global thread
+    thread = module
     _patch_submit(thread.ThreadPoolExecutor, False)
-    _patch_submit(process.ProcessPoolExecutor, True)
     tinit = thread.ThreadPoolExecutor.__init__
 
     def __init__(self, *args, **kwargs):
@@ -259,3 +267,15 @@ def install():
         self._work_queue = _WorkQueue()
 
     thread.ThreadPoolExecutor.__init__ = __init__
+
+
+def _on_process(module):
+    global process
+    process = module
+    _patch_submit(process.ProcessPoolExecutor, True)
+
+
+def install():
+    _emit.when_imported("concurrent.futures._base", _on_base)
+    _emit.when_imported("concurrent.futures.thread", _on_thread)
+    _emit.when_imported("concurrent.futures.process", _on_process)

@@ -13,7 +13,6 @@ import _thread
 import os
 import sys
 import threading
-import traceback
 
 from . import _emit, output, threads
 
@@ -27,9 +26,7 @@ def _after_fork_child():
     threads.announce(_emit.claim_lane(), f"process {os.getpid()}", "process")
 
 
-def _patch_multiprocessing():
-    from multiprocessing import process
-
+def _patch_multiprocessing(process):
     P = process.BaseProcess
     o_start, o_bootstrap = P.start, P._bootstrap
 
@@ -56,6 +53,8 @@ def _patch_multiprocessing():
 
 
 def _publish(exc_type, exc, tb):
+    import traceback
+
     lane = _emit.lane()
     for chunk in traceback.format_exception(exc_type, exc, tb):
         for line in chunk.rstrip("\n").split("\n"):
@@ -95,6 +94,6 @@ def _patch_hooks():
 
 
 def install():
-    _patch_multiprocessing()
+    _emit.when_imported("multiprocessing.process", _patch_multiprocessing)
     _patch_hooks()
     os.register_at_fork(after_in_child=_after_fork_child)
