@@ -30,11 +30,13 @@ _pid = 0
 _lock = _thread.RLock()  # re-entrant: a signal handler may print mid-emit
 _next_lane = 0
 _next_id = 1
+_root = True
 _lanes = {}  # thread ident -> process-local lane
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _write = os.write  # bound now: a part may patch os.write for file I/O waits
 _monotonic_ns = time.monotonic_ns
 headless = False
+on_new_lane = None  # f(ident, lane), called when lane() meets a new thread
 
 
 def current_task():
@@ -53,7 +55,7 @@ def open_channel():
     (the probe then does nothing)."""
     global _fd, _t0
     path = os.environ.get("CONCVIZ_EVENTS")
-    if not path:
+    if not path or _helper_process():
         return False
     try:
         _t0 = int(os.environ.get("CONCVIZ_T0_NS", "0"))
@@ -65,6 +67,74 @@ def open_channel():
     headless = os.environ.get("CONCVIZ_PROBE_MODE") == "headless"
     _reset_process()
     return True
+
+
+def when_imported(name, patch):
+    """Calls patch(module) once the module `name` is imported (at once if
+    it is already): a part patches what the program uses without paying
+    for importing what it does not (multiprocessing costs ~17 ms)."""
+    import sys
+
+    module = sys.modules.get(name)
+    if module is not None:
+        patch(module)
+        return
+    _post_import.setdefault(name, []).append(patch)
+    if not any(isinstance(f, _PostImportFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _PostImportFinder())
+
+
+_post_import = {}  # module name -> patches waiting for it
+
+
+class _PostImportFinder:
+    """Finds nothing itself: for a module a part waits for, it asks the
+    other finders and wraps the loader so that the patches run after the
+    module's code."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in _post_import:
+            return None
+        import sys
+
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = _PatchingLoader(spec.loader, name)
+                return spec
+        return None
+
+
+class _PatchingLoader:
+    def __init__(self, loader, name):
+        self._loader, self._name = loader, name
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        for patch in _post_import.pop(self._name, ()):
+            try:
+                patch(module)
+            except Exception as exc:  # noqa: BLE001 - the program must run anyway
+                emit("mark", lane=-1, text=short(f"probe: {self._name} not patched: {exc!r}"))
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
+def _helper_process():
+    """multiprocessing's own helpers (the resource tracker, the fork
+    server) are Python processes the program did not write: not shown."""
+    import sys
+
+    argv = getattr(sys, "orig_argv", ())
+    return any("multiprocessing.resource_tracker" in a or "multiprocessing.forkserver" in a
+               for a in argv)
 
 
 def _reset_process():
@@ -80,6 +150,13 @@ def _reset_process():
     except ValueError:
         root = False
     _next_id = 1 if root else (_pid << 32) + 1
+    global _root
+    _root = root
+
+
+def is_root():
+    """True in the program concviz started, False in its children."""
+    return _root
 
 
 def after_fork_in_child():
@@ -98,19 +175,38 @@ def new_id():
 
 def lane(ident=None):
     """The process-local lane of a thread (the current one by default); a
-    thread not seen before takes the next lane.  Announcing it (a
-    `thread started` event) is the caller's business: see threads.py."""
-    global _next_lane
+    thread not seen before takes the next lane, and `on_new_lane` (set by
+    threads.py) announces it: that is how a thread the probe did not see
+    start (a dummy thread, one started before the probe) gets its
+    `thread started` line before its first event."""
     if ident is None:
         ident = _thread.get_ident()
     n = _lanes.get(ident)
     if n is None:
-        with _lock:
-            n = _lanes.get(ident)
-            if n is None:
-                n = _lanes[ident] = _next_lane
-                _next_lane += 1
+        n, new = _claim(ident)
+        if new and on_new_lane is not None:
+            on_new_lane(ident, n)
     return n
+
+
+def claim_lane(ident=None):
+    """The lane of a thread, without announcing it: for the caller that
+    announces the thread itself (threads.py, process.py)."""
+    if ident is None:
+        ident = _thread.get_ident()
+    n = _lanes.get(ident)
+    return n if n is not None else _claim(ident)[0]
+
+
+def _claim(ident):
+    global _next_lane
+    with _lock:
+        n = _lanes.get(ident)
+        if n is not None:
+            return n, False
+        n = _lanes[ident] = _next_lane
+        _next_lane += 1
+        return n, True
 
 
 def forget_lane(ident):
