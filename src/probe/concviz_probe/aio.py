@@ -187,12 +187,16 @@ def _entry_name(frame):
     return name.strip("_") or name
 
 
+_CLEAN_UP = ("shutdown_asyncgens", "shutdown_default_executor")
+
+
 def _own(coro):
-    """Whether a coroutine is asyncio's own (asyncio.run's clean-up tasks
-    shutdown_asyncgens and shutdown_default_executor): the probe leaves
-    those tasks out, as the C runtime has no such tasks to show."""
+    """Whether a coroutine is asyncio.run's clean-up (shutdown_asyncgens,
+    shutdown_default_executor): the probe leaves those tasks out, as the C
+    runtime has no such tasks to show.  A task the program makes of one of
+    asyncio's coroutines (create_task(event.wait())) is shown."""
     code = getattr(coro, "cr_code", None)
-    return code is not None and _lib(code)
+    return code is not None and code.co_name in _CLEAN_UP and _lib(code)
 
 
 def _describe(task, waiter):
@@ -204,7 +208,7 @@ def _describe(task, waiter):
     entry = None  # the first asyncio frame the program called
     for f in frames:
         if _lib(f.f_code):
-            if entry is None:
+            if entry is None and f.f_code.co_name != "__await__":
                 entry = f
         elif entry is None:
             user = f
