@@ -28,8 +28,11 @@ LOOP_STATES = {"polling", "running", "idle"}
 
 
 def interpreters():
+    """This Python, Debian's and the one on PATH, and any listed in
+    CONCVIZ_TEST_PYTHONS (separated by ':'), each once."""
     found = []
-    for exe in (sys.executable, "/usr/bin/python3", shutil.which("python3")):
+    extra = [p for p in os.environ.get("CONCVIZ_TEST_PYTHONS", "").split(":") if p]
+    for exe in (sys.executable, "/usr/bin/python3", shutil.which("python3"), *extra):
         if not exe or not os.path.exists(exe):
             continue
         real = os.path.realpath(exe)
@@ -238,6 +241,23 @@ CURRENT = """
 """
 
 
+EAGER = """
+    import asyncio
+
+    async def quick():
+        return 3
+
+    async def main():
+        if not hasattr(asyncio, 'eager_task_factory'):
+            print('no eager tasks')
+            return
+        asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)
+        print(await asyncio.gather(quick()))
+
+    asyncio.run(main())
+"""
+
+
 class AioProbeTest(unittest.TestCase):
     def each_python(self, source, args=(), check=None):
         pythons = interpreters()
@@ -402,6 +422,22 @@ class AioProbeTest(unittest.TestCase):
             self.assertEqual(r.stdout, f"before None\ninside {main}\nafter None\n")
 
         self.each_python(CURRENT, (), check)
+
+    def test_eager_task_runs_inside_its_creator(self):
+        """3.12+: an eager task's first step runs at once, inside the step
+        of the task creating it, which then goes on running."""
+        def check(r):
+            if r.stdout == "no eager tasks\n":
+                return
+            main, quick = r.task_id("main"), r.task_id("quick")
+            lines = [(e["id"], e["state"]) for e in r.tasks()]
+            at = lines.index((quick, "created"))
+            self.assertEqual(lines[at - 1:at + 4],
+                             [(main, "running"), (quick, "created"), (quick, "running"),
+                              (quick, "done"), (main, "running")])
+            self.assertEqual(r.stdout, "[3]\n")
+
+        self.each_python(EAGER, (), check)
 
     def test_no_asyncio_no_cost(self):
         source = """

@@ -16,7 +16,10 @@ subclass overrides three hooks that `_PyTask` reaches through `self`
   before anyone waiting for it is woken: the `done`/`failed`/`cancelled`
   line therefore precedes the `scheduled` line of the task it wakes;
 - `cancel` says `scheduled` with code -2 when cancel() reaches a task
-  that is ready or not started yet.
+  that is ready or not started yet;
+- `_Task__eager_start` (3.12+) runs an eager task's first step inside the
+  step of the task creating it, which says `running` again afterwards
+  (`asyncio.eager_task_factory` is remade for the probe's class).
 
 A task is `scheduled` when its wake-up is handed to the loop: every future
 (C or Python) does that through `loop.call_soon`, which the probe watches
@@ -47,18 +50,22 @@ CANCELLED_CODE = -2  # CV_ECANCELLED, as the C runtime's task lines say it
 # A task's last reported state, so that the hooks say each change once.
 _CREATED, _SCHEDULED, _RUNNING, _SUSPENDED, _ENDED = range(5)
 
-_running = {}  # thread ident -> id of the task whose step runs on it
+_running = {}  # thread ident -> the task whose step runs on it
 _get_ident = _thread.get_ident
 
 
 def current_task():
     """The id of the asyncio task whose step runs on this thread, or None:
     replaces `_emit.current_task` so that frames and waits name the task."""
-    return _running.get(_get_ident())
+    task = _running.get(_get_ident())
+    return task._cv_id if task is not None else None
 
 
 def install():
     _emit.current_task = current_task
+    # A child forked inside a task's step is not in that task: the task
+    # is its parent's.
+    os.register_at_fork(after_in_child=_running.clear)
     mod = sys.modules.get("asyncio")
     if mod is not None:
         _patch(mod)
@@ -114,6 +121,11 @@ def _patch(asyncio):
     task_class = _make_task_class(base, asyncio)
     tasks.Task = task_class
     asyncio.Task = task_class
+    if hasattr(tasks, "create_eager_task_factory"):  # 3.12+
+        factory = tasks.create_eager_task_factory(task_class)
+        tasks.eager_task_factory = factory
+        if hasattr(asyncio, "eager_task_factory"):
+            asyncio.eager_task_factory = factory
     _patch_loop(asyncio.base_events.BaseEventLoop, task_class)
 
 
@@ -235,13 +247,15 @@ def _make_task_class(base, asyncio):
     _lib_dir = os.path.dirname(asyncio.__file__) + os.sep
     iscoroutine = asyncio.coroutines.iscoroutine
     base_step = base._Task__step
+    base_eager_start = getattr(base, "_Task__eager_start", None)
     step_code = base_step.__code__
     PENDING = "PENDING"
     FINISHED = "FINISHED"
 
     def emit(task, state, **fields):
+        lane = _emit.lane()
         _emit.emit("task", id=task._cv_id, label=task._cv_label, state=state,
-                   lane=_emit.lane(), **fields)
+                   lane=lane, origin=lane, **fields)
 
     class Task(base):
         _cv_probe = True
@@ -262,12 +276,20 @@ def _make_task_class(base, asyncio):
                         getattr(coro, "__name__", None) or type(coro).__name__)
                     self._cv_label = _emit.short(label, 200)
                     self._cv_id = _emit.new_id()
-                    emit(self, "created", by=_running.get(_get_ident()))
+                    emit(self, "created", by=current_task())
                 except Exception:  # noqa: BLE001
                     pass
             super().__init__(coro, *args, **kwargs)
 
         def _Task__step(self, exc=None):
+            return self._cv_run(base_step, exc)
+
+        if base_eager_start is not None:
+            def _Task__eager_start(self):
+                # 3.12+: an eager task's first step runs inside its creator's.
+                return self._cv_run(base_eager_start)
+
+        def _cv_run(self, step, *args):
             tid = _get_ident()
             prev = _running.get(tid)
             if self._cv_id and self._state == PENDING:
@@ -278,16 +300,20 @@ def _make_task_class(base, asyncio):
                     self._cv_state = _RUNNING
                     self._cv_wake = None
                     emit(self, "running")
-                _running[tid] = self._cv_id
+                _running[tid] = self
             try:
-                return base_step(self, exc)
+                return step(self, *args)
             finally:
+                if self._cv_id and self._state == PENDING:
+                    self._cv_suspended()
                 if prev is None:
                     _running.pop(tid, None)
                 else:
                     _running[tid] = prev
-                if self._cv_id and self._state == PENDING:
-                    self._cv_suspended()
+                    if prev._state == PENDING:
+                        # An eager task's step ran inside prev's, which goes on.
+                        prev._cv_state = _RUNNING
+                        emit(prev, "running")
 
         def _cv_suspended(self):
             try:
