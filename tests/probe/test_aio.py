@@ -258,6 +258,18 @@ EAGER = """
 """
 
 
+TYPES = """
+    import asyncio
+
+    async def main():
+        task = asyncio.current_task()
+        print(isinstance(task, asyncio.Future), isinstance(task, asyncio.Task),
+              issubclass(asyncio.Task, asyncio.Future), asyncio.isfuture(task))
+
+    asyncio.run(main())
+"""
+
+
 class AioProbeTest(unittest.TestCase):
     def each_python(self, source, args=(), check=None):
         pythons = interpreters()
@@ -454,7 +466,7 @@ class AioProbeTest(unittest.TestCase):
         """The program's output and exit status are the same with and
         without the probe (the task's repr too: it is printed)."""
         cases = [(SPINNER, ["sleep"]), (SPINNER, ["block"]), (GATHER, []), (CANCEL, []),
-                 (FAIL, []), (AWAIT_TASK, [])]
+                 (FAIL, []), (AWAIT_TASK, []), (TYPES, [])]
         for python in interpreters():
             for source, args in cases:
                 with self.subTest(python=python, program=source.split("\n")[1:3], args=args):

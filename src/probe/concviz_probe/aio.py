@@ -1,10 +1,13 @@
 """The probe's asyncio part: tasks through their states and the loop's turns.
 
 CPython's tasks are written in C (`_asyncio.Task`), and their step calls no
-Python code we could wrap.  asyncio keeps its pure-Python twin,
-`asyncio.tasks._PyTask`, with the same behaviour (CPython runs its task
-tests against both), so the probe makes every loop create a subclass of
-it: `asyncio.tasks.Task` and `asyncio.Task` are replaced, and
+Python code we could wrap.  asyncio keeps its pure-Python twins,
+`asyncio.tasks._PyTask` and `asyncio.futures._PyFuture`, with the same
+behaviour (CPython runs its tests against both), and uses them when the
+accelerator `_asyncio` cannot be imported: the probe hides it while asyncio
+loads, so that futures and tasks are the Python ones and a task is still an
+`asyncio.Future`.  It then makes every loop create a subclass of the Python
+task: `asyncio.tasks.Task` and `asyncio.Task` are replaced, and
 `BaseEventLoop.create_task` looks `tasks.Task` up at each call.  The
 subclass overrides three hooks that `_PyTask` reaches through `self`
 (name-mangled, hence the odd names):
@@ -91,6 +94,12 @@ class _AsyncioFinder:
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
         spec.loader = _PatchingLoader(spec.loader)
+        if "_asyncio" not in sys.modules:
+            # asyncio then takes its pure-Python Future as well as its Task,
+            # as on a Python built without the accelerator: a task is still
+            # an asyncio.Future (isinstance), which a Python task deriving
+            # from the C Future could not be.
+            sys.modules["_asyncio"] = None
         return spec
 
 
@@ -106,7 +115,11 @@ class _PatchingLoader:
         module.__loader__ = self.real
         if getattr(module, "__spec__", None) is not None:
             module.__spec__.loader = self.real
-        self.real.exec_module(module)
+        try:
+            self.real.exec_module(module)
+        finally:
+            if "_asyncio" in sys.modules and sys.modules["_asyncio"] is None:
+                del sys.modules["_asyncio"]  # importable again by whoever asks
         try:
             _patch(module)
         except Exception as exc:  # noqa: BLE001 - asyncio must work anyway
