@@ -113,9 +113,11 @@ class Listings(unittest.TestCase):
         self.assertEqual(sorted(lab), [f"loiter({k})" for k in range(5)])
         submitted = sorted(fut.values(), key=lambda f: f["t"]["pending"])
         finished = sorted(fut.values(), key=lambda f: f["t"]["finished"])
+        # loiter(0) takes no time: whether main still finds it running is
+        # a race, in CPython as in the C runtime, so it is left out.
         main_waits = [labels.get(e.get("on")) for e in events
                       if e["kind"] == "wait" and e["state"] == "block" and e.get("lane") == 0
-                      and e.get("on") in labels]
+                      and e.get("on") in labels and labels[e["on"]] != "loiter(0)"]
         l1, l4 = lab["loiter(1)"], lab["loiter(4)"]
         return {
             "submitted": [f["label"] for f in submitted],
@@ -152,7 +154,9 @@ class Listings(unittest.TestCase):
                             and e.get("side") == "task" and e.get("glyph") and e["t"] < done_t)
         return {
             "spin_ran": "running" in tasks.get("spin", []),
-            "spin_cancelled": tasks.get("spin", [""])[-1] == "cancelled",
+            # How spin ended: cancelled before it ever ran, or done after
+            # catching the CancelledError it got at its await (it breaks).
+            "spin_end": tasks.get("spin", [""])[-1],
             "task_frames": frames_before > 0,
         }
 
@@ -166,7 +170,7 @@ class Listings(unittest.TestCase):
         py_events, _ = self.run_py("spin-block", script)
         py = self.spinner_summary(py_events)
         self.assertEqual(py, c)
-        self.assertEqual(py, {"spin_ran": False, "spin_cancelled": True, "task_frames": False})
+        self.assertEqual(py, {"spin_ran": False, "spin_end": "cancelled", "task_frames": False})
         # The loop made no turn while supervisor slept: its thread shows a
         # wait for the sleep, inside supervisor's one step.
         sleeps = [e for e in py_events if e["kind"] == "wait" and "sleep" in e.get("what", "")]
@@ -178,7 +182,7 @@ class Listings(unittest.TestCase):
         py_events, _ = self.run_py("spin-sleep", self.listing("spinner_async.py"))
         py = self.spinner_summary(py_events)
         self.assertEqual(py, c)
-        self.assertEqual(py, {"spin_ran": True, "spin_cancelled": True, "task_frames": True})
+        self.assertEqual(py, {"spin_ran": True, "spin_end": "done", "task_frames": True})
 
     # flags --------------------------------------------------------------
 
@@ -216,6 +220,7 @@ class Listings(unittest.TestCase):
         finally:
             server.terminate()
             server.wait(timeout=10)
+            server.stdout.close()
         py = self.flags_summary(py_events)
         self.assertEqual(py, c)
         self.assertEqual(py["peak_in_flight"], 3)
