@@ -122,8 +122,12 @@ class ProbeTest(unittest.TestCase):
             pending = r.kind("future", state="pending")
             self.assertEqual([(e["id"], e["label"]) for e in pending],
                              [(i + 1, f"loiter({i})") for i in range(5)])
-            workers = {e["lane"] for e in r.kind("thread", state="started", role="worker")}
+            started = r.kind("thread", state="started", role="worker")
+            workers = {e["lane"] for e in started}
             self.assertEqual(len(workers), 3)
+            # "ThreadPoolExecutor-0_2" reads as the C scenarios' "worker 3".
+            self.assertEqual(sorted(e["name"] for e in started),
+                             ["worker 1", "worker 2", "worker 3"])
             running = r.kind("future", state="running")
             self.assertEqual(sorted(e["id"] for e in running), [1, 2, 3, 4, 5])
             self.assertEqual({e["lane"] for e in running}, workers)
@@ -244,6 +248,9 @@ class ProbeTest(unittest.TestCase):
             t = threading.Thread(target=spin, args=(done,)); t.start()
             print('one', 'two')
             print('err line', file=sys.stderr)
+            for i in range(0, 101, 25):  # a progress bar on stderr, as tqdm draws it
+                sys.stderr.write(f'\\r{i:3}%|' + '#' * (i // 10)); sys.stderr.flush()
+            sys.stderr.write('\\n')
             time.sleep(0.3); done.set(); t.join()
             sys.stdout.write('no newline at the end')
         """
@@ -255,6 +262,9 @@ class ProbeTest(unittest.TestCase):
             self.assertIn((0, "one two"), logs)
             self.assertIn((0, "err line"), logs)
             self.assertIn((0, "no newline at the end"), logs)
+            # The stderr bar is one line, as it stands at its end, not frames.
+            self.assertIn((0, "100%|##########"), logs)
+            self.assertFalse([t for _, t in logs if t.startswith(" 25%")])
             frames = r.kind("frame")
             self.assertGreaterEqual(len(frames), 3)
             self.assertTrue(all(e["side"] == "thread" and e["lane"] == 1 for e in frames))

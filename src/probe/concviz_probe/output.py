@@ -2,12 +2,15 @@
 
 Each stream is wrapped: what a thread writes is gathered per thread until
 a newline, and each complete line becomes a `log` event on that thread's
-lane.  A pending line rewritten with '\\r' and no newline is a spinner: each
-such write is a `frame` (the glyph is the first non-space character after
-the last '\\r'; a line blanked with spaces and '\\r' is a frame with an
-empty glyph).  In `ui` mode nothing reaches the real stream (concviz owns
-the terminal); in `headless` mode every write and flush goes through to
-the real stream unchanged, and the events are published as well.
+lane.  A pending line of stdout rewritten with '\\r' and no newline is a
+spinner: each such write is a `frame` (the glyph is the first non-space
+character after the last '\\r'; a line blanked with spaces and '\\r' is a
+frame with an empty glyph).  On stderr a '\\r' rewrite is a progress bar
+(tqdm's): only the text standing when the line ends is published, as a
+line, since frames would make concviz draw a spinner pane for it.  In
+`ui` mode nothing reaches the real stream (concviz owns the terminal);
+in `headless` mode every write and flush goes through to the real stream
+unchanged, and the events are published as well.
 `quiet` lets process.py print a traceback it already published."""
 import _thread
 import atexit
@@ -36,8 +39,9 @@ _main_ident = _thread.get_ident()
 class _Lines:
     """Gathers one stream's text per thread and publishes what completes."""
 
-    def __init__(self):
+    def __init__(self, frames):
         self.pending = {}
+        self.frames = frames  # '\r' rewrites are spinner frames (stdout)
 
     def feed(self, text):
         if quiet or not text:
@@ -51,7 +55,7 @@ class _Lines:
                 if "\r" in line:
                     line = line.rsplit("\r", 1)[1] or line.rstrip("\r").rsplit("\r", 1)[-1]
                 _emit.emit("log", lane=lane, text=_emit.short(line))
-        if "\r" in buf:
+        if "\r" in buf and self.frames:
             segs = buf.split("\r")
             last = segs[-1]
             if last.strip():
@@ -65,6 +69,10 @@ class _Lines:
                 n = _frames[side] = _frames.get(side, 0) + 1
                 _emit.emit("frame", side=side, glyph=glyph, lane=_emit.lane(), n=n)
             buf = last
+        elif "\r" in buf:
+            # A progress bar: keep only the text standing now.
+            segs = [seg for seg in buf.split("\r") if seg]
+            buf = segs[-1] if segs else ""
         if buf:
             self.pending[ident] = buf
 
@@ -101,7 +109,7 @@ class Stream:
     def __init__(self, real, passthrough):
         self._real = real
         self._pass = passthrough
-        self._lines = _Lines()
+        self._lines = _Lines(frames=real is sys.__stdout__ or real is sys.stdout)
         if not passthrough:
             self.buffer = _Binary(self)
 

@@ -6,6 +6,7 @@ thread made by _thread.start_new_thread, one started before the probe) is
 announced by _emit.lane() the first time it publishes."""
 import _thread
 import atexit
+import re
 import sys
 import threading
 
@@ -20,6 +21,20 @@ def _role(thread):
             getattr(target, "__name__", None) == "_worker":
         return "worker"
     return None
+
+
+_POOL_NAME = re.compile(r"ThreadPoolExecutor-(\d+)_(\d+)\Z")
+
+
+def _lane_name(thread, role):
+    """A pool worker's default name ("ThreadPoolExecutor-0_4") says little
+    in a lane's few columns: it reads "worker 5" as in the C scenarios
+    ("p1 worker 5" for a second pool).  A name the program chose stays."""
+    m = _POOL_NAME.match(thread.name) if role == "worker" else None
+    if m is None:
+        return thread.name
+    pool, k = int(m.group(1)), int(m.group(2)) + 1
+    return f"worker {k}" if pool == 0 else f"p{pool} worker {k}"
 
 
 def _announce_unseen(ident, lane):
@@ -50,7 +65,8 @@ def install():
     def _bootstrap_inner(self):
         ident = _thread.get_ident()
         lane = _emit.claim_lane(ident)
-        announce(lane, self.name, _role(self))
+        role = _role(self)
+        announce(lane, _lane_name(self, role), role)
         try:
             orig(self)
         finally:
