@@ -31,7 +31,8 @@ done
 SIZE=${SIZE:-100x30}
 mkdir -p "$OUT"
 
-# trace  how it is recorded
+# trace  how it is recorded (from the repository's top folder: a `run` line
+# watches a real Python program, its options going before the --)
 RUNS=(
     "loiter         loiter --speed 10"
     "loiter-sleeps  loiter --sleeps 3,1,0,2,4 --speed 10"
@@ -44,6 +45,7 @@ RUNS=(
     "flags-compare  flags --mode compare -s DELAY --delay 0.5 --seed 1 --speed 10"
     "flags-errors   flags -e -l 12 -s ERROR --error-rate 0.3 --seed 5 --speed 10"
     "loiter-lines   loiter --speed 10"
+    "run-loiter     run -- python3 scenarios/listings/loiter.py"
 )
 
 # name  trace  demo-seconds[@COLSxROWS, for a wider screen than SIZE][:OPT,OPT..., display
@@ -66,6 +68,7 @@ MOMENTS=(
     "loiter-light-1.05s loiter      1.05:--theme=light the light theme, for a light terminal: Okabe-Ito colours, the caption in blue"
     "loiter-source-1.05s loiter-lines 1.05@160x40:--source the source pane: main waits on the for line, the three workers in sleep(n)"
     "loiter-present-1.05s loiter    1.05@200x60:present presenter mode on a projector: lanes three rows tall, the big clock, the caption on a band"
+    "run-loiter-1.5s  run-loiter    1.5   concviz run: CPython itself runs loiter.py; its pool's three workers sleep, main waits in map for loiter(2)"
     "spinner-block-present-2s spinner-block 2.0@160x50:present presenter mode: the spinner glyph scaled to its pane; on the task side spin has not run yet"
 )
 
@@ -74,7 +77,11 @@ if [ "$RECORD" = 1 ]; then
     for r in "${RUNS[@]}"; do
         read -r trace cmd <<<"$r"
         # shellcheck disable=SC2086 # the command line is meant to split
-        "$BIN" $cmd --headless --trace "$TRACES/$trace.jsonl" >/dev/null
+        if [[ $cmd == run\ * ]]; then
+            "$BIN" run --headless --trace "$TRACES/$trace.jsonl" ${cmd#run } >/dev/null
+        else
+            "$BIN" $cmd --headless --trace "$TRACES/$trace.jsonl" >/dev/null
+        fi
         echo "$TRACES/$trace.jsonl: recorded from concviz $cmd"
     done
 fi
