@@ -29,15 +29,6 @@ shell_session run
 # width) holds the whole command.
 T send-keys "cd $TMP && clear" Enter
 
-restored() { # $1: what happened, $2: the status
-    wait_for "status=$2" 10 || fail "$1: no exit status $2"
-    [ "$(T display -p '#{alternate_on}')" = 0 ] || fail "$1: still on the alternate screen"
-    [ "$(T display -p '#{cursor_flag}')" = 1 ] || fail "$1: cursor still hidden"
-    screen | grep -v '^$' | tail -n 1 | grep -q '^PROMPT\$ *$' || fail "$1: no prompt after exit"
-    ok "$1 restores the terminal (status $2)"
-    T send-keys 'clear' Enter
-    sleep 0.2
-}
 
 # 1. A program that ends by itself: its lines, the end mark, status 3.
 T send-keys "$BIN run -- $PY prog.py 0.2; echo status=\$?" Enter

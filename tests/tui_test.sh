@@ -19,15 +19,6 @@ SOCK=cvtest$$
 # instead of the screen under test.
 shell_session ui
 
-restored() { # $1: what happened
-    wait_for "status=$2" 10 || fail "$1: no exit status $2"
-    [ "$(T display -p '#{alternate_on}')" = 0 ] || fail "$1: still on the alternate screen"
-    [ "$(T display -p '#{cursor_flag}')" = 1 ] || fail "$1: cursor still hidden"
-    screen | grep -v '^$' | tail -n 1 | grep -q '^PROMPT\$ *$' || fail "$1: no prompt after exit"
-    ok "$1 restores the terminal (status $2)"
-    T send-keys 'clear' Enter
-    sleep 0.2
-}
 
 # 1. Live run: lanes appear, space pauses, steps move the caption.
 T send-keys "$BIN loiter --no-intro --speed 2; echo status=\$?" Enter

@@ -62,6 +62,19 @@ shell_session() {
     wait_for 'PROMPT\$' || fail "the shell did not start"
 }
 
+# restored WHAT STATUS: after a command typed into shell_session ended
+# with "; echo status=$?", the UI must have exited with STATUS and left the
+# terminal as it found it (main screen, cursor shown, the prompt back).
+restored() {
+    wait_for "status=$2" 10 || fail "$1: no exit status $2"
+    [ "$(T display -p '#{alternate_on}')" = 0 ] || fail "$1: still on the alternate screen"
+    [ "$(T display -p '#{cursor_flag}')" = 1 ] || fail "$1: cursor still hidden"
+    screen | grep -v '^$' | tail -n 1 | grep -q '^PROMPT\$ *$' || fail "$1: no prompt after exit"
+    ok "$1 restores the terminal (status $2)"
+    T send-keys 'clear' Enter
+    sleep 0.2
+}
+
 # tui_verdict NAME: the closing line ctest reads, and the exit status.
 tui_verdict() {
     if [ "$FAILS" -eq 0 ]; then
