@@ -265,6 +265,8 @@ class ProbeTest(unittest.TestCase):
             # The stderr bar is one line, as it stands at its end, not frames.
             self.assertIn((0, "100%|##########"), logs)
             self.assertFalse([t for _, t in logs if t.startswith(" 25%")])
+            # "Thread-1 (spin)" reads as "spin 1" in a lane's few columns.
+            self.assertEqual(r.kind("thread", state="started", lane=1)[0]["name"], "spin 1")
             frames = r.kind("frame")
             self.assertGreaterEqual(len(frames), 3)
             self.assertTrue(all(e["side"] == "thread" and e["lane"] == 1 for e in frames))

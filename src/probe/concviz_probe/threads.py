@@ -24,14 +24,20 @@ def _role(thread):
 
 
 _POOL_NAME = re.compile(r"ThreadPoolExecutor-(\d+)_(\d+)\Z")
+_DEFAULT_NAME = re.compile(r"Thread-(\d+)(?: \((.+)\))?\Z")
 
 
 def _lane_name(thread, role):
     """A pool worker's default name ("ThreadPoolExecutor-0_4") says little
     in a lane's few columns: it reads "worker 5" as in the C scenarios
-    ("p1 worker 5" for a second pool).  A name the program chose stays."""
+    ("p1 worker 5" for a second pool), and a plain thread's default name
+    ("Thread-69 (work)") as its function's ("work 69").  A name the program
+    chose stays."""
     m = _POOL_NAME.match(thread.name) if role == "worker" else None
     if m is None:
+        d = _DEFAULT_NAME.match(thread.name)
+        if d is not None:
+            return f"{d.group(2) or 'thread'} {d.group(1)}"
         return thread.name
     pool, k = int(m.group(1)), int(m.group(2)) + 1
     return f"worker {k}" if pool == 0 else f"p{pool} worker {k}"
