@@ -45,6 +45,7 @@
 #include "clock.h"
 #include "probe_dir.h"
 #include "trace_stream.h"
+#include "utf8.h"
 
 extern char **environ;
 
@@ -197,30 +198,19 @@ static void say(pump *p, const char *fmt, ...)
 }
 
 /* Bytes that are not UTF-8 become '?', so that the trace stays valid JSON
- * text whatever a program prints. */
+ * text whatever a program prints; control characters but tabs become
+ * spaces. */
 static void make_utf8(char *s, size_t len)
 {
+    unsigned char *u = (unsigned char *)s;
     for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                 : (c & 0xF8) == 0xF0 ? 4 : 0;
-        bool ok = n > 0 && i + n <= len && !(n == 2 && c < 0xC2) && !(n == 4 && c > 0xF4);
-        for (size_t j = 1; ok && j < n; j++)
-            ok = ((unsigned char)s[i + j] & 0xC0) == 0x80;
-        if (ok && n == 3) {
-            unsigned char c1 = (unsigned char)s[i + 1];
-            ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0); /* overlong, surrogate */
-        }
-        if (ok && n == 4) {
-            unsigned char c1 = (unsigned char)s[i + 1];
-            ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-        }
-        if (!ok) {
-            s[i++] = '?';
+        size_t n = cv_utf8_len(u + i, len - i);
+        if (n == 0) {
+            u[i++] = '?';
             continue;
         }
-        if (c < 0x20 && c != '\t')
-            s[i] = ' ';
+        if (u[i] < 0x20 && u[i] != '\t')
+            u[i] = ' ';
         i += n;
     }
 }

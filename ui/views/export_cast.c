@@ -37,6 +37,7 @@
 #include "render.h"
 #include "theme.h"
 #include "trace.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -87,40 +88,13 @@ static void printf_b(bytes *b, const char *fmt, ...)
         put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-/* The length of the well-formed UTF-8 sequence at s (of at most left
- * bytes), or 0: no overlong forms, no surrogates, nothing past U+10FFFF,
- * which a strict JSON reader would refuse. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-    unsigned char c = s[0];
-    size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-             : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (n == 0 || n > left)
-        return 0;
-    unsigned char lo = 0x80, hi = 0xBF; /* the second byte's range */
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    if (n > 1 && (s[1] < lo || s[1] > hi))
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return n;
-}
-
 /* Writes s[0..len) as the inside of a JSON string; a byte that is not
  * part of well-formed UTF-8 (a sidecar's mark text may hold any) is '?'. */
 static void json_text(FILE *out, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len;) {
-        size_t n = utf8_len(u + i, len - i);
+        size_t n = cv_utf8_len(u + i, len - i);
         if (n == 0) {
             fputc('?', out);
             i++;
