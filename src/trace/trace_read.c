@@ -691,6 +691,20 @@ static FILE *open_trace(const char *path, char *err, size_t errlen)
     return in;
 }
 
+/* Refuses a line the JSON parser refused, saying what is wrong with it:
+ * the one wording for a file's lines and a live program's. */
+static int json_fault(cv_trace_reader *r)
+{
+    const cv_tjson_line *j = &r->json;
+    if (j->nul)
+        return fail(r, "a NUL byte in the line (byte %zu)", j->at);
+    if (j->not_object)
+        return fail(r, "not valid JSON for a trace line (not an object)");
+    if (j->trailing)
+        return fail(r, "bytes after the JSON object");
+    return fail(r, "not valid JSON: %s at byte %zu", j->why, j->at);
+}
+
 /* A reader with its tables built and no file yet; NULL without memory. */
 static cv_trace_reader *new_reader(const char *path)
 {
@@ -722,15 +736,7 @@ int cv_trace__parse_stream_line(cv_trace_reader *r, cv_log *log, char *line, siz
     int rc = -1;
     long long p = 0;
     if (cv_tjson__parse(&r->json, line, len) != 0) {
-        const cv_tjson_line *j = &r->json;
-        if (j->nul)
-            fail(r, "a NUL byte in the line (byte %zu)", j->at);
-        else if (j->not_object)
-            fail(r, "not a JSON object");
-        else if (j->trailing)
-            fail(r, "bytes after the JSON object");
-        else
-            fail(r, "not valid JSON: %s at byte %zu", j->why, j->at);
+        json_fault(r);
     } else if (index_members(r) == 0) {
         int got = get(r, K_BOOKMARK) != NULL ? -2 : get_int(r, K_PID, "pid", 1, INT32_MAX, &p);
         if (got == -2)
@@ -914,17 +920,11 @@ static int read_event(cv_trace_reader *r, cv_log *log, cv_event *ev)
             snprintf(r->msg, sizeof r->msg, "line %zu: truncated last line skipped", r->line);
             return 2;
         }
-        if (j->nul)
-            return fail(r, "a NUL byte in the line (byte %zu)", j->at);
-        if (r->line == 1)
+        if (r->line == 1 && !j->nul)
             return j->not_object ? fail(r, "not a concviz trace (not a JSON object)")
                                  : fail(r, "not a concviz trace (not valid JSON: %s at byte %zu)",
                                         j->why, j->at);
-        if (j->not_object)
-            return fail(r, "not valid JSON for a trace line (not an object)");
-        if (j->trailing)
-            return fail(r, "bytes after the JSON object");
-        return fail(r, "not valid JSON: %s at byte %zu", j->why, j->at);
+        return json_fault(r);
     }
     if (index_members(r) != 0)
         return -1;
