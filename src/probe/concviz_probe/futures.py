@@ -156,28 +156,28 @@ def _patch_future():
             _emit.emit("future", id=fid, label=self._cv_label, state="running", lane=self._cv_lane)
         return ok
 
-    def set_result(self, value):
-        fid = getattr(self, "_cv_id", None)
-        if fid is None:
-            return o_set_result(self, value)
+    def _end(self, orig, arg, state, fields):
+        """Publishes how the future ends, then ends it: under its condition
+        (re-entrant), so that no waiter wakes before the event is out.
+        `fields` gives the outcome's fields, only when they are published."""
+        if getattr(self, "_cv_id", None) is None:
+            return orig(self, arg)
         with self._condition:
             if self._state not in _DONE:
-                shown = value
-                if self._cv_chunk and isinstance(value, list) and len(value) == 1:
-                    shown = value[0]  # a map chunk of one call: its result
-                _emit.emit("future", id=fid, label=self._cv_label, state="finished",
-                           lane=_lane(self), **outcome_fields(shown))
-            return o_set_result(self, value)
+                _emit.emit("future", id=self._cv_id, label=self._cv_label, state=state,
+                           lane=_lane(self), **fields())
+            return orig(self, arg)
+
+    def set_result(self, value):
+        def fields():
+            if self._cv_chunk and isinstance(value, list) and len(value) == 1:
+                return outcome_fields(value[0])  # a map chunk of one call: its result
+            return outcome_fields(value)
+
+        return _end(self, o_set_result, value, "finished", fields)
 
     def set_exception(self, exc):
-        fid = getattr(self, "_cv_id", None)
-        if fid is None:
-            return o_set_exception(self, exc)
-        with self._condition:
-            if self._state not in _DONE:
-                _emit.emit("future", id=fid, label=self._cv_label, state="failed",
-                           lane=_lane(self), error=error_text(exc))
-            return o_set_exception(self, exc)
+        return _end(self, o_set_exception, exc, "failed", lambda: {"error": error_text(exc)})
 
     def cancel_(self):
         fid = getattr(self, "_cv_id", None)
