@@ -69,22 +69,26 @@ def open_channel():
     return True
 
 
-def when_imported(name, patch):
+def when_imported(name, patch, hide=()):
     """Calls patch(module) once the module `name` is imported (at once if
     it is already): a part patches what the program uses without paying
-    for importing what it does not (multiprocessing costs ~17 ms)."""
+    for importing what it does not (multiprocessing costs ~17 ms).  The
+    modules in `hide` cannot be imported while `name` loads (aio.py keeps
+    asyncio from taking its C accelerator), and can again afterwards."""
     import sys
 
     module = sys.modules.get(name)
     if module is not None:
         patch(module)
         return
-    _post_import.setdefault(name, []).append(patch)
+    patches, hidden = _post_import.setdefault(name, ([], set()))
+    patches.append(patch)
+    hidden.update(hide)
     if not any(isinstance(f, _PostImportFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _PostImportFinder())
 
 
-_post_import = {}  # module name -> patches waiting for it
+_post_import = {}  # module name -> (patches waiting for it, modules to hide meanwhile)
 
 
 class _PostImportFinder:
@@ -116,8 +120,23 @@ class _PatchingLoader:
         return self._loader.create_module(spec)
 
     def exec_module(self, module):
-        self._loader.exec_module(module)
-        for patch in _post_import.pop(self._name, ()):
+        import sys
+
+        # The module keeps its own loader, as if the probe were not here.
+        module.__loader__ = self._loader
+        if getattr(module, "__spec__", None) is not None:
+            module.__spec__.loader = self._loader
+        patches, hidden = _post_import.pop(self._name, ((), ()))
+        hid = [h for h in hidden if h not in sys.modules]
+        for h in hid:
+            sys.modules[h] = None
+        try:
+            self._loader.exec_module(module)
+        finally:
+            for h in hid:
+                if h in sys.modules and sys.modules[h] is None:
+                    del sys.modules[h]  # importable again by whoever asks
+        for patch in patches:
             try:
                 patch(module)
             except Exception as exc:  # noqa: BLE001 - the program must run anyway

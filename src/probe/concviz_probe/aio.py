@@ -38,13 +38,11 @@ and `idle` at its end.
 Tasks whose coroutine is asyncio's own (asyncio.run's clean-up) are left
 out, as the C runtime has none to show.
 
-Nothing here imports asyncio: a program that never does pays nothing.  A
-finder on `sys.meta_path` notices the first `import asyncio` and patches the
-package once it is loaded.
+Nothing here imports asyncio: a program that never does pays nothing.
+`_emit.when_imported` patches the package once the program has loaded it.
 """
 import _thread
 import os
-import sys
 
 from . import _emit
 
@@ -69,61 +67,11 @@ def install():
     # A child forked inside a task's step is not in that task: the task
     # is its parent's.
     os.register_at_fork(after_in_child=_running.clear)
-    mod = sys.modules.get("asyncio")
-    if mod is not None:
-        _patch(mod)
-    else:
-        sys.meta_path.insert(0, _AsyncioFinder())
-
-
-class _AsyncioFinder:
-    """Finds nothing itself: on `import asyncio` it asks the other finders
-    for the package and wraps the loader so that the probe patches it once
-    it has run.  It removes itself from `sys.meta_path` at once."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name != "asyncio":
-            return None
-        try:
-            sys.meta_path.remove(self)
-        except ValueError:
-            pass
-        import importlib.util
-
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-            return spec
-        spec.loader = _PatchingLoader(spec.loader)
-        if "_asyncio" not in sys.modules:
-            # asyncio then takes its pure-Python Future as well as its Task,
-            # as on a Python built without the accelerator: a task is still
-            # an asyncio.Future (isinstance), which a Python task deriving
-            # from the C Future could not be.
-            sys.modules["_asyncio"] = None
-        return spec
-
-
-class _PatchingLoader:
-    def __init__(self, real):
-        self.real = real
-
-    def create_module(self, spec):
-        return self.real.create_module(spec)
-
-    def exec_module(self, module):
-        # The package keeps its own loader, as if the probe were not here.
-        module.__loader__ = self.real
-        if getattr(module, "__spec__", None) is not None:
-            module.__spec__.loader = self.real
-        try:
-            self.real.exec_module(module)
-        finally:
-            if "_asyncio" in sys.modules and sys.modules["_asyncio"] is None:
-                del sys.modules["_asyncio"]  # importable again by whoever asks
-        try:
-            _patch(module)
-        except Exception as exc:  # noqa: BLE001 - asyncio must work anyway
-            _emit.emit("mark", lane=-1, text=_emit.short(f"probe: asyncio not instrumented: {exc!r}"))
+    # asyncio loads without its C accelerator, so that it takes its
+    # pure-Python Future as well as its Task, as on a Python built without
+    # it: a task is then still an asyncio.Future (isinstance), which a
+    # Python task deriving from the C Future could not be.
+    _emit.when_imported("asyncio", _patch, hide=("_asyncio",))
 
 
 def _patch(asyncio):
