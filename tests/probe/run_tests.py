@@ -214,6 +214,8 @@ class ProbeTest(unittest.TestCase):
             r, w = os.pipe()
             threading.Timer(0.1, os.write, (w, b'y')).start()
             assert os.read(r, 1) == b'y'
+            # Keyword arguments reach the real call (they once raised TypeError).
+            assert socket.getaddrinfo('127.0.0.1', 80, type=socket.SOCK_STREAM)
             from concurrent.futures import ThreadPoolExecutor, wait, FIRST_COMPLETED
             with ThreadPoolExecutor(2) as ex:
                 fs = [ex.submit(time.sleep, 0.2), ex.submit(time.sleep, 0.4)]
@@ -225,6 +227,7 @@ class ProbeTest(unittest.TestCase):
             self.assertEqual(r.rc, 0, r.err)
             whats = [e["what"] for e in r.kind("wait", state="block")]
             for what in ("sleep 0.05s", "lock", "socket recv", "read pipe", "sleep 0.2s",
+                         "getaddrinfo 127.0.0.1",
                          "wait(FIRST_COMPLETED)", "wait(ALL_COMPLETED)"):
                 self.assertIn(what, whats)
             self.assertEqual(len(r.kind("wait", state="block", what="socket recv")), 1)

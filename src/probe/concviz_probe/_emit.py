@@ -265,6 +265,18 @@ def emit(kind, **fields):
         pass
 
 
+def blocked(call, args=(), kwargs=None, **fields):
+    """Returns call(*args, **kwargs), shown as a wait of the calling
+    thread: a `wait` block before and an unblock after (however the call
+    ends), both with `fields` (what, and on and label for a future)."""
+    ln = lane()
+    emit("wait", lane=ln, state="block", **fields)
+    try:
+        return call(*args, **(kwargs or {}))
+    finally:
+        emit("wait", lane=ln, state="unblock", **fields)
+
+
 def _shrink(obj):
     """Cuts the line's texts until it fits in one atomic write."""
     limit = 200

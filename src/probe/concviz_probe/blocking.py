@@ -17,15 +17,6 @@ import time
 from . import _emit
 
 
-def _waiting(what, call, *args):
-    lane = _emit.lane()
-    _emit.emit("wait", lane=lane, state="block", what=what)
-    try:
-        return call(*args)
-    finally:
-        _emit.emit("wait", lane=lane, state="unblock", what=what)
-
-
 def _patch_sleep():
     o_sleep = time.sleep
 
@@ -36,7 +27,7 @@ def _patch_sleep():
             what = f"sleep {secs:g}s"
         except TypeError:
             return o_sleep(secs)
-        return _waiting(what, o_sleep, secs)
+        return _emit.blocked(o_sleep, (secs,), what=what)
 
     sleep.__doc__ = o_sleep.__doc__
     time.sleep = sleep
@@ -52,7 +43,7 @@ def _patch_socket(socket):
         def call(self, *args):
             if self.gettimeout() == 0.0:  # non-blocking: an event loop's
                 return orig(self, *args)
-            return _waiting(what, orig, self, *args)
+            return _emit.blocked(orig, (self, *args), what=what)
 
         call.__name__ = name
         return call
@@ -70,13 +61,13 @@ def _patch_socket(socket):
             where = f"socket connect {address[0]}:{address[1]}"
         except (TypeError, IndexError, KeyError):
             where = "socket connect"
-        return _waiting(where, o_connect, self, address)
+        return _emit.blocked(o_connect, (self, address), what=where)
 
     S.connect = connect
     o_gai = socket.getaddrinfo
 
     def getaddrinfo(host, *args, **kwargs):
-        return _waiting(_emit.short(f"getaddrinfo {host}", 80), o_gai, host, *args, **kwargs)
+        return _emit.blocked(o_gai, (host, *args), kwargs, what=_emit.short(f"getaddrinfo {host}", 80))
 
     getaddrinfo.__doc__ = o_gai.__doc__
     socket.getaddrinfo = getaddrinfo
@@ -98,7 +89,7 @@ class _WatchedLock:
             return True
         if not blocking:
             return False
-        return _waiting("lock", self._lock.acquire, True, timeout)
+        return _emit.blocked(self._lock.acquire, (True, timeout), what="lock")
 
     def __enter__(self):
         return self.acquire()
@@ -145,7 +136,7 @@ def _patch_read():
                 return o_read(fd, n)
         except (OSError, TypeError, ValueError):
             return o_read(fd, n)
-        return _waiting("read pipe" if stat.S_ISFIFO(mode) else "read tty", o_read, fd, n)
+        return _emit.blocked(o_read, (fd, n), what="read pipe" if stat.S_ISFIFO(mode) else "read tty")
 
     read.__doc__ = o_read.__doc__
     os.read = read

@@ -195,12 +195,7 @@ def _patch_future():
             fid = getattr(self, "_cv_id", None)
             what = "map" if _in_map() else "result"
             flabel = getattr(self, "_cv_label", None)
-            lane = _emit.lane()
-            _emit.emit("wait", lane=lane, state="block", on=fid, label=flabel, what=what)
-            try:
-                return orig(self, timeout)
-            finally:
-                _emit.emit("wait", lane=lane, state="unblock", on=fid, label=flabel, what=what)
+            return _emit.blocked(orig, (self, timeout), on=fid, label=flabel, what=what)
         return wait_on
 
     F.__init__ = __init__
@@ -223,12 +218,7 @@ class _NamedEvent(threading.Event):
     def wait(self, timeout=None):
         if self.is_set():
             return True
-        lane = _emit.lane()
-        _emit.emit("wait", lane=lane, state="block", what=self.what)
-        try:
-            return super().wait(timeout)
-        finally:
-            _emit.emit("wait", lane=lane, state="unblock", what=self.what)
+        return _emit.blocked(super().wait, (timeout,), what=self.what)
 
 
 def _patch_waiters():
