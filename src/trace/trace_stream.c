@@ -178,9 +178,8 @@ static void take_line(cv_trace_stream *s, char *line, size_t len)
         return;
     }
     int lane = global_lane(s, pid, ev.lane), origin = global_lane(s, pid, ev.origin);
-    int holder = 0;
-    if (ev.kind == CV_EV_GIL && ev.state == CV_GIL_REQUEST)
-        holder = global_lane(s, pid, (int)ev.ref);
+    bool request = ev.kind == CV_EV_GIL && ev.state == CV_GIL_REQUEST; /* names a holder */
+    int holder = request ? global_lane(s, pid, (int)ev.ref) : 0;
     if (lane == -2 || origin == -2 || holder == -2) {
         free(ev.text);
         refuse(s, "no room for another lane");
@@ -188,7 +187,7 @@ static void take_line(cv_trace_stream *s, char *line, size_t len)
     }
     ev.lane = (int16_t)lane;
     ev.origin = (int16_t)origin;
-    if (ev.kind == CV_EV_GIL && ev.state == CV_GIL_REQUEST)
+    if (request)
         ev.ref = (uint64_t)holder;
     cv_trace_stream_append(s, &ev);
 }
