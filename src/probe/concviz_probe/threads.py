@@ -45,9 +45,7 @@ def _lane_name(thread, role):
 
 def _announce_unseen(ident, lane):
     t = threading._active.get(ident)
-    name = t.name if t is not None else f"thread {ident}"
-    _emit.emit("thread", lane=lane, state="started", name=_emit.short(name, 80), origin=lane)
-    _emit.emit("thread", lane=lane, state="busy", origin=lane)
+    announce(lane, t.name if t is not None else f"thread {ident}")
 
 
 def announce(lane, name, role=None):
